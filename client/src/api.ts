@@ -1,0 +1,28 @@
+/**
+ * What the extension's `activate` returns. Tests in the real VS Code use it to wait on signals
+ * (the server's idle state, the lineage view's renders) instead of sleeping.
+ */
+import type { ServerStatusParams } from "@assetline/protocol";
+
+export interface LineageRender {
+  nodes: number;
+  focus?: string;
+}
+
+export interface RunOutcome {
+  status: "success" | "failure" | "cancelled";
+  exitCode: number | null;
+  /** The selection that was run. */
+  selection: string;
+}
+
+export interface AssetlineApi {
+  /** The latest status the language server reported. */
+  readonly status: ServerStatusParams | undefined;
+  /** Resolves with the server's status as soon as it is idle (at once if it is idle now). */
+  whenIdle(): Promise<ServerStatusParams>;
+  /** Resolves with the next render the lineage view reports. */
+  nextLineageRender(): Promise<LineageRender>;
+  /** The last render the lineage view reported, if any. */
+  readonly lastLineageRender: LineageRender | undefined;
+}

@@ -1,0 +1,146 @@
+import * as vscode from "vscode";
+import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
+import { ServerStatusNotification, type ServerStatusParams } from "@assetline/protocol";
+import type { AssetlineApi, LineageRender } from "./api";
+import { config, settingsNeedingRestart } from "./config";
+
+/**
+ * Owns the language client (start, stop, restart), the output channels and the status bar.
+ * Commands and views get the running client from here and never start one themselves.
+ */
+export class Ctx implements vscode.Disposable {
+  readonly log = vscode.window.createOutputChannel("Assetline", { log: true });
+  readonly runOutput = vscode.window.createOutputChannel("Assetline Runs");
+  private readonly statusItem = vscode.window.createStatusBarItem("assetline.status", vscode.StatusBarAlignment.Left, 10);
+  private readonly disposables: vscode.Disposable[] = [];
+  private client: LanguageClient | undefined;
+  private status: ServerStatusParams | undefined;
+  private readonly statusEmitter = new vscode.EventEmitter<ServerStatusParams>();
+  private readonly renderEmitter = new vscode.EventEmitter<LineageRender>();
+  private lastRender: LineageRender | undefined;
+
+  /** Fires whenever the server reports its status (and so after every re-analysis). */
+  readonly onDidChangeStatus = this.statusEmitter.event;
+
+  constructor(readonly extension: vscode.ExtensionContext) {
+    this.statusItem.name = "Assetline";
+    this.statusItem.command = "assetline.showLog";
+    this.statusItem.text = "$(loading~spin) Assetline";
+    this.statusItem.tooltip = "Assetline: starting the language server";
+    this.statusItem.show();
+    this.disposables.push(
+      this.log,
+      this.runOutput,
+      this.statusItem,
+      this.statusEmitter,
+      this.renderEmitter,
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (settingsNeedingRestart.some((key) => event.affectsConfiguration(key))) void this.restart();
+      }),
+    );
+  }
+
+  async start(): Promise<void> {
+    const serverModule = this.extension.asAbsolutePath("dist/server/server.js");
+    const execArgv = [`--max-old-space-size=${config.serverMaxMemoryMb}`];
+    const serverOptions: ServerOptions = {
+      run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv } },
+      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...execArgv, "--inspect=6009"] } },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [
+        { scheme: "file", language: "typescript" },
+        { scheme: "file", language: "typescriptreact" },
+      ],
+      outputChannel: this.log,
+      synchronize: {
+        fileEvents: [
+          vscode.workspace.createFileSystemWatcher("**/*.{ts,tsx,json}"),
+          vscode.workspace.createFileSystemWatcher("**/.assetline/index.json"),
+        ],
+      },
+    };
+    const client = new LanguageClient("assetline", "Assetline Language Server", serverOptions, clientOptions);
+    this.client = client;
+    client.onDidChangeState(({ newState }) => {
+      if (newState === State.Stopped) this.setStatus({ state: "error", assets: 0, errors: 0, message: "The language server stopped." });
+    });
+    await client.start();
+    this.disposables.push(client.onNotification(ServerStatusNotification.method, (params: ServerStatusParams) => this.setStatus(params)));
+  }
+
+  async restart(): Promise<void> {
+    this.status = undefined;
+    if (this.client) {
+      await this.client.stop().catch(() => undefined);
+      this.client = undefined;
+    }
+    await this.start();
+  }
+
+  /** The running client; throws a sentence the user can act on when there is none. */
+  requireClient(): LanguageClient {
+    if (!this.client || !this.client.isRunning()) {
+      throw new Error("The Assetline language server is not running. Run 'Assetline: Restart Language Server'.");
+    }
+    return this.client;
+  }
+
+  reportLineageRender(render: LineageRender): void {
+    this.lastRender = render;
+    this.renderEmitter.fire(render);
+  }
+
+  private setStatus(status: ServerStatusParams): void {
+    this.status = status;
+    switch (status.state) {
+      case "indexing":
+        this.statusItem.text = "$(loading~spin) Assetline: indexing";
+        break;
+      case "idle":
+        this.statusItem.text =
+          status.errors > 0 ? `$(error) Assetline: ${status.errors} errors` : `$(type-hierarchy) ${status.assets} assets`;
+        break;
+      case "error":
+        this.statusItem.text = "$(warning) Assetline";
+        break;
+    }
+    this.statusItem.tooltip = status.message ?? `Assetline: ${status.assets} assets, ${status.errors} errors. Click for the log.`;
+    this.statusEmitter.fire(status);
+  }
+
+  /** What `activate` returns: signals for tests and other extensions. */
+  createApi(): AssetlineApi {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const ctx = this;
+    return {
+      get status() {
+        return ctx.status;
+      },
+      get lastLineageRender() {
+        return ctx.lastRender;
+      },
+      whenIdle: () =>
+        new Promise<ServerStatusParams>((resolve) => {
+          if (ctx.status?.state === "idle") return resolve(ctx.status);
+          const subscription = ctx.onDidChangeStatus((status) => {
+            if (status.state !== "idle") return;
+            subscription.dispose();
+            resolve(status);
+          });
+        }),
+      nextLineageRender: () =>
+        new Promise<LineageRender>((resolve) => {
+          const subscription = ctx.renderEmitter.event((render) => {
+            subscription.dispose();
+            resolve(render);
+          });
+        }),
+    };
+  }
+
+  dispose(): void {
+    void this.client?.stop();
+    for (const disposable of this.disposables.reverse()) disposable.dispose();
+  }
+}

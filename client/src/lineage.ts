@@ -1,0 +1,156 @@
+import * as vscode from "vscode";
+import * as path from "node:path";
+import { randomBytes } from "node:crypto";
+import {
+  GraphRequest,
+  isWebviewMessage,
+  type AssetGraph,
+  type GraphParams,
+  type GraphResult,
+  type HostMessage,
+  type WebviewMessage,
+} from "@assetline/protocol";
+import type { Ctx } from "./ctx";
+import { runSelection } from "./run";
+
+/**
+ * The lineage view: one webview panel, reused. It asks the language server for the graph
+ * (the webview never talks to the server), sends it to the webview, and refreshes it after
+ * every re-analysis while it is open.
+ */
+export class LineagePanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private rootUri: string | undefined;
+  private focus: string | undefined;
+  private graph: AssetGraph | undefined;
+  private ready = false;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly ctx: Ctx) {
+    this.disposables.push(
+      ctx.onDidChangeStatus((status) => {
+        if (status.state === "idle" && this.panel) void this.refresh();
+      }),
+    );
+  }
+
+  /** Opens (or reveals) the view for a project, highlighting `focus` when given. */
+  async show(rootUri: string | undefined, focus: string | undefined): Promise<void> {
+    this.focus = focus;
+    if (rootUri) this.rootUri = rootUri;
+    if (!this.panel) this.panel = this.createPanel();
+    else this.panel.reveal(vscode.ViewColumn.Beside, true);
+    await this.refresh();
+  }
+
+  private createPanel(): vscode.WebviewPanel {
+    const distUri = vscode.Uri.joinPath(this.ctx.extension.extensionUri, "dist", "webview");
+    const panel = vscode.window.createWebviewPanel(
+      "assetline.lineage",
+      "Asset Lineage",
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { enableScripts: true, localResourceRoots: [distUri], retainContextWhenHidden: false },
+    );
+    this.ready = false;
+    panel.webview.html = renderHtml(panel.webview, distUri);
+    panel.onDidDispose(() => {
+      this.panel = undefined;
+      this.ready = false;
+    });
+    panel.webview.onDidReceiveMessage((message: unknown) => {
+      if (!isWebviewMessage(message)) {
+        this.ctx.log.warn(`Ignored an invalid message from the lineage view: ${JSON.stringify(message)?.slice(0, 200)}`);
+        return;
+      }
+      void this.handle(message);
+    });
+    return panel;
+  }
+
+  private async refresh(): Promise<void> {
+    const params: GraphParams = this.rootUri ? { uri: this.rootUri } : {};
+    try {
+      const result = await this.ctx.requireClient().sendRequest<GraphResult>(GraphRequest.method, params);
+      this.rootUri = result.rootUri;
+      this.graph = result.graph;
+      this.post();
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Assetline could not get the asset graph: ${(error as Error).message}`);
+    }
+  }
+
+  private post(): void {
+    if (!this.panel || !this.ready || !this.graph) return;
+    const message: HostMessage = { type: "graph", graph: this.graph, ...(this.focus ? { focus: this.focus } : {}) };
+    void this.panel.webview.postMessage(message);
+  }
+
+  private async handle(message: WebviewMessage): Promise<void> {
+    switch (message.type) {
+      case "ready":
+        this.ready = true;
+        this.post();
+        return;
+      case "rendered":
+        this.ctx.reportLineageRender({ nodes: message.nodes, ...(message.focus ? { focus: message.focus } : {}) });
+        return;
+      case "openAsset":
+        await this.openAsset(message.key);
+        return;
+      case "runAsset":
+        if (this.rootUri) await runSelection(this.ctx, vscode.Uri.parse(this.rootUri).fsPath, message.key);
+        return;
+    }
+  }
+
+  /** Opens an asset's definition; only files inside the project are ever opened. */
+  private async openAsset(key: string): Promise<void> {
+    const asset = this.graph?.assets.find((candidate) => candidate.key === key);
+    if (!asset || !this.rootUri) return;
+    const root = vscode.Uri.parse(this.rootUri).fsPath;
+    const file = path.resolve(root, asset.file);
+    const relative = path.relative(root, file);
+    if (relative.startsWith("..") || path.isAbsolute(relative)) {
+      this.ctx.log.warn(`Refused to open ${file}: it is outside the project ${root}.`);
+      return;
+    }
+    const position = new vscode.Position(Math.max(0, asset.line - 1), Math.max(0, asset.column - 1));
+    await vscode.window.showTextDocument(vscode.Uri.file(file), {
+      viewColumn: vscode.ViewColumn.One,
+      selection: new vscode.Range(position, position),
+    });
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}
+
+function renderHtml(webview: vscode.Webview, distUri: vscode.Uri): string {
+  const nonce = randomBytes(16).toString("base64");
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(distUri, "lineage.js"));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(distUri, "lineage.css"));
+  const csp = [
+    "default-src 'none'",
+    `img-src ${webview.cspSource} data:`,
+    `style-src ${webview.cspSource}`,
+    `font-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join("; ");
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style.toString()}">
+<title>Asset Lineage</title>
+</head>
+<body>
+<div id="toolbar"><span id="title">Asset lineage</span><span id="summary"></span></div>
+<div id="graph" role="application" aria-label="Asset lineage graph"></div>
+<script nonce="${nonce}" src="${script.toString()}"></script>
+</body>
+</html>`;
+}

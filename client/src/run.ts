@@ -1,0 +1,157 @@
+import * as vscode from "vscode";
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { RunOutcome } from "./api";
+import type { Ctx } from "./ctx";
+import { config } from "./config";
+
+/** One line of `assetline materialize --json`: the runner's event log entries. */
+interface RunEvent {
+  type: string;
+  key?: string;
+  runId?: string;
+  message?: string;
+  level?: string;
+  durationMs?: number;
+  error?: { message?: string; stack?: string } | string;
+  status?: string;
+  total?: number;
+  selected?: string[];
+}
+
+/**
+ * Finds the `assetline` command line of a pipeline project: the project's own installed
+ * `assetline` package (its `bin`), looked up from the project root upwards as Node would.
+ */
+export function findCli(projectRoot: string): string | undefined {
+  for (let dir = projectRoot; ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, "node_modules", "assetline", "package.json");
+    if (fs.existsSync(manifest)) {
+      const bin = (JSON.parse(fs.readFileSync(manifest, "utf8")) as { bin?: Record<string, string> | string }).bin;
+      const relative = typeof bin === "string" ? bin : bin?.assetline;
+      if (relative) return path.join(path.dirname(manifest), relative);
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * Runs `assetline materialize --select SELECTION --json` in the project, with a cancellable
+ * progress notification, the events and logs in the "Assetline Runs" channel, and the result
+ * as a notification. Resolves when the run has ended.
+ */
+export async function runSelection(ctx: Ctx, projectRoot: string, selection: string): Promise<RunOutcome> {
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage(
+      "Assetline does not run assets in an untrusted workspace: running executes the workspace's code. Trust the workspace (Workspaces: Manage Workspace Trust) to run assets; the graph and diagnostics work without it.",
+    );
+    return { status: "cancelled", exitCode: null, selection };
+  }
+  const cli = findCli(projectRoot);
+  if (!cli) {
+    void vscode.window.showErrorMessage(
+      `Assetline cannot run assets in ${projectRoot}: the 'assetline' package is not installed there. Run 'npm install assetline' in the project.`,
+    );
+    return { status: "failure", exitCode: null, selection };
+  }
+
+  const args = [cli, "materialize", "--select", selection, "--json", "--root", projectRoot, "--concurrency", String(config.maxConcurrency)];
+  if (config.environment) args.push("--env", config.environment);
+  const out = ctx.runOutput;
+  out.appendLine(`\n$ assetline materialize --select ${selection}  (in ${projectRoot})`);
+
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Assetline: materializing ${selection}`, cancellable: true },
+    (progress, token) =>
+      new Promise<RunOutcome>((resolve) => {
+        const started = Date.now();
+        const child = spawn(process.execPath, args, {
+          cwd: projectRoot,
+          env: { ...process.env, ELECTRON_RUN_AS_NODE: "1", FORCE_COLOR: "0" },
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        let cancelled = false;
+        token.onCancellationRequested(() => {
+          cancelled = true;
+          child.kill("SIGINT");
+        });
+        const failures: string[] = [];
+        let done = 0;
+        let total = 0;
+        let buffered = "";
+        child.stdout.setEncoding("utf8");
+        child.stdout.on("data", (chunk: string) => {
+          buffered += chunk;
+          let newline: number;
+          while ((newline = buffered.indexOf("\n")) >= 0) {
+            const line = buffered.slice(0, newline).trim();
+            buffered = buffered.slice(newline + 1);
+            if (!line) continue;
+            let event: RunEvent;
+            try {
+              event = JSON.parse(line) as RunEvent;
+            } catch {
+              out.appendLine(line);
+              continue;
+            }
+            describeEvent(event, out);
+            if (event.type === "run_start") total = event.total ?? event.selected?.length ?? 0;
+            if (event.type === "asset_start" && event.key) {
+              progress.report({ message: total ? `${event.key} (${done + 1}/${total})` : event.key });
+            }
+            if (event.type === "asset_success" || event.type === "asset_failure") {
+              done++;
+              if (total) progress.report({ increment: 100 / total });
+            }
+            if (event.type === "asset_failure" && event.key) failures.push(event.key);
+          }
+        });
+        child.stderr.setEncoding("utf8");
+        child.stderr.on("data", (chunk: string) => out.append(chunk));
+        const finish = (exitCode: number | null, spawnError?: Error) => {
+          const seconds = ((Date.now() - started) / 1000).toFixed(1);
+          const status: RunOutcome["status"] = cancelled ? "cancelled" : exitCode === 0 ? "success" : "failure";
+          out.appendLine(`Run ${status} in ${seconds} s (exit ${exitCode ?? "none"}).`);
+          if (spawnError) {
+            void vscode.window.showErrorMessage(`Assetline could not start the runner: ${spawnError.message}`);
+          } else if (status === "success") {
+            void vscode.window.showInformationMessage(`Assetline: materialized ${selection} in ${seconds} s.`);
+          } else if (status === "failure") {
+            const what = failures.length ? `${failures.join(", ")} failed` : "the run failed";
+            void vscode.window.showErrorMessage(`Assetline: ${what}. See the run output for the error.`, "Show Output").then((choice) => {
+              if (choice) out.show(true);
+            });
+          }
+          resolve({ status, exitCode, selection });
+        };
+        child.on("error", (error) => finish(null, error));
+        child.on("close", (code) => finish(code));
+      }),
+  );
+}
+
+function describeEvent(event: RunEvent, out: vscode.OutputChannel): void {
+  const key = event.key ? `${event.key}: ` : "";
+  switch (event.type) {
+    case "asset_start":
+      out.appendLine(`▶ ${event.key ?? ""}`);
+      break;
+    case "asset_success":
+      out.appendLine(`✓ ${event.key ?? ""}${event.durationMs !== undefined ? ` (${Math.round(event.durationMs)} ms)` : ""}`);
+      break;
+    case "asset_failure": {
+      const error = typeof event.error === "string" ? event.error : (event.error?.stack ?? event.error?.message ?? "");
+      out.appendLine(`✗ ${event.key ?? ""}\n${error}`);
+      break;
+    }
+    case "log":
+      out.appendLine(`  ${key}${event.message ?? ""}`);
+      break;
+    case "check_result":
+      out.appendLine(`  check ${key}${JSON.stringify(event)}`);
+      break;
+    default:
+      if (event.message) out.appendLine(`${event.type}: ${event.message}`);
+  }
+}

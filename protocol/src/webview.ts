@@ -1,0 +1,47 @@
+/**
+ * Messages between the lineage webview and the extension client. The webview never talks to
+ * the language server directly. Everything the webview sends is validated by the client
+ * (see `isWebviewMessage`) before it is acted on.
+ */
+import type { AssetGraph } from "./graph";
+
+/** extension -> webview */
+export type HostMessage =
+  | { type: "graph"; graph: AssetGraph; focus?: string }
+  | { type: "focus"; key: string };
+
+/** webview -> extension */
+export type WebviewMessage =
+  | { type: "ready" }
+  | { type: "openAsset"; key: string }
+  | { type: "runAsset"; key: string }
+  /** Sent after every render; tests and the client read the count of drawn nodes. */
+  | { type: "rendered"; nodes: number; focus?: string };
+
+const ASSET_KEY_MAX = 512;
+
+function isKey(value: unknown): value is string {
+  return typeof value === "string" && value.length > 0 && value.length <= ASSET_KEY_MAX;
+}
+
+/** Validates a message that claims to come from the webview. */
+export function isWebviewMessage(value: unknown): value is WebviewMessage {
+  if (typeof value !== "object" || value === null) return false;
+  const message = value as Record<string, unknown>;
+  switch (message.type) {
+    case "ready":
+      return true;
+    case "rendered":
+      return (
+        typeof message.nodes === "number" &&
+        Number.isInteger(message.nodes) &&
+        message.nodes >= 0 &&
+        (message.focus === undefined || isKey(message.focus))
+      );
+    case "openAsset":
+    case "runAsset":
+      return isKey(message.key);
+    default:
+      return false;
+  }
+}

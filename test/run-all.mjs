@@ -1,0 +1,88 @@
+// `npm test`: builds, type-checks and lints, then runs every test suite and ends with one line
+// `N passed, N failed` over all of them (what CI reads).
+//
+//   npm test                       everything
+//   npm test -- unit lsp           only the named suites (unit, lsp, e2e)
+//   ASSETLINE_SKIP_E2E=1 npm test  everything but the real-VS-Code suite
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const resultsDir = path.join(root, "test-results");
+fs.rmSync(resultsDir, { recursive: true, force: true });
+fs.mkdirSync(resultsDir, { recursive: true });
+
+const mocha = path.join(root, "node_modules", "mocha", "bin", "mocha.js");
+const reporter = path.join(root, "test", "support", "counting-reporter.cjs");
+
+/** A step counts as one test: it passes when its command exits 0. */
+const steps = [
+  { name: "build", command: [process.execPath, "scripts/build.mjs"] },
+  { name: "typecheck", command: [process.execPath, "node_modules/typescript/bin/tsc", "-b"] },
+  { name: "lint", command: [process.execPath, "node_modules/eslint/bin/eslint.js", "."] },
+];
+
+/** A suite is mocha (or a launcher running mocha) writing its counts to a results file. */
+const suites = [
+  { name: "unit", command: [process.execPath, "--import", "tsx", mocha, "--reporter", reporter, "--timeout", "20000", "test/unit/**/*.test.ts"] },
+  { name: "lsp", command: [process.execPath, "--import", "tsx", mocha, "--reporter", reporter, "--timeout", "30000", "test/lsp/**/*.test.ts"] },
+  { name: "e2e", command: [process.execPath, "test/e2e/launch.mjs"] },
+];
+
+const only = process.argv.slice(2);
+const selected = (name) => only.length === 0 || only.includes(name);
+let passed = 0;
+let failed = 0;
+const failedNames = [];
+
+for (const step of steps) {
+  if (only.length > 0) break;
+  console.log(`\n=== ${step.name}: ${step.command.slice(1).join(" ")}`);
+  const status = spawnSync(step.command[0], step.command.slice(1), { cwd: root, stdio: "inherit" }).status;
+  if (status === 0) passed++;
+  else {
+    failed++;
+    failedNames.push(step.name);
+  }
+}
+
+for (const suite of suites) {
+  if (!selected(suite.name)) continue;
+  if (suite.name === "e2e" && process.env.ASSETLINE_SKIP_E2E) {
+    console.log("\n=== e2e: skipped (ASSETLINE_SKIP_E2E is set)");
+    continue;
+  }
+  const resultsFile = path.join(resultsDir, `${suite.name}.json`);
+  console.log(`\n=== ${suite.name}`);
+  const status = spawnSync(suite.command[0], suite.command.slice(1), {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, ASSETLINE_TEST_RESULTS: resultsFile },
+  }).status;
+  let result;
+  try {
+    result = JSON.parse(fs.readFileSync(resultsFile, "utf8"));
+  } catch {
+    result = undefined;
+  }
+  if (!result) {
+    // The suite died before reporting: count it as one failure so it cannot pass silently.
+    console.log(`=== ${suite.name}: no results were written (exit ${status}); counted as a failure`);
+    failed++;
+    failedNames.push(suite.name);
+    continue;
+  }
+  passed += result.passed;
+  failed += result.failed;
+  if (result.failed > 0 || status !== 0) failedNames.push(suite.name);
+  if (status !== 0 && result.failed === 0) {
+    console.log(`=== ${suite.name}: exited ${status} with no failed test; counted as a failure`);
+    failed++;
+  }
+}
+
+if (failedNames.length > 0) console.log(`\nFailed: ${failedNames.join(", ")}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
