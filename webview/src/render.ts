@@ -71,7 +71,7 @@ export function renderGraph(container: HTMLElement, graph: AssetGraph, focus: st
     .scaleExtent([0.05, 2.5])
     .on("zoom", (event: d3.D3ZoomEvent<SVGSVGElement, unknown>) => viewport.attr("transform", event.transform.toString()));
   svg.call(zoom).on("dblclick.zoom", null);
-  svg.call(zoom.transform, initialTransform(container, layout, focus));
+  zoom.transform(svg, initialTransform(container, layout, focus));
   return assets.length;
 }
 
