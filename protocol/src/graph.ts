@@ -69,3 +69,15 @@ export interface AssetGraph {
   assets: AssetNode[];
   diagnostics: GraphDiagnostic[];
 }
+
+/** Where an asset stands, from the run records under `.assetline/` and live runs. */
+export type AssetRunState = "never" | "fresh" | "stale" | "running" | "failed" | "check-failed";
+
+export interface AssetStatus {
+  state: AssetRunState;
+  /** Why the asset is stale or failed, as a sentence for people. */
+  reason?: string;
+  /** ISO time of the last successful materialization. */
+  lastMaterialized?: string;
+  runId?: string;
+}

@@ -3,18 +3,23 @@
  * the language server directly. Everything the webview sends is validated by the client
  * (see `isWebviewMessage`) before it is acted on.
  */
-import type { AssetGraph } from "./graph";
+import type { AssetGraph, AssetStatus } from "./graph";
+
+/** What a run started from the graph includes besides the asset itself. */
+export type RunMode = "asset" | "upstream" | "downstream";
 
 /** extension -> webview */
 export type HostMessage =
   | { type: "graph"; graph: AssetGraph; focus?: string }
-  | { type: "focus"; key: string };
+  | { type: "focus"; key: string }
+  /** Run states per asset key; sent on open and whenever a run changes them (partial updates merge). */
+  | { type: "status"; status: Record<string, AssetStatus> };
 
 /** webview -> extension */
 export type WebviewMessage =
   | { type: "ready" }
   | { type: "openAsset"; key: string }
-  | { type: "runAsset"; key: string }
+  | { type: "runAsset"; key: string; mode?: RunMode }
   /** Sent after every render; tests and the client read the count of drawn nodes. */
   | { type: "rendered"; nodes: number; focus?: string };
 
@@ -39,8 +44,12 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
         (message.focus === undefined || isKey(message.focus))
       );
     case "openAsset":
-    case "runAsset":
       return isKey(message.key);
+    case "runAsset":
+      return (
+        isKey(message.key) &&
+        (message.mode === undefined || message.mode === "asset" || message.mode === "upstream" || message.mode === "downstream")
+      );
     default:
       return false;
   }

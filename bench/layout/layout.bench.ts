@@ -1,0 +1,62 @@
+/**
+ * Layout benchmark: our layered layout (webview/src/layout.ts) against d3-dag's fastest
+ * Sugiyama configuration (longest-path layering, DFS decrossing, greedy coordinates), on the
+ * same synthetic pipelines, in the same process. Target: 2,000 assets laid out well under
+ * the 500 ms budget for layout + first paint.
+ *
+ *   npx tsx bench/layout/layout.bench.ts [sizes...]      e.g. 100 1000 2000 5000
+ */
+import { performance } from "node:perf_hooks";
+import { graphConnect, sugiyama, layeringLongestPath, decrossDfs, coordGreedy } from "d3-dag";
+import { layoutGraph, type LayoutInput } from "../../webview/src/layout";
+
+/** A deterministic pseudo-random pipeline: ~30 layers deep, 1-3 upstreams, some long edges. */
+export function syntheticPipeline(size: number, seed = 42): LayoutInput {
+  let state = seed;
+  const random = () => ((state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const keys = Array.from({ length: size }, (_, i) => `layer${Math.floor((i * 30) / size)}/asset_${i}`);
+  const edges: Array<[string, string]> = [];
+  const perLayer = Math.max(1, Math.floor(size / 30));
+  for (let i = perLayer; i < size; i++) {
+    const upstreams = 1 + Math.floor(random() * 3);
+    for (let u = 0; u < upstreams; u++) {
+      // Mostly the previous layer; one edge in five reaches further back.
+      const span = random() < 0.2 ? i : perLayer * 2;
+      const from = Math.max(0, i - 1 - Math.floor(random() * Math.min(span, i)));
+      edges.push([keys[from]!, keys[i]!]);
+    }
+  }
+  return { keys, edges };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function time(fn: () => void, runs: number): { cold: number; median: number } {
+  const samples: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const started = performance.now();
+    fn();
+    samples.push(performance.now() - started);
+  }
+  return { cold: samples[0]!, median: median(samples) };
+}
+
+function d3dagLayout(input: LayoutInput): void {
+  const dag = graphConnect()(input.edges);
+  sugiyama().layering(layeringLongestPath()).decross(decrossDfs()).coord(coordGreedy()).nodeSize([200, 36])(dag);
+}
+
+const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+console.log("assets  edges   ours cold  ours median   d3-dag cold   ratio (d3-dag / ours, median)");
+for (const size of sizes.length ? sizes : [100, 500, 1000, 2000, 5000]) {
+  const input = syntheticPipeline(size);
+  const ours = time(() => layoutGraph(input), 7);
+  const baselineRuns = size <= 2000 ? 3 : 1;
+  const baseline = time(() => d3dagLayout(input), baselineRuns);
+  const ratio = (baselineRuns > 1 ? baseline.median : baseline.cold) / ours.median;
+  const row = `${String(size).padStart(6)}  ${String(input.edges.length).padStart(5)}  ${ours.cold.toFixed(1).padStart(9)} ms  ${ours.median.toFixed(1).padStart(8)} ms  ${baseline.cold.toFixed(0).padStart(9)} ms   ${ratio.toFixed(0)}x`;
+  console.log(row);
+}
