@@ -1,8 +1,20 @@
 import * as vscode from "vscode";
-import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
+import {
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  State,
+  TransportKind,
+  type ErrorHandler,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from "vscode-languageclient/node";
 import { ServerStatusNotification, type ServerStatusParams } from "@assetline/protocol";
 import type { AssetlineApi, LineageRender } from "./api";
 import { config, settingsNeedingRestart } from "./config";
+
+const MAX_RESTARTS = 4;
+const RESTART_WINDOW_MS = 3 * 60 * 1000;
 
 /**
  * Owns the language client (start, stop, restart), the output channels and the status bar.
@@ -53,6 +65,7 @@ export class Ctx implements vscode.Disposable {
         { scheme: "file", language: "typescriptreact" },
       ],
       outputChannel: this.log,
+      errorHandler: this.crashHandler(),
       synchronize: {
         fileEvents: [
           vscode.workspace.createFileSystemWatcher("**/*.{ts,tsx,json}"),
@@ -67,6 +80,30 @@ export class Ctx implements vscode.Disposable {
     });
     await client.start();
     this.disposables.push(client.onNotification(ServerStatusNotification.method, (params: ServerStatusParams) => this.setStatus(params)));
+  }
+
+  /**
+   * Restarts a crashed server up to MAX_RESTARTS times in RESTART_WINDOW_MS, telling the user
+   * each time; past that it stays down and says how to bring it back.
+   */
+  private crashHandler(): ErrorHandler {
+    const crashes: number[] = [];
+    return {
+      error: () => ({ action: ErrorAction.Continue, handled: true }),
+      closed: () => {
+        const now = Date.now();
+        crashes.push(now);
+        while (crashes.length > 0 && now - crashes[0]! > RESTART_WINDOW_MS) crashes.shift();
+        if (crashes.length > MAX_RESTARTS) {
+          const message = `The Assetline language server stopped ${crashes.length} times in ${RESTART_WINDOW_MS / 60000} minutes and will not be restarted. See the Assetline log, then run 'Assetline: Restart Language Server'.`;
+          void vscode.window.showErrorMessage(message, "Show Log").then((choice) => choice && this.log.show());
+          return { action: CloseAction.DoNotRestart, handled: true };
+        }
+        this.log.warn(`The language server stopped unexpectedly; restarting it (${crashes.length} of ${MAX_RESTARTS}).`);
+        void vscode.window.setStatusBarMessage("Assetline: the language server stopped and is restarting", 5000);
+        return { action: CloseAction.Restart, handled: true };
+      },
+    };
   }
 
   async restart(): Promise<void> {
