@@ -1,0 +1,299 @@
+/**
+ * End-to-end tests of the Assetline extension inside a real VS Code, on a copy of
+ * examples/shop (test/e2e/launch.mjs prepares it). Every wait is on a signal: the server's
+ * idle state, a diagnostics change, a lineage render, a run's completion, or the launcher's
+ * answer to a screenshot request.
+ */
+import * as assert from "node:assert/strict";
+import * as vscode from "vscode";
+import { Commands, type AssetCommandArgs, type AssetGraph } from "@assetline/protocol";
+import type { AssetlineApi, RunOutcome } from "../../../client/src/api";
+import { askLauncher, findStorageFilesSince, loadStaticGraph, withDeadline, workspaceRoot } from "./helpers";
+
+const EXTENSION_ID = "assetline.assetline-vscode";
+const TRANSFORM_FILE = "src/transform.ts";
+
+export function defineExtensionTests(): void {
+  describe("Assetline in a real VS Code", function () {
+    let api: AssetlineApi;
+    let root: string;
+    let graph: AssetGraph;
+    let transformUri: vscode.Uri;
+    let lenses: vscode.CodeLens[];
+
+    before(function () {
+      root = workspaceRoot();
+      transformUri = vscode.Uri.file(`${root}/${TRANSFORM_FILE}`);
+      // The same static analysis the editor uses, through the command line: the expectation.
+      graph = loadStaticGraph(root);
+      assert.ok(graph.assets.length > 0, "`assetline graph --json` found no assets in the example workspace");
+    });
+
+    it("activates and reports an idle language server", async function () {
+      const extension = vscode.extensions.getExtension<AssetlineApi>(EXTENSION_ID);
+      assert.ok(
+        extension,
+        `the extension ${EXTENSION_ID} is not loaded (is extensionDevelopmentPath the repository root?)`,
+      );
+      api = await extension.activate();
+      assert.ok(api && typeof api.whenIdle === "function", "activate() did not return the Assetline API");
+      const status = await withDeadline(api.whenIdle(), 60_000, "the language server never reported idle");
+      assert.equal(status.state, "idle");
+      assert.equal(
+        status.assets,
+        graph.assets.length,
+        "the status bar's asset count differs from `assetline graph`",
+      );
+    });
+
+    it('shows "Run" and "Show lineage" code lenses on each asset of src/transform.ts', async function () {
+      await vscode.window.showTextDocument(transformUri, {
+        preview: false,
+        viewColumn: vscode.ViewColumn.One,
+      });
+      const expected = graph.assets
+        .filter((asset) => asset.file === TRANSFORM_FILE)
+        .map((asset) => asset.key);
+      assert.ok(expected.length > 0, `the static graph has no asset in ${TRANSFORM_FILE}`);
+
+      lenses = await untilSettled(
+        api,
+        async () => {
+          const found = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+            "vscode.executeCodeLensProvider",
+            transformUri,
+            100,
+          );
+          const keys = new Set(
+            found
+              .filter((lens) => lens.command?.command === Commands.runAsset)
+              .map((lens) => lensArgs(lens)?.key),
+          );
+          return expected.every((key) => keys.has(key)) ? found : undefined;
+        },
+        `code lenses for ${expected.join(", ")}`,
+      );
+
+      for (const key of expected) {
+        const forKey = lenses.filter((lens) => lensArgs(lens)?.key === key);
+        const run = forKey.find((lens) => lens.command?.command === Commands.runAsset);
+        const lineage = forKey.find((lens) => lens.command?.command === Commands.showLineage);
+        assert.ok(run, `no Run lens for ${key}`);
+        assert.ok(lineage, `no Show lineage lens for ${key}`);
+        assert.match(run.command!.title, /run/i);
+        assert.match(lineage.command!.title, /lineage/i);
+        assert.equal(
+          lensArgs(run)?.rootUri,
+          vscode.Uri.file(root).toString(),
+          `the Run lens of ${key} names another project root`,
+        );
+      }
+
+      // What a person sees: the lenses rendered in the editor (checked by the launcher in the page).
+      const seen = await askLauncher("lenses", { expected: expected.length });
+      if (seen) {
+        const titles = (seen["titles"] as string[] | undefined) ?? [];
+        assert.ok(
+          titles.some((title) => /run/i.test(title)),
+          `no Run lens is rendered in the editor; saw ${JSON.stringify(titles)}`,
+        );
+      }
+    });
+
+    it("opens the lineage view from a lens and renders the whole graph", async function () {
+      const lens = lenses.find((candidate) => candidate.command?.command === Commands.showLineage);
+      assert.ok(lens?.command, "no Show lineage lens");
+      const rendered = api.nextLineageRender();
+      await vscode.commands.executeCommand(lens.command.command, ...commandArgs(lens.command));
+      const render = await withDeadline(rendered, 30_000, "the lineage view never reported a render");
+      assert.equal(
+        render.nodes,
+        graph.assets.length,
+        "the lineage view rendered a different number of assets than `assetline graph`",
+      );
+      assert.deepEqual(api.lastLineageRender, render);
+
+      const seen = await askLauncher("lineage", { nodes: render.nodes });
+      if (seen)
+        assert.equal(
+          seen["svgNodes"],
+          render.nodes,
+          "the webview's SVG holds a different number of nodes (`svg g.node`)",
+        );
+    });
+
+    it("runs an asset from its Run lens and writes its output under .assetline/storage", async function () {
+      await vscode.window.showTextDocument(transformUri, {
+        preview: false,
+        viewColumn: vscode.ViewColumn.One,
+      });
+      // Prefer an asset with no upstream inputs, so the run needs nothing materialized before it.
+      const inFile = graph.assets.filter((asset) => asset.file === TRANSFORM_FILE);
+      const target = [...inFile].sort((a, b) => Object.keys(a.ins).length - Object.keys(b.ins).length)[0]!;
+      const lens = lenses.find(
+        (candidate) =>
+          candidate.command?.command === Commands.runAsset && lensArgs(candidate)?.key === target.key,
+      );
+      assert.ok(lens?.command, `no Run lens for ${target.key}`);
+      // Inputs are loaded from the upstream assets' stored values: materialize them first.
+      if (Object.keys(target.ins).length > 0) {
+        const upstreamLens = { ...lens.command, command: Commands.runAssetWithUpstream };
+        const upstream = await vscode.commands.executeCommand<RunOutcome | undefined>(
+          upstreamLens.command,
+          ...commandArgs(upstreamLens),
+        );
+        assert.equal(
+          upstream?.status,
+          "success",
+          `materializing the upstream of ${target.key} failed: ${JSON.stringify(upstream)}`,
+        );
+      }
+
+      const started = Date.now();
+      const outcome = await vscode.commands.executeCommand<RunOutcome | undefined>(
+        lens.command.command,
+        ...commandArgs(lens.command),
+      );
+      assert.ok(outcome, "the Run command returned nothing");
+      assert.equal(
+        outcome.status,
+        "success",
+        `the run failed (see the 'Assetline Runs' output): ${JSON.stringify(outcome)}`,
+      );
+      assert.equal(outcome.exitCode, 0);
+
+      const written = findStorageFilesSince(root, started);
+      assert.ok(written.length > 0, `the run wrote nothing under .assetline/storage since it started`);
+      const leaf = target.key.split("/").pop()!;
+      assert.ok(
+        written.some((file) => file.includes(leaf)),
+        `no stored output named after ${target.key} among ${JSON.stringify(written)}`,
+      );
+    });
+
+    it("reports a misspelt dependency as unknown-asset within a second of typing it", async function () {
+      const editor = await vscode.window.showTextDocument(transformUri, {
+        preview: false,
+        viewColumn: vscode.ViewColumn.One,
+      });
+      const document = editor.document;
+      const known = new Set(graph.assets.map((asset) => asset.key));
+      const misspelt = misspell(graph.assets[0]!.key, known);
+      const assetName = importedAssetName(document.getText());
+      const end = document.lineAt(document.lineCount - 1).range.end;
+      const text = `\nexport const e2eTypo = ${assetName ?? "asset"}("e2e/typo", { deps: [${JSON.stringify(misspelt)}] }, async () => 1);\n`;
+      const edit = new vscode.WorkspaceEdit();
+      if (!assetName)
+        edit.insert(transformUri, new vscode.Position(0, 0), `import { asset } from "assetline";\n`);
+      edit.insert(transformUri, end, text);
+
+      const isTypo = (diagnostic: vscode.Diagnostic) =>
+        diagnosticCode(diagnostic) === "unknown-asset" && diagnostic.message.includes(misspelt);
+      const appeared = waitForDiagnostics(transformUri, (diagnostics) => diagnostics.some(isTypo));
+      const started = performance.now();
+      assert.ok(await vscode.workspace.applyEdit(edit), "the edit was not applied");
+      await withDeadline(appeared, 15_000, `no unknown-asset diagnostic for "${misspelt}"`);
+      const delay = performance.now() - started;
+      console.log(`      unknown-asset diagnostic after ${delay.toFixed(0)} ms`);
+      assert.ok(document.isDirty, "the document should be an unsaved buffer");
+      assert.ok(delay < 1000, `the diagnostic took ${delay.toFixed(0)} ms (want < 1000 ms)`);
+
+      // Undo the typo: the diagnostic goes away again, without saving anything.
+      const cleared = waitForDiagnostics(transformUri, (diagnostics) => !diagnostics.some(isTypo));
+      assert.ok(await vscode.commands.executeCommand("workbench.action.files.revert").then(() => true));
+      await withDeadline(cleared, 15_000, "the unknown-asset diagnostic stayed after the typo was reverted");
+      assert.equal(document.isDirty, false);
+    });
+  });
+}
+
+function commandArgs(command: vscode.Command): unknown[] {
+  return (command.arguments ?? []) as unknown[];
+}
+
+function lensArgs(lens: vscode.CodeLens): AssetCommandArgs | undefined {
+  const args = lens.command?.arguments?.[0] as Partial<AssetCommandArgs> | undefined;
+  return typeof args?.key === "string" && typeof args.rootUri === "string"
+    ? (args as AssetCommandArgs)
+    : undefined;
+}
+
+function diagnosticCode(diagnostic: vscode.Diagnostic): string | number | undefined {
+  const code = diagnostic.code;
+  return typeof code === "object" ? code.value : code;
+}
+
+/** Resolves when `accept` holds for the diagnostics of `uri` (now or after a later change). */
+function waitForDiagnostics(
+  uri: vscode.Uri,
+  accept: (diagnostics: vscode.Diagnostic[]) => boolean,
+): Promise<void> {
+  return new Promise((resolve) => {
+    const subscription = vscode.languages.onDidChangeDiagnostics((event) => {
+      if (!event.uris.some((changed) => changed.toString() === uri.toString())) return;
+      if (!accept(vscode.languages.getDiagnostics(uri))) return;
+      subscription.dispose();
+      resolve();
+    });
+  });
+}
+
+/**
+ * Evaluates `probe` once the server is idle; while it yields nothing, evaluates it again on
+ * each later signal from the server (a status change or a diagnostics publication).
+ */
+async function untilSettled<T>(
+  api: AssetlineApi,
+  probe: () => Promise<T | undefined>,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  await api.whenIdle();
+  for (;;) {
+    const next = nextServerSignal(api);
+    const value = await probe();
+    if (value !== undefined) {
+      next.dispose();
+      return value;
+    }
+    const remaining = deadline - Date.now();
+    await withDeadline(next.promise, remaining, `gave up waiting for ${what}`).finally(() => next.dispose());
+    await api.whenIdle();
+  }
+}
+
+function nextServerSignal(api: AssetlineApi): { promise: Promise<void>; dispose(): void } {
+  const subscriptions: vscode.Disposable[] = [];
+  const promise = new Promise<void>((resolve) => {
+    subscriptions.push(vscode.languages.onDidChangeDiagnostics(() => resolve()));
+    const statusEvent = (api as AssetlineApi & { onDidChangeStatus?: vscode.Event<unknown> })
+      .onDidChangeStatus;
+    if (statusEvent) subscriptions.push(statusEvent(() => resolve()));
+  });
+  return {
+    promise,
+    dispose: () => {
+      for (const subscription of subscriptions) subscription.dispose();
+    },
+  };
+}
+
+/** The name under which a file imports `asset` from "assetline", if it does. */
+function importedAssetName(source: string): string | undefined {
+  for (const match of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*["']assetline["']/g)) {
+    for (const part of match[1]!.split(",")) {
+      const [imported, local] = part.trim().split(/\s+as\s+/);
+      if (imported === "asset") return local ?? imported;
+    }
+  }
+  return undefined;
+}
+
+/** A plausible typo of `key` (two letters swapped) that is not itself a key. */
+function misspell(key: string, known: Set<string>): string {
+  for (let i = key.length - 2; i > 0; i--) {
+    const typo = key.slice(0, i) + key[i + 1] + key[i] + key.slice(i + 2);
+    if (typo !== key && !known.has(typo) && /[a-z]/i.test(key[i]!)) return typo;
+  }
+  return `${key}_typo`;
+}

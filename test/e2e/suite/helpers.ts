@@ -1,0 +1,106 @@
+/** Helpers of the end-to-end suite that do not depend on the extension under test. */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as vscode from "vscode";
+import type { AssetGraph } from "@assetline/protocol";
+
+/** The opened workspace folder: the throwaway copy of examples/shop. */
+export function workspaceRoot(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder)
+    throw new Error("VS Code has no workspace folder open; the launcher must open the example workspace.");
+  return folder.uri.fsPath;
+}
+
+/** The project's `assetline` command line, through its installed package's `bin`. */
+export function findCli(root: string): string {
+  const manifestPath = path.join(root, "node_modules", "assetline", "package.json");
+  if (!fs.existsSync(manifestPath))
+    throw new Error(`${manifestPath} is missing: the workspace has no 'assetline' package linked.`);
+  const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as {
+    bin?: string | Record<string, string>;
+  };
+  const bin = typeof manifest.bin === "string" ? manifest.bin : manifest.bin?.["assetline"];
+  if (!bin) throw new Error(`${manifestPath} declares no 'assetline' bin.`);
+  return path.join(path.dirname(manifestPath), bin);
+}
+
+/** `assetline graph --json --root ROOT`: the static graph the editor should show. */
+export function loadStaticGraph(root: string): AssetGraph {
+  const result = spawnSync(process.execPath, [findCli(root), "graph", "--json", "--root", root], {
+    cwd: root,
+    // In VS Code desktop process.execPath is Electron: make it behave as Node.
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  if (result.status !== 0) {
+    throw new Error(
+      `assetline graph --json exited ${result.status}: ${result.stderr || String(result.error)}`,
+    );
+  }
+  return JSON.parse(result.stdout) as AssetGraph;
+}
+
+/** Files under ROOT/.assetline/storage modified at or after `since` (ms), relative to ROOT. */
+export function findStorageFilesSince(root: string, since: number): string[] {
+  const storage = path.join(root, ".assetline", "storage");
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    if (!fs.existsSync(dir)) return;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      // mtime has a coarser resolution than Date.now() on some file systems: allow 1 s.
+      else if (fs.statSync(full).mtimeMs >= since - 1000)
+        found.push(path.relative(root, full).split(path.sep).join("/"));
+    }
+  };
+  walk(storage);
+  return found;
+}
+
+/** Rejects with `message` when `promise` has not settled within `ms`. */
+export function withDeadline<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${message} (after ${Math.round(ms / 1000)} s)`)),
+      Math.max(0, ms),
+    );
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Asks the launcher (test/e2e/launch.mjs, which drives the browser showing this workbench) to
+ * look at the page: take a screenshot and report what it sees. Writes NAME.request.json into
+ * ASSETLINE_E2E_HANDSHAKE and resolves with NAME.response.json. Resolves undefined when no
+ * launcher is watching (VS Code desktop through @vscode/test-electron).
+ */
+export async function askLauncher(
+  name: string,
+  data: Record<string, unknown>,
+): Promise<Record<string, unknown> | undefined> {
+  const dir = process.env["ASSETLINE_E2E_HANDSHAKE"];
+  if (!dir) return undefined;
+  fs.mkdirSync(dir, { recursive: true });
+  const response = path.join(dir, `${name}.response.json`);
+  fs.rmSync(response, { force: true });
+  const answered = new Promise<void>((resolve) => {
+    const watcher = fs.watch(dir, () => {
+      if (!fs.existsSync(response)) return;
+      watcher.close();
+      resolve();
+    });
+  });
+  const request = path.join(dir, `${name}.request.json`);
+  fs.writeFileSync(`${request}.tmp`, JSON.stringify(data));
+  fs.renameSync(`${request}.tmp`, request);
+  await withDeadline(answered, 60_000, `the launcher did not answer the '${name}' request`);
+  const body = JSON.parse(fs.readFileSync(response, "utf8")) as Record<string, unknown>;
+  if (typeof body["error"] === "string")
+    throw new Error(`the launcher could not check '${name}': ${body["error"]}`);
+  return body;
+}
