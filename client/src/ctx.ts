@@ -9,9 +9,16 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from "vscode-languageclient/node";
-import { ServerStatusNotification, type ServerStatusParams } from "@assetline/protocol";
+import {
+  GraphRequest,
+  ServerStatusNotification,
+  type GraphParams,
+  type GraphResult,
+  type ServerStatusParams,
+} from "@assetline/protocol";
 import type { AssetlineApi, LineageRender } from "./api";
 import { config, settingsNeedingRestart } from "./config";
+import { RunStates } from "./runStates";
 
 const MAX_RESTARTS = 4;
 const RESTART_WINDOW_MS = 3 * 60 * 1000;
@@ -23,6 +30,7 @@ const RESTART_WINDOW_MS = 3 * 60 * 1000;
 export class Ctx implements vscode.Disposable {
   readonly log = vscode.window.createOutputChannel("Assetline", { log: true });
   readonly runOutput = vscode.window.createOutputChannel("Assetline Runs");
+  readonly runStates = new RunStates();
   private readonly statusItem = vscode.window.createStatusBarItem("assetline.status", vscode.StatusBarAlignment.Left, 10);
   private readonly disposables: vscode.Disposable[] = [];
   private client: LanguageClient | undefined;
@@ -43,6 +51,7 @@ export class Ctx implements vscode.Disposable {
     this.disposables.push(
       this.log,
       this.runOutput,
+      this.runStates,
       this.statusItem,
       this.statusEmitter,
       this.renderEmitter,
@@ -113,6 +122,12 @@ export class Ctx implements vscode.Disposable {
       this.client = undefined;
     }
     await this.start();
+  }
+
+  /** The graph of the project at `rootUri` (the first project when omitted). */
+  async graph(rootUri?: string): Promise<GraphResult> {
+    const params: GraphParams = rootUri ? { uri: rootUri } : {};
+    return this.requireClient().sendRequest<GraphResult>(GraphRequest.method, params);
   }
 
   /** The running client; throws a sentence the user can act on when there is none. */

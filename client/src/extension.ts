@@ -1,30 +1,36 @@
 import * as vscode from "vscode";
-import { Commands, type AssetCommandArgs } from "@assetline/protocol";
+import { Commands, type AssetCommandArgs, type RunMode } from "@assetline/protocol";
 import type { AssetlineApi, RunOutcome } from "./api";
+import { ChecksController } from "./checks";
 import { Ctx } from "./ctx";
+import { EnvironmentPicker } from "./environment";
 import { LineagePanel } from "./lineage";
-import { runSelection } from "./run";
+import { runSelection, selectionFor } from "./run";
+import { AssetsView, assetArgs } from "./views/assetsView";
+import { RunsView } from "./views/runsView";
 
 export async function activate(context: vscode.ExtensionContext): Promise<AssetlineApi> {
   const ctx = new Ctx(context);
   const lineage = new LineagePanel(ctx);
-  context.subscriptions.push(ctx, lineage);
+  const assets = new AssetsView(ctx);
+  context.subscriptions.push(ctx, lineage, assets, new RunsView(), new ChecksController(ctx), new EnvironmentPicker());
 
-  const runWith = (decorate: (key: string) => string) => (args: unknown) => {
+  const runWith = (mode: RunMode) => (args: unknown) => {
     const valid = parseAssetArgs(args);
     if (!valid) return Promise.resolve(undefined);
-    return runSelection(ctx, vscode.Uri.parse(valid.rootUri).fsPath, decorate(valid.key)) as Promise<RunOutcome | undefined>;
+    return runSelection(ctx, vscode.Uri.parse(valid.rootUri).fsPath, selectionFor(valid.key, mode)) as Promise<RunOutcome | undefined>;
   };
 
   context.subscriptions.push(
-    vscode.commands.registerCommand(Commands.runAsset, runWith((key) => quoteKey(key))),
-    vscode.commands.registerCommand(Commands.runAssetWithUpstream, runWith((key) => `+${quoteKey(key)}`)),
+    vscode.commands.registerCommand(Commands.runAsset, runWith("asset")),
+    vscode.commands.registerCommand(Commands.runAssetWithUpstream, runWith("upstream")),
     vscode.commands.registerCommand(Commands.showLineage, (args: unknown) => {
       const valid = parseAssetArgs(args);
       return lineage.show(valid?.rootUri, valid?.key);
     }),
     vscode.commands.registerCommand("assetline.showLog", () => ctx.log.show()),
     vscode.commands.registerCommand("assetline.restartServer", () => ctx.restart()),
+    vscode.commands.registerCommand("assetline.refreshAssets", () => assets.refresh()),
   );
 
   try {
@@ -41,15 +47,12 @@ export function deactivate(): void {
   // Everything is disposed through the extension context's subscriptions.
 }
 
-/** Code lenses and the lineage view pass `{ key, rootUri }`; anything else is refused. */
+/** Code lenses pass `{ key, rootUri }`, the Assets view its tree items; anything else is refused. */
 function parseAssetArgs(args: unknown): AssetCommandArgs | undefined {
+  const fromTree = assetArgs(args);
+  if (fromTree) return fromTree;
   if (typeof args !== "object" || args === null) return undefined;
   const { key, rootUri } = args as Record<string, unknown>;
   if (typeof key !== "string" || key.length === 0 || typeof rootUri !== "string") return undefined;
   return { key, rootUri };
-}
-
-/** A key as a selection: quoted, so that keys with `/` or other characters select exactly. */
-function quoteKey(key: string): string {
-  return `key:"${key.replace(/["\\]/g, "\\$&")}"`;
 }

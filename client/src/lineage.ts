@@ -1,17 +1,9 @@
 import * as vscode from "vscode";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
-import {
-  GraphRequest,
-  isWebviewMessage,
-  type AssetGraph,
-  type GraphParams,
-  type GraphResult,
-  type HostMessage,
-  type WebviewMessage,
-} from "@assetline/protocol";
+import { isWebviewMessage, type AssetGraph, type HostMessage, type WebviewMessage } from "@assetline/protocol";
 import type { Ctx } from "./ctx";
-import { runSelection } from "./run";
+import { runSelection, selectionFor } from "./run";
 
 /**
  * The lineage view: one webview panel, reused. It asks the language server for the graph
@@ -30,6 +22,9 @@ export class LineagePanel implements vscode.Disposable {
     this.disposables.push(
       ctx.onDidChangeStatus((status) => {
         if (status.state === "idle" && this.panel) void this.refresh();
+      }),
+      ctx.runStates.onDidChange((root) => {
+        if (this.rootUri && vscode.Uri.parse(this.rootUri).fsPath === root) this.postStatus();
       }),
     );
   }
@@ -68,9 +63,8 @@ export class LineagePanel implements vscode.Disposable {
   }
 
   private async refresh(): Promise<void> {
-    const params: GraphParams = this.rootUri ? { uri: this.rootUri } : {};
     try {
-      const result = await this.ctx.requireClient().sendRequest<GraphResult>(GraphRequest.method, params);
+      const result = await this.ctx.graph(this.rootUri);
       this.rootUri = result.rootUri;
       this.graph = result.graph;
       this.post();
@@ -82,6 +76,14 @@ export class LineagePanel implements vscode.Disposable {
   private post(): void {
     if (!this.panel || !this.ready || !this.graph) return;
     const message: HostMessage = { type: "graph", graph: this.graph, ...(this.focus ? { focus: this.focus } : {}) };
+    void this.panel.webview.postMessage(message);
+    this.postStatus();
+  }
+
+  private postStatus(): void {
+    if (!this.panel || !this.ready || !this.graph || !this.rootUri) return;
+    const root = vscode.Uri.parse(this.rootUri).fsPath;
+    const message: HostMessage = { type: "status", status: this.ctx.runStates.statesFor(root, this.graph) };
     void this.panel.webview.postMessage(message);
   }
 
@@ -98,7 +100,7 @@ export class LineagePanel implements vscode.Disposable {
         await this.openAsset(message.key);
         return;
       case "runAsset":
-        if (this.rootUri) await runSelection(this.ctx, vscode.Uri.parse(this.rootUri).fsPath, message.key);
+        if (this.rootUri) await runSelection(this.ctx, vscode.Uri.parse(this.rootUri).fsPath, selectionFor(message.key, message.mode));
         return;
     }
   }

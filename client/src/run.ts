@@ -2,22 +2,23 @@ import * as vscode from "vscode";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { RunMode } from "@assetline/protocol";
 import type { RunOutcome } from "./api";
 import type { Ctx } from "./ctx";
 import { config } from "./config";
+import type { RunEvent } from "../../sdk/src/runner/events";
 
-/** One line of `assetline materialize --json`: the runner's event log entries. */
-interface RunEvent {
-  type: string;
-  key?: string;
-  runId?: string;
-  message?: string;
-  level?: string;
-  durationMs?: number;
-  error?: { message?: string; stack?: string } | string;
-  status?: string;
-  total?: number;
-  selected?: string[];
+export interface RunOptions {
+  /** Called with every event of the run, as the runner streams them. */
+  onEvent?: (event: RunEvent) => void;
+  /** A title for the progress notification instead of the selection. */
+  title?: string;
+}
+
+/** The selection that runs an asset, alone or with everything upstream or downstream of it. */
+export function selectionFor(key: string, mode: RunMode = "asset"): string {
+  const quoted = `key:"${key.replace(/["\\]/g, "\\$&")}"`;
+  return mode === "upstream" ? `+${quoted}` : mode === "downstream" ? `${quoted}+` : quoted;
 }
 
 /**
@@ -41,7 +42,7 @@ export function findCli(projectRoot: string): string | undefined {
  * progress notification, the events and logs in the "Assetline Runs" channel, and the result
  * as a notification. Resolves when the run has ended.
  */
-export async function runSelection(ctx: Ctx, projectRoot: string, selection: string): Promise<RunOutcome> {
+export async function runSelection(ctx: Ctx, projectRoot: string, selection: string, options: RunOptions = {}): Promise<RunOutcome> {
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage(
       "Assetline does not run assets in an untrusted workspace: running executes the workspace's code. Trust the workspace (Workspaces: Manage Workspace Trust) to run assets; the graph and diagnostics work without it.",
@@ -62,7 +63,7 @@ export async function runSelection(ctx: Ctx, projectRoot: string, selection: str
   out.appendLine(`\n$ assetline materialize --select ${selection}  (in ${projectRoot})`);
 
   return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Assetline: materializing ${selection}`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: options.title ?? `Assetline: materializing ${selection}`, cancellable: true },
     (progress, token) =>
       new Promise<RunOutcome>((resolve) => {
         const started = Date.now();
@@ -96,7 +97,9 @@ export async function runSelection(ctx: Ctx, projectRoot: string, selection: str
               continue;
             }
             describeEvent(event, out);
-            if (event.type === "run_start") total = event.total ?? event.selected?.length ?? 0;
+            ctx.runStates.applyLiveEvent(projectRoot, event);
+            options.onEvent?.(event);
+            if (event.type === "run_start") total = event.assets.length;
             if (event.type === "asset_start" && event.key) {
               progress.report({ message: total ? `${event.key} (${done + 1}/${total})` : event.key });
             }
@@ -132,26 +135,30 @@ export async function runSelection(ctx: Ctx, projectRoot: string, selection: str
 }
 
 function describeEvent(event: RunEvent, out: vscode.OutputChannel): void {
-  const key = event.key ? `${event.key}: ` : "";
   switch (event.type) {
+    case "run_start":
+      out.appendLine(`Run ${event.runId}: ${event.assets.length} assets, environment ${event.env}`);
+      break;
     case "asset_start":
-      out.appendLine(`▶ ${event.key ?? ""}`);
+      out.appendLine(`▶ ${event.key}`);
       break;
     case "asset_success":
-      out.appendLine(`✓ ${event.key ?? ""}${event.durationMs !== undefined ? ` (${Math.round(event.durationMs)} ms)` : ""}`);
+      out.appendLine(`✓ ${event.key} (${Math.round(event.durationMs)} ms)`);
+      break;
+    case "asset_skipped":
+      out.appendLine(`- ${event.key} skipped: ${event.reason}`);
       break;
     case "asset_failure": {
-      const error = typeof event.error === "string" ? event.error : (event.error?.stack ?? event.error?.message ?? "");
-      out.appendLine(`✗ ${event.key ?? ""}\n${error}`);
+      out.appendLine(`✗ ${event.key} (${event.reason})\n${event.error.stack ?? event.error.message}`);
       break;
     }
     case "log":
-      out.appendLine(`  ${key}${event.message ?? ""}`);
+      out.appendLine(`  ${event.key ? `${event.key}: ` : ""}[${event.level}] ${event.message}`);
       break;
     case "check_result":
-      out.appendLine(`  check ${key}${JSON.stringify(event)}`);
+      out.appendLine(`  ${event.passed ? "✓" : "✗"} check ${event.key} ${event.check}${event.description ? `: ${event.description}` : ""}`);
       break;
-    default:
-      if (event.message) out.appendLine(`${event.type}: ${event.message}`);
+    case "run_end":
+      break;
   }
 }

@@ -1,0 +1,59 @@
+import * as vscode from "vscode";
+import { config } from "./config";
+import { findProjects, readEnvironments } from "./projects";
+
+/**
+ * The status bar's environment picker. Choosing an environment only changes the
+ * `assetline.run.environment` setting, which runs pass as `--env`: switching where assets run
+ * is configuration, never a code change.
+ */
+export class EnvironmentPicker implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem("assetline.environment", vscode.StatusBarAlignment.Left, 9);
+  private readonly disposables: vscode.Disposable[] = [this.item];
+
+  constructor() {
+    this.item.name = "Assetline Environment";
+    this.item.command = "assetline.selectEnvironment";
+    this.item.tooltip = "Assetline: the environment runs use (click to change)";
+    this.update();
+    this.disposables.push(
+      vscode.commands.registerCommand("assetline.selectEnvironment", () => this.pick()),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration("assetline.run.environment")) this.update();
+      }),
+    );
+  }
+
+  private update(): void {
+    this.item.text = `$(server-environment) ${config.environment ?? "default env"}`;
+    this.item.show();
+  }
+
+  async pick(): Promise<void> {
+    const names = new Set<string>();
+    const defaults = new Set<string>();
+    for (const project of await findProjects()) {
+      const environments = readEnvironments(project);
+      environments.names.forEach((name) => names.add(name));
+      if (environments.defaultEnv) defaults.add(environments.defaultEnv);
+    }
+    const items: Array<vscode.QuickPickItem & { value: string }> = [
+      { label: "Project default", description: [...defaults].join(", ") || undefined, value: "" },
+      ...[...names].sort().map((name) => ({ label: name, value: name, picked: name === config.environment })),
+    ];
+    if (names.size === 0) {
+      void vscode.window.showInformationMessage(
+        "No environments are declared. Add an `environments` object to assetline.config.json to run the same assets against local or production resources.",
+      );
+    }
+    const choice = await vscode.window.showQuickPick(items, { title: "Assetline: environment for runs", placeHolder: config.environment ?? "Project default" });
+    if (!choice) return;
+    await vscode.workspace
+      .getConfiguration("assetline")
+      .update("run.environment", choice.value, vscode.ConfigurationTarget.Workspace);
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}
