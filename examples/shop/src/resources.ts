@@ -1,0 +1,43 @@
+import fs from "node:fs";
+import path from "node:path";
+import { resource } from "assetline";
+
+/** Where the shop's files live. Which folders is configuration (assetline.config.json), per environment. */
+export class ShopFiles {
+  constructor(
+    readonly inputDir: string,
+    readonly outputDir: string,
+  ) {}
+
+  readCsv(name: string): Record<string, string>[] {
+    const text = fs.readFileSync(path.join(this.inputDir, name), "utf8");
+    const [header, ...lines] = text.trim().split(/\r?\n/);
+    const columns = (header ?? "").split(",").map((c) => c.trim());
+    return lines
+      .filter((line) => line.trim() !== "")
+      .map((line) => {
+        const cells = line.split(",");
+        return Object.fromEntries(columns.map((c, i) => [c, (cells[i] ?? "").trim()]));
+      });
+  }
+
+  writeJson(name: string, value: unknown): string {
+    fs.mkdirSync(this.outputDir, { recursive: true });
+    const file = path.join(this.outputDir, name);
+    const temp = `${file}.tmp`;
+    fs.writeFileSync(temp, JSON.stringify(value, null, 2) + "\n");
+    fs.renameSync(temp, file);
+    return file;
+  }
+}
+
+export const shopFiles = resource("shop_files", ({ config, root }) => {
+  const inputDir = typeof config.inputDir === "string" ? config.inputDir : "data/in";
+  const outputDir = typeof config.outputDir === "string" ? config.outputDir : "data/out";
+  if (!fs.existsSync(path.resolve(root, inputDir))) {
+    throw new Error(
+      `input folder ${inputDir} does not exist; set environments.<env>.resources.shop_files.inputDir`,
+    );
+  }
+  return new ShopFiles(path.resolve(root, inputDir), path.resolve(root, outputDir));
+});

@@ -1,0 +1,177 @@
+/** Declaring assets, checks, external assets, resources and definition sets. */
+import { callerLocation } from "./location";
+import { validateKey, InvalidKeyError } from "./keys";
+import {
+  ASSET_BRAND,
+  BRAND_VERSION,
+  CHECK_BRAND,
+  DEFINITIONS_BRAND,
+  RESOURCE_BRAND,
+  isAsset,
+  isCheck,
+  type AnyAsset,
+  type Asset,
+  type AssetCheck,
+  type AssetContext,
+  type AssetSpec,
+  type CheckFn,
+  type CheckSpec,
+  type Definitions,
+  type InputValues,
+  type Resource,
+  type ResourceFactory,
+  type ResourceValues,
+} from "./types";
+
+type Compute<Ins, R, T> = (ctx: AssetContext<ResourceValues<R>>, inputs: InputValues<Ins>) => T | Promise<T>;
+
+function validateSpec(key: string, spec: AssetSpec<Record<string, unknown>, unknown, unknown>): void {
+  if (typeof spec !== "object" || spec === null)
+    throw new TypeError(`asset("${key}"): the spec must be an object.`);
+  for (const [name, input] of Object.entries(spec.ins ?? {})) {
+    if (!isAsset(input)) {
+      throw new TypeError(
+        `asset("${key}"): input "${name}" is not an asset; pass the upstream asset object (for a key string use deps).`,
+      );
+    }
+  }
+  for (const dep of spec.deps ?? []) {
+    if (typeof dep === "string") {
+      try {
+        validateKey(dep);
+      } catch (error) {
+        throw new InvalidKeyError(`asset("${key}") deps: ${(error as Error).message}`, dep);
+      }
+    } else if (!isAsset(dep)) {
+      throw new TypeError(`asset("${key}"): every entry of deps must be an asset or a key string.`);
+    }
+  }
+  if (spec.timeoutMs !== undefined && !(typeof spec.timeoutMs === "number" && spec.timeoutMs > 0)) {
+    throw new TypeError(`asset("${key}"): timeoutMs must be a positive number of milliseconds.`);
+  }
+}
+
+/**
+ * Declares an asset: a piece of data the pipeline produces, with the function that computes it.
+ * `spec.ins` values are loaded through their upstream's IO manager and passed as `inputs`.
+ */
+export function asset<
+  T,
+  const Ins extends Record<string, AnyAsset> = Record<never, never>,
+  const R extends Record<string, unknown> = Record<never, never>,
+>(key: string, spec: AssetSpec<Ins, R, Awaited<T>>, compute: Compute<Ins, R, T>): Asset<Awaited<T>>;
+export function asset<T>(
+  key: string,
+  compute: Compute<Record<never, never>, Record<never, never>, T>,
+): Asset<Awaited<T>>;
+export function asset(key: string, specOrCompute: unknown, maybeCompute?: unknown): AnyAsset {
+  const location = callerLocation(asset);
+  validateKey(key);
+  const spec = (typeof specOrCompute === "function" ? {} : specOrCompute) as AssetSpec;
+  const compute = typeof specOrCompute === "function" ? specOrCompute : maybeCompute;
+  validateSpec(key, spec as never);
+  if (typeof compute !== "function") {
+    throw new TypeError(
+      `asset("${key}"): the third argument must be the compute function (ctx, inputs) => value.`,
+    );
+  }
+  return {
+    [ASSET_BRAND]: BRAND_VERSION,
+    key,
+    external: false,
+    spec,
+    compute: compute as AnyAsset["compute"],
+    checks: [],
+    location,
+  };
+}
+
+/** Declares an asset that exists outside Assetline (never computed); usable in deps and ins. */
+export function externalAsset<T = unknown>(
+  key: string,
+  spec: Omit<AssetSpec<never, never, T>, "ins" | "resources" | "timeoutMs"> = {},
+): Asset<T> {
+  const location = callerLocation(externalAsset);
+  validateKey(key);
+  validateSpec(key, spec);
+  return { [ASSET_BRAND]: BRAND_VERSION, key, external: true, spec: spec as AssetSpec, checks: [], location };
+}
+
+/** Attaches a data-quality check to an asset; `fn` gets the asset's value. */
+export function check<T>(target: Asset<T>, name: string, fn: CheckFn<T>): AssetCheck<T>;
+export function check<T>(target: Asset<T>, name: string, spec: CheckSpec, fn: CheckFn<T>): AssetCheck<T>;
+export function check<T>(
+  target: Asset<T>,
+  name: string,
+  specOrFn: CheckSpec | CheckFn<T>,
+  maybeFn?: CheckFn<T>,
+): AssetCheck<T> {
+  const location = callerLocation(check);
+  if (!isAsset(target)) throw new TypeError(`check("${name}"): the first argument must be an asset.`);
+  if (typeof name !== "string" || !/^[A-Za-z0-9_.-]+$/.test(name)) {
+    throw new TypeError(
+      `check on "${target.key}": the name must use letters, digits, "_", "." or "-" (got ${JSON.stringify(name)}).`,
+    );
+  }
+  const spec: CheckSpec = typeof specOrFn === "function" ? {} : specOrFn;
+  const fn = typeof specOrFn === "function" ? specOrFn : maybeFn;
+  if (typeof fn !== "function")
+    throw new TypeError(
+      `check("${name}") on "${target.key}": pass the check function (ctx, value) => result.`,
+    );
+  if (target.checks.some((c) => c.name === name)) {
+    throw new Error(
+      `Asset "${target.key}" already has a check named "${name}"; give each check a distinct name.`,
+    );
+  }
+  const result: AssetCheck<T> = {
+    [CHECK_BRAND]: BRAND_VERSION,
+    name,
+    assetKey: target.key,
+    asset: target,
+    blocking: spec.blocking ?? false,
+    severity: spec.severity ?? "error",
+    description: spec.description,
+    fn,
+    location,
+  };
+  target.checks.push(result);
+  return result;
+}
+
+/**
+ * Declares a resource: an external system injected into assets. Give one factory, or one per
+ * environment name (`{ local: ..., prod: ... }`); the environment is chosen by configuration.
+ */
+export function resource<T>(
+  name: string,
+  factory: ResourceFactory<T> | Record<string, ResourceFactory<T>>,
+  options: { teardown?: (value: Awaited<T>) => void | Promise<void>; description?: string } = {},
+): Resource<Awaited<T>> {
+  if (typeof name !== "string" || !/^[A-Za-z0-9_.-]+$/.test(name)) {
+    throw new TypeError(
+      `resource(${JSON.stringify(name)}): the name must use letters, digits, "_", "." or "-".`,
+    );
+  }
+  return {
+    [RESOURCE_BRAND]: BRAND_VERSION,
+    name,
+    factory: factory as Resource<Awaited<T>>["factory"],
+    teardown: options.teardown,
+    description: options.description,
+  };
+}
+
+/** Groups assets and checks, e.g. `export default defineAssets({ assets: [...], checks: [...] })`. */
+export function defineAssets(defs: {
+  assets?: ReadonlyArray<AnyAsset | readonly AnyAsset[]>;
+  checks?: ReadonlyArray<AssetCheck<any>>;
+}): Definitions {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
+  const assets = (defs.assets ?? []).flat();
+  for (const a of assets)
+    if (!isAsset(a)) throw new TypeError("defineAssets: every entry of assets must be an asset.");
+  for (const c of defs.checks ?? [])
+    if (!isCheck(c)) throw new TypeError("defineAssets: every entry of checks must be a check.");
+  return { [DEFINITIONS_BRAND]: BRAND_VERSION, assets, checks: defs.checks ?? [] };
+}

@@ -1,0 +1,413 @@
+/**
+ * The `assetline` command. See `assetline --help` and the command-line contract in the README.
+ * Exit codes: 0 ok, 1 failure (an asset or blocking check failed, an error diagnostic, bad
+ * definitions), 2 usage error, 130 cancelled.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { AssetGraph, AssetNode } from "../../../protocol/src/graph";
+import { chooseEnvironment, ConfigError, readConfig } from "../config";
+import { DefinitionsError, runtimeGraph } from "../definitions";
+import { InvalidKeyError } from "../keys";
+import { loadProject } from "../loader";
+import { listRunIds, readEvents, readIndex, rebuildIndex, type RunEvent } from "../runner/events";
+import { materialize, MissingUpstreamError } from "../runner/run";
+import { resolveSelection, SelectionError } from "../selection";
+import { computeStatus } from "../status/status";
+import { flag, has, parseArgs, UsageError, type ParsedArgs } from "./args";
+
+const HELP = `assetline: asset-based data pipelines in TypeScript
+
+Usage: assetline <command> [options]        (every command takes --root DIR, default: .)
+
+  graph [--json] [--runtime]         the asset graph (static analysis; --runtime loads the definitions)
+  check                              diagnostics as file:line:column severity code message; exit 1 on errors
+  list [--select SEL] [--json] [--runtime]
+                                     the assets a selection matches
+  materialize --select SEL [--json] [--env NAME] [--concurrency N]
+                                     run assets locally and record the run
+  status [--json]                    latest materialization and staleness of every asset
+  runs [--json] [--limit N]          recorded runs, newest first
+  logs RUN [ASSET] [--json]          a run's events (RUN may be "latest")
+
+Selections: ingest/raw_orders, key:"ingest/*", +x, x+, 2+x, x+1, group:ingest, tag:layer=bronze,
+owner:team:data-eng, kind:duckdb, and, or, not, ( ), roots(...), sinks(...).`;
+
+class Failure extends Error {
+  constructor(
+    message: string,
+    readonly code = 1,
+  ) {
+    super(message);
+  }
+}
+
+function out(text: string): void {
+  process.stdout.write(text + "\n");
+}
+
+function rootOf(args: ParsedArgs): string {
+  const root = path.resolve(flag(args, "root") ?? ".");
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
+    throw new UsageError(
+      `--root ${flag(args, "root") ?? "."} is not a folder; give the pipeline project's folder.`,
+    );
+  }
+  return root;
+}
+
+function staticGraph(root: string): AssetGraph {
+  // Loaded lazily: ts-morph is only needed for the static commands.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { analyzeProject } = require("./static") as typeof import("./static");
+  return analyzeProject(root);
+}
+
+function loadedGraph(root: string): AssetGraph {
+  const project = loadProject(root);
+  return runtimeGraph(project.definitions, project.root);
+}
+
+function select(selection: string | undefined, graph: AssetGraph): AssetNode[] {
+  if (selection === undefined) return graph.assets;
+  const keys = new Set(resolveSelection(selection, graph));
+  return graph.assets.filter((a) => keys.has(a.key));
+}
+
+function selectionFailure(selection: string, error: SelectionError): Failure {
+  const pointer = " ".repeat(error.column - 1) + "^".repeat(Math.max(1, error.endColumn - error.column));
+  return new Failure(
+    `Invalid selection at column ${error.column}: ${error.message}\n  ${selection}\n  ${pointer}`,
+    2,
+  );
+}
+
+function cmdGraph(args: ParsedArgs): number {
+  const root = rootOf(args);
+  const graph = has(args, "runtime") ? loadedGraph(root) : staticGraph(root);
+  if (has(args, "json")) {
+    out(JSON.stringify(graph, null, 2));
+    return 0;
+  }
+  for (const a of graph.assets) {
+    out(
+      `${a.key}  (${a.file}:${a.line}:${a.column})${a.generated ? " generated" : ""}${a.external ? " external" : ""}`,
+    );
+    for (const dep of a.deps) out(`  <- ${dep}`);
+  }
+  for (const d of graph.diagnostics)
+    out(`${d.file}:${d.line}:${d.column} ${d.severity} ${d.code} ${d.message}`);
+  return 0;
+}
+
+function cmdCheck(args: ParsedArgs): number {
+  const root = rootOf(args);
+  const graph = staticGraph(root);
+  for (const d of graph.diagnostics)
+    out(`${d.file}:${d.line}:${d.column} ${d.severity} ${d.code} ${d.message}`);
+  const errors = graph.diagnostics.filter((d) => d.severity === "error").length;
+  const warnings = graph.diagnostics.filter((d) => d.severity === "warning").length;
+  process.stderr.write(`${graph.assets.length} assets, ${errors} error(s), ${warnings} warning(s)\n`);
+  return errors > 0 ? 1 : 0;
+}
+
+function cmdList(args: ParsedArgs): number {
+  const root = rootOf(args);
+  const graph = has(args, "runtime") ? loadedGraph(root) : staticGraph(root);
+  const selection = flag(args, "select");
+  let assets: AssetNode[];
+  try {
+    assets = select(selection, graph);
+  } catch (error) {
+    if (error instanceof SelectionError) throw selectionFailure(selection!, error);
+    throw error;
+  }
+  if (has(args, "json")) out(JSON.stringify({ assets }, null, 2));
+  else for (const a of assets) out(`${a.key}\t${a.file}:${a.line}:${a.column}`);
+  return 0;
+}
+
+function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+function indent(text: string, by = "      "): string {
+  return text
+    .split("\n")
+    .map((l) => by + l)
+    .join("\n");
+}
+
+function humanEvent(event: RunEvent, root: string): string | undefined {
+  switch (event.type) {
+    case "run_start":
+      return `run ${event.runId}: materializing ${event.assets.length} asset(s) in environment "${event.env}"`;
+    case "asset_start":
+      return `  ... ${event.key}`;
+    case "asset_success":
+      return `  ok  ${event.key} (${formatDuration(event.durationMs)})${event.output.path ? ` -> ${event.output.path}` : ""}`;
+    case "asset_failure": {
+      const stack = event.error.stack?.split("\n").slice(1, 6).join("\n");
+      return `  FAIL ${event.key} (${event.reason}): ${event.error.message}${stack ? "\n" + indent(stack.trim()) : ""}`;
+    }
+    case "asset_skipped":
+      return `  skip ${event.key}: ${event.reason}`;
+    case "check_result": {
+      const label = event.passed
+        ? "pass"
+        : event.blocking
+          ? "FAIL"
+          : event.severity === "warn"
+            ? "warn"
+            : "fail";
+      const detail = event.error
+        ? `: ${event.error.message}`
+        : event.description
+          ? `: ${event.description}`
+          : "";
+      return `  ${label} check ${event.key}:${event.check}${event.blocking ? " (blocking)" : ""}${detail}`;
+    }
+    case "log":
+      return `      [${event.level}]${event.key ? ` ${event.key}:` : ""} ${event.message}`;
+    case "run_end": {
+      const where = path.relative(process.cwd(), path.join(root, ".assetline", "runs", event.runId)) || ".";
+      return (
+        `run ${event.status} in ${formatDuration(event.durationMs)}: ${event.materialized.length} materialized, ` +
+        `${event.failed.length} failed, ${event.skipped.length} skipped, ${event.failedChecks.length} failed check(s). Records: ${where}`
+      );
+    }
+  }
+}
+
+async function cmdMaterialize(args: ParsedArgs): Promise<number> {
+  const root = rootOf(args);
+  const selection = flag(args, "select");
+  if (selection === undefined) {
+    throw new UsageError(
+      'materialize needs --select, e.g. --select "ingest/raw_orders" or --select "*" for everything.',
+    );
+  }
+  const concurrencyText = flag(args, "concurrency");
+  const concurrency = concurrencyText === undefined ? undefined : Number(concurrencyText);
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
+    throw new UsageError(`--concurrency must be a whole number of at least 1 (got ${concurrencyText}).`);
+  }
+  const config = readConfig(root);
+  const env = chooseEnvironment(config, flag(args, "env"));
+  const project = loadProject(root);
+  const graph = runtimeGraph(project.definitions, project.root);
+  let keys: string[];
+  try {
+    keys = resolveSelection(selection, graph);
+  } catch (error) {
+    if (error instanceof SelectionError) throw selectionFailure(selection, error);
+    throw error;
+  }
+  keys = keys.filter((k) => !project.definitions.byKey.get(k)?.external);
+  if (keys.length === 0)
+    throw new Failure(`The selection "${selection}" matches no asset that can be materialized.`);
+
+  const json = has(args, "json");
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals++;
+    if (signals > 1) process.exit(130);
+    if (!json) process.stderr.write(`\n${signal}: cancelling the run (again to stop at once)...\n`);
+    controller.abort(new Error(`cancelled by ${signal}`));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
+  const result = await materialize({
+    root: project.root,
+    definitions: project.definitions,
+    keys,
+    selection,
+    config,
+    env,
+    concurrency,
+    signal: controller.signal,
+    onEvent: (event) => {
+      if (json) out(JSON.stringify(event));
+      else {
+        const line = humanEvent(event, project.root);
+        if (line !== undefined && event.type !== "asset_start") out(line);
+      }
+    },
+  });
+  return result.status === "success" ? 0 : result.status === "cancelled" ? 130 : 1;
+}
+
+function cmdStatus(args: ParsedArgs): number {
+  const root = rootOf(args);
+  if (has(args, "rebuild")) rebuildIndex(root);
+  const project = loadProject(root);
+  const statuses = computeStatus(project.definitions, readIndex(root));
+  if (has(args, "json")) {
+    out(JSON.stringify({ assets: statuses }, null, 2));
+    return 0;
+  }
+  for (const s of statuses) {
+    const when = s.lastMaterialized
+      ? ` (last ${s.lastMaterialized.time}, run ${s.lastMaterialized.runId})`
+      : "";
+    out(`${s.state.padEnd(8)} ${s.key}${when}`);
+    for (const r of s.reasons) out(`         - ${r.message}`);
+  }
+  return 0;
+}
+
+interface RunSummary {
+  runId: string;
+  status: string;
+  startedAt?: string;
+  durationMs?: number;
+  selection?: string;
+  env?: string;
+  materialized: number;
+  failed: number;
+  skipped: number;
+}
+
+function summarize(root: string, runId: string): RunSummary {
+  const events = readEvents(root, runId);
+  const start = events.find((e) => e.type === "run_start");
+  const end = events.find((e) => e.type === "run_end");
+  const summary: RunSummary = {
+    runId,
+    status: end?.status ?? "incomplete",
+    materialized: events.filter((e) => e.type === "asset_success").length,
+    failed: events.filter((e) => e.type === "asset_failure").length,
+    skipped: events.filter((e) => e.type === "asset_skipped").length,
+  };
+  if (start) {
+    summary.startedAt = start.time;
+    summary.selection = start.selection;
+    summary.env = start.env;
+  }
+  if (end) summary.durationMs = end.durationMs;
+  return summary;
+}
+
+function cmdRuns(args: ParsedArgs): number {
+  const root = rootOf(args);
+  const limitText = flag(args, "limit");
+  const limit = limitText === undefined ? 20 : Number(limitText);
+  if (!(Number.isInteger(limit) && limit > 0))
+    throw new UsageError(`--limit must be a positive whole number (got ${limitText}).`);
+  const runs = listRunIds(root)
+    .reverse()
+    .slice(0, limit)
+    .map((id) => summarize(root, id));
+  if (has(args, "json")) {
+    out(JSON.stringify({ runs }, null, 2));
+    return 0;
+  }
+  if (runs.length === 0) out("No runs recorded yet; start one with `assetline materialize --select ...`.");
+  for (const r of runs) {
+    out(
+      `${r.runId}  ${r.status.padEnd(10)} ${r.materialized} ok, ${r.failed} failed, ${r.skipped} skipped  ${r.durationMs !== undefined ? formatDuration(r.durationMs) : ""}  ${r.selection ?? ""}`,
+    );
+  }
+  return 0;
+}
+
+function cmdLogs(args: ParsedArgs): number {
+  const root = rootOf(args);
+  const assetKey = args.positionals[1];
+  let runId = args.positionals[0];
+  if (!runId) throw new UsageError("logs needs a run id (see `assetline runs`), or `latest`.");
+  if (runId === "latest" || runId === "last") {
+    const ids = listRunIds(root);
+    if (ids.length === 0)
+      throw new Failure("No runs recorded yet; start one with `assetline materialize --select ...`.");
+    runId = ids[ids.length - 1]!;
+  }
+  let events: RunEvent[];
+  try {
+    events = readEvents(root, runId);
+  } catch (error) {
+    throw new Failure((error as Error).message);
+  }
+  if (assetKey !== undefined) {
+    const key = assetKey;
+    if (!events.some((e) => "key" in e && e.key === key))
+      throw new Failure(`Run ${runId} has no events for "${key}".`);
+    events = events.filter((e) => "key" in e && e.key === key);
+  }
+  for (const event of events) {
+    if (has(args, "json")) out(JSON.stringify(event));
+    else {
+      const line = humanEvent(event, root);
+      if (line !== undefined) out(`${event.time}  ${line.trim()}`);
+    }
+  }
+  return 0;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv);
+  if (has(args, "version")) {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as {
+      version: string;
+    };
+    out(pkg.version);
+    return 0;
+  }
+  if (!args.command || has(args, "help") || args.command === "help") {
+    out(HELP);
+    return args.command || has(args, "help") ? 0 : 2;
+  }
+  switch (args.command) {
+    case "graph":
+      return cmdGraph(args);
+    case "check":
+      return cmdCheck(args);
+    case "list":
+      return cmdList(args);
+    case "materialize":
+      return cmdMaterialize(args);
+    case "status":
+      return cmdStatus(args);
+    case "runs":
+      return cmdRuns(args);
+    case "logs":
+      return cmdLogs(args);
+    default:
+      throw new UsageError(
+        `Unknown command "${args.command}"; the commands are graph, check, list, materialize, status, runs, logs.`,
+      );
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`assetline: ${error.message}\n`);
+      process.exit(2);
+    }
+    if (error instanceof Failure) {
+      process.stderr.write(`assetline: ${error.message}\n`);
+      process.exit(error.code);
+    }
+    if (
+      error instanceof ConfigError ||
+      error instanceof DefinitionsError ||
+      error instanceof MissingUpstreamError ||
+      error instanceof InvalidKeyError
+    ) {
+      process.stderr.write(`assetline: ${error.message}\n`);
+      if (error instanceof DefinitionsError && error.stack && process.env.ASSETLINE_DEBUG)
+        process.stderr.write(error.stack + "\n");
+      process.exit(1);
+    }
+    // Errors from user code while loading definitions (e.g. an invalid key) arrive as plain errors.
+    const err = error as Error;
+    process.stderr.write(
+      `assetline: ${err?.message ?? String(error)}\n${err?.stack ? err.stack.split("\n").slice(1, 8).join("\n") + "\n" : ""}`,
+    );
+    process.exit(1);
+  },
+);

@@ -1,0 +1,86 @@
+/** `assetline.config.json` in the pipeline root. */
+import fs from "node:fs";
+import path from "node:path";
+
+export interface EnvironmentConfig {
+  /** Per-resource configuration, by resource name. */
+  resources?: Record<string, Record<string, unknown>>;
+  concurrency?: number;
+}
+
+export interface AssetlineConfig {
+  /** The definitions module, relative to the root. Default: src/definitions.ts, else definitions.ts. */
+  definitions?: string;
+  defaultEnv?: string;
+  environments?: Record<string, EnvironmentConfig>;
+  concurrency?: number;
+}
+
+export const CONFIG_FILE = "assetline.config.json";
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+export function readConfig(root: string): AssetlineConfig {
+  const file = path.join(root, CONFIG_FILE);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    return {};
+  }
+  let config: unknown;
+  try {
+    config = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${CONFIG_FILE} is not valid JSON (${(error as Error).message}); fix the file.`);
+  }
+  if (typeof config !== "object" || config === null || Array.isArray(config)) {
+    throw new ConfigError(
+      `${CONFIG_FILE} must contain a JSON object like { "definitions": "src/definitions.ts" }.`,
+    );
+  }
+  const c = config as AssetlineConfig;
+  if (c.definitions !== undefined && typeof c.definitions !== "string") {
+    throw new ConfigError(
+      `${CONFIG_FILE}: "definitions" must be a path string relative to the project root.`,
+    );
+  }
+  if (c.environments !== undefined && (typeof c.environments !== "object" || c.environments === null)) {
+    throw new ConfigError(`${CONFIG_FILE}: "environments" must be an object of environment names.`);
+  }
+  return c;
+}
+
+/** The absolute path of the definitions module. */
+export function definitionsFile(root: string, config: AssetlineConfig): string {
+  if (config.definitions) {
+    const file = path.resolve(root, config.definitions);
+    if (!fs.existsSync(file)) {
+      throw new ConfigError(
+        `The definitions file ${config.definitions} (set in ${CONFIG_FILE}) does not exist; create it or fix the path.`,
+      );
+    }
+    return file;
+  }
+  for (const candidate of ["src/definitions.ts", "definitions.ts"]) {
+    const file = path.join(root, candidate);
+    if (fs.existsSync(file)) return file;
+  }
+  throw new ConfigError(
+    `No definitions found in ${root}: create src/definitions.ts exporting your assets, or set "definitions" in ${CONFIG_FILE}.`,
+  );
+}
+
+/** The environment name: explicit option, then ASSETLINE_ENV, then the config's defaultEnv, then "local". */
+export function chooseEnvironment(config: AssetlineConfig, explicit?: string): string {
+  const env = explicit ?? process.env.ASSETLINE_ENV ?? config.defaultEnv ?? "local";
+  const known = Object.keys(config.environments ?? {});
+  if (known.length > 0 && !known.includes(env)) {
+    throw new ConfigError(
+      `Unknown environment "${env}"; ${CONFIG_FILE} defines ${known.map((k) => `"${k}"`).join(", ")}.`,
+    );
+  }
+  return env;
+}

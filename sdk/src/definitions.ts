@@ -1,0 +1,141 @@
+/** Collecting assets and checks from a definitions module, and the runtime graph they form. */
+import path from "node:path";
+import type { AssetNode, AssetGraph } from "../../protocol/src/graph";
+import { isAsset, isCheck, isDefinitions, type AnyAsset, type AssetCheck } from "./types";
+
+export interface LoadedDefinitions {
+  /** Every asset, including external ones, in discovery order. */
+  assets: AnyAsset[];
+  checks: AssetCheck<unknown>[];
+  byKey: Map<string, AnyAsset>;
+}
+
+export class DefinitionsError extends Error {
+  override readonly name = "DefinitionsError";
+}
+
+/** Every upstream key of an asset: inputs first, then plain deps, without repeats. */
+export function upstreamKeys(asset: AnyAsset): string[] {
+  const keys: string[] = [];
+  for (const input of Object.values(asset.spec.ins ?? {}))
+    if (!keys.includes(input.key)) keys.push(input.key);
+  for (const dep of asset.spec.deps ?? []) {
+    const key = typeof dep === "string" ? dep : dep.key;
+    if (!keys.includes(key)) keys.push(key);
+  }
+  return keys;
+}
+
+function where(asset: AnyAsset): string {
+  return asset.location ? `${asset.location.file}:${asset.location.line}` : "(unknown location)";
+}
+
+/**
+ * Finds assets and checks in a module's exports, looking through arrays, plain objects and
+ * `defineAssets(...)` sets. Assets reachable through `ins`/`deps` references are included too.
+ */
+export function collectDefinitions(exportsValue: unknown): LoadedDefinitions {
+  const assets: AnyAsset[] = [];
+  const checks: AssetCheck<unknown>[] = [];
+  const seenAssets = new Set<AnyAsset>();
+  const seenChecks = new Set<AssetCheck<unknown>>();
+  const visited = new Set<unknown>();
+
+  const addAsset = (asset: AnyAsset): void => {
+    if (seenAssets.has(asset)) return;
+    seenAssets.add(asset);
+    assets.push(asset);
+    for (const c of asset.checks) addCheck(c);
+    for (const input of Object.values(asset.spec.ins ?? {})) addAsset(input);
+    for (const dep of asset.spec.deps ?? []) if (typeof dep !== "string") addAsset(dep);
+  };
+  const addCheck = (c: AssetCheck<unknown>): void => {
+    if (seenChecks.has(c)) return;
+    seenChecks.add(c);
+    checks.push(c);
+    addAsset(c.asset);
+  };
+  const walk = (value: unknown, depth: number): void => {
+    if (typeof value !== "object" || value === null || visited.has(value) || depth > 8) return;
+    visited.add(value);
+    if (isAsset(value)) return addAsset(value);
+    if (isCheck(value)) return addCheck(value);
+    if (isDefinitions(value)) {
+      for (const a of value.assets) addAsset(a);
+      for (const c of value.checks) addCheck(c);
+      return;
+    }
+    if (Array.isArray(value)) {
+      for (const item of value) walk(item, depth + 1);
+      return;
+    }
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return;
+    for (const key of Object.keys(value)) {
+      let item: unknown;
+      try {
+        item = (value as Record<string, unknown>)[key];
+      } catch {
+        continue;
+      }
+      walk(item, depth + 1);
+    }
+  };
+  walk(exportsValue, 0);
+
+  const byKey = new Map<string, AnyAsset>();
+  for (const a of assets) {
+    const previous = byKey.get(a.key);
+    if (previous) {
+      throw new DefinitionsError(
+        `Asset key "${a.key}" is declared twice (${where(previous)} and ${where(a)}); give each asset its own key.`,
+      );
+    }
+    byKey.set(a.key, a);
+  }
+  for (const a of assets) {
+    for (const key of upstreamKeys(a)) {
+      if (!byKey.has(key)) {
+        throw new DefinitionsError(
+          `Asset "${a.key}" (${where(a)}) depends on "${key}", which no definition declares; declare it, or use externalAsset("${key}") if it is produced outside Assetline.`,
+        );
+      }
+    }
+  }
+  return { assets, checks, byKey };
+}
+
+/** The runtime graph in the same shape as the static `graph --json`. */
+export function runtimeGraph(defs: LoadedDefinitions, root: string): AssetGraph {
+  const byLocation = new Map<string, number>();
+  const locationKey = (a: AnyAsset): string | undefined =>
+    a.location ? `${a.location.file}:${a.location.line}:${a.location.column}` : undefined;
+  for (const a of defs.assets) {
+    const loc = locationKey(a);
+    if (loc) byLocation.set(loc, (byLocation.get(loc) ?? 0) + 1);
+  }
+  const assets: AssetNode[] = defs.assets.map((a) => {
+    const spec = a.spec;
+    const node: AssetNode = {
+      key: a.key,
+      file: a.location ? path.relative(root, a.location.file).split(path.sep).join("/") : "",
+      line: a.location?.line ?? 0,
+      column: a.location?.column ?? 0,
+      deps: upstreamKeys(a),
+      ins: Object.fromEntries(Object.entries(spec.ins ?? {}).map(([name, input]) => [name, input.key])),
+      checks: defs.checks.filter((c) => c.assetKey === a.key).map((c) => c.name),
+      // At run time an asset is known to be generated when several share one call site (a loop or
+      // `.map`); a single generated asset cannot be told apart from a written-out one.
+      generated: (byLocation.get(locationKey(a) ?? "") ?? 0) > 1,
+    };
+    if (spec.group !== undefined) node.group = spec.group;
+    if (spec.description !== undefined) node.description = spec.description;
+    if (spec.kinds !== undefined) node.kinds = [...spec.kinds];
+    if (spec.owners !== undefined) node.owners = [...spec.owners];
+    if (spec.tags !== undefined) node.tags = { ...spec.tags };
+    if (spec.metadata !== undefined) node.metadata = { ...spec.metadata };
+    if (a.external) node.external = true;
+    return node;
+  });
+  return { version: 1, assets, diagnostics: [] };
+}

@@ -1,0 +1,62 @@
+/**
+ * The `assetline` library: declare assets, checks, resources and IO managers, and run them.
+ */
+export { asset, check, externalAsset, resource, defineAssets } from "./asset";
+export { validateKey, isValidKey, keyProblem, InvalidKeyError } from "./keys";
+export { fsIOManager, memoryIOManager, storagePath } from "./io";
+export {
+  collectDefinitions,
+  runtimeGraph,
+  upstreamKeys,
+  DefinitionsError,
+  type LoadedDefinitions,
+} from "./definitions";
+export { readConfig, chooseEnvironment, type AssetlineConfig, type EnvironmentConfig } from "./config";
+export { loadProject, type LoadedProject } from "./loader";
+export { materialize, MissingUpstreamError, type MaterializeOptions, type RunResult } from "./runner/run";
+export {
+  readEvents,
+  readIndex,
+  rebuildIndex,
+  listRunIds,
+  type RunEvent,
+  type RunIndex,
+  type RunStatus,
+} from "./runner/events";
+export {
+  parseSelection,
+  resolveSelection,
+  trySelect,
+  SelectionError,
+  type SelectionExpr,
+  type SelectableAsset,
+} from "./selection";
+export type { SourceLocation } from "./location";
+export {
+  isAsset,
+  isCheck,
+  isResource,
+  isDefinitions,
+  type Asset,
+  type AnyAsset,
+  type AssetSpec,
+  type AssetContext,
+  type AssetCheck,
+  type AssetMetadata,
+  type CheckSpec,
+  type CheckOutcome,
+  type CheckFn,
+  type CheckSeverity,
+  type Definitions,
+  type Freshness,
+  type InputValues,
+  type IOContext,
+  type IOManager,
+  type Logger,
+  type Resource,
+  type ResourceContext,
+  type ResourceFactory,
+  type ResourceValues,
+  type SaveResult,
+  type StandardSchemaV1,
+} from "./types";

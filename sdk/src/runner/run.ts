@@ -1,0 +1,489 @@
+/** The local runner: materializes a selection of assets in dependency order. */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import type { AssetlineConfig } from "../config";
+import { upstreamKeys, type LoadedDefinitions } from "../definitions";
+import { fsIOManager } from "../io";
+import {
+  isResource,
+  type AnyAsset,
+  type IOContext,
+  type IOManager,
+  type Logger,
+  type Resource,
+} from "../types";
+import {
+  newRunId,
+  RunRecorder,
+  type ErrorInfo,
+  type FailureReason,
+  type RunEvent,
+  type RunStatus,
+} from "./events";
+
+export interface MaterializeOptions {
+  root: string;
+  definitions: LoadedDefinitions;
+  /** Keys to materialize (already resolved from a selection). External assets are ignored. */
+  keys: string[];
+  /** The selection text, for the record. */
+  selection?: string;
+  config?: AssetlineConfig;
+  env?: string;
+  /** How many assets may run at once (default: config, else 4). */
+  concurrency?: number;
+  /** Receives every event as it happens. */
+  onEvent?: (event: RunEvent) => void;
+  /** Aborting cancels the run: nothing new starts, running assets see their signal aborted. */
+  signal?: AbortSignal;
+  runId?: string;
+  /** Write run records under <root>/.assetline (default true). */
+  record?: boolean;
+  /** IO manager for assets without `io` (default: the filesystem one). */
+  defaultIO?: IOManager;
+}
+
+export interface RunResult {
+  runId: string;
+  status: RunStatus;
+  materialized: string[];
+  failed: string[];
+  skipped: string[];
+  failedChecks: string[];
+}
+
+/** An upstream input outside the selection has no stored value. */
+export class MissingUpstreamError extends Error {
+  override readonly name = "MissingUpstreamError";
+  constructor(
+    message: string,
+    readonly missing: { asset: string; upstream: string }[],
+  ) {
+    super(message);
+  }
+}
+
+class AssetFailure extends Error {
+  constructor(
+    message: string,
+    readonly reason: FailureReason,
+    readonly original?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+function errorInfo(error: unknown): ErrorInfo {
+  if (error instanceof AssetFailure) {
+    const original = error.original instanceof Error ? error.original : undefined;
+    return { message: error.message, stack: original?.stack ?? undefined };
+  }
+  if (error instanceof Error) return { message: error.message, stack: error.stack };
+  return { message: String(error) };
+}
+
+const sourceHashes = new Map<string, string | undefined>();
+/** A hash of the file declaring an asset, to notice code changes. */
+export function sourceHash(asset: AnyAsset): string | undefined {
+  const file = asset.location?.file;
+  if (!file) return undefined;
+  if (!sourceHashes.has(file)) {
+    try {
+      sourceHashes.set(
+        file,
+        crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex").slice(0, 16),
+      );
+    } catch {
+      sourceHashes.set(file, undefined);
+    }
+  }
+  return sourceHashes.get(file);
+}
+
+function issuePath(path: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined): string {
+  if (!path || path.length === 0) return "(the value itself)";
+  return path
+    .map((p) => (typeof p === "object" ? p.key : p))
+    .map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`))
+    .join("");
+}
+
+export async function materialize(options: MaterializeOptions): Promise<RunResult> {
+  const { root, definitions } = options;
+  const env = options.env ?? "local";
+  const config = options.config ?? {};
+  const concurrency = Math.max(
+    1,
+    options.concurrency ?? config.environments?.[env]?.concurrency ?? config.concurrency ?? 4,
+  );
+  const defaultIO = options.defaultIO ?? fsIOManager();
+  const runId = options.runId ?? newRunId();
+  const ioOf = (a: AnyAsset): IOManager => a.spec.io ?? defaultIO;
+  const ioContext = (a: AnyAsset): IOContext => ({
+    key: a.key,
+    runId,
+    root,
+    metadata: a.spec.metadata ?? {},
+  });
+
+  const selected = new Set(
+    options.keys.filter((k) => definitions.byKey.get(k) && !definitions.byKey.get(k)!.external),
+  );
+  const order = definitions.assets.filter((a) => selected.has(a.key));
+
+  // Inputs from outside the selection must already be stored: say which to materialize first.
+  const missing: { asset: string; upstream: string }[] = [];
+  for (const a of order) {
+    for (const input of Object.values(a.spec.ins ?? {})) {
+      if (selected.has(input.key)) continue;
+      const io = ioOf(input);
+      if (io.exists && !(await io.exists(ioContext(input))))
+        missing.push({ asset: a.key, upstream: input.key });
+    }
+  }
+  if (missing.length > 0) {
+    const upstreams = [...new Set(missing.map((m) => m.upstream))];
+    const first = missing[0]!;
+    throw new MissingUpstreamError(
+      `Cannot materialize "${first.asset}": its input "${first.upstream}" has never been materialized. ` +
+        `Materialize ${upstreams.map((u) => `"${u}"`).join(", ")} first (assetline materialize --select ${upstreams.join(" or ")}), ` +
+        `or include upstream assets in the selection (+${first.asset}).`,
+      missing,
+    );
+  }
+
+  const recorder = options.record === false ? undefined : new RunRecorder(root, runId);
+  const now = (): string => new Date().toISOString();
+  const emit = (event: RunEvent): void => {
+    recorder?.record(event);
+    options.onEvent?.(event);
+  };
+
+  const started = Date.now();
+  emit({
+    type: "run_start",
+    runId,
+    time: now(),
+    selection: options.selection ?? order.map((a) => a.key).join(" or "),
+    assets: order.map((a) => a.key),
+    env,
+    pid: process.pid,
+    concurrency,
+  });
+
+  // Dependency bookkeeping within the selection.
+  const waitingOn = new Map<string, number>();
+  const downstream = new Map<string, string[]>();
+  for (const a of order) {
+    const ups = upstreamKeys(a).filter((k) => selected.has(k));
+    waitingOn.set(a.key, ups.length);
+    for (const up of ups) {
+      let list = downstream.get(up);
+      if (!list) downstream.set(up, (list = []));
+      list.push(a.key);
+    }
+  }
+
+  const materialized: string[] = [];
+  const failed: string[] = [];
+  const skipped: string[] = [];
+  const failedChecks: string[] = [];
+  const done = new Set<string>();
+  const runController = new AbortController();
+  let cancelled = false;
+  const onAbort = (): void => {
+    cancelled = true;
+    runController.abort(options.signal?.reason);
+  };
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+
+  // Resources are created on first use, once per run, and torn down at the end.
+  const resourceInstances = new Map<Resource<unknown>, Promise<unknown>>();
+  const resourceValue = (r: Resource<unknown>, logger: Logger): Promise<unknown> => {
+    let instance = resourceInstances.get(r);
+    if (!instance) {
+      const factory = typeof r.factory === "function" ? r.factory : r.factory[env];
+      if (!factory) {
+        const known = Object.keys(r.factory);
+        instance = Promise.reject(
+          new Error(
+            `resource "${r.name}" has no factory for environment "${env}" (it has ${known.join(", ")})`,
+          ),
+        );
+      } else {
+        const resourceConfig = config.environments?.[env]?.resources?.[r.name] ?? {};
+        instance = Promise.resolve().then(() => factory({ env, config: resourceConfig, root, log: logger }));
+      }
+      instance.catch(() => undefined);
+      resourceInstances.set(r, instance);
+    }
+    return instance;
+  };
+
+  const makeLogger = (key?: string): Logger => {
+    const log = (level: "info" | "warn" | "error") => (message: string, data?: unknown) => {
+      const event: Extract<RunEvent, { type: "log" }> = {
+        type: "log",
+        runId,
+        time: now(),
+        level,
+        message: String(message),
+      };
+      if (key !== undefined) event.key = key;
+      if (data !== undefined) event.data = data;
+      emit(event);
+    };
+    return { info: log("info"), warn: log("warn"), error: log("error") };
+  };
+
+  const skipDownstream = (key: string, reason: string): void => {
+    for (const d of downstream.get(key) ?? []) {
+      if (done.has(d)) continue;
+      done.add(d);
+      skipped.push(d);
+      emit({ type: "asset_skipped", runId, time: now(), key: d, reason });
+      skipDownstream(d, reason);
+    }
+  };
+
+  const runChecks = async (
+    a: AnyAsset,
+    value: unknown,
+    ctxBase: Parameters<NonNullable<AnyAsset["compute"]>>[0],
+  ): Promise<boolean> => {
+    let blockingFailed = false;
+    const checks = definitions.checks.filter((c) => c.assetKey === a.key);
+    for (const c of checks) {
+      let passed = false;
+      let description: string | undefined;
+      let metadata: Record<string, unknown> | undefined;
+      let error: ErrorInfo | undefined;
+      try {
+        const outcome = await c.fn({ ...ctxBase, log: makeLogger(a.key) }, value);
+        if (typeof outcome === "boolean") passed = outcome;
+        else if (outcome && typeof outcome === "object") {
+          passed = outcome.passed === true;
+          description = outcome.description;
+          metadata = outcome.metadata;
+        } else {
+          error = {
+            message: `check "${c.name}" returned ${String(outcome)}; return a boolean or { passed }.`,
+          };
+        }
+      } catch (e) {
+        error = errorInfo(e);
+      }
+      const event: Extract<RunEvent, { type: "check_result" }> = {
+        type: "check_result",
+        runId,
+        time: now(),
+        key: a.key,
+        check: c.name,
+        passed,
+        blocking: c.blocking,
+        severity: c.severity,
+      };
+      if (description !== undefined) event.description = description;
+      if (metadata !== undefined) event.metadata = metadata;
+      if (error !== undefined) event.error = error;
+      emit(event);
+      if (!passed) {
+        failedChecks.push(`${a.key}:${c.name}`);
+        if (c.blocking) blockingFailed = true;
+      }
+    }
+    return !blockingFailed;
+  };
+
+  const runOne = async (a: AnyAsset): Promise<void> => {
+    const t0 = performance.now();
+    emit({ type: "asset_start", runId, time: now(), key: a.key });
+    const controller = new AbortController();
+    const onRunAbort = (): void => controller.abort(runController.signal.reason);
+    runController.signal.addEventListener("abort", onRunAbort, { once: true });
+    const log = makeLogger(a.key);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      // Resources.
+      const resources: Record<string, unknown> = {};
+      for (const [name, r] of Object.entries(a.spec.resources ?? {})) {
+        if (isResource(r)) {
+          try {
+            resources[name] = await resourceValue(r, makeLogger(a.key));
+          } catch (e) {
+            throw new AssetFailure(
+              `Resource "${r.name}" failed to start in environment "${env}": ${(e as Error)?.message ?? String(e)}`,
+              "resource",
+              e,
+            );
+          }
+        } else resources[name] = r;
+      }
+      // Inputs, loaded through each upstream's IO manager.
+      const inputs: Record<string, unknown> = {};
+      for (const [name, input] of Object.entries(a.spec.ins ?? {})) {
+        try {
+          inputs[name] = await ioOf(input).load(ioContext(input));
+        } catch (e) {
+          throw new AssetFailure(
+            `Loading input "${name}" (${input.key}) failed: ${(e as Error)?.message ?? String(e)}`,
+            "input",
+            e,
+          );
+        }
+      }
+      const ctx = {
+        key: a.key,
+        runId,
+        log,
+        resources,
+        root,
+        env,
+        signal: controller.signal,
+        metadata: a.spec.metadata ?? {},
+      };
+      const computation = Promise.resolve().then(() => a.compute!(ctx, inputs));
+      computation.catch(() => undefined);
+      const racers: Promise<unknown>[] = [computation];
+      if (a.spec.timeoutMs !== undefined) {
+        const ms = a.spec.timeoutMs;
+        racers.push(
+          new Promise((_, reject) => {
+            timer = setTimeout(() => {
+              controller.abort(new Error("timeout"));
+              reject(
+                new AssetFailure(
+                  `Asset "${a.key}" timed out after ${ms} ms (timeoutMs); make it faster or raise timeoutMs.`,
+                  "timeout",
+                ),
+              );
+            }, ms);
+          }),
+        );
+      }
+      racers.push(
+        new Promise((_, reject) => {
+          const cancel = (): void => reject(new AssetFailure(`Asset "${a.key}" was cancelled.`, "cancelled"));
+          if (runController.signal.aborted) cancel();
+          else runController.signal.addEventListener("abort", cancel, { once: true });
+        }),
+      );
+      let value = await Promise.race(racers);
+      if (value === undefined) value = null;
+      // Output contract.
+      const schema = a.spec.schema;
+      if (schema) {
+        const result = await schema["~standard"].validate(value);
+        if (result.issues) {
+          const shown = result.issues.slice(0, 5).map((i) => `${issuePath(i.path)}: ${i.message}`);
+          throw new AssetFailure(
+            `Asset "${a.key}" returned a value that does not match its schema: ${shown.join("; ")}${result.issues.length > 5 ? ` (and ${result.issues.length - 5} more)` : ""}.`,
+            "schema",
+          );
+        }
+        value = result.value;
+      }
+      const saved = (await ioOf(a).save(ioContext(a), value)) ?? {};
+      const durationMs = Math.round((performance.now() - t0) * 1000) / 1000;
+      const event: Extract<RunEvent, { type: "asset_success" }> = {
+        type: "asset_success",
+        runId,
+        time: now(),
+        key: a.key,
+        durationMs,
+        output: saved,
+      };
+      if (a.spec.codeVersion !== undefined) event.codeVersion = a.spec.codeVersion;
+      const hash = sourceHash(a);
+      if (hash !== undefined) event.sourceHash = hash;
+      emit(event);
+      materialized.push(a.key);
+      done.add(a.key);
+      const ok = await runChecks(a, value, ctx);
+      if (!ok) skipDownstream(a.key, `a blocking check on "${a.key}" failed`);
+      else release(a.key);
+    } catch (e) {
+      const reason: FailureReason = e instanceof AssetFailure ? e.reason : "error";
+      emit({
+        type: "asset_failure",
+        runId,
+        time: now(),
+        key: a.key,
+        durationMs: Math.round(performance.now() - t0),
+        reason,
+        error: errorInfo(e),
+      });
+      failed.push(a.key);
+      done.add(a.key);
+      skipDownstream(a.key, reason === "cancelled" ? "the run was cancelled" : `upstream "${a.key}" failed`);
+    } finally {
+      if (timer) clearTimeout(timer);
+      runController.signal.removeEventListener("abort", onRunAbort);
+    }
+  };
+
+  const ready: AnyAsset[] = order.filter((a) => waitingOn.get(a.key) === 0);
+  const release = (key: string): void => {
+    for (const d of downstream.get(key) ?? []) {
+      const left = waitingOn.get(d)! - 1;
+      waitingOn.set(d, left);
+      if (left === 0 && !done.has(d)) ready.push(definitions.byKey.get(d)!);
+    }
+  };
+
+  await new Promise<void>((resolve) => {
+    let running = 0;
+    const pump = (): void => {
+      while (!cancelled && running < concurrency && ready.length > 0) {
+        const a = ready.shift()!;
+        running++;
+        void runOne(a).finally(() => {
+          running--;
+          pump();
+        });
+      }
+      if (running === 0) resolve();
+    };
+    pump();
+  });
+
+  if (cancelled) {
+    for (const a of order) {
+      if (done.has(a.key)) continue;
+      done.add(a.key);
+      skipped.push(a.key);
+      emit({ type: "asset_skipped", runId, time: now(), key: a.key, reason: "the run was cancelled" });
+    }
+  }
+  options.signal?.removeEventListener("abort", onAbort);
+
+  for (const [r, instance] of resourceInstances) {
+    if (!r.teardown) continue;
+    try {
+      await r.teardown(await instance);
+    } catch {
+      // a resource that failed to start has nothing to tear down
+    }
+  }
+
+  const status: RunStatus = cancelled
+    ? "cancelled"
+    : failed.length > 0 ||
+        definitions.checks.some((c) => c.blocking && failedChecks.includes(`${c.assetKey}:${c.name}`))
+      ? "failure"
+      : "success";
+  emit({
+    type: "run_end",
+    runId,
+    time: now(),
+    status,
+    durationMs: Date.now() - started,
+    materialized,
+    failed,
+    skipped,
+    failedChecks,
+  });
+  recorder?.close();
+  return { runId, status, materialized, failed, skipped, failedChecks };
+}

@@ -1,0 +1,40 @@
+/** The parsed form of an asset selection (Dagster's asset selection language). */
+
+/** Columns are 1-based; `end` is exclusive. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export type AttributeName = "key" | "group" | "tag" | "owner" | "kind";
+
+export type SelectionExpr =
+  | { type: "all"; span: Span }
+  | { type: "attr"; attr: AttributeName; value: string; quoted: boolean; span: Span }
+  | { type: "and"; left: SelectionExpr; right: SelectionExpr; span: Span }
+  | { type: "or"; left: SelectionExpr; right: SelectionExpr; span: Span }
+  | { type: "not"; operand: SelectionExpr; span: Span }
+  | {
+      type: "traverse";
+      operand: SelectionExpr;
+      /** Upstream depth: undefined = none, Infinity = all. */
+      up?: number;
+      /** Downstream depth: undefined = none, Infinity = all. */
+      down?: number;
+      span: Span;
+    }
+  | { type: "function"; name: "roots" | "sinks"; operand: SelectionExpr; span: Span };
+
+/** A selection that cannot be parsed or resolved. `column` is 1-based. */
+export class SelectionError extends Error {
+  override readonly name = "SelectionError";
+  constructor(
+    message: string,
+    readonly column: number,
+    readonly endColumn: number = column + 1,
+    /** For an unknown key: the closest existing key, if any is close. */
+    readonly suggestion?: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,315 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { onlyRunId, readNdjson, removeTemps, requireBuiltCli, runCli, tempProject } from "./helpers";
+
+interface Event {
+  type: string;
+  runId: string;
+  key?: string;
+  [field: string]: unknown;
+}
+
+/** The expected report total, computed here independently from the committed CSV. */
+function expectedTotal(dir: string): number {
+  const [header, ...lines] = fs.readFileSync(path.join(dir, "data/in/orders.csv"), "utf8").trim().split("\n");
+  const cols = header!.split(",");
+  let total = 0;
+  for (const line of lines) {
+    const row: Record<string, string> = Object.fromEntries(
+      line.split(",").map((v, i) => [cols[i] ?? "", v.trim()]),
+    );
+    if (row.status === "completed" && row.amount !== "" && Number.isFinite(Number(row.amount)))
+      total += Number(row.amount);
+  }
+  return Math.round(total * 100) / 100;
+}
+
+describe("assetline CLI on the example shop (real files)", function () {
+  this.timeout(60000);
+  before(requireBuiltCli);
+  after(removeTemps);
+
+  it("materializes +reports/revenue: stored values, report file, event log and index", async () => {
+    const dir = tempProject({}, true);
+    const result = await runCli(["materialize", "--select", "+reports/revenue", "--root", dir]);
+    assert.equal(result.code, 0, result.stderr + result.stdout);
+    assert.match(result.stdout, /run success/);
+
+    const upstream = [
+      "ingest/raw_orders",
+      "ingest/raw_customers",
+      "transform/cleaned_orders",
+      "transform/daily_revenue",
+      "transform/revenue_by_customer",
+      "reports/revenue",
+    ];
+    for (const key of upstream)
+      assert.ok(fs.existsSync(path.join(dir, ".assetline/storage", key + ".json")), `${key} stored`);
+    assert.ok(
+      !fs.existsSync(path.join(dir, ".assetline/storage/dashboards")),
+      "dashboards were not selected",
+    );
+
+    const report = JSON.parse(fs.readFileSync(path.join(dir, "data/out/report.json"), "utf8")) as {
+      total: number;
+      days: number;
+    };
+    assert.equal(report.total, expectedTotal(dir));
+    assert.equal(report.days, 7);
+    const stored = JSON.parse(
+      fs.readFileSync(path.join(dir, ".assetline/storage/reports/revenue.json"), "utf8"),
+    ) as unknown;
+    assert.deepEqual(stored, report);
+
+    const runId = onlyRunId(dir);
+    const events = readNdjson<Event>(path.join(dir, ".assetline/runs", runId, "events.ndjson"));
+    assert.equal(events[0]!.type, "run_start");
+    assert.deepEqual(events[0]!.assets, upstream);
+    assert.equal(events.at(-1)!.type, "run_end");
+    assert.equal(events.at(-1)!.status, "success");
+    assert.ok(events.every((e) => e.runId === runId));
+    const successes = events.filter((e) => e.type === "asset_success").map((e) => e.key);
+    assert.deepEqual([...successes].sort(), [...upstream].sort());
+    // Dependency order: every asset succeeds after its inputs.
+    assert.ok(successes.indexOf("transform/cleaned_orders") > successes.indexOf("ingest/raw_orders"));
+    assert.ok(successes.indexOf("reports/revenue") > successes.indexOf("transform/daily_revenue"));
+    const checks = events.filter((e) => e.type === "check_result");
+    assert.deepEqual(checks.map((c) => [c.key, c.check, c.passed]).sort(), [
+      ["reports/revenue", "has_days", true],
+      ["transform/daily_revenue", "non_negative", true],
+    ]);
+    assert.ok(
+      events.some((e) => e.type === "log" && e.key === "ingest/raw_orders" && e.message === "read 42 orders"),
+    );
+
+    const index = JSON.parse(fs.readFileSync(path.join(dir, ".assetline/index.json"), "utf8")) as {
+      assets: Record<string, { lastRunId: string; lastStatus: string }>;
+    };
+    assert.deepEqual(Object.keys(index.assets).sort(), [...upstream].sort());
+    for (const entry of Object.values(index.assets)) {
+      assert.equal(entry.lastRunId, runId);
+      assert.equal(entry.lastStatus, "success");
+    }
+  });
+
+  it("--json streams the same objects as the event log, one per line", async () => {
+    const dir = tempProject({}, true);
+    const result = await runCli(["materialize", "--select", "ingest/*", "--json", "--root", dir]);
+    assert.equal(result.code, 0, result.stderr);
+    const streamed = result.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Event);
+    const logged = readNdjson<Event>(path.join(dir, ".assetline/runs", onlyRunId(dir), "events.ndjson"));
+    assert.deepEqual(streamed, logged);
+    assert.deepEqual(
+      streamed
+        .filter((e) => e.type === "asset_success")
+        .map((e) => e.key)
+        .sort(),
+      ["ingest/raw_customers", "ingest/raw_orders"],
+    );
+  });
+
+  it("a missing upstream is a clear error naming what to materialize first", async () => {
+    const dir = tempProject({}, true);
+    const result = await runCli(["materialize", "--select", "transform/cleaned_orders", "--root", dir]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /input "ingest\/raw_orders" has never been materialized/);
+    assert.match(result.stderr, /Materialize "ingest\/raw_orders", "ingest\/raw_customers" first/);
+    assert.ok(!fs.existsSync(path.join(dir, ".assetline/storage/transform/cleaned_orders.json")));
+
+    // Once the upstream exists, the same command works and loads it through the IO manager.
+    assert.equal((await runCli(["materialize", "--select", "group:ingest", "--root", dir])).code, 0);
+    const again = await runCli(["materialize", "--select", "transform/cleaned_orders", "--root", dir]);
+    assert.equal(again.code, 0, again.stderr);
+    const cleaned = JSON.parse(
+      fs.readFileSync(path.join(dir, ".assetline/storage/transform/cleaned_orders.json"), "utf8"),
+    ) as unknown[];
+    assert.equal(cleaned.length, 32);
+  });
+
+  it("an unknown key exits 2 and suggests the closest key, with the column", async () => {
+    const dir = tempProject({}, true);
+    const result = await runCli([
+      "materialize",
+      "--select",
+      "group:ingest or transform/daily_revenu",
+      "--root",
+      dir,
+    ]);
+    assert.equal(result.code, 2);
+    assert.match(
+      result.stderr,
+      /column 17: No asset has the key "transform\/daily_revenu"\. Did you mean "transform\/daily_revenue"\?/,
+    );
+    assert.ok(!fs.existsSync(path.join(dir, ".assetline/runs")), "no run recorded");
+  });
+
+  it("graph --runtime --json loads definitions without running compute", async () => {
+    const dir = tempProject({}, true);
+    const result = await runCli(["graph", "--runtime", "--json", "--root", dir]);
+    assert.equal(result.code, 0, result.stderr);
+    const graph = JSON.parse(result.stdout) as {
+      version: number;
+      assets: {
+        key: string;
+        file: string;
+        line: number;
+        deps: string[];
+        ins: Record<string, string>;
+        checks: string[];
+        generated: boolean;
+        external?: boolean;
+      }[];
+    };
+    assert.equal(graph.version, 1);
+    const byKey = new Map(graph.assets.map((a) => [a.key, a]));
+    assert.equal(byKey.size, 9);
+    const daily = byKey.get("transform/daily_revenue")!;
+    assert.equal(daily.file, "src/transform.ts");
+    assert.deepEqual(daily.deps, ["transform/cleaned_orders", "finance/fx_rates"]);
+    assert.deepEqual(daily.ins, { orders: "transform/cleaned_orders" });
+    assert.deepEqual(daily.checks, ["non_negative"]);
+    const lines = fs.readFileSync(path.join(dir, "src/transform.ts"), "utf8").split("\n");
+    assert.match(lines[daily.line - 1]!, /export const dailyRevenue = asset\(/);
+    assert.equal(byKey.get("dashboards/sales_overview")!.generated, true);
+    assert.equal(byKey.get("ingest/raw_orders")!.generated, false);
+    assert.equal(byKey.get("finance/fx_rates")!.external, true);
+    assert.ok(!fs.existsSync(path.join(dir, ".assetline")), "nothing was run or stored");
+    assert.ok(!fs.existsSync(path.join(dir, "data/out")), "no compute ran");
+  });
+
+  it("list --select on the static graph, and status/runs/logs read the records", async () => {
+    const dir = tempProject({}, true);
+    const list = await runCli(["list", "--select", "group:transform", "--json", "--root", dir]);
+    assert.equal(list.code, 0, list.stderr);
+    const listed = (JSON.parse(list.stdout) as { assets: { key: string }[] }).assets.map((a) => a.key).sort();
+    assert.deepEqual(listed, [
+      "transform/cleaned_orders",
+      "transform/daily_revenue",
+      "transform/revenue_by_customer",
+    ]);
+
+    const bad = await runCli(["list", "--select", "group:transform and (", "--json", "--root", dir]);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /column 22/);
+
+    assert.equal((await runCli(["materialize", "--select", "ingest/raw_orders", "--root", dir])).code, 0);
+    const status = await runCli(["status", "--json", "--root", dir]);
+    assert.equal(status.code, 0, status.stderr);
+    const states = new Map(
+      (JSON.parse(status.stdout) as { assets: { key: string; state: string }[] }).assets.map((s) => [
+        s.key,
+        s.state,
+      ]),
+    );
+    assert.equal(states.get("ingest/raw_orders"), "fresh");
+    assert.equal(states.get("ingest/raw_customers"), "never");
+
+    const runs = await runCli(["runs", "--json", "--root", dir]);
+    const listedRuns = (
+      JSON.parse(runs.stdout) as { runs: { runId: string; status: string; materialized: number }[] }
+    ).runs;
+    assert.equal(listedRuns.length, 1);
+    assert.equal(listedRuns[0]!.status, "success");
+    assert.equal(listedRuns[0]!.materialized, 1);
+
+    const logs = await runCli(["logs", listedRuns[0]!.runId, "ingest/raw_orders", "--root", dir]);
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.match(logs.stdout, /read 42 orders/);
+    const missing = await runCli(["logs", "nope", "--root", dir]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /No run "nope"/);
+  });
+
+  it("usage errors exit 2 with a sentence saying what to do", async () => {
+    const noSelect = await runCli(["materialize", "--root", tempProject({}, true)]);
+    assert.equal(noSelect.code, 2);
+    assert.match(noSelect.stderr, /materialize needs --select/);
+    const unknown = await runCli(["frobnicate"]);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /Unknown command "frobnicate"/);
+    const badRoot = await runCli(["status", "--root", "/definitely/not/here"]);
+    assert.equal(badRoot.code, 2);
+    assert.match(badRoot.stderr, /is not a folder/);
+  });
+});
+
+describe("assetline CLI failures (real files)", function () {
+  this.timeout(60000);
+  before(requireBuiltCli);
+  after(removeTemps);
+
+  const failing = `import { asset } from "assetline";
+
+export const ok = asset("a/ok", {}, () => [1, 2, 3]);
+
+export const boom = asset("a/boom", { ins: { ok } }, (_ctx, { ok }) => {
+  if (ok.length > 0) throw new Error("kaboom: the upstream had " + ok.length + " rows");
+  return ok;
+});
+
+export const after = asset("a/after", { ins: { boom } }, (_ctx, { boom }) => boom);
+export const independent = asset("b/independent", {}, () => "fine");
+`;
+
+  it("a throwing asset fails the run, records the error with a TypeScript stack, and skips downstream", async () => {
+    const dir = tempProject({ "src/definitions.ts": failing });
+    const result = await runCli(["materialize", "--select", "*", "--root", dir]);
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(result.stdout, /FAIL a\/boom \(error\): kaboom: the upstream had 3 rows/);
+    assert.match(result.stdout, /src\/definitions\.ts:6:\d+/, "stack mapped to the TypeScript source line");
+    const events = readNdjson<Event>(path.join(dir, ".assetline/runs", onlyRunId(dir), "events.ndjson"));
+    const failure = events.find((e) => e.type === "asset_failure")!;
+    assert.equal(failure.key, "a/boom");
+    assert.match((failure.error as { message: string }).message, /kaboom/);
+    assert.match((failure.error as { stack: string }).stack, /definitions\.ts:6:/);
+    assert.deepEqual(
+      events.filter((e) => e.type === "asset_skipped").map((e) => e.key),
+      ["a/after"],
+    );
+    assert.deepEqual(
+      events
+        .filter((e) => e.type === "asset_success")
+        .map((e) => e.key)
+        .sort(),
+      ["a/ok", "b/independent"],
+    );
+    assert.equal(events.at(-1)!.status, "failure");
+    const index = JSON.parse(fs.readFileSync(path.join(dir, ".assetline/index.json"), "utf8")) as {
+      assets: Record<string, { lastStatus: string }>;
+    };
+    assert.equal(index.assets["a/boom"]!.lastStatus, "failure");
+    assert.ok(!fs.existsSync(path.join(dir, ".assetline/storage/a/boom.json")));
+  });
+
+  it("an invalid key in user code is a clear error", async () => {
+    const dir = tempProject({
+      "src/definitions.ts": `import { asset } from "assetline";\nexport const x = asset("raw orders", {}, () => 1);\n`,
+    });
+    const result = await runCli(["materialize", "--select", "*", "--root", dir]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /Loading src\/definitions\.ts failed: Asset key "raw orders" contains " "/);
+  });
+
+  it("missing definitions say what to create", async () => {
+    const dir = tempProject({ "README.md": "empty" });
+    const result = await runCli(["graph", "--runtime", "--json", "--root", dir]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /create src\/definitions\.ts/);
+  });
+
+  it("a string dep that nothing declares is named with its location", async () => {
+    const dir = tempProject({
+      "definitions.ts": `import { asset } from "assetline";\nexport const x = asset("a/x", { deps: ["a/ghost"] }, () => 1);\n`,
+    });
+    const result = await runCli(["materialize", "--select", "*", "--root", dir]);
+    assert.equal(result.code, 1);
+    assert.match(
+      result.stderr,
+      /"a\/x" \(.*definitions\.ts:2\) depends on "a\/ghost", which no definition declares/,
+    );
+  });
+});
