@@ -13,7 +13,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
   const ctx = new Ctx(context);
   const lineage = new LineagePanel(ctx);
   const assets = new AssetsView(ctx);
-  context.subscriptions.push(ctx, lineage, assets, new RunsView(), new ChecksController(ctx), new EnvironmentPicker());
+  context.subscriptions.push(ctx, lineage, lineage.registerSerializer(), assets, new RunsView(), new ChecksController(ctx), new EnvironmentPicker());
 
   const runWith = (mode: RunMode) => (args: unknown) => {
     const valid = parseAssetArgs(args);

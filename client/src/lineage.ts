@@ -26,6 +26,8 @@ export class LineagePanel implements vscode.Disposable {
       ctx.runStates.onDidChange((root) => {
         if (this.rootUri && vscode.Uri.parse(this.rootUri).fsPath === root) this.postStatus();
       }),
+      vscode.window.onDidChangeTextEditorSelection((event) => this.followCursor(event.textEditor)),
+      vscode.window.onDidChangeActiveTextEditor((editor) => editor && this.followCursor(editor)),
     );
   }
 
@@ -38,14 +40,34 @@ export class LineagePanel implements vscode.Disposable {
     await this.refresh();
   }
 
+  /** Restores the view VS Code kept across a reload (its graph state lives in the webview). */
+  registerSerializer(): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state: unknown) => {
+        const saved = (state ?? {}) as { focus?: unknown; rootUri?: unknown };
+        if (typeof saved.focus === "string") this.focus = saved.focus;
+        if (typeof saved.rootUri === "string") this.rootUri = saved.rootUri;
+        this.panel?.dispose();
+        this.panel = this.attach(panel);
+        await this.refresh();
+      },
+    });
+  }
+
   private createPanel(): vscode.WebviewPanel {
-    const distUri = vscode.Uri.joinPath(this.ctx.extension.extensionUri, "dist", "webview");
     const panel = vscode.window.createWebviewPanel(
-      "assetline.lineage",
+      VIEW_TYPE,
       "Asset Lineage",
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      { enableScripts: true, localResourceRoots: [distUri], retainContextWhenHidden: false },
+      webviewOptions(this.ctx.extension.extensionUri),
     );
+    return this.attach(panel);
+  }
+
+  private attach(panel: vscode.WebviewPanel): vscode.WebviewPanel {
+    const distUri = vscode.Uri.joinPath(this.ctx.extension.extensionUri, "dist", "webview");
+    panel.webview.options = webviewOptions(this.ctx.extension.extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(this.ctx.extension.extensionUri, "media", "assetline.svg");
     this.ready = false;
     panel.webview.html = renderHtml(panel.webview, distUri);
     panel.onDidDispose(() => {
@@ -60,6 +82,35 @@ export class LineagePanel implements vscode.Disposable {
       void this.handle(message);
     });
     return panel;
+  }
+
+  private followTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * Focus follows the editor: the asset declared at or above the cursor in the active file.
+   * The webview ignores it while the user has pinned the view.
+   */
+  private followCursor(editor: vscode.TextEditor): void {
+    if (!this.panel || !this.ready || !this.graph || !this.rootUri) return;
+    clearTimeout(this.followTimer);
+    this.followTimer = setTimeout(() => {
+      const key = this.assetAt(editor.document.uri, editor.selection.active.line + 1);
+      if (!key || key === this.focus) return;
+      this.focus = key;
+      const message: HostMessage = { type: "focus", key };
+      void this.panel?.webview.postMessage(message);
+    }, 150);
+  }
+
+  private assetAt(uri: vscode.Uri, line: number): string | undefined {
+    if (!this.graph || !this.rootUri) return undefined;
+    const relative = path.relative(vscode.Uri.parse(this.rootUri).fsPath, uri.fsPath).split(path.sep).join("/");
+    let best: { key: string; line: number } | undefined;
+    for (const asset of this.graph.assets) {
+      if (asset.file !== relative || asset.line > line) continue;
+      if (!best || asset.line > best.line) best = { key: asset.key, line: asset.line };
+    }
+    return best?.key;
   }
 
   private async refresh(): Promise<void> {
@@ -124,9 +175,20 @@ export class LineagePanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.followTimer);
     this.panel?.dispose();
     for (const disposable of this.disposables) disposable.dispose();
   }
+}
+
+const VIEW_TYPE = "assetline.lineage";
+
+function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, "dist", "webview")],
+    retainContextWhenHidden: false,
+  };
 }
 
 function renderHtml(webview: vscode.Webview, distUri: vscode.Uri): string {
