@@ -29,6 +29,7 @@ const e2eDir = path.join(resultsDir, "e2e");
 const screenshotsDir = path.join(resultsDir, "screenshots");
 const workspace = path.join(e2eDir, "workspace");
 const handshakeDir = path.join(e2eDir, "handshake");
+const suiteLog = path.join(e2eDir, "suite.log");
 const resultsFile = path.resolve(process.env.ASSETLINE_TEST_RESULTS || path.join(resultsDir, "e2e.json"));
 const suiteBundle = path.join(root, "out", "e2e", "suite.js");
 const example = path.resolve(process.env.ASSETLINE_E2E_EXAMPLE || path.join(root, "examples", "shop"));
@@ -228,6 +229,28 @@ function startCodeServer(entry, port) {
   const extensions = path.join(e2eDir, "extensions");
   const xdg = path.join(e2eDir, "xdg");
   for (const dir of [userData, extensions, xdg]) fs.mkdirSync(dir, { recursive: true });
+  // Quiet settings: no welcome page, no prompts that cover the screenshots, no network calls.
+  fs.mkdirSync(path.join(userData, "User"), { recursive: true });
+  fs.writeFileSync(
+    path.join(userData, "User", "settings.json"),
+    JSON.stringify(
+      {
+        "workbench.startupEditor": "none",
+        "workbench.welcomePage.walkthroughs.openOnInstall": false,
+        "workbench.tips.enabled": false,
+        "git.openRepositoryInParentFolders": "never",
+        "git.autoRepositoryDetection": false,
+        "telemetry.telemetryLevel": "off",
+        "extensions.autoCheckUpdates": false,
+        "extensions.autoUpdate": false,
+        "update.mode": "none",
+        "typescript.disableAutomaticTypeAcquisition": true,
+        "security.workspace.trust.enabled": false,
+      },
+      null,
+      2,
+    ),
+  );
   const args = [
     entry,
     "--auth",
@@ -255,6 +278,7 @@ function startCodeServer(entry, port) {
       // Read by the suite inside the extension host (which inherits the server's environment).
       ASSETLINE_TEST_RESULTS: resultsFile,
       ASSETLINE_E2E_HANDSHAKE: handshakeDir,
+      ASSETLINE_E2E_LOG: suiteLog,
       // code-server's own config and state stay out of the user's home.
       XDG_CONFIG_HOME: path.join(xdg, "config"),
       XDG_DATA_HOME: path.join(xdg, "data"),
@@ -305,10 +329,24 @@ function workbenchUrl(port) {
 async function waitForResults(page) {
   const deadline = started + overallTimeoutMs;
   const answered = new Set();
+  let printed = 0;
+  const printSuiteLog = () => {
+    if (!fs.existsSync(suiteLog)) return;
+    const text = fs.readFileSync(suiteLog, "utf8");
+    const end = text.lastIndexOf("\n") + 1;
+    if (end > printed) {
+      const lines = text.slice(printed, end - 1).split("\n");
+      process.stdout.write(lines.map((line) => `  | ${line}\n`).join(""));
+    }
+    printed = Math.max(printed, end);
+  };
   for (;;) {
+    printSuiteLog();
     if (fs.existsSync(resultsFile)) {
       try {
-        return JSON.parse(fs.readFileSync(resultsFile, "utf8"));
+        const result = JSON.parse(fs.readFileSync(resultsFile, "utf8"));
+        printSuiteLog();
+        return result;
       } catch {
         // Being written right now: read it again on the next turn.
       }
@@ -396,12 +434,30 @@ function report(result) {
   const { passed = 0, failed = 0, pending = 0, failures = [] } = result || {};
   log(`suite: ${passed} passed, ${failed} failed, ${pending} pending`);
   for (const failure of failures)
-    console.log(`  FAILED ${failure.title}\n    ${String(failure.error).split("\n").join("\n    ")}`);
+    console.log(`  FAILED ${failure.title}: ${String(failure.error).split("\n")[0]}`);
+  if (failed > 0) printExtensionLogs();
   if (passed + failed === 0) {
     console.log("e2e: the suite ran no test");
     return 1;
   }
   return failed > 0 ? 1 : 0;
+}
+
+/** The tail of the extension's output channels (runs, server log), to see why a test failed. */
+function printExtensionLogs() {
+  const logs = path.join(e2eDir, "user-data", "logs");
+  if (!fs.existsSync(logs)) return;
+  const files = fs
+    .readdirSync(logs, { recursive: true })
+    .map(String)
+    .filter((file) => /^(\d+-)?Assetline( Runs)?\.log$/.test(path.basename(file)));
+  for (const file of files) {
+    const lines = fs.readFileSync(path.join(logs, file), "utf8").trimEnd().split("\n");
+    console.log(
+      `--- ${path.relative(root, path.join(logs, file))} (last ${Math.min(lines.length, 25)} lines)`,
+    );
+    for (const line of lines.slice(-25)) console.log(`  ${line}`);
+  }
 }
 
 async function stopAll() {

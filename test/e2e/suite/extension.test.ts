@@ -9,6 +9,7 @@ import * as vscode from "vscode";
 import { Commands, type AssetCommandArgs, type AssetGraph } from "@assetline/protocol";
 import type { AssetlineApi, RunOutcome } from "../../../client/src/api";
 import { askLauncher, findStorageFilesSince, loadStaticGraph, withDeadline, workspaceRoot } from "./helpers";
+import { note } from "./log";
 
 const EXTENSION_ID = "assetline.assetline-vscode";
 const TRANSFORM_FILE = "src/transform.ts";
@@ -194,7 +195,7 @@ export function defineExtensionTests(): void {
       assert.ok(await vscode.workspace.applyEdit(edit), "the edit was not applied");
       await withDeadline(appeared, 15_000, `no unknown-asset diagnostic for "${misspelt}"`);
       const delay = performance.now() - started;
-      console.log(`      unknown-asset diagnostic after ${delay.toFixed(0)} ms`);
+      note(`      unknown-asset diagnostic after ${delay.toFixed(0)} ms`);
       assert.ok(document.isDirty, "the document should be an unsaved buffer");
       assert.ok(delay < 1000, `the diagnostic took ${delay.toFixed(0)} ms (want < 1000 ms)`);
 

@@ -8,12 +8,38 @@
  * reporter writes the totals to the file named by ASSETLINE_TEST_RESULTS, which the launcher
  * reads.
  */
+import * as fs from "node:fs";
+import { format } from "node:util";
 import Mocha from "mocha";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const CountingReporter = require("../../support/counting-reporter.cjs") as Mocha.ReporterConstructor;
 import { defineExtensionTests } from "./extension.test";
+import { setLogSink } from "./log";
 
-export function run(): Promise<void> {
+export async function run(): Promise<void> {
+  // The extension host's console goes to the workbench's developer tools; the launcher shows
+  // the reporter's lines from this file instead (ASSETLINE_E2E_LOG), as they are written.
+  const logFile = process.env["ASSETLINE_E2E_LOG"];
+  const base = Mocha.reporters.Base as unknown as { consoleLog: (...args: unknown[]) => void };
+  const originalBaseLog = base.consoleLog;
+  const originalConsoleLog = console.log;
+  if (logFile) {
+    const tee = (...args: unknown[]) => {
+      originalConsoleLog(...args);
+      fs.appendFileSync(logFile, `${format(...args)}\n`);
+    };
+    base.consoleLog = tee;
+    setLogSink(tee);
+  }
+  try {
+    await runMocha();
+  } finally {
+    base.consoleLog = originalBaseLog;
+    setLogSink(originalConsoleLog);
+  }
+}
+
+function runMocha(): Promise<void> {
   const mocha = new Mocha({
     ui: "bdd",
     reporter: CountingReporter,
