@@ -21,7 +21,12 @@ export type WebviewMessage =
   | { type: "openAsset"; key: string }
   | { type: "runAsset"; key: string; mode?: RunMode }
   /** Sent after every render; tests and the client read the count of drawn nodes. */
-  | { type: "rendered"; nodes: number; focus?: string };
+  | { type: "rendered"; nodes: number; focus?: string }
+  /** "Export as SVG": a standalone SVG document of the drawn graph, for the client to save. */
+  | { type: "exportSvg"; svg: string };
+
+/** The largest SVG export the client accepts (characters). */
+export const EXPORT_SVG_MAX = 32 * 1024 * 1024;
 
 const ASSET_KEY_MAX = 512;
 
@@ -50,6 +55,8 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
         isKey(message.key) &&
         (message.mode === undefined || message.mode === "asset" || message.mode === "upstream" || message.mode === "downstream")
       );
+    case "exportSvg":
+      return typeof message.svg === "string" && message.svg.length <= EXPORT_SVG_MAX && message.svg.startsWith("<svg");
     default:
       return false;
   }
