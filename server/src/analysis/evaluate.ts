@@ -1,0 +1,1355 @@
+/**
+ * The partial evaluator: runs the top level of each module over a small subset of TypeScript
+ * (constants, `as const` data, imported JSON, template literals, `.map/.flatMap/.filter`,
+ * `for...of` with `push`, simple functions) and records every `asset`/`check`/`externalAsset`
+ * call it reaches with the values of its key and spec. What it cannot know (environment
+ * variables, calls into unknown code, `await`) becomes an `Unknown` with a reason.
+ *
+ * Identifiers are resolved through the type checker (symbol -> aliased symbol -> declaration),
+ * so references work whatever the import path: named, aliased, namespace, barrels, renamed
+ * re-exports and default exports.
+ */
+import path from "node:path";
+import { ts } from "ts-morph";
+import type { AssetFunction, AssetRecord, CheckRecord, DepRef, FileResult, SourceSpan } from "./model";
+import {
+  AssetValue,
+  BuiltinValue,
+  CheckValue,
+  FunctionValue,
+  NamespaceValue,
+  Scope,
+  Unknown,
+  describe,
+  isPlainObject,
+  newObject,
+  toJson,
+  type PlainObject,
+  type Value,
+} from "./values";
+import { PackageNames } from "./files";
+
+/** What the evaluator needs from its session. */
+export interface EvaluatorHost {
+  /** True for files whose top level the evaluator may run (the project's own sources). */
+  isProjectFile(file: string): boolean;
+  /** Parsed contents of a JSON file, or undefined when it cannot be read. */
+  readJson(file: string): unknown;
+  packages: PackageNames;
+}
+
+/** Thrown when a module's evaluation exceeds its step budget (an accidental infinite loop). */
+class BudgetExceeded extends Error {}
+
+const STEP_BUDGET = 2_000_000;
+const MAX_CALL_DEPTH = 64;
+
+type Completion = { type: "return"; value: Value } | { type: "break" } | { type: "continue" } | undefined;
+
+interface ModuleState {
+  file: string;
+  sourceFile: ts.SourceFile;
+  scope: Scope;
+  result: FileResult;
+  done: boolean;
+}
+
+function spanOf(node: ts.Node, sourceFile?: ts.SourceFile): SourceSpan {
+  const sf = sourceFile ?? node.getSourceFile();
+  return { file: sf.fileName, start: node.getStart(sf), end: node.getEnd() };
+}
+
+function unwrap(node: ts.Expression): ts.Expression {
+  let current = node;
+  for (;;) {
+    if (
+      ts.isParenthesizedExpression(current) ||
+      ts.isAsExpression(current) ||
+      ts.isSatisfiesExpression(current) ||
+      ts.isNonNullExpression(current) ||
+      ts.isTypeAssertionExpression(current)
+    ) {
+      current = current.expression;
+    } else {
+      return current;
+    }
+  }
+}
+
+function shortText(node: ts.Node): string {
+  const text = node.getText().replace(/\s+/g, " ");
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** True when the node lies inside a function or a loop: then a call there is a factory. */
+export function isInsideFactory(node: ts.Node): boolean {
+  for (let current = node.parent; current && !ts.isSourceFile(current); current = current.parent) {
+    if (ts.isFunctionLike(current) || ts.isIterationStatement(current, false)) return true;
+  }
+  return false;
+}
+
+interface ImportNames {
+  /** Local names bound by named or default imports. */
+  direct: Set<string>;
+  /** Local names of namespace or default imports, used as `ns.asset(...)`. */
+  qualifiers: Set<string>;
+}
+
+export class Evaluator {
+  private readonly modules = new Map<string, ModuleState>();
+  private readonly stack: ModuleState[] = [];
+  private readonly classified = new WeakMap<ts.CallExpression, AssetFunction | null>();
+  private readonly importNames = new WeakMap<ts.SourceFile, ImportNames>();
+  /** Why a function body or loop body was never run, for the `dynamic-asset` message. */
+  private readonly skipped = new WeakMap<ts.Node, string>();
+  private steps = 0;
+  private depth = 0;
+
+  constructor(
+    private readonly checker: ts.TypeChecker,
+    private readonly host: EvaluatorHost,
+    /** Results of modules from an earlier round that are still valid (same source file objects). */
+    private readonly reuse: Map<string, { sourceFile: ts.SourceFile; state: unknown }> = new Map(),
+  ) {}
+
+  /** Evaluates a module (once) and returns what it contributed. */
+  evaluateModule(sourceFile: ts.SourceFile): FileResult {
+    return this.moduleState(sourceFile).result;
+  }
+
+  /** The module state for reuse in a later round. */
+  exportState(file: string): unknown {
+    return this.modules.get(file);
+  }
+
+  private moduleState(sourceFile: ts.SourceFile): ModuleState {
+    const file = sourceFile.fileName;
+    const existing = this.modules.get(file);
+    if (existing) return existing;
+    const reused = this.reuse.get(file);
+    if (reused && reused.sourceFile === sourceFile) {
+      const state = reused.state as ModuleState;
+      this.modules.set(file, state);
+      return state;
+    }
+    const state: ModuleState = {
+      file,
+      sourceFile,
+      scope: new Scope(),
+      result: { file, assets: [], checks: [], diagnostics: [], reads: new Set(), evaluatedCalls: new Set() },
+      done: false,
+    };
+    this.modules.set(file, state);
+    this.stack.push(state);
+    const savedSteps = this.steps;
+    const savedDepth = this.depth;
+    this.steps = 0;
+    this.depth = 0;
+    try {
+      this.hoistFunctions(sourceFile.statements, state.scope);
+      for (const statement of sourceFile.statements) {
+        try {
+          this.execTopLevel(statement, state.scope);
+        } catch (error) {
+          if (error instanceof BudgetExceeded) {
+            state.result.diagnostics.push({
+              span: spanOf(statement, sourceFile),
+              severity: "info",
+              code: "dynamic-asset",
+              message:
+                "Assetline stopped evaluating this statement (too many steps); assets it would create are not in the graph.",
+            });
+            break;
+          }
+          throw error;
+        }
+      }
+    } finally {
+      state.done = true;
+      this.stack.pop();
+      this.steps = savedSteps;
+      this.depth = savedDepth;
+    }
+    return state;
+  }
+
+  private get current(): ModuleState {
+    const state = this.stack[this.stack.length - 1];
+    if (!state) throw new Error("no module is being evaluated");
+    return state;
+  }
+
+  // ---------------------------------------------------------------- recognising the library
+
+  private namesImported(sourceFile: ts.SourceFile): ImportNames {
+    let names = this.importNames.get(sourceFile);
+    if (names) return names;
+    names = { direct: new Set(), qualifiers: new Set() };
+    for (const statement of sourceFile.statements) {
+      if (!ts.isImportDeclaration(statement) || !statement.importClause) continue;
+      const clause = statement.importClause;
+      if (clause.name) {
+        names.direct.add(clause.name.text);
+        names.qualifiers.add(clause.name.text);
+      }
+      const bindings = clause.namedBindings;
+      if (bindings && ts.isNamespaceImport(bindings)) names.qualifiers.add(bindings.name.text);
+      if (bindings && ts.isNamedImports(bindings)) {
+        for (const element of bindings.elements) names.direct.add(element.name.text);
+      }
+    }
+    this.importNames.set(sourceFile, names);
+    return names;
+  }
+
+  /** Which library function a call invokes, resolved through the checker; null for any other call. */
+  classify(call: ts.CallExpression): AssetFunction | null {
+    const cached = this.classified.get(call);
+    if (cached !== undefined) return cached;
+    let result: AssetFunction | null = null;
+    const callee = call.expression;
+    const names = this.namesImported(call.getSourceFile());
+    let nameNode: ts.Node | undefined;
+    if (ts.isIdentifier(callee) && names.direct.has(callee.text)) nameNode = callee;
+    else if (
+      ts.isPropertyAccessExpression(callee) &&
+      ts.isIdentifier(callee.expression) &&
+      names.qualifiers.has(callee.expression.text)
+    ) {
+      nameNode = callee.name;
+    }
+    if (nameNode) result = this.libraryFunction(nameNode);
+    this.classified.set(call, result);
+    return result;
+  }
+
+  private libraryFunction(nameNode: ts.Node): AssetFunction | null {
+    let symbol = this.checker.getSymbolAtLocation(nameNode);
+    if (!symbol) return null;
+    if (symbol.flags & ts.SymbolFlags.Alias) symbol = this.checker.getAliasedSymbol(symbol);
+    const declaration = symbol.declarations?.[0];
+    if (!declaration) return null;
+    if (this.host.packages.nameOf(declaration.getSourceFile().fileName) !== "assetline") return null;
+    const name = symbol.name;
+    return name === "asset" || name === "check" || name === "externalAsset" ? name : null;
+  }
+
+  /** Every call of the library in a file, found syntactically then confirmed by the checker. */
+  libraryCalls(sourceFile: ts.SourceFile): { call: ts.CallExpression; fn: AssetFunction }[] {
+    const names = this.namesImported(sourceFile);
+    if (names.direct.size === 0 && names.qualifiers.size === 0) return [];
+    const found: { call: ts.CallExpression; fn: AssetFunction }[] = [];
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node)) {
+        const fn = this.classify(node);
+        if (fn) found.push({ call: node, fn });
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sourceFile);
+    return found;
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  private tick(): void {
+    if (++this.steps > STEP_BUDGET) throw new BudgetExceeded();
+  }
+
+  private hoistFunctions(statements: ts.NodeArray<ts.Statement>, scope: Scope): void {
+    for (const statement of statements) {
+      if (ts.isFunctionDeclaration(statement) && statement.body) {
+        scope.set(statement, new FunctionValue(statement, scope));
+      }
+    }
+  }
+
+  private execTopLevel(statement: ts.Statement, scope: Scope): void {
+    if (ts.isExportAssignment(statement)) {
+      scope.set(statement, this.eval(statement.expression, scope));
+      return;
+    }
+    if (ts.isVariableStatement(statement)) {
+      const ambient = statement.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.DeclareKeyword);
+      for (const declaration of statement.declarationList.declarations) {
+        const value = declaration.initializer
+          ? this.eval(declaration.initializer, scope)
+          : ambient
+            ? new Unknown(
+                `\`${declaration.name.getText()}\` is declared, not defined: known only at run time`,
+              )
+            : undefined;
+        if (value instanceof AssetValue && ts.isIdentifier(declaration.name) && declaration.initializer) {
+          const init = unwrap(declaration.initializer);
+          if (value.record.callNode === init) value.record.exportName = declaration.name.text;
+        }
+        this.bind(declaration.name, value, scope);
+      }
+      return;
+    }
+    this.exec(statement, scope);
+  }
+
+  private exec(statement: ts.Statement, scope: Scope): Completion {
+    this.tick();
+    if (ts.isVariableStatement(statement)) {
+      for (const declaration of statement.declarationList.declarations) {
+        const value = declaration.initializer ? this.eval(declaration.initializer, scope) : undefined;
+        this.bind(declaration.name, value, scope);
+      }
+      return undefined;
+    }
+    if (ts.isExpressionStatement(statement)) {
+      this.eval(statement.expression, scope);
+      return undefined;
+    }
+    if (ts.isReturnStatement(statement)) {
+      return {
+        type: "return",
+        value: statement.expression ? this.eval(statement.expression, scope) : undefined,
+      };
+    }
+    if (ts.isBlock(statement)) return this.execBlock(statement.statements, new Scope(scope));
+    if (ts.isIfStatement(statement)) {
+      const condition = this.eval(statement.expression, scope);
+      if (condition instanceof Unknown) {
+        const reason = `the condition \`${shortText(statement.expression)}\` is known only at run time`;
+        this.skipped.set(statement.thenStatement, reason);
+        if (statement.elseStatement) this.skipped.set(statement.elseStatement, reason);
+        return undefined;
+      }
+      if (truthy(condition)) return this.exec(statement.thenStatement, scope);
+      if (statement.elseStatement) return this.exec(statement.elseStatement, scope);
+      return undefined;
+    }
+    if (ts.isForOfStatement(statement)) {
+      const iterable = this.eval(statement.expression, scope);
+      const items = iterate(iterable);
+      if (!items) {
+        this.skipped.set(
+          statement.statement,
+          iterable instanceof Unknown
+            ? iterable.reason
+            : `\`${shortText(statement.expression)}\` is not a list`,
+        );
+        return undefined;
+      }
+      for (const item of items) {
+        const loopScope = new Scope(scope);
+        const initializer = statement.initializer;
+        if (ts.isVariableDeclarationList(initializer)) {
+          const declaration = initializer.declarations[0];
+          if (declaration) this.bind(declaration.name, item, loopScope);
+        } else {
+          this.assignTo(initializer, item, scope);
+        }
+        const completion = this.exec(statement.statement, loopScope);
+        if (completion?.type === "break") break;
+        if (completion?.type === "return") return completion;
+      }
+      return undefined;
+    }
+    if (ts.isBreakStatement(statement)) return { type: "break" };
+    if (ts.isContinueStatement(statement)) return { type: "continue" };
+    if (ts.isFunctionDeclaration(statement) || ts.isEmptyStatement(statement)) return undefined;
+    if (ts.isIterationStatement(statement, false)) {
+      this.skipped.set(statement, "only `for...of` loops over known lists are evaluated");
+    }
+    return undefined;
+  }
+
+  private execBlock(statements: ts.NodeArray<ts.Statement>, scope: Scope): Completion {
+    this.hoistFunctions(statements, scope);
+    for (const statement of statements) {
+      const completion = this.exec(statement, scope);
+      if (completion) return completion;
+    }
+    return undefined;
+  }
+
+  private bind(name: ts.BindingName, value: Value, scope: Scope): void {
+    if (ts.isIdentifier(name)) {
+      scope.set(name.parent, value);
+      return;
+    }
+    if (ts.isObjectBindingPattern(name)) {
+      const used = new Set<string>();
+      for (const element of name.elements) {
+        if (element.dotDotDotToken) {
+          if (isPlainObject(value)) {
+            const rest = newObject();
+            for (const [key, item] of Object.entries(value)) if (!used.has(key)) rest[key] = item;
+            this.bind(element.name, rest, scope);
+          } else this.bind(element.name, unknownFrom(value), scope);
+          continue;
+        }
+        const propertyNode = element.propertyName ?? element.name;
+        const key = this.propertyName(propertyNode, scope);
+        if (key === undefined) {
+          this.bind(element.name, new Unknown("a computed property name"), scope);
+          continue;
+        }
+        used.add(key);
+        let item = this.member(value, key);
+        if (item === undefined && element.initializer) item = this.eval(element.initializer, scope);
+        this.bind(element.name, item, scope);
+      }
+      return;
+    }
+    name.elements.forEach((element, index) => {
+      if (ts.isOmittedExpression(element)) return;
+      let item: Value;
+      if (element.dotDotDotToken) item = Array.isArray(value) ? value.slice(index) : unknownFrom(value);
+      else item = Array.isArray(value) ? value[index] : this.member(value, String(index));
+      if (item === undefined && element.initializer) item = this.eval(element.initializer, scope);
+      this.bind(element.name, item, scope);
+    });
+  }
+
+  private propertyName(node: ts.PropertyName | ts.BindingName, scope: Scope): string | undefined {
+    if (ts.isIdentifier(node) || ts.isStringLiteral(node) || ts.isNumericLiteral(node)) return node.text;
+    if (ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
+    if (ts.isComputedPropertyName(node)) {
+      const key = this.eval(node.expression, scope);
+      return typeof key === "string" || typeof key === "number" ? String(key) : undefined;
+    }
+    return undefined;
+  }
+
+  private assignTo(target: ts.Node, value: Value, scope: Scope): void {
+    if (ts.isIdentifier(target)) {
+      const declaration = this.declarationOf(target);
+      if (declaration) scope.assign(declaration, value);
+    }
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  eval(node: ts.Expression, scope: Scope): Value {
+    this.tick();
+    switch (node.kind) {
+      case ts.SyntaxKind.StringLiteral:
+      case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
+        return (node as ts.StringLiteral).text;
+      case ts.SyntaxKind.NumericLiteral:
+        return Number((node as ts.NumericLiteral).text);
+      case ts.SyntaxKind.TrueKeyword:
+        return true;
+      case ts.SyntaxKind.FalseKeyword:
+        return false;
+      case ts.SyntaxKind.NullKeyword:
+        return null;
+      case ts.SyntaxKind.Identifier:
+        return this.identifier(node as ts.Identifier, scope);
+      case ts.SyntaxKind.TemplateExpression:
+        return this.template(node as ts.TemplateExpression, scope);
+      case ts.SyntaxKind.ParenthesizedExpression:
+      case ts.SyntaxKind.AsExpression:
+      case ts.SyntaxKind.SatisfiesExpression:
+      case ts.SyntaxKind.NonNullExpression:
+      case ts.SyntaxKind.TypeAssertionExpression:
+        return this.eval(unwrap(node), scope);
+      case ts.SyntaxKind.ArrayLiteralExpression:
+        return this.arrayLiteral(node as ts.ArrayLiteralExpression, scope);
+      case ts.SyntaxKind.ObjectLiteralExpression:
+        return this.objectLiteral(node as ts.ObjectLiteralExpression, scope);
+      case ts.SyntaxKind.PropertyAccessExpression:
+        return this.propertyAccess(node as ts.PropertyAccessExpression, scope);
+      case ts.SyntaxKind.ElementAccessExpression: {
+        const access = node as ts.ElementAccessExpression;
+        const target = this.eval(access.expression, scope);
+        const key = this.eval(access.argumentExpression, scope);
+        if (target instanceof Unknown) return target;
+        if (key instanceof Unknown) return key;
+        if ((target === undefined || target === null) && access.questionDotToken) return undefined;
+        if (typeof key !== "string" && typeof key !== "number") return new Unknown("a computed member name");
+        return this.member(target, String(key));
+      }
+      case ts.SyntaxKind.CallExpression:
+        return this.call(node as ts.CallExpression, scope);
+      case ts.SyntaxKind.ArrowFunction:
+      case ts.SyntaxKind.FunctionExpression:
+        return new FunctionValue(node as ts.FunctionLikeDeclaration, scope);
+      case ts.SyntaxKind.ConditionalExpression: {
+        const conditional = node as ts.ConditionalExpression;
+        const condition = this.eval(conditional.condition, scope);
+        if (condition instanceof Unknown) return condition;
+        return this.eval(truthy(condition) ? conditional.whenTrue : conditional.whenFalse, scope);
+      }
+      case ts.SyntaxKind.BinaryExpression:
+        return this.binary(node as ts.BinaryExpression, scope);
+      case ts.SyntaxKind.PrefixUnaryExpression: {
+        const unary = node as ts.PrefixUnaryExpression;
+        const operand = this.eval(unary.operand, scope);
+        if (operand instanceof Unknown) return operand;
+        if (unary.operator === ts.SyntaxKind.ExclamationToken) return !truthy(operand);
+        if (unary.operator === ts.SyntaxKind.MinusToken && typeof operand === "number") return -operand;
+        if (unary.operator === ts.SyntaxKind.PlusToken && typeof operand === "number") return operand;
+        return new Unknown(`\`${shortText(node)}\` is not evaluated`);
+      }
+      case ts.SyntaxKind.AwaitExpression: {
+        this.eval((node as ts.AwaitExpression).expression, scope);
+        return new Unknown(`\`${shortText(node)}\` is awaited at run time`);
+      }
+      case ts.SyntaxKind.SpreadElement:
+        return this.eval((node as ts.SpreadElement).expression, scope);
+      default:
+        return new Unknown(`\`${shortText(node)}\` is not evaluated statically`);
+    }
+  }
+
+  private declarationOf(identifier: ts.Node): ts.Node | undefined {
+    let symbol = this.checker.getSymbolAtLocation(identifier);
+    if (!symbol) return undefined;
+    if (symbol.flags & ts.SymbolFlags.Alias) symbol = this.checker.getAliasedSymbol(symbol);
+    return symbol.valueDeclaration ?? symbol.declarations?.[0];
+  }
+
+  private identifier(identifier: ts.Identifier, scope: Scope): Value {
+    if (identifier.text === "undefined") return undefined;
+    const symbol = this.checker.getSymbolAtLocation(identifier);
+    if (!symbol) {
+      if (identifier.text === "Object" || identifier.text === "String" || identifier.text === "JSON") {
+        return builtinNamespace(identifier.text);
+      }
+      return new Unknown(`\`${identifier.text}\` is not defined`, true);
+    }
+    return this.valueOfSymbol(symbol, identifier, scope);
+  }
+
+  private valueOfSymbol(symbol: ts.Symbol, at: ts.Node, scope: Scope): Value {
+    let target = symbol;
+    if (symbol.flags & ts.SymbolFlags.Alias) {
+      const json = this.jsonImport(symbol);
+      if (json !== undefined) return json;
+      target = this.checker.getAliasedSymbol(symbol);
+    }
+    const declaration = target.valueDeclaration ?? target.declarations?.[0];
+    const name = ts.isIdentifier(at) ? at.text : target.name;
+    if (!declaration) return new Unknown(`\`${name}\` has no declaration Assetline can read`);
+    if (ts.isSourceFile(declaration)) {
+      if (declaration.fileName.endsWith(".json")) return this.readJson(declaration.fileName);
+      return new NamespaceValue(declaration);
+    }
+    const found = scope.lookup(declaration);
+    if (found !== Scope.NOT_FOUND) return found;
+    const sourceFile = declaration.getSourceFile();
+    const file = sourceFile.fileName;
+    if (!this.host.isProjectFile(file)) {
+      if (name === "Object" || name === "String" || name === "JSON") return builtinNamespace(name);
+      return new Unknown(`\`${name}\` is known only at run time`);
+    }
+    if (file === this.current.file) return new Unknown(`\`${name}\` is known only at run time`);
+    const state = this.moduleState(sourceFile);
+    this.current.result.reads.add(file);
+    const value = state.scope.lookup(declaration);
+    if (value !== Scope.NOT_FOUND) return value;
+    if (!state.done) return new Unknown(`\`${name}\` is used before it is initialised (an import cycle)`);
+    return new Unknown(`\`${name}\` is known only at run time`);
+  }
+
+  /** `import data from "./x.json"` (also when the project does not enable resolveJsonModule). */
+  private jsonImport(symbol: ts.Symbol): Value | undefined {
+    const declaration = symbol.declarations?.[0];
+    if (!declaration) return undefined;
+    let importDeclaration: ts.Node | undefined = declaration;
+    while (importDeclaration && !ts.isImportDeclaration(importDeclaration))
+      importDeclaration = importDeclaration.parent;
+    if (!importDeclaration || !ts.isImportDeclaration(importDeclaration)) return undefined;
+    const specifier = importDeclaration.moduleSpecifier;
+    if (!ts.isStringLiteral(specifier) || !specifier.text.endsWith(".json")) return undefined;
+    if (!specifier.text.startsWith("."))
+      return new Unknown(`the JSON module "${specifier.text}" is not read`);
+    const file = path.resolve(path.dirname(declaration.getSourceFile().fileName), specifier.text);
+    const data = this.readJson(file);
+    if (ts.isImportSpecifier(declaration)) {
+      const name = (declaration.propertyName ?? declaration.name).text;
+      return this.member(data, name);
+    }
+    return data;
+  }
+
+  private readJson(file: string): Value {
+    this.current.result.reads.add(file);
+    const data = this.host.readJson(file);
+    if (data === undefined) return new Unknown(`${path.basename(file)} cannot be read as JSON`);
+    return fromJson(data);
+  }
+
+  private template(node: ts.TemplateExpression, scope: Scope): Value {
+    let text = node.head.text;
+    for (const span of node.templateSpans) {
+      const value = this.eval(span.expression, scope);
+      if (value instanceof Unknown) return value;
+      if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+        text += String(value);
+      } else if (value === null || value === undefined) {
+        text += String(value);
+      } else {
+        return new Unknown(`\`${shortText(span.expression)}\` is ${describe(value)}, not text`);
+      }
+      text += span.literal.text;
+    }
+    return text;
+  }
+
+  private arrayLiteral(node: ts.ArrayLiteralExpression, scope: Scope): Value {
+    const result: Value[] = [];
+    let unknown: Unknown | undefined;
+    for (const element of node.elements) {
+      if (ts.isSpreadElement(element)) {
+        const spread = this.eval(element.expression, scope);
+        const items = iterate(spread);
+        if (items) result.push(...items);
+        else unknown ??= spread instanceof Unknown ? spread : new Unknown("a spread of something not a list");
+      } else if (ts.isOmittedExpression(element)) {
+        result.push(undefined);
+      } else {
+        result.push(this.eval(element, scope));
+      }
+    }
+    return unknown ?? result;
+  }
+
+  private objectLiteral(node: ts.ObjectLiteralExpression, scope: Scope): Value {
+    const result = newObject();
+    for (const property of node.properties) {
+      if (ts.isPropertyAssignment(property)) {
+        const key = this.propertyName(property.name, scope);
+        const value = this.eval(property.initializer, scope);
+        if (key !== undefined) result[key] = value;
+      } else if (ts.isShorthandPropertyAssignment(property)) {
+        result[property.name.text] = this.shorthand(property, scope);
+      } else if (ts.isSpreadAssignment(property)) {
+        const spread = this.eval(property.expression, scope);
+        if (isPlainObject(spread)) Object.assign(result, spread);
+      } else if (ts.isMethodDeclaration(property)) {
+        const key = this.propertyName(property.name, scope);
+        if (key !== undefined) result[key] = new FunctionValue(property, scope);
+      }
+    }
+    return result;
+  }
+
+  shorthand(property: ts.ShorthandPropertyAssignment, scope: Scope): Value {
+    const symbol = this.checker.getShorthandAssignmentValueSymbol(property);
+    if (!symbol) return new Unknown(`\`${property.name.text}\` is not defined`, true);
+    return this.valueOfSymbol(symbol, property.name, scope);
+  }
+
+  private propertyAccess(node: ts.PropertyAccessExpression, scope: Scope): Value {
+    const target = this.eval(node.expression, scope);
+    if (target instanceof NamespaceValue) {
+      const symbol = this.checker.getSymbolAtLocation(node.name);
+      if (!symbol) return new Unknown(`\`${shortText(node)}\` is not exported`, true);
+      return this.valueOfSymbol(symbol, node.name, scope);
+    }
+    if (target instanceof Unknown) return target;
+    if ((target === undefined || target === null) && node.questionDotToken) return undefined;
+    return this.member(target, node.name.text);
+  }
+
+  private member(target: Value, name: string): Value {
+    if (target instanceof Unknown) return target;
+    if (Array.isArray(target)) {
+      if (name === "length") return target.length;
+      if (/^\d+$/.test(name)) return target[Number(name)];
+      return undefined;
+    }
+    if (typeof target === "string") {
+      if (name === "length") return target.length;
+      if (/^\d+$/.test(name)) return target[Number(name)];
+      return undefined;
+    }
+    if (target instanceof AssetValue) {
+      if (name === "key")
+        return target.record.key ?? new Unknown("the asset's key is known only at run time");
+      return new Unknown(`the asset's \`${name}\` is known only at run time`);
+    }
+    if (target instanceof BuiltinValue) return builtinMember(target.name, name);
+    if (isPlainObject(target))
+      return Object.prototype.hasOwnProperty.call(target, name) ? target[name] : undefined;
+    if (target === undefined || target === null)
+      return new Unknown(`reading \`${name}\` of ${String(target)}`);
+    return new Unknown(`\`${name}\` of ${describe(target)} is not evaluated`);
+  }
+
+  private binary(node: ts.BinaryExpression, scope: Scope): Value {
+    const operator = node.operatorToken.kind;
+    if (operator === ts.SyntaxKind.EqualsToken) {
+      const value = this.eval(node.right, scope);
+      this.assignTo(node.left, value, scope);
+      return value;
+    }
+    const left = this.eval(node.left, scope);
+    if (operator === ts.SyntaxKind.AmpersandAmpersandToken) {
+      if (left instanceof Unknown) return left;
+      return truthy(left) ? this.eval(node.right, scope) : left;
+    }
+    if (operator === ts.SyntaxKind.BarBarToken) {
+      if (left instanceof Unknown) return left;
+      return truthy(left) ? left : this.eval(node.right, scope);
+    }
+    if (operator === ts.SyntaxKind.QuestionQuestionToken) {
+      if (left instanceof Unknown) return left;
+      return left === null || left === undefined ? this.eval(node.right, scope) : left;
+    }
+    const right = this.eval(node.right, scope);
+    if (left instanceof Unknown) return left;
+    if (right instanceof Unknown) return right;
+    const primitive = (value: Value): value is string | number | boolean | null | undefined =>
+      value === null || value === undefined || ["string", "number", "boolean"].includes(typeof value);
+    switch (operator) {
+      case ts.SyntaxKind.EqualsEqualsEqualsToken:
+        return left === right;
+      case ts.SyntaxKind.ExclamationEqualsEqualsToken:
+        return left !== right;
+      case ts.SyntaxKind.EqualsEqualsToken:
+        return primitive(left) && primitive(right) ? left == right : left === right;
+      case ts.SyntaxKind.ExclamationEqualsToken:
+        return primitive(left) && primitive(right) ? left != right : left !== right;
+    }
+    if (typeof left === "number" && typeof right === "number") {
+      switch (operator) {
+        case ts.SyntaxKind.PlusToken:
+          return left + right;
+        case ts.SyntaxKind.MinusToken:
+          return left - right;
+        case ts.SyntaxKind.AsteriskToken:
+          return left * right;
+        case ts.SyntaxKind.SlashToken:
+          return left / right;
+        case ts.SyntaxKind.PercentToken:
+          return left % right;
+        case ts.SyntaxKind.LessThanToken:
+          return left < right;
+        case ts.SyntaxKind.GreaterThanToken:
+          return left > right;
+        case ts.SyntaxKind.LessThanEqualsToken:
+          return left <= right;
+        case ts.SyntaxKind.GreaterThanEqualsToken:
+          return left >= right;
+      }
+    }
+    if (
+      operator === ts.SyntaxKind.PlusToken &&
+      (typeof left === "string" || typeof right === "string") &&
+      primitive(left) &&
+      primitive(right)
+    ) {
+      return String(left) + String(right);
+    }
+    return new Unknown(`\`${shortText(node)}\` is not evaluated statically`);
+  }
+
+  // ---------------------------------------------------------------- calls
+
+  private call(node: ts.CallExpression, scope: Scope): Value {
+    const fn = this.classify(node);
+    if (fn === "asset" || fn === "externalAsset") return this.assetCall(node, fn, scope);
+    if (fn === "check") return this.checkCall(node, scope);
+
+    const callee = unwrap(node.expression);
+    if (ts.isPropertyAccessExpression(callee)) {
+      const receiver = this.eval(callee.expression, scope);
+      if (receiver instanceof NamespaceValue) {
+        return this.invoke(this.propertyAccess(callee, scope), node, scope);
+      }
+      const method = callee.name.text;
+      if (receiver instanceof Unknown || receiver === undefined || receiver === null) {
+        this.markSkippedCallbacks(
+          node,
+          receiver instanceof Unknown ? receiver.reason : `the receiver is ${String(receiver)}`,
+        );
+        this.evalArgumentsForEffects(node, scope);
+        if (receiver instanceof Unknown) return receiver;
+        if (callee.questionDotToken) return undefined;
+        return new Unknown(`\`${shortText(callee)}\` is called on ${String(receiver)}`);
+      }
+      if (Array.isArray(receiver)) return this.arrayMethod(receiver, method, node, scope);
+      if (typeof receiver === "string") return this.stringMethod(receiver, method, node, scope);
+      if (receiver instanceof BuiltinValue) {
+        const member = builtinMember(receiver.name, method);
+        return this.invoke(member, node, scope);
+      }
+      return this.invoke(this.member(receiver, method), node, scope);
+    }
+    const target = this.eval(callee, scope);
+    return this.invoke(target, node, scope);
+  }
+
+  private invoke(target: Value, node: ts.CallExpression, scope: Scope): Value {
+    if (target instanceof FunctionValue) {
+      const args = this.evalArguments(node, scope);
+      if (args instanceof Unknown) return args;
+      return this.apply(target, args);
+    }
+    if (target instanceof BuiltinValue) {
+      const args = this.evalArguments(node, scope);
+      if (args instanceof Unknown) return args;
+      return target.call(args);
+    }
+    const reason =
+      target instanceof Unknown
+        ? target.reason
+        : `\`${shortText(node.expression)}\` is not a function Assetline can evaluate`;
+    this.markSkippedCallbacks(
+      node,
+      `the result of \`${shortText(node.expression)}(...)\` is known only at run time`,
+    );
+    this.evalArgumentsForEffects(node, scope);
+    return new Unknown(
+      target instanceof Unknown && target.reason.includes("is known only at run time")
+        ? `the result of \`${shortText(node.expression)}(...)\` is known only at run time`
+        : reason,
+    );
+  }
+
+  private evalArguments(node: ts.CallExpression, scope: Scope): Value[] | Unknown {
+    const args: Value[] = [];
+    for (const argument of node.arguments) {
+      if (ts.isSpreadElement(argument)) {
+        const spread = this.eval(argument.expression, scope);
+        const items = iterate(spread);
+        if (!items)
+          return spread instanceof Unknown ? spread : new Unknown("a spread argument that is not a list");
+        args.push(...items);
+      } else {
+        args.push(this.eval(argument, scope));
+      }
+    }
+    return args;
+  }
+
+  /** Arguments of a call that cannot be evaluated may still contain asset declarations. */
+  private evalArgumentsForEffects(node: ts.CallExpression, scope: Scope): void {
+    for (const argument of node.arguments) {
+      if (!ts.isArrowFunction(argument) && !ts.isFunctionExpression(argument)) this.eval(argument, scope);
+    }
+  }
+
+  private markSkippedCallbacks(node: ts.CallExpression, reason: string): void {
+    for (const argument of node.arguments) {
+      if (ts.isArrowFunction(argument) || ts.isFunctionExpression(argument))
+        this.skipped.set(argument, reason);
+    }
+  }
+
+  apply(fn: FunctionValue, args: Value[]): Value {
+    if (this.depth >= MAX_CALL_DEPTH) return new Unknown("the call nesting is too deep to evaluate");
+    this.depth++;
+    try {
+      const scope = new Scope(fn.scope);
+      fn.node.parameters.forEach((parameter, index) => {
+        let value: Value = parameter.dotDotDotToken ? args.slice(index) : args[index];
+        if (value === undefined && parameter.initializer) value = this.eval(parameter.initializer, scope);
+        this.bind(parameter.name, value, scope);
+      });
+      const body = fn.node.body;
+      if (!body) return new Unknown("a function without a body");
+      if (ts.isBlock(body)) {
+        if (fn.node.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.AsyncKeyword)) {
+          this.skipped.set(body, "an async function's result is known only at run time");
+          return new Unknown("an async function's result is known only at run time");
+        }
+        const completion = this.execBlock(body.statements, scope);
+        return completion?.type === "return" ? completion.value : undefined;
+      }
+      return this.eval(body, scope);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private callback(node: ts.CallExpression, scope: Scope): FunctionValue | BuiltinValue | Unknown {
+    const argument = node.arguments[0];
+    if (!argument) return new Unknown("a missing callback");
+    const value = this.eval(argument, scope);
+    if (value instanceof FunctionValue || value instanceof BuiltinValue) return value;
+    return value instanceof Unknown ? value : new Unknown("the callback is not a function");
+  }
+
+  private applyAny(fn: FunctionValue | BuiltinValue, args: Value[]): Value {
+    return fn instanceof FunctionValue ? this.apply(fn, args) : fn.call(args);
+  }
+
+  private arrayMethod(array: Value[], method: string, node: ts.CallExpression, scope: Scope): Value {
+    switch (method) {
+      case "map":
+      case "flatMap":
+      case "filter":
+      case "forEach":
+      case "find":
+      case "some":
+      case "every": {
+        const fn = this.callback(node, scope);
+        if (fn instanceof Unknown) return fn;
+        const results: Value[] = [];
+        for (let index = 0; index < array.length; index++) {
+          const item = array[index];
+          const result = this.applyAny(fn, [item, index, array]);
+          if (method === "map") results.push(result);
+          else if (method === "flatMap") {
+            if (Array.isArray(result)) results.push(...result);
+            else results.push(result);
+          } else if (method === "filter" || method === "find" || method === "some" || method === "every") {
+            if (result instanceof Unknown) return result;
+            if (method === "filter" && truthy(result)) results.push(item);
+            if (method === "find" && truthy(result)) return item;
+            if (method === "some" && truthy(result)) return true;
+            if (method === "every" && !truthy(result)) return false;
+          }
+        }
+        if (method === "forEach" || method === "find") return undefined;
+        if (method === "some") return false;
+        if (method === "every") return true;
+        return results;
+      }
+      case "push": {
+        const args = this.evalArguments(node, scope);
+        if (args instanceof Unknown) return args;
+        array.push(...args);
+        return array.length;
+      }
+    }
+    const args = this.evalArguments(node, scope);
+    if (args instanceof Unknown) return args;
+    switch (method) {
+      case "concat": {
+        const result = [...array];
+        for (const arg of args) {
+          if (Array.isArray(arg)) result.push(...arg);
+          else result.push(arg);
+        }
+        return result;
+      }
+      case "includes":
+        return array.includes(args[0]);
+      case "indexOf":
+        return array.indexOf(args[0]);
+      case "join": {
+        if (!array.every((item) => ["string", "number", "boolean"].includes(typeof item))) {
+          return new Unknown("joining values that are not text");
+        }
+        const separator = typeof args[0] === "string" ? args[0] : ",";
+        return array.map((item) => String(item as string | number | boolean)).join(separator);
+      }
+      case "slice":
+        return array.slice(
+          typeof args[0] === "number" ? args[0] : undefined,
+          typeof args[1] === "number" ? args[1] : undefined,
+        );
+      case "flat":
+        return array.flatMap((item) => (Array.isArray(item) ? item : [item]));
+      case "at":
+        return typeof args[0] === "number" ? array.at(args[0]) : new Unknown("a computed index");
+    }
+    return new Unknown(`the array method \`${method}\` is not evaluated`);
+  }
+
+  private stringMethod(text: string, method: string, node: ts.CallExpression, scope: Scope): Value {
+    const args = this.evalArguments(node, scope);
+    if (args instanceof Unknown) return args;
+    const a = args[0];
+    const b = args[1];
+    switch (method) {
+      case "toLowerCase":
+        return text.toLowerCase();
+      case "toUpperCase":
+        return text.toUpperCase();
+      case "trim":
+        return text.trim();
+      case "split":
+        return typeof a === "string" ? text.split(a) : new Unknown("split by something that is not text");
+      case "replace":
+        return typeof a === "string" && typeof b === "string"
+          ? text.replace(a, b)
+          : new Unknown("a replace Assetline cannot evaluate");
+      case "replaceAll":
+        return typeof a === "string" && typeof b === "string"
+          ? text.split(a).join(b)
+          : new Unknown("a replace Assetline cannot evaluate");
+      case "startsWith":
+        return typeof a === "string" && text.startsWith(a);
+      case "endsWith":
+        return typeof a === "string" && text.endsWith(a);
+      case "includes":
+        return typeof a === "string" && text.includes(a);
+      case "slice":
+        return text.slice(typeof a === "number" ? a : undefined, typeof b === "number" ? b : undefined);
+      case "padStart":
+        return typeof a === "number" ? text.padStart(a, typeof b === "string" ? b : " ") : text;
+      case "concat":
+        return (
+          text + args.map((arg) => (typeof arg === "string" ? arg : JSON.stringify(toJson(arg)))).join("")
+        );
+      case "toString":
+        return text;
+    }
+    return new Unknown(`the string method \`${method}\` is not evaluated`);
+  }
+
+  // ---------------------------------------------------------------- the library's functions
+
+  private assetCall(node: ts.CallExpression, fn: "asset" | "externalAsset", scope: Scope): Value {
+    const state = this.current;
+    state.result.evaluatedCalls.add(node);
+    const sourceFile = node.getSourceFile();
+    const keyNode = node.arguments[0];
+    const keyValue: Value = keyNode ? this.eval(keyNode, scope) : new Unknown("the key argument is missing");
+    const record: AssetRecord = {
+      call: spanOf(node, sourceFile),
+      keySpan: spanOf(keyNode ?? node, sourceFile),
+      generated: isInsideFactory(node),
+      external: fn === "externalAsset",
+      deps: [],
+      checks: [],
+      callNode: node,
+    };
+    if (typeof keyValue === "string") record.key = keyValue;
+    else if (keyValue instanceof Unknown) {
+      state.result.diagnostics.push({
+        span: record.keySpan,
+        severity: "info",
+        code: "dynamic-asset",
+        message: `This asset's key cannot be evaluated statically (${keyValue.reason}); it is not in the graph.`,
+      });
+    } else {
+      state.result.diagnostics.push({
+        span: record.keySpan,
+        severity: "error",
+        code: "invalid-key",
+        message: `An asset key must be a string, not ${describe(keyValue)}.`,
+      });
+    }
+    const spec = node.arguments[1];
+    if (spec && !ts.isArrowFunction(spec) && !ts.isFunctionExpression(spec))
+      this.readSpec(record, spec, scope);
+    if (fn === "asset") record.computeNode = node.arguments[2];
+    state.result.assets.push(record);
+    return new AssetValue(record);
+  }
+
+  private readSpec(record: AssetRecord, spec: ts.Expression, scope: Scope): void {
+    const literal = unwrap(spec);
+    const fields = new Map<string, { node: ts.Node; value: () => Value; expression?: ts.Expression }>();
+    if (ts.isObjectLiteralExpression(literal)) {
+      for (const property of literal.properties) {
+        if (ts.isPropertyAssignment(property)) {
+          const name = this.propertyName(property.name, scope);
+          if (name !== undefined) {
+            fields.set(name, {
+              node: property.initializer,
+              expression: property.initializer,
+              value: () => this.eval(property.initializer, scope),
+            });
+          }
+        } else if (ts.isShorthandPropertyAssignment(property)) {
+          fields.set(property.name.text, {
+            node: property.name,
+            value: () => this.shorthand(property, scope),
+          });
+        } else if (ts.isSpreadAssignment(property)) {
+          const spread = this.eval(property.expression, scope);
+          if (isPlainObject(spread)) {
+            for (const [name, value] of Object.entries(spread)) {
+              fields.set(name, { node: property, value: () => value });
+            }
+          }
+        }
+      }
+    } else {
+      const value = this.eval(spec, scope);
+      if (isPlainObject(value)) {
+        for (const [name, item] of Object.entries(value)) fields.set(name, { node: spec, value: () => item });
+      }
+    }
+
+    const ins = fields.get("ins");
+    if (ins) this.readIns(record, ins.expression, ins.node, ins.value, scope);
+    const deps = fields.get("deps");
+    if (deps) this.readDeps(record, deps.expression, deps.node, deps.value, scope);
+
+    const text = (name: string): string | undefined => {
+      const field = fields.get(name);
+      const value = field?.value();
+      return typeof value === "string" ? value : undefined;
+    };
+    const list = (name: string): string[] | undefined => {
+      const field = fields.get(name);
+      const value = field ? toJson(field.value()) : undefined;
+      return Array.isArray(value) && value.every((item) => typeof item === "string") ? value : undefined;
+    };
+    const group = text("group");
+    if (group !== undefined) record.group = group;
+    const description = text("description");
+    if (description !== undefined) record.description = description;
+    const owners = list("owners");
+    if (owners) record.owners = owners;
+    const kinds = list("kinds");
+    if (kinds) record.kinds = kinds;
+    const tagsField = fields.get("tags");
+    if (tagsField) {
+      const tags = toJson(tagsField.value());
+      if (tags && typeof tags === "object" && !Array.isArray(tags)) {
+        const result: Record<string, string> = {};
+        for (const [key, value] of Object.entries(tags)) {
+          if (typeof value === "string") result[key] = value;
+        }
+        record.tags = result;
+      }
+    }
+    const metadataField = fields.get("metadata");
+    if (metadataField) {
+      const metadata = toJson(metadataField.value());
+      if (metadata && typeof metadata === "object" && !Array.isArray(metadata)) {
+        record.metadata = metadata as Record<string, unknown>;
+      }
+    }
+  }
+
+  private readIns(
+    record: AssetRecord,
+    expression: ts.Expression | undefined,
+    node: ts.Node,
+    value: () => Value,
+    scope: Scope,
+  ): void {
+    const literal = expression ? unwrap(expression) : undefined;
+    if (literal && ts.isObjectLiteralExpression(literal)) {
+      // Evaluated property by property, so that each reference keeps its own range.
+      for (const property of literal.properties) {
+        if (ts.isPropertyAssignment(property)) {
+          const name = property.name.getText();
+          const inputName =
+            ts.isIdentifier(property.name) || ts.isStringLiteral(property.name) ? property.name.text : name;
+          const itemNode = unwrap(property.initializer);
+          record.deps.push(this.depFrom(this.eval(property.initializer, scope), itemNode, inputName));
+        } else if (ts.isShorthandPropertyAssignment(property)) {
+          record.deps.push(this.depFrom(this.shorthand(property, scope), property.name, property.name.text));
+        } else if (ts.isSpreadAssignment(property)) {
+          const spread = this.eval(property.expression, scope);
+          if (isPlainObject(spread)) {
+            for (const [name, item] of Object.entries(spread))
+              record.deps.push(this.depFrom(item, property, name));
+          } else record.deps.push(this.depFrom(spread, property));
+        }
+      }
+      return;
+    }
+    const evaluated = value();
+    if (isPlainObject(evaluated)) {
+      for (const [name, item] of Object.entries(evaluated)) record.deps.push(this.depFrom(item, node, name));
+    } else {
+      record.deps.push(this.depFrom(evaluated, node));
+    }
+  }
+
+  private readDeps(
+    record: AssetRecord,
+    expression: ts.Expression | undefined,
+    node: ts.Node,
+    value: () => Value,
+    scope: Scope,
+  ): void {
+    const literal = expression ? unwrap(expression) : undefined;
+    if (literal && ts.isArrayLiteralExpression(literal)) {
+      for (const element of literal.elements) {
+        if (ts.isSpreadElement(element)) {
+          const spread = this.eval(element.expression, scope);
+          const items = iterate(spread);
+          if (items) for (const item of items) record.deps.push(this.depFrom(item, element));
+          else record.deps.push(this.depFrom(spread, element));
+        } else if (!ts.isOmittedExpression(element)) {
+          record.deps.push(this.depFrom(this.eval(element, scope), unwrap(element)));
+        }
+      }
+      return;
+    }
+    const evaluated = value();
+    const items = iterate(evaluated);
+    if (items) for (const item of items) record.deps.push(this.depFrom(item, node));
+    else record.deps.push(this.depFrom(evaluated, node));
+  }
+
+  private depFrom(value: Value, node: ts.Node, input?: string): DepRef {
+    const span = spanOf(node);
+    const dep: DepRef = { span, via: "string" };
+    if (input !== undefined) dep.input = input;
+    if (typeof value === "string") {
+      dep.key = value;
+      return dep;
+    }
+    dep.via = "reference";
+    if (value instanceof AssetValue) {
+      if (value.record.key !== undefined) dep.key = value.record.key;
+      else dep.problem = { kind: "dynamic", message: "the upstream asset's key is known only at run time" };
+      return dep;
+    }
+    if (value instanceof Unknown) {
+      dep.problem = value.undefinedName
+        ? { kind: "undefined-name", message: value.reason }
+        : { kind: "dynamic", message: value.reason };
+      return dep;
+    }
+    dep.problem = {
+      kind: "not-an-asset",
+      message: `\`${shortText(node)}\` is ${describe(value)}, not an asset (expected a reference to an asset or a key string)`,
+    };
+    return dep;
+  }
+
+  private checkCall(node: ts.CallExpression, scope: Scope): Value {
+    const state = this.current;
+    state.result.evaluatedCalls.add(node);
+    const sourceFile = node.getSourceFile();
+    const targetNode = node.arguments[0];
+    const nameNode = node.arguments[1];
+    const record: CheckRecord = {
+      span: spanOf(node, sourceFile),
+      targetSpan: spanOf(targetNode ? unwrap(targetNode) : node, sourceFile),
+    };
+    const name = nameNode ? this.eval(nameNode, scope) : undefined;
+    if (typeof name === "string") record.name = name;
+    const target = targetNode ? this.eval(targetNode, scope) : new Unknown("the target argument is missing");
+    if (target instanceof AssetValue) record.target = target.record;
+    else if (typeof target === "string") record.targetKey = target;
+    else if (target instanceof Unknown) {
+      // A target known only at run time is not an error; a name that resolves to nothing is.
+      if (target.undefinedName)
+        record.problem = `${target.reason}; a check needs a reference to an asset or its key`;
+    } else {
+      record.problem = `\`${targetNode ? shortText(targetNode) : "?"}\` is ${describe(target)}, not an asset`;
+    }
+    state.result.checks.push(record);
+    return new CheckValue(record);
+  }
+
+  /** Why an unevaluated call was not reached: the nearest skipped function or loop body. */
+  skippedReason(node: ts.Node): string | undefined {
+    for (let current: ts.Node | undefined = node.parent; current; current = current.parent) {
+      const reason = this.skipped.get(current);
+      if (reason) return reason;
+    }
+    return undefined;
+  }
+
+  /**
+   * Evaluates a library call the module evaluation never reached (inside a function nobody
+   * calls with known values, a class, a skipped branch), in its module's scope.
+   */
+  evaluateUnreached(call: ts.CallExpression, fn: AssetFunction, result: FileResult): void {
+    const sourceFile = call.getSourceFile();
+    const state = this.moduleState(sourceFile);
+    const fallback: ModuleState = { ...state, result, done: true };
+    this.stack.push(fallback);
+    try {
+      if (fn === "check") {
+        this.checkCall(call, state.scope);
+        return;
+      }
+      const keyNode = call.arguments[0];
+      const key = keyNode ? this.eval(keyNode, state.scope) : undefined;
+      if (typeof key === "string") {
+        this.assetCall(call, fn, state.scope);
+        return;
+      }
+      const reason =
+        this.skippedReason(call) ?? (key instanceof Unknown ? key.reason : "the key is not a string");
+      result.evaluatedCalls.add(call);
+      result.diagnostics.push({
+        span: spanOf(keyNode ?? call, sourceFile),
+        severity: "info",
+        code: "dynamic-asset",
+        message: `This asset's key cannot be evaluated statically (${reason}); it is not in the graph.`,
+      });
+    } catch (error) {
+      if (!(error instanceof BudgetExceeded)) throw error;
+    } finally {
+      this.stack.pop();
+    }
+  }
+}
+
+function truthy(value: Value): boolean {
+  return Boolean(value);
+}
+
+function unknownFrom(value: Value): Unknown {
+  return value instanceof Unknown ? value : new Unknown(`${describe(value)} cannot be destructured`);
+}
+
+function iterate(value: Value): Value[] | undefined {
+  if (Array.isArray(value)) return value;
+  if (typeof value === "string") return [...value];
+  return undefined;
+}
+
+function fromJson(data: unknown): Value {
+  if (data === null || typeof data === "string" || typeof data === "number" || typeof data === "boolean")
+    return data;
+  if (Array.isArray(data)) return data.map(fromJson);
+  if (typeof data === "object") {
+    const result = newObject();
+    for (const [key, item] of Object.entries(data as Record<string, unknown>)) result[key] = fromJson(item);
+    return result;
+  }
+  return undefined;
+}
+
+function builtinNamespace(name: string): Value {
+  return new BuiltinValue(name, (args) => {
+    if (name === "String") return args.length === 0 ? "" : primitiveText(args[0]);
+    return new Unknown(`calling \`${name}\` is not evaluated`);
+  });
+}
+
+function primitiveText(value: Value): Value {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean")
+    return String(value);
+  return new Unknown(`${describe(value)} converted to text`);
+}
+
+function builtinMember(namespace: string, name: string): Value {
+  const qualified = `${namespace}.${name}`;
+  const entries = (value: Value): [string, Value][] | undefined =>
+    isPlainObject(value) ? Object.entries(value) : undefined;
+  switch (qualified) {
+    case "Object.keys":
+      return new BuiltinValue(
+        qualified,
+        ([value]) => entries(value)?.map(([key]) => key) ?? unknownFrom(value),
+      );
+    case "Object.values":
+      return new BuiltinValue(
+        qualified,
+        ([value]) => entries(value)?.map(([, item]) => item) ?? unknownFrom(value),
+      );
+    case "Object.entries":
+      return new BuiltinValue(
+        qualified,
+        ([value]) => entries(value)?.map(([key, item]) => [key, item]) ?? unknownFrom(value),
+      );
+    case "Object.fromEntries":
+      return new BuiltinValue(qualified, ([value]) => {
+        if (!Array.isArray(value)) return unknownFrom(value);
+        const result: PlainObject = newObject();
+        for (const entry of value) {
+          if (!Array.isArray(entry) || typeof entry[0] !== "string")
+            return new Unknown("entries Assetline cannot read");
+          result[entry[0]] = entry[1];
+        }
+        return result;
+      });
+    case "Object.assign":
+      return new BuiltinValue(qualified, (args) => {
+        const [target, ...sources] = args;
+        if (!isPlainObject(target)) return unknownFrom(target);
+        for (const source of sources) if (isPlainObject(source)) Object.assign(target, source);
+        return target;
+      });
+  }
+  return new Unknown(`\`${qualified}\` is not evaluated`);
+}

@@ -1,0 +1,132 @@
+/**
+ * Which files make up a pipeline project, with which compiler options, and which package a
+ * declaration file belongs to. Discovery is done here (one directory walk) rather than by the
+ * TypeScript config parser, which is slower and would pull in every `include` glob match.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { ts } from "ts-morph";
+
+/** Folders never analysed: dependencies, build output, the runner's own records. */
+export const EXCLUDED_DIRS = new Set(["node_modules", "dist", "out", ".assetline", ".git"]);
+
+const SOURCE_EXTENSIONS = [".ts", ".tsx", ".mts", ".cts"];
+
+export function isSourceFile(file: string): boolean {
+  if (file.endsWith(".d.ts") || file.endsWith(".d.mts") || file.endsWith(".d.cts")) return false;
+  return SOURCE_EXTENSIONS.some((ext) => file.endsWith(ext));
+}
+
+/** Every TypeScript source file under `root`, skipping excluded and hidden folders. */
+export function listSourceFiles(root: string, exclude: readonly string[] = []): string[] {
+  const result: string[] = [];
+  const skip = new Set(exclude.map((dir) => path.resolve(dir)));
+  const walk = (dir: string): void => {
+    if (skip.has(dir)) return;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.isDirectory()) {
+        if (EXCLUDED_DIRS.has(entry.name) || entry.name.startsWith(".")) continue;
+        walk(path.join(dir, entry.name));
+      } else if (entry.isFile() && isSourceFile(entry.name)) {
+        result.push(path.join(dir, entry.name));
+      }
+    }
+  };
+  walk(root);
+  return result.sort();
+}
+
+/** True when `file` lies inside one of the folders the analysis never reads. */
+export function isExcludedPath(root: string, file: string, exclude: readonly string[] = []): boolean {
+  for (const dir of exclude) {
+    const inside = path.relative(dir, file);
+    if (!inside.startsWith("..") && !path.isAbsolute(inside)) return true;
+  }
+  const relative = path.relative(root, file);
+  if (relative.startsWith("..") || path.isAbsolute(relative)) return true;
+  return relative.split(path.sep).some((part) => EXCLUDED_DIRS.has(part) || part.startsWith("."));
+}
+
+const DEFAULT_OPTIONS: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  strict: true,
+  skipLibCheck: true,
+  resolveJsonModule: true,
+  esModuleInterop: true,
+  allowJs: false,
+  noEmit: true,
+};
+
+/**
+ * The compiler options of the project: the root's tsconfig.json when there is one (its
+ * `include`/`files` are not expanded here), otherwise defaults that match the library's needs.
+ */
+export function readCompilerOptions(root: string): { options: ts.CompilerOptions; errors: string[] } {
+  const configPath = path.join(root, "tsconfig.json");
+  if (!fs.existsSync(configPath)) return { options: { ...DEFAULT_OPTIONS }, errors: [] };
+  const read = ts.readConfigFile(configPath, (file) => ts.sys.readFile(file));
+  if (read.error) {
+    return {
+      options: { ...DEFAULT_OPTIONS },
+      errors: [ts.flattenDiagnosticMessageText(read.error.messageText, "\n")],
+    };
+  }
+  // A host that lists no files: only the options are wanted, not the include globs.
+  const host: ts.ParseConfigHost = {
+    useCaseSensitiveFileNames: ts.sys.useCaseSensitiveFileNames,
+    readDirectory: () => [],
+    fileExists: (file) => ts.sys.fileExists(file),
+    readFile: (file) => ts.sys.readFile(file),
+  };
+  const parsed = ts.parseJsonConfigFileContent(read.config, host, root, undefined, configPath);
+  const errors = parsed.errors
+    // "No inputs were found" is expected: the host above lists no files on purpose.
+    .filter((error) => error.code !== 18003)
+    .map((error) => ts.flattenDiagnosticMessageText(error.messageText, "\n"));
+  const options: ts.CompilerOptions = { ...parsed.options, noEmit: true, resolveJsonModule: true };
+  delete options.outDir;
+  delete options.declarationDir;
+  delete options.composite;
+  delete options.incremental;
+  delete options.tsBuildInfoFile;
+  return { options, errors };
+}
+
+/** Finds the name of the npm package a file belongs to (nearest package.json), cached per folder. */
+export class PackageNames {
+  private readonly byDir = new Map<string, string | null>();
+
+  nameOf(file: string): string | null {
+    return this.lookup(path.dirname(file));
+  }
+
+  private lookup(dir: string): string | null {
+    const cached = this.byDir.get(dir);
+    if (cached !== undefined) return cached;
+    let name: string | null = null;
+    let found = false;
+    try {
+      const parsed = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as {
+        name?: unknown;
+      };
+      name = typeof parsed.name === "string" ? parsed.name : null;
+      found = true;
+    } catch {
+      // No readable package.json here: look further up.
+    }
+    if (!found) {
+      const parent = path.dirname(dir);
+      name = parent === dir ? null : this.lookup(parent);
+    }
+    this.byDir.set(dir, name);
+    return name;
+  }
+}

@@ -1,0 +1,413 @@
+/**
+ * Assembles the asset graph from the extracted records and finds the structural problems:
+ * unknown keys (with a suggestion), duplicate keys, self-dependencies, cycles, invalid keys and
+ * checks on unknown assets.
+ */
+import {
+  GRAPH_FORMAT_VERSION,
+  type AssetGraph,
+  type AssetNode,
+  type GraphDiagnostic,
+} from "@assetline/protocol";
+import type { AssetRecord, CheckRecord, RawDiagnostic, SourceSpan } from "./model";
+
+/** Asset keys (the library's rule): segments of letters, digits, "_", "." and "-" joined by "/". */
+const SEGMENT = /^[A-Za-z0-9_.-]+$/;
+
+export function keyProblem(key: string): string | undefined {
+  if (key.length === 0) return 'An asset key must not be empty; use segments like "ingest/raw_orders".';
+  const segments = key.split("/");
+  for (const [index, segment] of segments.entries()) {
+    if (segment.length === 0) {
+      const where = index === 0 ? "leading" : index === segments.length - 1 ? "trailing" : "double";
+      return `Asset key "${key}" has an empty segment (${where} "/"); use segments joined by single "/".`;
+    }
+    if (segment === "." || segment === "..") {
+      return `Asset key "${key}" has a "${segment}" segment; key segments cannot be "." or "..".`;
+    }
+    if (!SEGMENT.test(segment)) {
+      const bad = [...segment].find((char) => !/[A-Za-z0-9_.-]/.test(char));
+      return `Asset key "${key}" contains ${JSON.stringify(bad)}; key segments may only use letters, digits, "_", "." and "-", joined by "/".`;
+    }
+  }
+  return undefined;
+}
+
+export function levenshtein(a: string, b: string, limit = Infinity): number {
+  if (a === b) return 0;
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      const value = Math.min(
+        (previous[j] ?? 0) + 1,
+        (current[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + cost,
+      );
+      current.push(value);
+      if (value < rowMin) rowMin = value;
+    }
+    if (rowMin > limit) return limit + 1;
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** The known key closest to `key`, when one is close enough to be a likely typo. */
+export function closestKey(key: string, keys: Iterable<string>): string | undefined {
+  const limit = Math.max(2, Math.floor(key.length / 4));
+  let best: string | undefined;
+  let bestDistance = limit + 1;
+  const lastSegment = key.slice(key.lastIndexOf("/") + 1);
+  for (const candidate of keys) {
+    let distance = levenshtein(key, candidate, limit);
+    // The same name under another prefix ("raw_orders" for "ingest/raw_orders").
+    if (distance > limit && candidate.slice(candidate.lastIndexOf("/") + 1) === lastSegment) distance = limit;
+    if (distance < bestDistance || (distance === bestDistance && best !== undefined && candidate < best)) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return bestDistance <= limit ? best : undefined;
+}
+
+export interface GraphInput {
+  assets: AssetRecord[];
+  checks: CheckRecord[];
+  diagnostics: RawDiagnostic[];
+}
+
+/** Structural result before positions are converted: the graph's nodes plus raw diagnostics. */
+export interface BuiltGraph {
+  /** Records that made it into the graph, by key (the first one when a key is duplicated). */
+  byKey: Map<string, AssetRecord>;
+  /** Every record with a key, in source order. */
+  records: AssetRecord[];
+  checksByKey: Map<string, string[]>;
+  downstream: Map<string, Set<string>>;
+  diagnostics: RawDiagnostic[];
+}
+
+function compareSpans(a: SourceSpan, b: SourceSpan): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.start - b.start;
+}
+
+export function buildGraph(input: GraphInput): BuiltGraph {
+  const diagnostics: RawDiagnostic[] = [...input.diagnostics];
+  const records = input.assets.filter((record) => record.key !== undefined);
+  records.sort((a, b) => compareSpans(a.call, b.call) || ((a.key ?? "") < (b.key ?? "") ? -1 : 1));
+
+  const byKey = new Map<string, AssetRecord>();
+  const duplicates = new Map<string, AssetRecord[]>();
+  for (const record of records) {
+    const key = record.key as string;
+    const problem = keyProblem(key);
+    if (problem) {
+      diagnostics.push({ span: record.keySpan, severity: "error", code: "invalid-key", message: problem });
+    }
+    const first = byKey.get(key);
+    if (!first) {
+      byKey.set(key, record);
+      continue;
+    }
+    const list = duplicates.get(key) ?? [first];
+    list.push(record);
+    duplicates.set(key, list);
+  }
+  for (const [key, list] of duplicates) {
+    // Generated assets from one factory call share a location: report that call once.
+    const seen = new Set<string>();
+    for (const record of list) {
+      const where = `${record.keySpan.file}:${record.keySpan.start}`;
+      if (seen.has(where)) continue;
+      seen.add(where);
+      const others = list.filter((other) => other !== record);
+      diagnostics.push({
+        span: record.keySpan,
+        severity: "error",
+        code: "duplicate-key",
+        message: `The asset key "${key}" is declared ${list.length} times; keys must be unique.`,
+        related: others.map((other) => ({ span: other.keySpan, message: `"${key}" is also declared here` })),
+      });
+    }
+  }
+
+  const keys = [...byKey.keys()];
+  const edges = new Map<string, Set<string>>();
+  const downstream = new Map<string, Set<string>>();
+  for (const key of keys) downstream.set(key, new Set());
+  for (const record of records) {
+    const key = record.key as string;
+    const ownEdges = edges.get(key) ?? new Set<string>();
+    edges.set(key, ownEdges);
+    for (const dep of record.deps) {
+      if (dep.problem) {
+        if (dep.problem.kind === "not-an-asset" || dep.problem.kind === "undefined-name") {
+          diagnostics.push({
+            span: dep.span,
+            severity: "error",
+            code: "unknown-asset",
+            message: `${capitalise(dep.problem.message)}.`,
+          });
+        }
+        continue;
+      }
+      const target = dep.key as string;
+      if (target === key) {
+        diagnostics.push({
+          span: dep.span,
+          severity: "error",
+          code: "self-dependency",
+          message: `The asset "${key}" depends on itself.`,
+        });
+        continue;
+      }
+      if (!byKey.has(target)) {
+        const suggestion = closestKey(target, keys);
+        diagnostics.push({
+          span: dep.span,
+          severity: "error",
+          code: "unknown-asset",
+          message: suggestion
+            ? `Unknown asset "${target}". Did you mean "${suggestion}"?`
+            : `Unknown asset "${target}": no asset or external asset has this key.`,
+        });
+        continue;
+      }
+      ownEdges.add(target);
+      downstream.get(target)?.add(key);
+    }
+  }
+
+  diagnostics.push(...findCycles(edges, byKey));
+
+  const checksByKey = new Map<string, string[]>();
+  for (const check of input.checks) {
+    let key: string | undefined;
+    if (check.target) key = check.target.key;
+    else if (check.targetKey !== undefined) {
+      key = check.targetKey;
+      if (!byKey.has(key)) {
+        const suggestion = closestKey(key, keys);
+        diagnostics.push({
+          span: check.targetSpan,
+          severity: "error",
+          code: "unknown-check-target",
+          message: suggestion
+            ? `The check targets an unknown asset "${key}". Did you mean "${suggestion}"?`
+            : `The check targets an unknown asset "${key}".`,
+        });
+        continue;
+      }
+    } else if (check.problem) {
+      diagnostics.push({
+        span: check.targetSpan,
+        severity: "error",
+        code: "unknown-check-target",
+        message: `${capitalise(check.problem)}.`,
+      });
+      continue;
+    }
+    if (key === undefined || check.name === undefined) continue;
+    const list = checksByKey.get(key) ?? [];
+    if (!list.includes(check.name)) list.push(check.name);
+    checksByKey.set(key, list);
+  }
+
+  return { byKey, records, checksByKey, downstream, diagnostics };
+}
+
+function capitalise(text: string): string {
+  return text.length > 0 ? text[0]!.toUpperCase() + text.slice(1) : text;
+}
+
+/** Tarjan's strongly connected components; one diagnostic per step of each cycle found. */
+function findCycles(edges: Map<string, Set<string>>, byKey: Map<string, AssetRecord>): RawDiagnostic[] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const components: string[][] = [];
+  let counter = 0;
+
+  // Iterative to survive deep graphs.
+  for (const start of edges.keys()) {
+    if (index.has(start)) continue;
+    const work: { node: string; iterator: Iterator<string> }[] = [];
+    const enter = (node: string): void => {
+      index.set(node, counter);
+      low.set(node, counter);
+      counter++;
+      stack.push(node);
+      onStack.add(node);
+      work.push({ node, iterator: (edges.get(node) ?? new Set<string>()).values() });
+    };
+    enter(start);
+    while (work.length > 0) {
+      const frame = work[work.length - 1]!;
+      const next = frame.iterator.next();
+      if (!next.done) {
+        const target = next.value;
+        if (!index.has(target)) enter(target);
+        else if (onStack.has(target)) low.set(frame.node, Math.min(low.get(frame.node)!, index.get(target)!));
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent) low.set(parent.node, Math.min(low.get(parent.node)!, low.get(frame.node)!));
+      if (low.get(frame.node) === index.get(frame.node)) {
+        const component: string[] = [];
+        let member: string | undefined;
+        do {
+          member = stack.pop()!;
+          onStack.delete(member);
+          component.push(member);
+        } while (member !== frame.node);
+        if (component.length > 1) components.push(component);
+      }
+    }
+  }
+
+  const diagnostics: RawDiagnostic[] = [];
+  for (const component of components) {
+    const members = new Set(component);
+    const start = [...component].sort()[0]!;
+    // Shortest path from start back to start inside the component.
+    const previous = new Map<string, string>();
+    const queue = [start];
+    let found = false;
+    while (queue.length > 0 && !found) {
+      const node = queue.shift()!;
+      for (const target of [...(edges.get(node) ?? [])].sort()) {
+        if (!members.has(target)) continue;
+        if (target === start) {
+          previous.set(start, node);
+          found = true;
+          break;
+        }
+        if (!previous.has(target)) {
+          previous.set(target, node);
+          queue.push(target);
+        }
+      }
+    }
+    if (!found) continue;
+    const back: string[] = [];
+    for (let node = previous.get(start)!; node !== start; node = previous.get(node)!) back.push(node);
+    const cycle: string[] = [start, ...back.reverse()];
+    // cycle = [start, a, b, ...]: each depends on the next one, the last on start.
+    const steps = cycle.map((from, i) => ({ from, to: cycle[(i + 1) % cycle.length]! }));
+    const path = [...cycle, start].map((key) => `"${key}"`).join(" → ");
+    const spans = steps.map(({ from, to }) => {
+      const record = byKey.get(from);
+      const dep = record?.deps.find((candidate) => candidate.key === to);
+      return { from, to, span: dep?.span ?? record?.keySpan };
+    });
+    for (const step of spans) {
+      if (!step.span) continue;
+      diagnostics.push({
+        span: step.span,
+        severity: "error",
+        code: "cycle",
+        message: `Dependency cycle: ${path}.`,
+        related: spans
+          .filter((other) => other !== step && other.span)
+          .map((other) => ({ span: other.span!, message: `"${other.from}" depends on "${other.to}"` })),
+      });
+    }
+  }
+  return diagnostics;
+}
+
+/** Position conversion supplied by the session (it owns the source files). */
+export type Locate = (file: string, offset: number) => { line: number; column: number };
+
+export function toAssetNode(
+  record: AssetRecord,
+  built: BuiltGraph,
+  relative: (file: string) => string,
+  locate: Locate,
+): AssetNode {
+  const key = record.key as string;
+  const position = locate(record.call.file, record.call.start);
+  const deps: string[] = [];
+  const ins: Record<string, string> = {};
+  for (const dep of record.deps) {
+    if (dep.key === undefined || dep.key === key || !built.byKey.has(dep.key)) continue;
+    if (!deps.includes(dep.key)) deps.push(dep.key);
+    if (dep.input !== undefined) ins[dep.input] = dep.key;
+  }
+  const node: AssetNode = {
+    key,
+    file: relative(record.call.file),
+    line: position.line,
+    column: position.column,
+    deps,
+    ins,
+    checks: built.checksByKey.get(key) ?? [],
+    generated: record.generated,
+  };
+  if (record.group !== undefined) node.group = record.group;
+  if (record.description !== undefined) node.description = record.description;
+  if (record.kinds) node.kinds = record.kinds;
+  if (record.owners) node.owners = record.owners;
+  if (record.tags) node.tags = record.tags;
+  if (record.metadata) node.metadata = record.metadata;
+  if (record.external) node.external = true;
+  return node;
+}
+
+export function toGraphDiagnostic(
+  diagnostic: RawDiagnostic,
+  relative: (file: string) => string,
+  locate: Locate,
+): GraphDiagnostic {
+  const start = locate(diagnostic.span.file, diagnostic.span.start);
+  const end = locate(diagnostic.span.file, diagnostic.span.end);
+  const result: GraphDiagnostic = {
+    file: relative(diagnostic.span.file),
+    line: start.line,
+    column: start.column,
+    endLine: end.line,
+    endColumn: end.column,
+    severity: diagnostic.severity,
+    code: diagnostic.code,
+    message: diagnostic.message,
+  };
+  if (diagnostic.related && diagnostic.related.length > 0) {
+    result.related = diagnostic.related.map((related) => {
+      const position = locate(related.span.file, related.span.start);
+      return {
+        file: relative(related.span.file),
+        line: position.line,
+        column: position.column,
+        message: related.message,
+      };
+    });
+  }
+  return result;
+}
+
+export function assembleGraph(
+  built: BuiltGraph,
+  relative: (file: string) => string,
+  locate: Locate,
+): AssetGraph {
+  const assets = built.records
+    .filter((record) => built.byKey.get(record.key as string) === record)
+    .map((record) => toAssetNode(record, built, relative, locate));
+  const diagnostics = built.diagnostics
+    .map((diagnostic) => toGraphDiagnostic(diagnostic, relative, locate))
+    .sort(
+      (a, b) =>
+        (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+        a.line - b.line ||
+        a.column - b.column ||
+        (a.code < b.code ? -1 : 1),
+    );
+  return { version: GRAPH_FORMAT_VERSION, assets, diagnostics };
+}

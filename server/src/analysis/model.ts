@@ -1,0 +1,88 @@
+/**
+ * What the extraction finds in the source, before the graph is assembled: one record per asset
+ * (a declaration evaluated once; a factory call evaluated once per generated asset), one per
+ * check, plus the diagnostics found while reading the code.
+ */
+import type { ts } from "ts-morph";
+import type { DiagnosticCode, Severity } from "@assetline/protocol";
+
+export type AssetFunction = "asset" | "check" | "externalAsset";
+
+/** A range in a source file: 0-based offsets, converted to lines and columns at the end. */
+export interface SourceSpan {
+  /** Absolute path of the file. */
+  file: string;
+  start: number;
+  end: number;
+}
+
+/** One upstream reference of an asset: an `ins` entry or a `deps` element. */
+export interface DepRef {
+  /** Where the reference is written (the identifier, the string literal, or the smallest known expression). */
+  span: SourceSpan;
+  /** The upstream key when it is known statically. */
+  key?: string;
+  /** How the key was written: a reference to an asset value, or a string. */
+  via: "reference" | "string";
+  /** Why the key is not known: the value is not an asset, or cannot be evaluated. */
+  problem?: { kind: "not-an-asset" | "undefined-name" | "dynamic"; message: string };
+  /** Input name when the reference comes from `ins`. */
+  input?: string;
+}
+
+export interface AssetRecord {
+  /** Undefined when the key cannot be evaluated (then the asset is not in the graph). */
+  key?: string;
+  /** The whole `asset(...)` call. */
+  call: SourceSpan;
+  /** The key argument (or the call when the argument is missing). */
+  keySpan: SourceSpan;
+  /** The exported name when the asset is assigned to a top-level const. */
+  exportName?: string;
+  generated: boolean;
+  external: boolean;
+  deps: DepRef[];
+  group?: string;
+  description?: string;
+  kinds?: string[];
+  owners?: string[];
+  tags?: Record<string, string>;
+  metadata?: Record<string, unknown>;
+  /** Names of checks attached through a direct reference to this asset value. */
+  checks: string[];
+  /** The compute function's node, for the type checks (not serialised). */
+  computeNode?: ts.Node;
+  /** The node of the call itself (not serialised). */
+  callNode: ts.CallExpression;
+}
+
+export interface CheckRecord {
+  name?: string;
+  span: SourceSpan;
+  targetSpan: SourceSpan;
+  /** The asset the target references, when it is a reference to an asset value. */
+  target?: AssetRecord;
+  /** The key when the target is written as a string. */
+  targetKey?: string;
+  problem?: string;
+}
+
+export interface RawDiagnostic {
+  span: SourceSpan;
+  severity: Severity;
+  code: DiagnosticCode;
+  message: string;
+  related?: { span: SourceSpan; message: string }[];
+}
+
+/** What one source file contributes. */
+export interface FileResult {
+  file: string;
+  assets: AssetRecord[];
+  checks: CheckRecord[];
+  diagnostics: RawDiagnostic[];
+  /** Absolute paths of the project files (and JSON files) this file's evaluation read. */
+  reads: Set<string>;
+  /** Library calls this module's evaluation reached (the others are evaluated on their own). */
+  evaluatedCalls: Set<ts.CallExpression>;
+}

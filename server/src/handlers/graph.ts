@@ -1,0 +1,51 @@
+/** The `assetline/graph` request: a project's graph, whole or around one asset. */
+import type { AssetGraph, GraphParams } from "@assetline/protocol";
+
+/** The asset and those within the given hops upstream and downstream (all when unlimited). */
+export function focusGraph(graph: AssetGraph, params: GraphParams): AssetGraph {
+  const focus = params.focus;
+  if (!focus) return graph;
+  const byKey = new Map(graph.assets.map((asset) => [asset.key, asset]));
+  if (!byKey.has(focus)) return { ...graph, assets: [], diagnostics: [] };
+  const downstream = new Map<string, string[]>();
+  for (const asset of graph.assets) {
+    for (const dep of asset.deps) {
+      const list = downstream.get(dep) ?? [];
+      list.push(asset.key);
+      downstream.set(dep, list);
+    }
+  }
+  const collect = (next: (key: string) => string[], limit: number | undefined): Set<string> => {
+    const seen = new Set<string>([focus]);
+    let frontier = [focus];
+    for (let depth = 0; frontier.length > 0 && (limit === undefined || depth < limit); depth++) {
+      const following: string[] = [];
+      for (const key of frontier) {
+        for (const neighbour of next(key)) {
+          if (seen.has(neighbour)) continue;
+          seen.add(neighbour);
+          following.push(neighbour);
+        }
+      }
+      frontier = following;
+    }
+    return seen;
+  };
+  const keep = new Set([
+    ...collect((key) => byKey.get(key)?.deps ?? [], params.upstream),
+    ...collect((key) => downstream.get(key) ?? [], params.downstream),
+  ]);
+  const assets = graph.assets
+    .filter((asset) => keep.has(asset.key))
+    .map((asset) => ({
+      ...asset,
+      deps: asset.deps.filter((dep) => keep.has(dep)),
+      ins: Object.fromEntries(Object.entries(asset.ins).filter(([, key]) => keep.has(key))),
+    }));
+  const files = new Set(assets.map((asset) => asset.file));
+  return {
+    ...graph,
+    assets,
+    diagnostics: graph.diagnostics.filter((diagnostic) => files.has(diagnostic.file)),
+  };
+}

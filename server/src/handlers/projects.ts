@@ -1,0 +1,210 @@
+/**
+ * The pipeline projects of the workspace: discovery (folders with `assetline.config.json`, or
+ * a package.json depending on `assetline`), one `AnalysisSession` each, debounced re-analysis
+ * after edits, and the status the client and the tests wait on.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { AnalysisSession, type AnalysisResult } from "../analysis/index";
+
+const SKIPPED_DIRS = new Set(["node_modules", "dist", "out", ".assetline", ".git"]);
+const MAX_DEPTH = 8;
+
+export function uriToPath(uri: string): string | undefined {
+  if (!uri.startsWith("file:")) return undefined;
+  try {
+    return path.resolve(fileURLToPath(uri));
+  } catch {
+    return undefined;
+  }
+}
+
+export function pathToUri(file: string): string {
+  return pathToFileURL(file).href;
+}
+
+function isPipelineRoot(dir: string): boolean {
+  if (fs.existsSync(path.join(dir, "assetline.config.json"))) return true;
+  try {
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as {
+      name?: unknown;
+      dependencies?: Record<string, unknown>;
+      devDependencies?: Record<string, unknown>;
+      peerDependencies?: Record<string, unknown>;
+    };
+    if (manifest.name === "assetline") return false;
+    return Boolean(
+      manifest.dependencies?.assetline ??
+      manifest.devDependencies?.assetline ??
+      manifest.peerDependencies?.assetline,
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** Pipeline project roots under a folder (the folder itself included), nested ones too. */
+export function discoverProjects(folder: string): string[] {
+  const roots: string[] = [];
+  const walk = (dir: string, depth: number): void => {
+    if (isPipelineRoot(dir)) roots.push(dir);
+    if (depth >= MAX_DEPTH) return;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (!entry.isDirectory() || SKIPPED_DIRS.has(entry.name) || entry.name.startsWith(".")) continue;
+      walk(path.join(dir, entry.name), depth + 1);
+    }
+  };
+  walk(path.resolve(folder), 0);
+  return roots;
+}
+
+export interface Project {
+  root: string;
+  rootUri: string;
+  session: AnalysisSession;
+  result?: AnalysisResult;
+  /** A change is waiting for the next analysis. */
+  pending: boolean;
+  /** The last analysis failed with this message. */
+  error?: string;
+}
+
+export interface ProjectEvents {
+  log(message: string): void;
+  /** Called after each analysis of a project (successful or not). */
+  analysed(project: Project): void;
+  /** Called whenever the overall state may have changed. */
+  stateChanged(): void;
+}
+
+export class Projects {
+  private readonly projects = new Map<string, Project>();
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+
+  constructor(
+    private readonly events: ProjectEvents,
+    private readonly debounceMs = 120,
+  ) {}
+
+  get all(): Project[] {
+    return [...this.projects.values()];
+  }
+
+  get busy(): boolean {
+    return this.running || this.all.some((project) => project.pending);
+  }
+
+  /** Replaces the set of projects with those found under the workspace folders. */
+  setFolders(folders: string[]): void {
+    const roots = new Set<string>();
+    for (const folder of folders) for (const root of discoverProjects(folder)) roots.add(root);
+    for (const root of [...this.projects.keys()]) if (!roots.has(root)) this.projects.delete(root);
+    for (const root of roots) {
+      if (this.projects.has(root)) continue;
+      try {
+        const nested = [...roots].filter((other) => other !== root && other.startsWith(root + path.sep));
+        const session = new AnalysisSession(root, { log: (message) => this.events.log(message), exclude: nested });
+        this.projects.set(root, { root, rootUri: pathToUri(root), session, pending: true });
+        this.events.log(`Pipeline project: ${root} (${session.sourceFiles.length} files)`);
+      } catch (error) {
+        this.events.log(`Cannot open the pipeline project ${root}: ${describeError(error)}`);
+      }
+    }
+    this.schedule(0);
+  }
+
+  /** The project a file belongs to: the deepest project root that contains it. */
+  projectOf(file: string): Project | undefined {
+    let best: Project | undefined;
+    for (const project of this.projects.values()) {
+      const relative = path.relative(project.root, file);
+      if (relative.startsWith("..") || path.isAbsolute(relative)) continue;
+      if (!best || project.root.length > best.root.length) best = project;
+    }
+    return best;
+  }
+
+  /** An editor buffer changed (text) or was closed (undefined: back to the disk contents). */
+  setText(file: string, text: string | undefined): void {
+    const project = this.projectOf(file);
+    if (!project) return;
+    if (project.session.contains(file) || file.endsWith(".json")) {
+      project.session.setFileText(file, text);
+      project.pending = true;
+      this.schedule();
+    }
+  }
+
+  /** A file changed on disk. */
+  fileChanged(file: string): void {
+    const project = this.projectOf(file);
+    if (!project) return;
+    project.session.fileChangedOnDisk(file);
+    project.pending = true;
+    this.schedule();
+  }
+
+  /** Runs the pending analyses now (requests that need an up-to-date graph call this). */
+  flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.runPending();
+  }
+
+  private schedule(delay = this.debounceMs): void {
+    // A newer change restarts the wait: stale work is never started.
+    if (this.timer) clearTimeout(this.timer);
+    this.events.stateChanged();
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.runPending();
+    }, delay);
+  }
+
+  private runPending(): void {
+    if (this.running) return;
+    this.running = true;
+    try {
+      for (const project of this.projects.values()) {
+        if (!project.pending) continue;
+        project.pending = false;
+        try {
+          project.result = project.session.analyze();
+          delete project.error;
+        } catch (error) {
+          project.error = describeError(error);
+          this.events.log(
+            `Analysis of ${project.root} failed: ${error instanceof Error ? (error.stack ?? error.message) : project.error}`,
+          );
+        }
+        this.events.analysed(project);
+      }
+    } finally {
+      this.running = false;
+      this.events.stateChanged();
+    }
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+  }
+}
+
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Converts a file URI from the client to a path, or undefined for other schemes. */
+export function documentPath(uri: string): string | undefined {
+  return uriToPath(uri);
+}

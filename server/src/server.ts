@@ -1,0 +1,211 @@
+/**
+ * The Assetline language server: LSP wiring only. The analysis lives in ./analysis (no LSP
+ * there); the handlers in ./handlers adapt its results to LSP. Transport (stdio, IPC, socket)
+ * is chosen from the command line by vscode-languageserver (`--stdio`, `--node-ipc`).
+ */
+import {
+  CodeLensRequest,
+  DidChangeWatchedFilesNotification,
+  ProposedFeatures,
+  ResponseError,
+  ErrorCodes,
+  TextDocumentSyncKind,
+  TextDocuments,
+  createConnection,
+  type InitializeResult,
+  type WorkspaceFolder,
+} from "vscode-languageserver/node";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import {
+  GraphRequest,
+  ServerStatusNotification,
+  type GraphParams,
+  type GraphResult,
+  type ServerStatusParams,
+} from "@assetline/protocol";
+import { codeLenses } from "./handlers/codeLens";
+import { DiagnosticsPublisher } from "./handlers/diagnostics";
+import { focusGraph } from "./handlers/graph";
+import { Projects, describeError, uriToPath } from "./handlers/projects";
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const diagnostics = new DiagnosticsPublisher(connection);
+
+let folders: WorkspaceFolder[] = [];
+let lastStatus = "";
+let fatal: string | undefined;
+
+function log(message: string): void {
+  connection.console.log(message);
+}
+
+const projects = new Projects({
+  log,
+  analysed: (project) => {
+    try {
+      diagnostics.publish(project);
+    } catch (error) {
+      log(`Cannot publish diagnostics: ${describeError(error)}`);
+    }
+  },
+  stateChanged: () => sendStatus(),
+});
+
+function sendStatus(): void {
+  let assets = 0;
+  let errors = 0;
+  const failed: string[] = [];
+  for (const project of projects.all) {
+    const graph = project.result?.graph;
+    if (graph) {
+      assets += graph.assets.length;
+      errors += graph.diagnostics.filter((diagnostic) => diagnostic.severity === "error").length;
+    }
+    if (project.error) failed.push(`${project.root}: ${project.error}`);
+  }
+  const status: ServerStatusParams = {
+    state: fatal || failed.length > 0 ? "error" : projects.busy ? "indexing" : "idle",
+    assets,
+    errors,
+  };
+  if (fatal) status.message = fatal;
+  else if (failed.length > 0) status.message = `Analysis failed: ${failed.join("; ")}`;
+  else if (projects.all.length === 0) status.message = "No Assetline pipeline project in the workspace.";
+  else status.message = `${projects.all.length} pipeline project${projects.all.length === 1 ? "" : "s"}`;
+  const serialised = JSON.stringify(status);
+  if (serialised === lastStatus) return;
+  lastStatus = serialised;
+  void connection.sendNotification(ServerStatusNotification.method, status);
+}
+
+function reportFatal(error: unknown): void {
+  fatal = `Internal error: ${describeError(error)} (see the Assetline output for details)`;
+  log(`Internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  sendStatus();
+  fatal = undefined;
+}
+
+process.on("uncaughtException", reportFatal);
+process.on("unhandledRejection", reportFatal);
+
+/** Runs a handler; a failure is logged and reported, never allowed to end the server. */
+function guard<T>(what: string, fallback: T, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    log(`${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return fallback;
+  }
+}
+
+function refreshFolders(): void {
+  const paths = folders
+    .map((folder) => uriToPath(folder.uri))
+    .filter((folder): folder is string => Boolean(folder));
+  projects.setFolders(paths);
+  for (const document of documents.all()) {
+    const file = uriToPath(document.uri);
+    if (file) projects.setText(file, document.getText());
+  }
+}
+
+connection.onInitialize((params): InitializeResult => {
+  if (params.workspaceFolders) folders = params.workspaceFolders;
+  else if (params.rootUri) folders = [{ uri: params.rootUri, name: "root" }];
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      codeLensProvider: { resolveProvider: false },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    },
+    serverInfo: { name: "assetline-language-server", version: "0.1.0" },
+  };
+});
+
+connection.onInitialized(() => {
+  guard("Indexing the workspace", undefined, refreshFolders);
+  const capabilities = connection.workspace;
+  guard("Listening to workspace folder changes", undefined, () => {
+    capabilities.onDidChangeWorkspaceFolders((event) => {
+      guard("Updating the workspace folders", undefined, () => {
+        const removed = new Set(event.removed.map((folder) => folder.uri));
+        folders = [...folders.filter((folder) => !removed.has(folder.uri)), ...event.added];
+        refreshFolders();
+      });
+    });
+  });
+});
+
+documents.onDidChangeContent((event) => {
+  guard("Applying an edit", undefined, () => {
+    const file = uriToPath(event.document.uri);
+    if (file) projects.setText(file, event.document.getText());
+  });
+});
+
+documents.onDidClose((event) => {
+  guard("Closing a document", undefined, () => {
+    const file = uriToPath(event.document.uri);
+    if (file) projects.setText(file, undefined);
+  });
+});
+
+connection.onNotification(DidChangeWatchedFilesNotification.type, (params) => {
+  guard("Applying file changes", undefined, () => {
+    let rediscover = false;
+    for (const change of params.changes) {
+      const file = uriToPath(change.uri);
+      if (!file) continue;
+      if (file.endsWith("assetline.config.json") || file.endsWith("package.json")) rediscover = true;
+      if (documents.get(change.uri)) continue;
+      projects.fileChanged(file);
+    }
+    if (rediscover) refreshFolders();
+  });
+});
+
+connection.onRequest(CodeLensRequest.type, (params) =>
+  guard("Code lenses", [], () => {
+    const file = uriToPath(params.textDocument.uri);
+    if (!file) return [];
+    const project = projects.projectOf(file);
+    if (!project) return [];
+    projects.flush();
+    return codeLenses(project, file);
+  }),
+);
+
+connection.onRequest(
+  GraphRequest.method,
+  (params: GraphParams | undefined): GraphResult | ResponseError<void> => {
+    try {
+      projects.flush();
+      const file = params?.uri ? uriToPath(params.uri) : undefined;
+      const project = file ? projects.projectOf(file) : projects.all[0];
+      if (!project) {
+        return new ResponseError(
+          ErrorCodes.InvalidRequest,
+          params?.uri
+            ? `${params.uri} is not inside an Assetline pipeline project (a folder with assetline.config.json or a package.json depending on "assetline").`
+            : 'There is no Assetline pipeline project in the workspace (a folder with assetline.config.json or a package.json depending on "assetline").',
+        );
+      }
+      const graph = project.result?.graph ?? { version: 1, assets: [], diagnostics: [] };
+      return { rootUri: project.rootUri, graph: focusGraph(graph, params ?? {}) };
+    } catch (error) {
+      log(
+        `The graph request failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+      return new ResponseError(
+        ErrorCodes.InternalError,
+        `The graph could not be computed: ${describeError(error)}`,
+      );
+    }
+  },
+);
+
+connection.onShutdown(() => projects.dispose());
+
+documents.listen(connection);
+connection.listen();

@@ -1,0 +1,166 @@
+/**
+ * Test-side language client: starts the BUILT server (dist/server/server.js) as a child
+ * process over stdio and speaks JSON-RPC to it. Tests wait for notifications (serverStatus,
+ * publishDiagnostics), never for time; the timeout only turns a hang into a failure.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ProtocolConnection,
+} from "vscode-languageserver-protocol/node";
+import { ServerStatusNotification, type ServerStatusParams } from "@assetline/protocol";
+
+export const repoRoot = path.resolve(__dirname, "..", "..");
+export const serverPath = path.join(repoRoot, "dist", "server", "server.js");
+
+export function fixture(name: string): string {
+  return path.join(repoRoot, "test", "fixtures", name);
+}
+
+export function uriOf(file: string): string {
+  return pathToFileURL(file).href;
+}
+
+interface Waiter {
+  method: string;
+  predicate: (params: unknown) => boolean;
+  resolve: (params: unknown) => void;
+}
+
+export class TestClient {
+  readonly connection: ProtocolConnection;
+  readonly notifications: { method: string; params: unknown }[] = [];
+  readonly stderr: string[] = [];
+  private readonly waiters: Waiter[] = [];
+  private exited: number | null | undefined;
+
+  private constructor(readonly child: ChildProcess) {
+    this.connection = createProtocolConnection(
+      new StreamMessageReader(child.stdout!),
+      new StreamMessageWriter(child.stdin!),
+    );
+    this.connection.onUnhandledNotification((message) => this.record(message.method, message.params));
+    this.connection.onNotification(ServerStatusNotification.method, (params: unknown) =>
+      this.record(ServerStatusNotification.method, params),
+    );
+    this.connection.onNotification("textDocument/publishDiagnostics", (params: unknown) =>
+      this.record("textDocument/publishDiagnostics", params),
+    );
+    this.connection.onNotification("window/logMessage", (params: unknown) =>
+      this.record("window/logMessage", params),
+    );
+    // Requests the server may send to the client.
+    this.connection.onRequest("client/registerCapability", () => null);
+    this.connection.onRequest("workspace/configuration", () => []);
+    this.connection.onRequest("window/workDoneProgress/create", () => null);
+    child.stderr!.on("data", (chunk: Buffer) => this.stderr.push(chunk.toString()));
+    child.on("exit", (code) => {
+      this.exited = code;
+    });
+    this.connection.listen();
+  }
+
+  static start(): TestClient {
+    if (!fs.existsSync(serverPath)) {
+      throw new Error(`${serverPath} does not exist: build first with \`node scripts/build.mjs\`.`);
+    }
+    const child = spawn(process.execPath, [serverPath, "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
+    return new TestClient(child);
+  }
+
+  get hasExited(): boolean {
+    return this.exited !== undefined;
+  }
+
+  private record(method: string, params: unknown): void {
+    this.notifications.push({ method, params });
+    for (const waiter of [...this.waiters]) {
+      if (waiter.method === method && waiter.predicate(params)) {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        waiter.resolve(params);
+      }
+    }
+  }
+
+  /**
+   * Resolves with the first notification of `method` matching `predicate`, received from now
+   * on (or already received when `includePast`).
+   */
+  waitFor<T>(
+    method: string,
+    predicate: (params: T) => boolean,
+    timeoutMs = 20_000,
+    includePast = false,
+  ): Promise<T> {
+    if (includePast) {
+      const found = this.notifications.find((item) => item.method === method && predicate(item.params as T));
+      if (found) return Promise.resolve(found.params as T);
+    }
+    return new Promise<T>((resolve, reject) => {
+      const waiter: Waiter = {
+        method,
+        predicate: (params) => predicate(params as T),
+        resolve: (params) => {
+          clearTimeout(timer);
+          resolve(params as T);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        const seen = this.notifications
+          .filter((item) => item.method === method)
+          .slice(-5)
+          .map((item) => JSON.stringify(item.params).slice(0, 400));
+        reject(
+          new Error(
+            `No ${method} matching the expectation within ${timeoutMs} ms. Last ones:\n${seen.join("\n")}\nstderr: ${this.stderr.join("").slice(-2000)}`,
+          ),
+        );
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  waitForIdle(
+    predicate: (status: ServerStatusParams) => boolean = () => true,
+    includePast = true,
+  ): Promise<ServerStatusParams> {
+    return this.waitFor<ServerStatusParams>(
+      ServerStatusNotification.method,
+      (status) => status.state === "idle" && predicate(status),
+      20_000,
+      includePast,
+    );
+  }
+
+  async initialize(folder: string): Promise<void> {
+    await this.connection.sendRequest("initialize", {
+      processId: process.pid,
+      rootUri: uriOf(folder),
+      capabilities: {
+        textDocument: { publishDiagnostics: { relatedInformation: true }, codeLens: {} },
+        workspace: { workspaceFolders: true },
+      },
+      workspaceFolders: [{ uri: uriOf(folder), name: path.basename(folder) }],
+    });
+    await this.connection.sendNotification("initialized", {});
+  }
+
+  async stop(): Promise<void> {
+    if (this.hasExited) return;
+    const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
+    try {
+      await this.connection.sendRequest("shutdown");
+      await this.connection.sendNotification("exit");
+    } catch {
+      this.child.kill();
+    }
+    await exited;
+    this.connection.dispose();
+  }
+}

@@ -1,0 +1,157 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import type { CodeLens, Diagnostic, PublishDiagnosticsParams } from "vscode-languageserver-protocol";
+import { Commands, GraphRequest, type AssetCommandArgs, type GraphResult } from "@assetline/protocol";
+import { TestClient, fixture, uriOf } from "./client";
+
+const root = fixture("lsp-shop");
+const transformFile = path.join(root, "src", "transform.ts");
+const ingestFile = path.join(root, "src", "ingest.ts");
+const transformUri = uriOf(transformFile);
+
+describe("language server over stdio (dist/server/server.js)", function () {
+  let client: TestClient;
+
+  before(async function () {
+    client = TestClient.start();
+    await client.initialize(root);
+    await client.waitForIdle((status) => status.assets === 4);
+  });
+
+  after(async function () {
+    await client?.stop();
+  });
+
+  it("reports the indexed project through assetline/serverStatus", async function () {
+    const status = await client.waitForIdle();
+    assert.equal(status.assets, 4);
+    assert.equal(status.errors, 0);
+  });
+
+  it("publishes unknown-asset on the exact range of a misspelt dep in an unsaved buffer, then clears it", async function () {
+    const text = fs.readFileSync(transformFile, "utf8");
+    const misspelt = text.replace('"ingest/raw_customers"', '"ingest/raw_customer"');
+    assert.notEqual(misspelt, text);
+    const published = client.waitFor<PublishDiagnosticsParams>(
+      "textDocument/publishDiagnostics",
+      (params) => params.uri === transformUri && params.diagnostics.some((d) => d.code === "unknown-asset"),
+    );
+    await client.connection.sendNotification("textDocument/didOpen", {
+      textDocument: { uri: transformUri, languageId: "typescript", version: 1, text: misspelt },
+    });
+    const params = await published;
+    const unknown = params.diagnostics.filter((d: Diagnostic) => d.code === "unknown-asset");
+    assert.equal(unknown.length, 1);
+    // Line 6: `  { ins: { orders: rawOrders }, deps: ["ingest/raw_customer"] },` -> the string literal.
+    const line = misspelt.split("\n")[5]!;
+    const start = line.indexOf('"ingest/raw_customer"');
+    assert.deepEqual(unknown[0]!.range, {
+      start: { line: 5, character: start },
+      end: { line: 5, character: start + '"ingest/raw_customer"'.length },
+    });
+    const message = unknown[0]!.message;
+    assert.match(
+      typeof message === "string" ? message : message.value,
+      /Did you mean "ingest\/raw_customers"\?/,
+    );
+    assert.equal(unknown[0]!.source, "assetline");
+
+    // An incremental edit that fixes the key (insert the missing "s") clears the diagnostic.
+    const cleared = client.waitFor<PublishDiagnosticsParams>(
+      "textDocument/publishDiagnostics",
+      (p) => p.uri === transformUri && p.diagnostics.length === 0,
+    );
+    const insertAt = start + '"ingest/raw_customer'.length;
+    await client.connection.sendNotification("textDocument/didChange", {
+      textDocument: { uri: transformUri, version: 2 },
+      contentChanges: [
+        {
+          range: { start: { line: 5, character: insertAt }, end: { line: 5, character: insertAt } },
+          text: "s",
+        },
+      ],
+    });
+    await cleared;
+    await client.connection.sendNotification("textDocument/didClose", {
+      textDocument: { uri: transformUri },
+    });
+  });
+
+  it("offers Run, Run with upstream and Show lineage code lenses with {key, rootUri}", async function () {
+    const lenses = await client.connection.sendRequest<CodeLens[]>("textDocument/codeLens", {
+      textDocument: { uri: uriOf(ingestFile) },
+    });
+    const run = lenses.filter((lens) => lens.command?.command === Commands.runAsset);
+    assert.deepEqual(
+      run.map((lens) => [lens.range.start.line, (lens.command!.arguments![0] as AssetCommandArgs).key]),
+      [
+        [2, "ingest/raw_orders"],
+        [6, "ingest/raw_customers"],
+      ],
+    );
+    const args = run[0]!.command!.arguments![0] as AssetCommandArgs;
+    assert.equal(args.rootUri, uriOf(root));
+    assert.equal(run[0]!.command!.title, "▶ Run");
+    const lineage = lenses.filter((lens) => lens.command?.title === "Show lineage");
+    assert.equal(lineage.length, 2);
+    assert.equal(lineage[0]!.command!.command, Commands.showLineage);
+    assert.ok(lenses.some((lens) => lens.command?.command === Commands.runAssetWithUpstream));
+    assert.ok(lenses.some((lens) => lens.command?.title === "0 upstream · 1 downstream"));
+  });
+
+  it("answers assetline/graph for the whole project and around one asset", async function () {
+    const whole = await client.connection.sendRequest<GraphResult>(GraphRequest.method, {
+      uri: transformUri,
+    });
+    assert.equal(whole.rootUri, uriOf(root));
+    assert.deepEqual(whole.graph.assets.map((asset) => asset.key).sort(), [
+      "ingest/raw_customers",
+      "ingest/raw_orders",
+      "report/summary",
+      "transform/daily_revenue",
+    ]);
+    const revenue = whole.graph.assets.find((asset) => asset.key === "transform/daily_revenue")!;
+    assert.deepEqual(revenue.ins, { orders: "ingest/raw_orders" });
+    assert.equal(revenue.file, "src/transform.ts");
+
+    const focus = await client.connection.sendRequest<GraphResult>(GraphRequest.method, {
+      focus: "report/summary",
+      upstream: 1,
+      downstream: 0,
+    });
+    assert.deepEqual(focus.graph.assets.map((asset) => asset.key).sort(), [
+      "report/summary",
+      "transform/daily_revenue",
+    ]);
+  });
+
+  it("survives bad input: garbage buffers and files outside any project", async function () {
+    const garbageUri = transformUri;
+    const broken = client.waitForIdle((s) => s.assets === 3, false);
+    await client.connection.sendNotification("textDocument/didOpen", {
+      textDocument: {
+        uri: garbageUri,
+        languageId: "typescript",
+        version: 1,
+        text: "export const = asset((( ]]] {{{ \u0000",
+      },
+    });
+    await client.connection.sendNotification("textDocument/didOpen", {
+      textDocument: { uri: "untitled:Untitled-1", languageId: "typescript", version: 1, text: "asset(" },
+    });
+    await client.connection.sendNotification("textDocument/didOpen", {
+      textDocument: { uri: uriOf("/nowhere/x.ts"), languageId: "typescript", version: 1, text: "asset(" },
+    });
+    const status = await broken;
+    assert.equal(status.state, "idle");
+    // report.ts now references an import that no longer exists: reported, not crashed.
+    assert.ok(status.errors >= 1);
+    const graph = await client.connection.sendRequest<GraphResult>(GraphRequest.method, {});
+    assert.equal(graph.graph.assets.length, 3);
+    assert.equal(client.hasExited, false);
+    const restored = client.waitForIdle((s) => s.assets === 4 && s.errors === 0, false);
+    await client.connection.sendNotification("textDocument/didClose", { textDocument: { uri: garbageUri } });
+    await restored;
+  });
+});

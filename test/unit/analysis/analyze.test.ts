@@ -1,0 +1,217 @@
+import assert from "node:assert/strict";
+import type { AssetGraph, AssetNode, GraphDiagnostic } from "@assetline/protocol";
+import { analyzeProject } from "../../../server/src/analysis/index";
+import { fixture, locate } from "./helpers";
+
+function byKey(graph: AssetGraph, key: string): AssetNode {
+  const node = graph.assets.find((asset) => asset.key === key);
+  assert.ok(node, `asset ${key} is missing; found ${graph.assets.map((asset) => asset.key).join(", ")}`);
+  return node;
+}
+
+function diagnosticsOf(graph: AssetGraph, code: string): GraphDiagnostic[] {
+  return graph.diagnostics.filter((diagnostic) => diagnostic.code === code);
+}
+
+function assertAt(
+  diagnostic: GraphDiagnostic | undefined,
+  where: ReturnType<typeof locate>,
+  file: string,
+): void {
+  assert.ok(diagnostic, "diagnostic missing");
+  assert.deepEqual(
+    {
+      file: diagnostic.file,
+      line: diagnostic.line,
+      column: diagnostic.column,
+      endLine: diagnostic.endLine,
+      endColumn: diagnostic.endColumn,
+    },
+    { file, ...where },
+  );
+}
+
+describe("analyzeProject: reference patterns (test/fixtures/patterns)", function () {
+  const root = fixture("patterns");
+  let graph: AssetGraph;
+
+  before(function () {
+    graph = analyzeProject(root);
+  });
+
+  it("finds every asset declared through the library, whatever the import form", function () {
+    assert.deepEqual(graph.assets.map((asset) => asset.key).sort(), [
+      "export/csv",
+      "ingest/fx_rates",
+      "ingest/raw_customers",
+      "ingest/raw_orders",
+      "ml/features",
+      "ml/model",
+      "regional/eu_revenue",
+      "regional/us_revenue",
+      "report/summary",
+      "tableau/customers",
+      "tableau/sales",
+      "transform/daily_revenue",
+      "warehouse/orders",
+      "warehouse/payments",
+    ]);
+  });
+
+  it("ignores a local function that happens to be called asset", function () {
+    assert.equal(
+      graph.assets.some((asset) => asset.key.startsWith("local/")),
+      false,
+    );
+  });
+
+  it("locates assets with root-relative paths and 1-based positions", function () {
+    const orders = byKey(graph, "ingest/raw_orders");
+    const at = locate(root, "src/ingest.ts", 'asset(\n  "ingest/raw_orders"');
+    assert.deepEqual([orders.file, orders.line, orders.column], ["src/ingest.ts", at.line, at.column]);
+    assert.equal(orders.generated, false);
+  });
+
+  it("reads spec literal fields", function () {
+    const orders = byKey(graph, "ingest/raw_orders");
+    assert.equal(orders.group, "ingest");
+    assert.equal(orders.description, "Orders as exported by the shop");
+    assert.deepEqual(orders.owners, ["team:data-eng"]);
+    assert.deepEqual(orders.tags, { layer: "bronze" });
+    assert.deepEqual(orders.kinds, ["duckdb"]);
+    assert.deepEqual(orders.metadata, { pii: true, retention: "P30D" });
+    assert.deepEqual(orders.checks, ["not_empty"]);
+  });
+
+  it("resolves an aliased library import, barrel `export *`, renamed re-export, shorthand ins and string deps", function () {
+    const revenue = byKey(graph, "transform/daily_revenue");
+    assert.deepEqual(revenue.ins, { orders: "ingest/raw_orders", customers: "ingest/raw_customers" });
+    assert.deepEqual(revenue.deps, ["ingest/raw_orders", "ingest/raw_customers", "ingest/fx_rates"]);
+    assert.deepEqual(revenue.checks, ["has_revenue"]);
+  });
+
+  it("resolves namespace imports of the library and of project modules", function () {
+    const summary = byKey(graph, "report/summary");
+    assert.deepEqual(summary.ins, { orders: "ingest/raw_orders" });
+    assert.deepEqual(summary.deps, ["ingest/raw_orders", "transform/daily_revenue"]);
+  });
+
+  it("resolves default exports", function () {
+    assert.deepEqual(byKey(graph, "ml/model").ins, { features: "ml/features" });
+    assert.equal(byKey(graph, "ml/features").file, "src/features.ts");
+  });
+
+  it("marks external assets", function () {
+    const fx = byKey(graph, "ingest/fx_rates");
+    assert.equal(fx.external, true);
+    assert.equal(fx.description, "Rates from the bank");
+  });
+
+  it("evaluates factories: JSON manifest .map, for...of with push, Object.entries/filter/flatMap, named factory functions", function () {
+    const sales = byKey(graph, "tableau/sales");
+    const call = locate(root, "src/factories.ts", "asset(`tableau/");
+    assert.deepEqual(
+      [sales.file, sales.line, sales.column, sales.generated],
+      ["src/factories.ts", call.line, call.column, true],
+    );
+    assert.deepEqual(sales.deps, ["ingest/raw_orders"]);
+    assert.deepEqual(sales.checks, ["fresh"]);
+    assert.deepEqual(byKey(graph, "tableau/customers").deps, ["ingest/raw_orders", "ingest/raw_customers"]);
+    assert.equal(byKey(graph, "tableau/customers").group, "tableau");
+    assert.equal(byKey(graph, "regional/eu_revenue").generated, true);
+    assert.deepEqual(byKey(graph, "regional/us_revenue").deps, ["transform/daily_revenue"]);
+    assert.equal(
+      graph.assets.some((asset) => asset.key === "export/parquet"),
+      false,
+      "filtered out by the manifest",
+    );
+    assert.deepEqual(byKey(graph, "warehouse/payments").deps, ["ingest/raw_orders"]);
+  });
+
+  it("reports dynamic-asset (info) where a key cannot be evaluated: awaited data, declared-only values", function () {
+    const dynamic = diagnosticsOf(graph, "dynamic-asset");
+    assert.equal(dynamic.length, 2);
+    assert.ok(dynamic.every((diagnostic) => diagnostic.severity === "info"));
+    assertAt(dynamic[0], locate(root, "src/dynamic.ts", "`raw/${t}`"), "src/dynamic.ts");
+    assert.match(dynamic[0]!.message, /await loadTables\(\)/);
+    assertAt(dynamic[1], locate(root, "src/dynamic.ts", "`env/${env.STAGE}`"), "src/dynamic.ts");
+  });
+
+  it("has no other diagnostics", function () {
+    assert.deepEqual(
+      graph.diagnostics.filter((diagnostic) => diagnostic.code !== "dynamic-asset"),
+      [],
+    );
+  });
+});
+
+describe("analyzeProject: diagnostics (test/fixtures/errors)", function () {
+  const root = fixture("errors");
+  let graph: AssetGraph;
+  const file = "src/problems.ts";
+
+  before(function () {
+    graph = analyzeProject(root);
+  });
+
+  it("unknown-asset on the misspelt string key, with a suggestion", function () {
+    const [unknown] = diagnosticsOf(graph, "unknown-asset").filter((d) => d.message.includes("ingest/order"));
+    assertAt(unknown, locate(root, file, '"ingest/order"'), file);
+    assert.equal(unknown!.message, 'Unknown asset "ingest/order". Did you mean "ingest/orders"?');
+    assert.equal(unknown!.severity, "error");
+    assert.deepEqual(byKey(graph, "transform/misspelt").deps, ["ingest/fx"], "unknown keys stay out of deps");
+  });
+
+  it("unknown-asset on an identifier that is not an asset", function () {
+    const [notAsset] = diagnosticsOf(graph, "unknown-asset").filter((d) => d.message.includes("notAnAsset"));
+    assertAt(notAsset, locate(root, file, "notAnAsset", 2), file);
+  });
+
+  it("duplicate-key on each declaration, each pointing at the other", function () {
+    const duplicates = diagnosticsOf(graph, "duplicate-key");
+    assert.equal(duplicates.length, 2);
+    const first = locate(root, file, '"ingest/orders"', 1);
+    const second = locate(root, file, '"ingest/orders"', 2);
+    assertAt(duplicates[0], first, file);
+    assertAt(duplicates[1], second, file);
+    assert.deepEqual(
+      duplicates[0]!.related?.map((related) => [related.line, related.column]),
+      [[second.line, second.column]],
+    );
+  });
+
+  it("self-dependency on the dep", function () {
+    const [self] = diagnosticsOf(graph, "self-dependency");
+    assertAt(self, locate(root, file, '"transform/selfish"', 2), file);
+  });
+
+  it("invalid-key on the key", function () {
+    const [invalid] = diagnosticsOf(graph, "invalid-key");
+    assertAt(invalid, locate(root, file, '"Bad Key!"'), file);
+  });
+
+  it("unknown-check-target on the check's target", function () {
+    const [target] = diagnosticsOf(graph, "unknown-check-target");
+    assertAt(target, locate(root, file, '"ingest/ordres"'), file);
+    assert.match(target!.message, /Did you mean "ingest\/orders"/);
+  });
+
+  it("cycle: one diagnostic per step, each with the other steps as related locations", function () {
+    const cycles = diagnosticsOf(graph, "cycle");
+    const cycleFile = "src/cycle.ts";
+    assert.equal(cycles.length, 3);
+    assertAt(cycles[0], locate(root, cycleFile, '"cycle/c"'), cycleFile);
+    assertAt(cycles[1], locate(root, cycleFile, "cycleA", 2), cycleFile);
+    assertAt(cycles[2], locate(root, cycleFile, "cycleB", 2), cycleFile);
+    assert.equal(cycles[0]!.message, 'Dependency cycle: "cycle/a" → "cycle/c" → "cycle/b" → "cycle/a".');
+    for (const cycle of cycles) assert.equal(cycle.related?.length, 2);
+  });
+
+  it("a syntax error in one file hides neither that file's earlier assets nor other files' assets", function () {
+    byKey(graph, "broken/survivor");
+    assert.deepEqual(byKey(graph, "other/fine").ins, { survivor: "broken/survivor" });
+    assert.ok(
+      diagnosticsOf(graph, "syntax-error").every((diagnostic) => diagnostic.file === "src/broken.ts"),
+    );
+  });
+});
