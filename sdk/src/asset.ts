@@ -10,6 +10,7 @@ import {
   isAsset,
   isCheck,
   type AnyAsset,
+  type AnyCheck,
   type Asset,
   type AssetCheck,
   type AssetContext,
@@ -165,9 +166,8 @@ export function resource<T>(
 /** Groups assets and checks, e.g. `export default defineAssets({ assets: [...], checks: [...] })`. */
 export function defineAssets(defs: {
   assets?: ReadonlyArray<AnyAsset | readonly AnyAsset[]>;
-  checks?: ReadonlyArray<AssetCheck<any>>;
+  checks?: ReadonlyArray<AnyCheck>;
 }): Definitions {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   const assets = (defs.assets ?? []).flat();
   for (const a of assets)
     if (!isAsset(a)) throw new TypeError("defineAssets: every entry of assets must be an asset.");

@@ -31,3 +31,40 @@ export function readJsonFile<T>(file: string): T | undefined {
   }
   return JSON.parse(text) as T;
 }
+
+/** Whether a process with this id is alive (on this machine). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Removes temp files left by writers that were killed between writing and renaming
+ * (`<file>.<pid>.<time>.<n>.tmp` whose process is gone). Returns how many were removed.
+ */
+export function sweepStaleTemps(dir: string): number {
+  let removed = 0;
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== "runs") removed += sweepStaleTemps(full);
+      continue;
+    }
+    const match = /\.(\d+)\.\d+\.\d+\.tmp$/.exec(entry.name);
+    if (match && !processAlive(Number(match[1]))) {
+      fs.rmSync(full, { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}

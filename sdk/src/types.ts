@@ -194,6 +194,9 @@ export interface AssetCheck<T = unknown> {
   readonly location?: SourceLocation;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyCheck = AssetCheck<any>;
+
 export interface Definitions {
   readonly [DEFINITIONS_BRAND]: number;
   readonly assets: readonly AnyAsset[];

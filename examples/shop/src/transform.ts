@@ -1,4 +1,5 @@
 import { asset } from "assetline";
+import { rowsOf } from "./contracts";
 import { rawCustomers, rawOrders } from "./ingest";
 
 export interface Order {
@@ -45,6 +46,7 @@ export const dailyRevenue = asset(
     deps: ["finance/fx_rates"],
     group: "transform",
     description: "Revenue per day.",
+    schema: rowsOf({ day: "string", revenue: "number", orders: "number" }),
     owners: ["team:analytics"],
     tags: { layer: "gold" },
     freshness: { maxLag: "24h" },

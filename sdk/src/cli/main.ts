@@ -8,6 +8,7 @@ import path from "node:path";
 import type { AssetGraph, AssetNode } from "../../../protocol/src/graph";
 import { chooseEnvironment, ConfigError, readConfig } from "../config";
 import { DefinitionsError, runtimeGraph } from "../definitions";
+import { processAlive } from "../fsutil";
 import { InvalidKeyError } from "../keys";
 import { loadProject } from "../loader";
 import { listRunIds, readEvents, readIndex, rebuildIndex, type RunEvent } from "../runner/events";
@@ -276,7 +277,8 @@ function summarize(root: string, runId: string): RunSummary {
   const end = events.find((e) => e.type === "run_end");
   const summary: RunSummary = {
     runId,
-    status: end?.status ?? "incomplete",
+    // No run_end: still running, or the process was killed (SIGKILL, power loss).
+    status: end?.status ?? (start && processAlive(start.pid) ? "running" : "interrupted"),
     materialized: events.filter((e) => e.type === "asset_success").length,
     failed: events.filter((e) => e.type === "asset_failure").length,
     skipped: events.filter((e) => e.type === "asset_skipped").length,

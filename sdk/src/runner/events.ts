@@ -1,7 +1,7 @@
 /** Run records: an append-only NDJSON event log per run, and an index of the latest materializations. */
 import fs from "node:fs";
 import path from "node:path";
-import { readJsonFile, writeFileAtomic } from "../fsutil";
+import { readJsonFile, sweepStaleTemps, writeFileAtomic } from "../fsutil";
 
 export type RunStatus = "success" | "failure" | "cancelled";
 export type FailureReason = "error" | "timeout" | "cancelled" | "schema" | "resource" | "input";
@@ -219,6 +219,8 @@ export class RunRecorder {
     readonly runId: string,
   ) {
     const file = eventsFile(root, runId);
+    // A previous run killed mid-write may have left temp files; its outputs were never renamed in.
+    sweepStaleTemps(assetlineDir(root));
     fs.mkdirSync(path.dirname(file), { recursive: true });
     this.fd = fs.openSync(file, "a");
     this.index = readIndex(root);

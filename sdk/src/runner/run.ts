@@ -351,13 +351,14 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
         racers.push(
           new Promise((_, reject) => {
             timer = setTimeout(() => {
-              controller.abort(new Error("timeout"));
               reject(
                 new AssetFailure(
                   `Asset "${a.key}" timed out after ${ms} ms (timeoutMs); make it faster or raise timeoutMs.`,
                   "timeout",
                 ),
               );
+              // After rejecting, so that the timeout wins the race even if compute throws on abort.
+              controller.abort(new Error("timeout"));
             }, ms);
           }),
         );
@@ -403,8 +404,18 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
       const ok = await runChecks(a, value, ctx);
       if (!ok) skipDownstream(a.key, `a blocking check on "${a.key}" failed`);
       else release(a.key);
-    } catch (e) {
-      const reason: FailureReason = e instanceof AssetFailure ? e.reason : "error";
+    } catch (caught) {
+      let e: unknown = caught;
+      let reason: FailureReason = e instanceof AssetFailure ? e.reason : "error";
+      if (reason === "error" && runController.signal.aborted) {
+        // The compute reacted to the run's cancellation by throwing: report it as cancelled.
+        reason = "cancelled";
+        e = new AssetFailure(
+          `Asset "${a.key}" was cancelled (${(e as Error)?.message ?? String(e)}).`,
+          "cancelled",
+          e,
+        );
+      }
       emit({
         type: "asset_failure",
         runId,
