@@ -1,38 +1,357 @@
+/**
+ * The lineage webview's entry: messages from the client, the toolbar, and the view's state.
+ * Pure modules do the work (view.ts, layout.ts, filter.ts, card.ts, export-svg.ts); render.ts
+ * draws. After every render the view posts `{ type: "rendered", nodes }` with the number of
+ * `svg g.node` elements drawn (the contract the client and the end-to-end tests rely on).
+ */
 import "./lineage.css";
-import type { AssetGraph, HostMessage } from "@assetline/protocol";
-import { renderGraph } from "./render";
+import type { AssetGraph, HostMessage, RunMode } from "@assetline/protocol";
+import { cardFor } from "./card";
+import { ContextMenu, HoverCard } from "./card-view";
+import { button, el } from "./dom";
+import { DEFAULT_PALETTE, exportSvg, type Palette } from "./export-svg";
+import { applyFilter, vocabularyOf } from "./filter";
+import { FilterBox } from "./filter-box";
+import { indexGraph, type GraphIndex } from "./graph-index";
+import { layoutGraph, type Layout } from "./layout";
+import { GraphView, type Placement } from "./render";
+import { initialState, restoreState, type PersistedState } from "./state";
+import { STATE_LABEL, STATES, mergeStatus } from "./status";
+import { buildView, clampHops, groupsOf, type DisplayModel, type DisplayNode } from "./view";
 import { vscode } from "./vscode";
 
-interface ViewState {
-  graph: AssetGraph;
-  focus?: string;
+const state: PersistedState = restoreState(vscode.getState()) ?? initialState();
+let index: GraphIndex | undefined;
+let selected: Set<string> | undefined;
+let model: DisplayModel | undefined;
+let layout: Layout | undefined;
+
+// ---- DOM ----------------------------------------------------------------------------------
+
+const toolbar = document.getElementById("toolbar") ?? document.body.appendChild(el("div", undefined, undefined, { id: "toolbar" }));
+const summary = document.getElementById("summary") ?? toolbar.appendChild(el("span", undefined, undefined, { id: "summary" }));
+const container = document.getElementById("graph") ?? document.body.appendChild(el("div", undefined, undefined, { id: "graph" }));
+summary.setAttribute("aria-live", "polite");
+
+const modeButton = button("Whole graph", "Switch between the focus view and the whole graph", () => toggleMode());
+const fewer = button("−", "Fewer hops around the focus", () => setHops(state.hops - 1), "tool narrow");
+const hopsLabel = el("span", "hops", "2 hops", { "aria-live": "polite" });
+const more = button("+", "More hops around the focus", () => setHops(state.hops + 1), "tool narrow");
+const hopsGroup = el("span", "hop-controls");
+hopsGroup.append(fewer, hopsLabel, more);
+const filterBox = new FilterBox((text) => setFilter(text));
+const search = el("input", "search", undefined, {
+  type: "search",
+  id: "search",
+  list: "asset-keys",
+  placeholder: "Go to asset…",
+  "aria-label": "Go to an asset by key",
+  spellcheck: "false",
+});
+const keyList = el("datalist", undefined, undefined, { id: "asset-keys" });
+const groupsButton = button("Collapse groups", "Collapse every group into one node, or expand them all", () => toggleAllGroups());
+const fitButton = button("Fit", "Fit the graph to the view", () => view.fit());
+const legendButton = button("Legend", "Show or hide the legend of run states", () => toggleLegend());
+const exportButton = button("Export SVG", "Export the drawn graph as an SVG file", () => exportDrawn());
+const controls = el("span", "controls");
+controls.append(modeButton, hopsGroup, filterBox.element, search, keyList, groupsButton, fitButton, legendButton, exportButton);
+toolbar.insertBefore(controls, summary);
+
+const legend = el("div", "legend hidden", undefined, { id: "legend", role: "note", "aria-label": "Run states" });
+legend.append(el("div", "legend-title", "Run states"));
+for (const runState of STATES) {
+  const row = el("div", `legend-row state-${runState}`);
+  row.append(el("span", "swatch"), el("span", "legend-label", STATE_LABEL[runState]));
+  legend.append(row);
+}
+const focusRow = el("div", "legend-row legend-focus");
+focusRow.append(el("span", "swatch"), el("span", "legend-label", "focus asset"));
+legend.append(focusRow);
+document.body.append(legend);
+
+const card = new HoverCard(document.body);
+const menu = new ContextMenu(document.body);
+
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+const view = new GraphView(container, {
+  open: (node) => openAsset(node),
+  expand: (id, directions) => expand(id, directions),
+  toggleGroup: (group) => toggleGroup(group),
+  hover: (node, x, y) => {
+    if (!node || !index || menu.open) card.hide();
+    else card.show(cardFor(node, index, state.status), x, y);
+  },
+  contextMenu: (node, x, y) => showMenu(node, x, y),
+  transformChanged: (transform) => {
+    state.transform = transform;
+    save();
+  },
+});
+const cull = document.body.dataset.cull;
+if (cull === "never" || cull === "always") view.cullMode = cull;
+
+// ---- state and rendering ------------------------------------------------------------------
+
+/** Saves the state soon, off the rendering path (VS Code serializes it, graph included). */
+function save(): void {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(() => vscode.setState(state), 250);
 }
 
-const container = document.getElementById("graph")!;
-const summary = document.getElementById("summary")!;
+function setGraph(graph: AssetGraph): void {
+  state.graph = graph;
+  index = indexGraph(graph);
+  const vocabulary = vocabularyOf(index.assets);
+  filterBox.vocabulary = vocabulary;
+  keyList.replaceChildren(...vocabulary.keys.map((key) => el("option", undefined, undefined, { value: key })));
+  // The filter is evaluated again against the new graph; an error keeps the view unfiltered.
+  const result = applyFilter(state.filter, index.assets);
+  selected = "selected" in result ? result.selected : undefined;
+  filterBox.showError("error" in result ? result.error : undefined);
+}
 
-function show(state: ViewState): void {
-  const nodes = renderGraph(container, state.graph, state.focus, {
-    open: (key) => vscode.postMessage({ type: "openAsset", key }),
+/** Builds the view model, lays it out and draws it; posts `rendered`. */
+function refresh(placement: Placement): void {
+  if (!state.graph || !index) return;
+  performance.mark("assetline:view");
+  model = buildView(index, {
+    mode: state.mode,
+    hops: state.hops,
+    expansions: state.expansions,
+    collapsed: state.collapsed,
+    ...(state.focus !== undefined ? { focus: state.focus } : {}),
+    ...(selected ? { selected } : {}),
   });
-  const errors = state.graph.diagnostics.filter((diagnostic) => diagnostic.severity === "error").length;
-  summary.textContent = `${nodes} assets${errors ? ` · ${errors} errors` : ""}${state.focus ? ` · focus ${state.focus}` : ""}`;
-  vscode.setState(state);
+  performance.mark("assetline:layout");
+  layout = layoutGraph({ keys: model.nodes.map((node) => node.id), edges: model.edges, groups: groupsOf(model) });
+  performance.mark("assetline:draw");
+  card.hide();
+  menu.hide();
+  const nodes = view.render(model, layout, state.status, placement);
+  performance.mark("assetline:drawn");
+  updateToolbar();
+  save();
+  rendered(nodes);
+}
+
+function rendered(nodes: number): void {
   vscode.postMessage({ type: "rendered", nodes, ...(state.focus ? { focus: state.focus } : {}) });
 }
 
-let current = vscode.getState() as ViewState | undefined;
+function updateToolbar(): void {
+  const hasFocus = state.focus !== undefined && index?.byKey.has(state.focus) === true;
+  const focusView = state.mode === "focus" && hasFocus && !selected;
+  modeButton.textContent = state.mode === "focus" ? "Whole graph" : "Focus view";
+  modeButton.disabled = !hasFocus;
+  modeButton.setAttribute("aria-pressed", String(state.mode === "graph"));
+  hopsLabel.textContent = `${state.hops} ${state.hops === 1 ? "hop" : "hops"}`;
+  fewer.disabled = !focusView || state.hops <= 1;
+  more.disabled = !focusView || state.hops >= 9;
+  hopsGroup.classList.toggle("inactive", !focusView);
+  groupsButton.textContent = state.collapsed.length > 0 ? "Expand groups" : "Collapse groups";
+  legend.classList.toggle("hidden", !state.legend);
+  legendButton.setAttribute("aria-pressed", String(state.legend));
+  if (filterBox.value !== state.filter && document.activeElement !== filterBox.input) filterBox.value = state.filter;
 
-window.addEventListener("message", (event: MessageEvent<HostMessage>) => {
-  const message = event.data;
-  if (message.type === "graph") {
-    current = { graph: message.graph, ...(message.focus ? { focus: message.focus } : {}) };
-    show(current);
-  } else if (message.type === "focus" && current) {
-    current = { ...current, focus: message.key };
-    show(current);
+  if (!model || !index || !state.graph) return;
+  const parts = [`${model.nodes.length === index.assets.length ? "" : `${model.nodes.length} of `}${index.assets.length} assets`];
+  if (selected) parts.push(`filter: ${selected.size} selected`);
+  else if (focusView) parts.push(`focus ${state.focus!} ±${state.hops}`);
+  else if (hasFocus) parts.push(`lineage of ${state.focus!}`);
+  if (state.collapsed.length) parts.push(`${state.collapsed.length} collapsed groups`);
+  const errors = state.graph.diagnostics.filter((diagnostic) => diagnostic.severity === "error").length;
+  if (errors) parts.push(`${errors} errors`);
+  if (model.notice) parts.push(model.notice);
+  summary.textContent = parts.join(" · ");
+}
+
+function toggleMode(): void {
+  state.mode = state.mode === "focus" ? "graph" : "focus";
+  refresh({ kind: "fit" });
+  if (model?.focusId) view.focusNode(model.focusId, true);
+}
+
+function setHops(hops: number): void {
+  const next = clampHops(hops);
+  if (next === state.hops) return;
+  state.hops = next;
+  // Expansions were made against the old neighbourhood; keep them, they only add nodes.
+  refresh({ kind: "fit" });
+}
+
+function setFilter(text: string): void {
+  if (!index) return;
+  const result = applyFilter(text, index.assets);
+  if ("error" in result) {
+    // Keep showing the last valid view while the text is being fixed.
+    filterBox.showError(result.error);
+    return;
+  }
+  filterBox.showError(undefined);
+  if (text === state.filter && (result.selected?.size ?? -1) === (selected?.size ?? -1)) return;
+  state.filter = text;
+  selected = result.selected;
+  refresh({ kind: "fit" });
+}
+
+function expand(id: string, directions: Array<"up" | "down">): void {
+  const before = view.screenPosition(id);
+  for (const direction of directions) {
+    if (!state.expansions.some((e) => e.key === id && e.direction === direction)) state.expansions.push({ key: id, direction });
+  }
+  refresh(before ? { kind: "anchor", id, screen: before } : { kind: "keep" });
+  view.focusNode(id);
+}
+
+function toggleGroup(group: string): void {
+  if (!group) return;
+  const collapsing = !state.collapsed.includes(group);
+  const anchorId = collapsing ? `group:${group}` : undefined;
+  state.collapsed = collapsing ? [...state.collapsed, group] : state.collapsed.filter((name) => name !== group);
+  refresh({ kind: "keep" });
+  if (anchorId) view.focusNode(anchorId);
+}
+
+function toggleAllGroups(): void {
+  if (!index) return;
+  if (state.collapsed.length > 0) state.collapsed = [];
+  else {
+    const focusGroup = state.focus !== undefined ? index.byKey.get(state.focus)?.group : undefined;
+    state.collapsed = [...new Set(index.assets.map((asset) => asset.group).filter((group) => group !== undefined))].filter(
+      (group) => group !== focusGroup,
+    );
+  }
+  refresh({ kind: "fit" });
+}
+
+function toggleLegend(): void {
+  state.legend = !state.legend;
+  updateToolbar();
+  save();
+}
+
+function openAsset(node: DisplayNode): void {
+  if (node.kind === "asset") vscode.postMessage({ type: "openAsset", key: node.id });
+}
+
+function showMenu(node: DisplayNode, x: number, y: number): void {
+  if (node.kind !== "asset") return;
+  card.hide();
+  const run = (mode: RunMode) => vscode.postMessage({ type: "runAsset", key: node.id, mode });
+  menu.show(node.id, { run, open: () => openAsset(node) }, x, y, !node.asset?.external);
+}
+
+function jumpTo(key: string): void {
+  if (!index || !model) return;
+  const trimmed = key.trim();
+  if (!trimmed) return;
+  const shownAs = model.idOf.get(trimmed);
+  if (shownAs !== undefined) {
+    view.focusNode(shownAs, true);
+    view.flash(shownAs);
+    return;
+  }
+  if (!index.byKey.has(trimmed)) {
+    summary.textContent = `No asset has the key ${trimmed}.`;
+    return;
+  }
+  // Not drawn (outside the focus view or the filter): focus on it instead.
+  state.focus = trimmed;
+  state.mode = "focus";
+  state.expansions = [];
+  refresh({ kind: "fit" });
+  view.focusNode(trimmed, true);
+}
+
+search.addEventListener("keydown", (event) => {
+  if (event.key === "Enter") {
+    event.preventDefault();
+    jumpTo(search.value);
+  }
+});
+search.addEventListener("change", () => {
+  if (index?.byKey.has(search.value.trim())) jumpTo(search.value);
+});
+
+function palette(): Palette {
+  const style = getComputedStyle(document.body);
+  const pick = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
+  const d = DEFAULT_PALETTE;
+  return {
+    background: pick("--vscode-editor-background", d.background),
+    foreground: pick("--vscode-editor-foreground", d.foreground),
+    muted: pick("--vscode-descriptionForeground", d.muted),
+    nodeFill: pick("--vscode-editorWidget-background", d.nodeFill),
+    nodeStroke: pick("--vscode-editorWidget-border", d.nodeStroke),
+    edge: pick("--vscode-editorIndentGuide-activeBackground", d.edge),
+    groupFill: d.groupFill,
+    focus: pick("--vscode-focusBorder", d.focus),
+    fresh: pick("--vscode-testing-iconPassed", d.fresh),
+    stale: pick("--vscode-charts-yellow", d.stale),
+    running: pick("--vscode-charts-blue", d.running),
+    failed: pick("--vscode-testing-iconFailed", d.failed),
+    never: pick("--vscode-disabledForeground", d.never),
+    fontFamily: pick("--vscode-font-family", d.fontFamily),
+  };
+}
+
+function exportDrawn(): void {
+  if (!model || !layout) return;
+  vscode.postMessage({ type: "exportSvg", svg: exportSvg(model, layout, state.status, palette()) });
+}
+
+document.addEventListener("keydown", (event) => {
+  const typing = event.target instanceof HTMLInputElement;
+  if (event.key === "Escape") {
+    menu.hide(true);
+    card.hide();
+  } else if (!typing && (event.key === "/" || (event.key === "f" && (event.ctrlKey || event.metaKey)))) {
+    event.preventDefault();
+    filterBox.input.focus();
   }
 });
 
-if (current) show(current);
+// ---- messages -----------------------------------------------------------------------------
+
+window.addEventListener("message", (event: MessageEvent<HostMessage>) => {
+  const message = event.data;
+  if (typeof message !== "object" || message === null) return;
+  if (message.type === "graph") {
+    const sameView = state.graph !== undefined && message.focus === state.focus;
+    setGraph(message.graph);
+    if (sameView) {
+      // A re-analysis of the same view: keep the mode, expansions and camera.
+      refresh({ kind: "keep" });
+      return;
+    }
+    if (message.focus) state.focus = message.focus;
+    else delete state.focus;
+    state.mode = state.focus ? "focus" : "graph";
+    state.expansions = [];
+    refresh({ kind: "fit" });
+  } else if (message.type === "focus") {
+    if (!state.graph) {
+      state.focus = message.key;
+      state.mode = "focus";
+      return;
+    }
+    state.focus = message.key;
+    state.mode = "focus";
+    state.expansions = [];
+    refresh({ kind: "fit" });
+  } else if (message.type === "status") {
+    state.status = mergeStatus(state.status, message.status);
+    if (!model) return;
+    const nodes = view.updateStatus(state.status);
+    save();
+    rendered(nodes);
+  }
+});
+
+if (state.graph) {
+  setGraph(state.graph);
+  refresh(state.transform ? { kind: "restore", transform: state.transform } : { kind: "fit" });
+} else {
+  updateToolbar();
+}
 vscode.postMessage({ type: "ready" });

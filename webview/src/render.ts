@@ -1,137 +1,476 @@
+/**
+ * Draws a display model as SVG with d3 and keeps it interactive (zoom, pan, keyboard).
+ *
+ * Large graphs are culled to the viewport: only the nodes, edges and group boxes that meet the
+ * visible area (plus a margin) are in the DOM, re-joined on every zoom frame. Small graphs are
+ * drawn whole. Every string from user code goes through `.text()` (textContent), never HTML.
+ */
 import * as d3 from "d3";
-import type { AssetGraph, AssetNode } from "@assetline/protocol";
-import { layoutGraph, NODE_HEIGHT, NODE_WIDTH, type Layout } from "./layout";
+import type { AssetStatus } from "@assetline/protocol";
+import { edgeBox, edgePath, intersects, type Box } from "./geometry";
+import { GROUP_PAD, NODE_HEIGHT, NODE_WIDTH, type GroupSegment, type Layout } from "./layout";
+import { stepForKey, walkStep } from "./navigate";
+import { groupState, STATE_BADGE, STATE_LABEL } from "./status";
+import { shorten } from "./export-svg";
+import type { Direction } from "./focus";
+import type { DisplayModel, DisplayNode } from "./view";
+import type { Transform } from "./state";
 
 export interface RenderCallbacks {
-  open(key: string): void;
+  open(node: DisplayNode): void;
+  expand(id: string, directions: Direction[]): void;
+  toggleGroup(group: string): void;
+  hover(node: DisplayNode | undefined, x: number, y: number): void;
+  contextMenu(node: DisplayNode, x: number, y: number): void;
+  transformChanged(transform: Transform): void;
 }
 
+export type Placement =
+  | { kind: "fit" }
+  | { kind: "keep" }
+  | { kind: "restore"; transform: Transform }
+  /** Keep node `id` where it is on screen (expanding in place). */
+  | { kind: "anchor"; id: string; screen: [number, number] };
+
+/** Above this many nodes, only what meets the viewport is in the DOM. */
+export const CULL_THRESHOLD = 250;
+/** Extra margin around the viewport, in screen pixels, drawn ahead of panning. */
+const CULL_MARGIN = 300;
 /**
- * Draws the graph into `container` as SVG. Every string from user code goes through
- * d3's `.text()` (textContent), never through HTML, so keys and descriptions render as text.
+ * Below this zoom a large graph is drawn in less detail: text is unreadable there anyway, so
+ * nodes are plain cards (still `g.node` with `data-key`) and edges are merged into two paths.
  */
-export function renderGraph(container: HTMLElement, graph: AssetGraph, focus: string | undefined, callbacks: RenderCallbacks): number {
-  const assets = graph.assets;
-  const byKey = new Map(assets.map((asset) => [asset.key, asset]));
-  const edges: Array<[string, string]> = [];
-  for (const asset of assets) for (const dep of asset.deps) if (byKey.has(dep)) edges.push([dep, asset.key]);
-  const layout = layoutGraph({ keys: assets.map((asset) => asset.key), edges });
-  const lineage = focus && byKey.has(focus) ? lineageOf(focus, assets) : undefined;
+export const DETAIL_SCALE = 0.4;
 
-  container.replaceChildren();
-  const svg = d3.select(container).append("svg").attr("class", "lineage").attr("width", "100%").attr("height", "100%");
-  const viewport = svg.append("g").attr("class", "viewport");
-
-  viewport
-    .append("g")
-    .attr("class", "edges")
-    .selectAll("path")
-    .data(edges)
-    .join("path")
-    .attr("class", ([from, to]) => `edge${lineage && !(lineage.has(from) && lineage.has(to)) ? " dimmed" : ""}`)
-    .attr("d", ([from, to]) => edgePath(layout, from, to));
-
-  const node = viewport
-    .append("g")
-    .attr("class", "nodes")
-    .selectAll<SVGGElement, AssetNode>("g.node")
-    .data(assets, (asset) => asset.key)
-    .join("g")
-    .attr("class", (asset) => nodeClass(asset, focus, lineage))
-    .attr("transform", (asset) => {
-      const position = layout.nodes.get(asset.key)!;
-      return `translate(${position.x},${position.y})`;
-    })
-    .attr("tabindex", 0)
-    .attr("role", "button")
-    .attr("data-key", (asset) => asset.key)
-    .attr("aria-label", (asset) => `Asset ${asset.key}`)
-    .on("click", (_event, asset) => callbacks.open(asset.key))
-    .on("keydown", (event: KeyboardEvent, asset) => {
-      if (event.key === "Enter") callbacks.open(asset.key);
-    });
-
-  node.append("rect").attr("width", NODE_WIDTH).attr("height", NODE_HEIGHT).attr("rx", 6);
-  node
-    .append("text")
-    .attr("class", "group")
-    .attr("x", 10)
-    .attr("y", 13)
-    .text((asset) => asset.group ?? (asset.external ? "external" : ""));
-  node
-    .append("text")
-    .attr("class", "key")
-    .attr("x", 10)
-    .attr("y", 28)
-    .text((asset) => shorten(asset.key, 30));
-  node.append("title").text((asset) => [asset.key, asset.description].filter(Boolean).join("\n"));
-
-  const zoom = d3
-    .zoom<SVGSVGElement, unknown>()
-    .scaleExtent([0.05, 2.5])
-    .on("zoom", (event: d3.D3ZoomEvent<SVGSVGElement, unknown>) => viewport.attr("transform", event.transform.toString()));
-  svg.call(zoom).on("dblclick.zoom", null);
-  zoom.transform(svg, initialTransform(container, layout, focus));
-  return assets.length;
+interface Drawn {
+  model: DisplayModel;
+  layout: Layout;
+  status: Record<string, AssetStatus>;
+  cull: boolean;
+  edgeBoxes: Array<Box | undefined>;
 }
 
-function nodeClass(asset: AssetNode, focus: string | undefined, lineage: Set<string> | undefined): string {
-  const classes = ["node"];
-  if (asset.key === focus) classes.push("focus");
-  if (lineage && !lineage.has(asset.key)) classes.push("dimmed");
-  if (asset.external) classes.push("external");
-  if (asset.generated) classes.push("generated");
-  return classes.join(" ");
-}
+export class GraphView {
+  private readonly svg: d3.Selection<SVGSVGElement, unknown, null, undefined>;
+  private readonly viewport: d3.Selection<SVGGElement, unknown, null, undefined>;
+  private readonly groupLayer: d3.Selection<SVGGElement, unknown, null, undefined>;
+  private readonly edgeLayer: d3.Selection<SVGGElement, unknown, null, undefined>;
+  private readonly nodeLayer: d3.Selection<SVGGElement, unknown, null, undefined>;
+  private readonly zoom: d3.ZoomBehavior<SVGSVGElement, unknown>;
+  private transform: d3.ZoomTransform = d3.zoomIdentity;
+  private drawn: Drawn | undefined;
+  private frame = 0;
+  private lite = false;
+  /** Force culling on or off (benchmarks); undefined: by size. */
+  cullMode: "auto" | "always" | "never" = "auto";
 
-/** The focus asset and everything upstream and downstream of it. */
-function lineageOf(focus: string, assets: AssetNode[]): Set<string> {
-  const downstream = new Map<string, string[]>();
-  const byKey = new Map(assets.map((asset) => [asset.key, asset]));
-  for (const asset of assets) for (const dep of asset.deps) (downstream.get(dep) ?? downstream.set(dep, []).get(dep)!).push(asset.key);
-  const seen = new Set<string>([focus]);
-  const walk = (start: string, next: (key: string) => readonly string[]) => {
-    const stack = [start];
-    while (stack.length > 0) {
-      for (const key of next(stack.pop()!)) {
-        if (seen.has(key)) continue;
-        seen.add(key);
-        stack.push(key);
+  constructor(
+    private readonly container: HTMLElement,
+    private readonly callbacks: RenderCallbacks,
+  ) {
+    container.replaceChildren();
+    this.svg = d3.select(container).append("svg").attr("class", "lineage").attr("width", "100%").attr("height", "100%");
+    this.viewport = this.svg.append("g").attr("class", "viewport");
+    this.groupLayer = this.viewport.append("g").attr("class", "groups");
+    this.edgeLayer = this.viewport.append("g").attr("class", "edges");
+    this.nodeLayer = this.viewport.append("g").attr("class", "nodes");
+    this.zoom = d3
+      .zoom<SVGSVGElement, unknown>()
+      .scaleExtent([0.05, 2.5])
+      .on("zoom", (event: d3.D3ZoomEvent<SVGSVGElement, unknown>) => {
+        this.transform = event.transform;
+        this.viewport.attr("transform", event.transform.toString());
+        if (this.drawn?.cull) this.scheduleCull();
+        this.callbacks.transformChanged({ x: event.transform.x, y: event.transform.y, k: event.transform.k });
+      });
+    this.svg.call(this.zoom).on("dblclick.zoom", null);
+    this.listen();
+  }
+
+  /** Draws a model; returns the number of `g.node` elements now in the DOM. */
+  render(model: DisplayModel, layout: Layout, status: Record<string, AssetStatus>, placement: Placement): number {
+    const cull = this.cullMode === "always" || (this.cullMode === "auto" && model.nodes.length > CULL_THRESHOLD);
+    const edgeBoxes = cull ? model.edges.map(([from, to]) => edgeBox(layout, from, to)) : [];
+    this.drawn = { model, layout, status, cull, edgeBoxes };
+    this.place(placement);
+    this.redraw();
+    return this.nodeCount();
+  }
+
+  private liteAt(k: number): boolean {
+    return this.drawn !== undefined && this.drawn.cull && k < DETAIL_SCALE;
+  }
+
+  /** Draws from scratch: a new model may reuse ids with other content. */
+  private redraw(): void {
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.lite = this.liteAt(this.transform.k);
+    this.groupLayer.node()!.replaceChildren();
+    this.edgeLayer.node()!.replaceChildren();
+    this.nodeLayer.node()!.replaceChildren();
+    this.nodeLayer.classed("lite", this.lite);
+    this.draw();
+  }
+
+  /** Re-styles the drawn nodes for new run states; returns the node count. */
+  updateStatus(status: Record<string, AssetStatus>): number {
+    if (!this.drawn) return 0;
+    this.drawn.status = status;
+    this.nodeLayer.selectAll<SVGGElement, DisplayNode>("g.node").call((selection) => this.style(selection));
+    return this.nodeCount();
+  }
+
+  nodeCount(): number {
+    return this.nodeLayer.node()!.querySelectorAll("g.node").length;
+  }
+
+  currentTransform(): Transform {
+    return { x: this.transform.x, y: this.transform.y, k: this.transform.k };
+  }
+
+  /** Where node `id` is on screen (relative to the container), if it is laid out. */
+  screenPosition(id: string): [number, number] | undefined {
+    const position = this.drawn?.layout.nodes.get(id);
+    if (!position) return undefined;
+    return this.transform.apply([position.x, position.y]);
+  }
+
+  fit(): void {
+    if (!this.drawn) return;
+    this.zoom.transform(this.svg, this.fitted(this.drawn.layout, undefined));
+  }
+
+  /** Pans so that `id` is in view and gives it keyboard focus. */
+  focusNode(id: string, center = false): boolean {
+    const position = this.drawn?.layout.nodes.get(id);
+    if (!position) return false;
+    const { width, height } = this.size();
+    const [sx, sy] = this.transform.apply([position.x, position.y]);
+    const k = this.transform.k;
+    const outside = sx < 0 || sy < 0 || sx + NODE_WIDTH * k > width || sy + NODE_HEIGHT * k > height;
+    if (center || outside) {
+      const target = d3.zoomIdentity
+        .translate(width / 2 - (position.x + NODE_WIDTH / 2) * k, height / 2 - (position.y + NODE_HEIGHT / 2) * k)
+        .scale(k);
+      this.zoom.transform(this.svg, target);
+    }
+    if (this.drawn?.cull) this.draw();
+    const element = this.element(id);
+    element?.focus({ preventScroll: true });
+    return element !== undefined;
+  }
+
+  /** Briefly marks a node (after a search jump). */
+  flash(id: string): void {
+    const element = this.element(id);
+    if (!element) return;
+    element.classList.remove("flash");
+    void element.getBoundingClientRect();
+    element.classList.add("flash");
+  }
+
+  element(id: string): SVGGElement | undefined {
+    for (const element of this.nodeLayer.node()!.querySelectorAll<SVGGElement>("g.node")) {
+      if (element.getAttribute("data-key") === id) return element;
+    }
+    return undefined;
+  }
+
+  private size(): { width: number; height: number } {
+    return { width: this.container.clientWidth || 800, height: this.container.clientHeight || 600 };
+  }
+
+  private place(placement: Placement): void {
+    const drawn = this.drawn!;
+    let target: d3.ZoomTransform;
+    switch (placement.kind) {
+      case "fit":
+        target = this.fitted(drawn.layout, drawn.model.focusId);
+        break;
+      case "keep":
+        target = this.transform;
+        break;
+      case "restore":
+        target = d3.zoomIdentity.translate(placement.transform.x, placement.transform.y).scale(placement.transform.k);
+        break;
+      case "anchor": {
+        const position = drawn.layout.nodes.get(placement.id);
+        const k = this.transform.k;
+        target = position
+          ? d3.zoomIdentity.translate(placement.screen[0] - position.x * k, placement.screen[1] - position.y * k).scale(k)
+          : this.transform;
+        break;
       }
     }
-  };
-  walk(focus, (key) => byKey.get(key)?.deps ?? []);
-  walk(focus, (key) => downstream.get(key) ?? []);
-  return seen;
-}
-
-function edgePath(layout: Layout, from: string, to: string): string {
-  const a = layout.nodes.get(from)!;
-  const b = layout.nodes.get(to)!;
-  const x1 = a.x + NODE_WIDTH;
-  const y1 = a.y + NODE_HEIGHT / 2;
-  const x2 = b.x;
-  const y2 = b.y + NODE_HEIGHT / 2;
-  const bend = Math.max(40, (x2 - x1) / 2);
-  return `M${x1},${y1}C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}`;
-}
-
-function initialTransform(container: HTMLElement, layout: Layout, focus: string | undefined): d3.ZoomTransform {
-  const width = container.clientWidth || 800;
-  const height = container.clientHeight || 600;
-  const margin = 24;
-  const scale = Math.min(1, (width - 2 * margin) / Math.max(1, layout.width), (height - 2 * margin) / Math.max(1, layout.height));
-  const focused = focus ? layout.nodes.get(focus) : undefined;
-  if (focused && scale < 0.5) {
-    // A big graph: keep the focus readable and centred rather than fitting everything.
-    return d3.zoomIdentity.translate(width / 2 - focused.x - NODE_WIDTH / 2, height / 2 - focused.y - NODE_HEIGHT / 2);
+    this.transform = target;
+    // Setting the zoom's transform fires the zoom handler, which positions the viewport.
+    this.zoom.transform(this.svg, target);
   }
-  const fitted = Math.max(scale, 0.05);
-  return d3.zoomIdentity
-    .translate((width - layout.width * fitted) / 2, (height - layout.height * fitted) / 2)
-    .scale(fitted);
-}
 
-function shorten(text: string, max: number): string {
-  return text.length <= max ? text : `…${text.slice(text.length - max + 1)}`;
+  private fitted(layout: Layout, focus: string | undefined): d3.ZoomTransform {
+    const { width, height } = this.size();
+    const margin = 24;
+    const scale = Math.min(1, (width - 2 * margin) / Math.max(1, layout.width), (height - 2 * margin) / Math.max(1, layout.height));
+    const focused = focus ? layout.nodes.get(focus) : undefined;
+    if (focused && scale < 0.5) {
+      // A big graph: keep the focus readable and centred rather than fitting everything.
+      return d3.zoomIdentity.translate(width / 2 - focused.x - NODE_WIDTH / 2, height / 2 - focused.y - NODE_HEIGHT / 2);
+    }
+    const fitted = Math.max(scale, 0.05);
+    return d3.zoomIdentity.translate((width - layout.width * fitted) / 2, (height - layout.height * fitted) / 2).scale(fitted);
+  }
+
+  private scheduleCull(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      // Crossing the detail threshold redraws the nodes in the other level of detail.
+      if (this.liteAt(this.transform.k) !== this.lite) this.redraw();
+      else this.draw();
+    });
+  }
+
+  /** The visible area in graph coordinates, with the culling margin. */
+  private visibleBox(): Box {
+    const { width, height } = this.size();
+    const [x1, y1] = this.transform.invert([-CULL_MARGIN, -CULL_MARGIN]);
+    const [x2, y2] = this.transform.invert([width + CULL_MARGIN, height + CULL_MARGIN]);
+    return { x1, y1, x2, y2 };
+  }
+
+  private draw(): void {
+    const drawn = this.drawn;
+    if (!drawn) return;
+    const { model, layout, cull } = drawn;
+    let nodes = model.nodes;
+    let edges = model.edges;
+    let segments = layout.segments;
+    if (cull) {
+      const box = this.visibleBox();
+      nodes = nodes.filter((node) => {
+        const p = layout.nodes.get(node.id);
+        return p !== undefined && intersects(box, { x1: p.x - 12, y1: p.y, x2: p.x + NODE_WIDTH + 12, y2: p.y + NODE_HEIGHT });
+      });
+      edges = edges.filter((_edge, i) => {
+        const edgeBox = drawn.edgeBoxes[i];
+        return edgeBox !== undefined && intersects(box, edgeBox);
+      });
+      segments = segments.filter((s) => intersects(box, { x1: s.x, y1: s.y, x2: s.x + s.width, y2: s.y + s.height }));
+    }
+
+    this.groupLayer
+      .selectAll<SVGGElement, GroupSegment>("g.group-box")
+      .data(segments, (s) => `${s.group}\u0000${s.layer}\u0000${s.y}`)
+      .join((enter) => {
+        const g = enter.append("g").attr("class", "group-box");
+        g.append("rect")
+          .attr("x", (s) => s.x)
+          .attr("y", (s) => s.y)
+          .attr("width", (s) => s.width)
+          .attr("height", (s) => s.height)
+          .attr("rx", 8);
+        const label = g
+          .filter((s) => s.first)
+          .append("g")
+          .attr("class", "group-label")
+          .attr("data-group", (s) => s.group)
+          .attr("role", "button")
+          .attr("aria-label", (s) => `Collapse group ${s.group}`);
+        label
+          .append("text")
+          .attr("x", (s) => s.x + GROUP_PAD)
+          .attr("y", (s) => s.y + 14)
+          .text((s) => `▾ ${shorten(s.group, 26)}`);
+        label.append("title").text((s) => `Group ${s.group}: click to collapse it into one node`);
+        return g;
+      });
+
+    const dimmed = ([from, to]: [string, string]) => model.lineage !== undefined && !(model.lineage.has(from) && model.lineage.has(to));
+    if (this.lite) {
+      // Two paths in all: one for the lineage (or everything), one for dimmed edges.
+      const bright: string[] = [];
+      const dim: string[] = [];
+      for (const edge of edges) (dimmed(edge) ? dim : bright).push(edgePath(layout, edge[0], edge[1]));
+      this.edgeLayer
+        .selectAll<SVGPathElement, string[]>("path.edge")
+        .data([bright, dim])
+        .join("path")
+        .attr("class", (_d, i) => (i === 0 ? "edge merged" : "edge merged dimmed"))
+        .attr("d", (d) => d.join(""));
+    } else {
+      this.edgeLayer
+        .selectAll<SVGPathElement, [string, string]>("path.edge")
+        .data(edges, ([from, to]) => `${from}\u0000${to}`)
+        .join((enter) =>
+          enter
+            .append("path")
+            .attr("class", (edge) => `edge${dimmed(edge) ? " dimmed" : ""}`)
+            .attr("d", ([from, to]) => edgePath(layout, from, to)),
+        );
+    }
+
+    this.nodeLayer
+      .selectAll<SVGGElement, DisplayNode>("g.node")
+      .data(nodes, (node) => node.id)
+      .join((enter) => {
+        const g = enter
+          .append("g")
+          .attr("transform", (node) => {
+            const p = layout.nodes.get(node.id)!;
+            return `translate(${p.x},${p.y})`;
+          })
+          .attr("tabindex", 0)
+          .attr("role", "button")
+          .attr("data-key", (node) => node.id);
+        g.filter((node) => node.kind === "group").attr("data-group", (node) => node.group ?? "");
+        g.append("rect").attr("class", "card").attr("width", NODE_WIDTH).attr("height", NODE_HEIGHT).attr("rx", 6);
+        if (this.lite) {
+          this.style(g);
+          return g;
+        }
+        g.append("rect").attr("class", "stripe").attr("width", 4).attr("height", NODE_HEIGHT - 8).attr("x", 3).attr("y", 4).attr("rx", 2);
+        g.append("text").attr("class", "sub").attr("x", 12).attr("y", 13);
+        g.append("text")
+          .attr("class", "key")
+          .attr("x", 12)
+          .attr("y", 28)
+          .text((node) => shorten(node.kind === "group" ? `▸ ${node.group ?? ""}` : node.id, 29));
+        const up = g
+          .filter((node) => node.hiddenUp > 0)
+          .append("g")
+          .attr("class", "expand up")
+          .attr("data-direction", "up")
+          .attr("transform", `translate(0,${NODE_HEIGHT / 2})`);
+        const down = g
+          .filter((node) => node.hiddenDown > 0)
+          .append("g")
+          .attr("class", "expand down")
+          .attr("data-direction", "down")
+          .attr("transform", `translate(${NODE_WIDTH},${NODE_HEIGHT / 2})`);
+        for (const button of [up, down]) {
+          button.append("circle").attr("r", 8);
+          button.append("text").attr("text-anchor", "middle").attr("dy", "0.35em").text("+");
+        }
+        up.append("title").text((node) => `Show ${node.hiddenUp} more upstream`);
+        down.append("title").text((node) => `Show ${node.hiddenDown} more downstream`);
+        this.style(g);
+        return g;
+      });
+  }
+
+  /** Classes, state badge and accessible name: what changes with run states. */
+  private style(selection: d3.Selection<SVGGElement, DisplayNode, d3.BaseType, unknown>): void {
+    const drawn = this.drawn!;
+    const { model, status } = drawn;
+    const stateOf = (node: DisplayNode) => (node.kind === "group" ? groupState(node.members, status) : status[node.id]?.state);
+    selection
+      .attr("class", (node) => {
+        const classes = ["node", node.kind === "group" ? "group-node" : "asset-node"];
+        if (node.id === model.focusId) classes.push("focus");
+        if (model.lineage && !model.lineage.has(node.id)) classes.push("dimmed");
+        if (node.asset?.external) classes.push("external");
+        if (node.asset?.generated) classes.push("generated");
+        const state = stateOf(node);
+        if (state) classes.push(`state-${state}`);
+        return classes.join(" ");
+      })
+      .attr("aria-label", (node) => {
+        const state = stateOf(node);
+        const name = node.kind === "group" ? `Group ${node.group ?? ""}, ${node.members.length} assets` : `Asset ${node.id}`;
+        return state ? `${name}, ${STATE_LABEL[state]}` : name;
+      });
+    if (this.lite) return;
+    selection.select<SVGTextElement>("text.sub").text((node) => {
+      const state = stateOf(node);
+      const badge = state ? STATE_BADGE[state] : "";
+      const lead = node.kind === "group" ? `${node.members.length} assets` : (node.asset?.group ?? (node.asset?.external ? "external" : ""));
+      return [shorten(lead, 18), badge].filter(Boolean).join(" · ");
+    });
+  }
+
+  /** One set of listeners on the layers, not one per node. */
+  private listen(): void {
+    const svg = this.svg.node()!;
+    const nodeOf = (target: EventTarget | null): [DisplayNode, SVGGElement] | undefined => {
+      const element = (target as Element | null)?.closest?.("g.node");
+      if (!element || !this.drawn) return undefined;
+      const node = this.drawn.model.byId.get(element.getAttribute("data-key") ?? "");
+      return node ? [node, element as SVGGElement] : undefined;
+    };
+    svg.addEventListener("click", (event) => {
+      const target = event.target as Element | null;
+      const label = target?.closest?.("g.group-label");
+      if (label) {
+        this.callbacks.toggleGroup(label.getAttribute("data-group") ?? "");
+        return;
+      }
+      const hit = nodeOf(event.target);
+      if (!hit) return;
+      const [node] = hit;
+      const expand = target?.closest?.("g.expand");
+      if (expand) {
+        event.stopPropagation();
+        this.callbacks.expand(node.id, [expand.getAttribute("data-direction") === "up" ? "up" : "down"]);
+        return;
+      }
+      if (node.kind === "asset") this.callbacks.open(node);
+    });
+    svg.addEventListener("dblclick", (event) => {
+      const hit = nodeOf(event.target);
+      if (hit?.[0].kind === "group" && hit[0].group !== undefined) this.callbacks.toggleGroup(hit[0].group);
+    });
+    svg.addEventListener("contextmenu", (event) => {
+      const hit = nodeOf(event.target);
+      if (!hit) return;
+      event.preventDefault();
+      hit[1].focus({ preventScroll: true });
+      this.callbacks.contextMenu(hit[0], event.clientX, event.clientY);
+    });
+    svg.addEventListener("pointerover", (event) => {
+      const hit = nodeOf(event.target);
+      if (hit) this.callbacks.hover(hit[0], event.clientX, event.clientY);
+    });
+    svg.addEventListener("pointerout", (event) => {
+      const from = nodeOf(event.target);
+      const to = nodeOf(event.relatedTarget);
+      if (from && from[1] !== to?.[1]) this.callbacks.hover(undefined, 0, 0);
+    });
+    svg.addEventListener("keydown", (event) => {
+      const hit = nodeOf(event.target);
+      if (!hit || !this.drawn) return;
+      const [node, element] = hit;
+      if (event.key === "Enter") {
+        event.preventDefault();
+        if (node.kind === "group" && node.group !== undefined) this.callbacks.toggleGroup(node.group);
+        else this.callbacks.open(node);
+        return;
+      }
+      if (event.key === "ContextMenu" || (event.key === "F10" && event.shiftKey)) {
+        event.preventDefault();
+        const box = element.getBoundingClientRect();
+        this.callbacks.contextMenu(node, box.left + 12, box.bottom);
+        return;
+      }
+      if (event.key === "+" || event.key === "=") {
+        const directions: Direction[] = [];
+        if (node.hiddenUp > 0) directions.push("up");
+        if (node.hiddenDown > 0) directions.push("down");
+        if (directions.length > 0) this.callbacks.expand(node.id, directions);
+        return;
+      }
+      const step = stepForKey(event.key);
+      if (!step) return;
+      event.preventDefault();
+      const next = walkStep(this.drawn.layout, this.drawn.model.edges, node.id, step);
+      if (next) this.focusNode(next);
+    });
+    svg.addEventListener("focusin", (event) => {
+      const hit = nodeOf(event.target);
+      if (!hit) return;
+      const box = hit[1].getBoundingClientRect();
+      this.callbacks.hover(hit[0], box.right, box.top);
+    });
+    svg.addEventListener("focusout", () => this.callbacks.hover(undefined, 0, 0));
+  }
 }

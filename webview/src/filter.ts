@@ -1,0 +1,122 @@
+/**
+ * The filter box: the selection language shared with the command line (sdk/src/selection),
+ * its errors placed at their column, and completion of keys and attribute values. Pure.
+ */
+import type { AssetNode } from "@assetline/protocol";
+import { trySelect } from "../../sdk/src/selection";
+
+export interface FilterError {
+  message: string;
+  /** 1-based column of the mistake, and the column after it. */
+  column: number;
+  endColumn: number;
+  suggestion?: string;
+}
+
+export type FilterResult = { selected?: Set<string> } | { error: FilterError };
+
+/** Evaluates the filter text; an empty filter selects nothing in particular (show the view). */
+export function applyFilter(text: string, assets: readonly AssetNode[]): FilterResult {
+  if (text.trim() === "") return {};
+  const result = trySelect(text, assets);
+  if (result.ok) return { selected: new Set(result.keys) };
+  const { message, column, endColumn, suggestion } = result.error;
+  return { error: { message, column, endColumn, ...(suggestion !== undefined ? { suggestion } : {}) } };
+}
+
+/** A line of spaces and carets that underlines the error's columns under the text. */
+export function caretLine(text: string, error: FilterError): string {
+  const start = Math.max(1, Math.min(error.column, text.length + 1));
+  const width = Math.max(1, Math.min(error.endColumn, text.length + 1) - start);
+  return " ".repeat(start - 1) + "^".repeat(width);
+}
+
+export interface Vocabulary {
+  keys: string[];
+  group: string[];
+  tag: string[];
+  owner: string[];
+  kind: string[];
+}
+
+export function vocabularyOf(assets: readonly AssetNode[]): Vocabulary {
+  const group = new Set<string>();
+  const tag = new Set<string>();
+  const owner = new Set<string>();
+  const kind = new Set<string>();
+  for (const asset of assets) {
+    if (asset.group) group.add(asset.group);
+    for (const [name, value] of Object.entries(asset.tags ?? {})) {
+      tag.add(name);
+      tag.add(`${name}=${value}`);
+    }
+    for (const o of asset.owners ?? []) owner.add(o);
+    for (const k of asset.kinds ?? []) kind.add(k);
+  }
+  const sorted = (set: Set<string>) => [...set].sort();
+  return { keys: assets.map((asset) => asset.key).sort(), group: sorted(group), tag: sorted(tag), owner: sorted(owner), kind: sorted(kind) };
+}
+
+export interface Completion {
+  label: string;
+  /** The text that replaces [from, to). */
+  insert: string;
+  detail: string;
+}
+
+export interface Completions {
+  /** 0-based offsets into the text of the part being completed. */
+  from: number;
+  to: number;
+  items: Completion[];
+}
+
+const ATTRIBUTES = ["key", "group", "tag", "owner", "kind"] as const;
+type Attribute = (typeof ATTRIBUTES)[number];
+const MAX_ITEMS = 50;
+
+/** A value as the selection language reads it: quoted when it holds spaces, parentheses, quotes or `+`. */
+export function quoteValue(value: string): string {
+  return /^[^\s()"+]+$/.test(value) ? value : `"${value.replace(/["\\]/g, "\\$&")}"`;
+}
+
+function rank(candidates: readonly string[], typed: string): string[] {
+  const lower = typed.toLowerCase();
+  const starts: string[] = [];
+  const contains: string[] = [];
+  for (const candidate of candidates) {
+    const text = candidate.toLowerCase();
+    if (text.startsWith(lower)) starts.push(candidate);
+    else if (lower !== "" && text.includes(lower)) contains.push(candidate);
+    if (starts.length >= MAX_ITEMS) break;
+  }
+  return [...starts, ...contains].slice(0, MAX_ITEMS);
+}
+
+/** Completions for the word that ends at `caret` (0-based). */
+export function complete(text: string, caret: number, vocabulary: Vocabulary): Completions {
+  let from = caret;
+  while (from > 0 && /[^\s()+]/.test(text[from - 1]!)) from--;
+  let to = caret;
+  while (to < text.length && /[^\s()+]/.test(text[to]!)) to++;
+  const word = text.slice(from, caret);
+  const colon = word.indexOf(":");
+  if (colon > 0 && (ATTRIBUTES as readonly string[]).includes(word.slice(0, colon))) {
+    const attr = word.slice(0, colon) as Attribute;
+    const typed = word.slice(colon + 1).replace(/^"/, "");
+    const values = attr === "key" ? vocabulary.keys : vocabulary[attr];
+    return {
+      from: from + colon + 1,
+      to,
+      items: rank(values, typed).map((value) => ({ label: value, insert: quoteValue(value), detail: attr })),
+    };
+  }
+  const typed = word.replace(/^"/, "");
+  const attributes = ATTRIBUTES.filter((attr) => attr.startsWith(typed.toLowerCase()) && typed.length > 0).map((attr) => ({
+    label: `${attr}:`,
+    insert: `${attr}:`,
+    detail: "attribute",
+  }));
+  const keys = rank(vocabulary.keys, typed).map((key) => ({ label: key, insert: quoteValue(key), detail: "asset" }));
+  return { from, to, items: [...attributes, ...keys].slice(0, MAX_ITEMS) };
+}

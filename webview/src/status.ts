@@ -1,0 +1,58 @@
+/** Run states as the view draws them: a class per state, a label and the legend. Pure. */
+import type { AssetRunState, AssetStatus } from "@assetline/protocol";
+
+export const STATES: readonly AssetRunState[] = ["never", "fresh", "stale", "running", "failed", "check-failed"];
+
+export const STATE_LABEL: Record<AssetRunState, string> = {
+  never: "never materialized",
+  fresh: "fresh",
+  stale: "stale",
+  running: "running",
+  failed: "failed",
+  "check-failed": "check failed",
+};
+
+/** A short word drawn in the node's corner. */
+export const STATE_BADGE: Record<AssetRunState, string> = {
+  never: "",
+  fresh: "fresh",
+  stale: "stale",
+  running: "running…",
+  failed: "failed",
+  "check-failed": "check failed",
+};
+
+export function isRunState(value: unknown): value is AssetRunState {
+  return typeof value === "string" && (STATES as readonly string[]).includes(value);
+}
+
+/** Merges a partial status update into the known states; entries that are not valid are dropped. */
+export function mergeStatus(known: Record<string, AssetStatus>, update: unknown): Record<string, AssetStatus> {
+  const merged: Record<string, AssetStatus> = { ...known };
+  if (typeof update !== "object" || update === null) return merged;
+  for (const [key, value] of Object.entries(update as Record<string, unknown>)) {
+    if (typeof value !== "object" || value === null) continue;
+    const entry = value as Record<string, unknown>;
+    if (!isRunState(entry.state)) continue;
+    const status: AssetStatus = { state: entry.state };
+    if (typeof entry.reason === "string") status.reason = entry.reason;
+    if (typeof entry.lastMaterialized === "string") status.lastMaterialized = entry.lastMaterialized;
+    if (typeof entry.runId === "string") status.runId = entry.runId;
+    merged[key] = status;
+  }
+  return merged;
+}
+
+/**
+ * The state shown for a collapsed group: the most urgent of its members'
+ * (running, failed, check failed, stale, fresh, never); undefined when none is known.
+ */
+export function groupState(members: readonly string[], status: Record<string, AssetStatus>): AssetRunState | undefined {
+  const rank: AssetRunState[] = ["running", "failed", "check-failed", "stale", "fresh", "never"];
+  let best = rank.length;
+  for (const key of members) {
+    const state = status[key]?.state;
+    if (state !== undefined) best = Math.min(best, rank.indexOf(state));
+  }
+  return rank[best];
+}
