@@ -22,6 +22,7 @@ import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { Fatal, ensureBuilt, prepareWorkspace } from "./workspace.mjs";
 
 const root = path.dirname(path.dirname(path.dirname(fileURLToPath(import.meta.url))));
 const resultsDir = path.join(root, "test-results");
@@ -40,9 +41,6 @@ const started = Date.now();
 const log = (message) =>
   console.log(`[e2e ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${message}`);
 
-/** Stops with a message saying what to do; counted as a failure by run-all (no results file). */
-class Fatal extends Error {}
-
 let server; // the code-server child process (leader of its own process group)
 let browser;
 let exitCode = 1;
@@ -59,14 +57,17 @@ try {
   fs.mkdirSync(handshakeDir, { recursive: true });
   fs.mkdirSync(screenshotsDir, { recursive: true });
 
-  ensureBuilt();
+  ensureBuilt(root, log);
   const entry = setupCodeServer();
   if (!fs.existsSync(chromiumPath)) {
     throw new Fatal(
       `Chromium is not at ${chromiumPath}. Install Debian's package (apt-get install chromium) or set ASSETLINE_CHROMIUM.`,
     );
   }
-  prepareWorkspace();
+  prepareWorkspace({ root, example, workspace });
+  log(
+    `workspace: ${path.relative(root, workspace)} (a copy of ${path.relative(root, example)}, assetline -> sdk/)`,
+  );
 
   const port = await freePort();
   server = await startCodeServer(entry, port);
@@ -110,53 +111,6 @@ process.exit(exitCode);
 
 // ---------------------------------------------------------------------------------------------
 
-/** Runs the build when a bundle the run needs is missing or older than its sources. */
-function ensureBuilt() {
-  const outputs = [
-    "dist/client/extension.js",
-    "dist/server/server.js",
-    "dist/webview/lineage.js",
-    "sdk/dist/cli.js",
-    "out/e2e/suite.js",
-  ];
-  const sources = [
-    "client/src",
-    "server/src",
-    "webview/src",
-    "protocol/src",
-    "sdk/src",
-    "test/e2e/suite",
-    "test/support",
-  ];
-  const oldestOutput = Math.min(...outputs.map((file) => mtime(path.join(root, file))));
-  const newestSource = Math.max(...sources.map((dir) => newestMtime(path.join(root, dir))));
-  if (oldestOutput >= newestSource) return;
-  log("building (node scripts/build.mjs)");
-  const build = spawnSync(process.execPath, ["scripts/build.mjs"], { cwd: root, stdio: "inherit" });
-  if (build.status !== 0) throw new Fatal("the build failed (node scripts/build.mjs); fix it and run again.");
-  for (const file of outputs) {
-    if (!fs.existsSync(path.join(root, file))) throw new Fatal(`the build did not produce ${file}.`);
-  }
-}
-
-function mtime(file) {
-  try {
-    return fs.statSync(file).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
-
-function newestMtime(dir) {
-  let newest = 0;
-  if (!fs.existsSync(dir)) return newest;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile())
-      newest = Math.max(newest, mtime(path.join(entry.parentPath ?? entry.path, entry.name)));
-  }
-  return newest;
-}
-
 /** Installs code-server once (cached under .cache/code-server/VERSION); returns its entry script. */
 function setupCodeServer() {
   const setup = spawnSync("bash", [path.join(root, "scripts", "setup-code-server.sh")], {
@@ -169,47 +123,6 @@ function setupCodeServer() {
     throw new Fatal("code-server is not installed: scripts/setup-code-server.sh failed (see above).");
   }
   return entry;
-}
-
-/** A throwaway copy of examples/shop whose `assetline` dependency is the repository's sdk/. */
-function prepareWorkspace() {
-  if (!fs.existsSync(path.join(example, "package.json")))
-    throw new Fatal(
-      `${example}/package.json is missing: the e2e suite runs on the example pipeline (examples/shop).`,
-    );
-  const skip = new Set(["node_modules", ".assetline", "dist", "out"]);
-  fs.cpSync(example, workspace, {
-    recursive: true,
-    filter: (source) => {
-      const relative = path.relative(example, source).split(path.sep);
-      if (relative.some((part) => skip.has(part))) return false;
-      return !(relative[0] === "data" && relative[1] === "out");
-    },
-  });
-  const modules = path.join(workspace, "node_modules");
-  fs.mkdirSync(modules, { recursive: true });
-  fs.symlinkSync(path.join(root, "sdk"), path.join(modules, "assetline"), "dir");
-  // Any other dependency of the example comes from the repository's install.
-  const manifest = JSON.parse(fs.readFileSync(path.join(example, "package.json"), "utf8"));
-  for (const name of Object.keys({ ...manifest.dependencies, ...manifest.devDependencies })) {
-    if (name === "assetline") continue;
-    const installed = path.join(root, "node_modules", name);
-    if (!fs.existsSync(installed)) continue;
-    const link = path.join(modules, name);
-    fs.mkdirSync(path.dirname(link), { recursive: true });
-    fs.symlinkSync(fs.realpathSync(installed), link, "dir");
-  }
-  // A tsconfig that extends a file of the repository by a relative path must still find it.
-  const tsconfigPath = path.join(workspace, "tsconfig.json");
-  if (fs.existsSync(tsconfigPath)) {
-    const text = fs.readFileSync(tsconfigPath, "utf8");
-    const rewritten = text.replace(/("extends"\s*:\s*")(\.{1,2}\/[^"]*)"/, (all, prefix, relative) => {
-      const target = path.resolve(example, relative);
-      return target.startsWith(example + path.sep) ? all : `${prefix}${target}"`;
-    });
-    if (rewritten !== text) fs.writeFileSync(tsconfigPath, rewritten);
-  }
-  log(`workspace: ${path.relative(root, workspace)} (a copy of examples/shop, assetline -> sdk/)`);
 }
 
 function freePort() {
@@ -391,17 +304,18 @@ async function answer(page, name, request) {
       log(`lenses in the editor: ${titles.length} (${[...new Set(titles)].join(", ")})`);
       return { titles };
     }
-    case "lineage": {
+    case "lineage":
+    case "lineage-focus": {
       // The webview lives in nested iframes: look for the lineage SVG in each frame.
       const want = Number(request.nodes) || 1;
       let count = 0;
       const until = Date.now() + 30_000;
       while (Date.now() < until) {
         count = await countInFrames(page, "svg g.node");
-        if (count >= want) break;
+        if (count === want) break;
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
-      await screenshot(page, "lineage");
+      await screenshot(page, name);
       log(`lineage webview: ${count} svg g.node (the extension reported ${want})`);
       return { svgNodes: count };
     }

@@ -13,6 +13,8 @@ import { note } from "./log";
 
 const EXTENSION_ID = "assetline.assetline-vscode";
 const TRANSFORM_FILE = "src/transform.ts";
+/** How far the lineage view's focus view reaches in each direction when it opens. */
+const FOCUS_HOPS = 2;
 
 export function defineExtensionTests(): void {
   describe("Assetline in a real VS Code", function () {
@@ -101,20 +103,44 @@ export function defineExtensionTests(): void {
       }
     });
 
-    it("opens the lineage view from a lens and renders the whole graph", async function () {
-      const lens = lenses.find((candidate) => candidate.command?.command === Commands.showLineage);
-      assert.ok(lens?.command, "no Show lineage lens");
+    it("opens the lineage view on the whole graph from the command palette", async function () {
       const rendered = api.nextLineageRender();
-      await vscode.commands.executeCommand(lens.command.command, ...commandArgs(lens.command));
+      await vscode.commands.executeCommand(Commands.showLineage);
       const render = await withDeadline(rendered, 30_000, "the lineage view never reported a render");
       assert.equal(
         render.nodes,
         graph.assets.length,
         "the lineage view rendered a different number of assets than `assetline graph`",
       );
+      assert.equal(render.focus, undefined);
       assert.deepEqual(api.lastLineageRender, render);
 
       const seen = await askLauncher("lineage", { nodes: render.nodes });
+      if (seen)
+        assert.equal(
+          seen["svgNodes"],
+          render.nodes,
+          "the webview's SVG holds a different number of nodes (`svg g.node`)",
+        );
+    });
+
+    it("focuses the lineage view on an asset from its Show lineage lens", async function () {
+      const lens = lenses.find((candidate) => candidate.command?.command === Commands.showLineage);
+      assert.ok(lens?.command, "no Show lineage lens");
+      const key = lensArgs(lens)!.key;
+      const rendered = api.nextLineageRender();
+      await vscode.commands.executeCommand(lens.command.command, ...commandArgs(lens.command));
+      const render = await withDeadline(rendered, 30_000, "the lineage view never reported a render");
+      assert.equal(render.focus, key);
+      // The focus view shows the asset and what lies within FOCUS_HOPS upstream and downstream.
+      const expected = neighbourhood(graph, key, FOCUS_HOPS);
+      assert.equal(
+        render.nodes,
+        expected.size,
+        `the focus view of ${key} should show ${[...expected].join(", ")}`,
+      );
+
+      const seen = await askLauncher("lineage-focus", { nodes: render.nodes });
       if (seen)
         assert.equal(
           seen["svgNodes"],
@@ -190,6 +216,8 @@ export function defineExtensionTests(): void {
 
       const isTypo = (diagnostic: vscode.Diagnostic) =>
         diagnosticCode(diagnostic) === "unknown-asset" && diagnostic.message.includes(misspelt);
+      // Measure typing against a settled server (the run before this test re-indexes its outputs).
+      await api.whenIdle();
       const appeared = waitForDiagnostics(transformUri, (diagnostics) => diagnostics.some(isTypo));
       const started = performance.now();
       assert.ok(await vscode.workspace.applyEdit(edit), "the edit was not applied");
@@ -206,6 +234,31 @@ export function defineExtensionTests(): void {
       assert.equal(document.isDirty, false);
     });
   });
+}
+
+/** `key` and the assets within `hops` edges upstream of it, and within `hops` downstream. */
+function neighbourhood(graph: AssetGraph, key: string, hops: number): Set<string> {
+  const known = new Set(graph.assets.map((asset) => asset.key));
+  const upstream = new Map(
+    graph.assets.map((asset) => [asset.key, asset.deps.filter((dep) => known.has(dep))]),
+  );
+  const downstream = new Map<string, string[]>();
+  for (const [child, parents] of upstream) {
+    for (const parent of parents) downstream.set(parent, [...(downstream.get(parent) ?? []), child]);
+  }
+  const shown = new Set([key]);
+  for (const edges of [upstream, downstream]) {
+    let frontier = [key];
+    const seen = new Set([key]);
+    for (let hop = 0; hop < hops; hop++) {
+      frontier = frontier.flatMap((current) => edges.get(current) ?? []).filter((next) => !seen.has(next));
+      for (const next of frontier) {
+        seen.add(next);
+        shown.add(next);
+      }
+    }
+  }
+  return shown;
 }
 
 function commandArgs(command: vscode.Command): unknown[] {

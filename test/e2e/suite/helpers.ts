@@ -13,17 +13,24 @@ export function workspaceRoot(): string {
   return folder.uri.fsPath;
 }
 
-/** The project's `assetline` command line, through its installed package's `bin`. */
+/**
+ * The project's `assetline` command line: its installed package's `bin`, looked up from the
+ * project root upwards as Node resolves it (an npm workspace hoists it to the repository root).
+ */
 export function findCli(root: string): string {
-  const manifestPath = path.join(root, "node_modules", "assetline", "package.json");
-  if (!fs.existsSync(manifestPath))
-    throw new Error(`${manifestPath} is missing: the workspace has no 'assetline' package linked.`);
-  const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as {
-    bin?: string | Record<string, string>;
-  };
-  const bin = typeof manifest.bin === "string" ? manifest.bin : manifest.bin?.["assetline"];
-  if (!bin) throw new Error(`${manifestPath} declares no 'assetline' bin.`);
-  return path.join(path.dirname(manifestPath), bin);
+  for (let dir = root; ; dir = path.dirname(dir)) {
+    const manifestPath = path.join(dir, "node_modules", "assetline", "package.json");
+    if (fs.existsSync(manifestPath)) {
+      const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as {
+        bin?: string | Record<string, string>;
+      };
+      const bin = typeof manifest.bin === "string" ? manifest.bin : manifest.bin?.["assetline"];
+      if (!bin) throw new Error(`${manifestPath} declares no 'assetline' bin.`);
+      return path.join(path.dirname(manifestPath), bin);
+    }
+    if (path.dirname(dir) === dir)
+      throw new Error(`no 'assetline' package is installed for ${root}: link or install it first.`);
+  }
 }
 
 /** `assetline graph --json --root ROOT`: the static graph the editor should show. */

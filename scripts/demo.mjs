@@ -1,0 +1,219 @@
+// Opens examples/shop in VS Code with the Assetline extension loaded from this checkout.
+// `npm run demo` installs and builds first, then runs this.
+//
+//   node scripts/demo.mjs                 desktop VS Code (`code`) if it is on the PATH,
+//                                         else code-server on 127.0.0.1 until Ctrl-C
+//   node scripts/demo.mjs --browser       always code-server (VS Code in the browser)
+//   node scripts/demo.mjs --port 8080     code-server's port (default: 8080, or a free one)
+//   node scripts/demo.mjs --screenshot    code-server, open it in Debian's Chromium, save
+//                                         test-results/screenshots/demo.png, and stop
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const example = path.join(root, "examples", "shop");
+const args = process.argv.slice(2);
+const screenshot = args.includes("--screenshot");
+const browserOnly = args.includes("--browser") || screenshot;
+const portArg = args.includes("--port") ? Number(args[args.indexOf("--port") + 1]) : undefined;
+
+function fail(message) {
+  console.error(`demo: ${message}`);
+  process.exit(1);
+}
+
+if (!fs.existsSync(path.join(root, "dist", "client", "extension.js"))) {
+  fail("the extension is not built: run `npm run demo` (or `npm install && npm run build`) first.");
+}
+if (!fs.existsSync(path.join(example, "package.json"))) fail(`${example} is missing.`);
+
+const code = browserOnly ? undefined : onPath(process.platform === "win32" ? "code.cmd" : "code");
+if (code) {
+  console.log(`demo: opening ${path.relative(root, example)} in VS Code with the extension from ${root}`);
+  const result = spawnSync(code, ["--new-window", `--extensionDevelopmentPath=${root}`, example], {
+    stdio: "inherit",
+  });
+  process.exit(result.status ?? 1);
+}
+
+// No desktop VS Code: the browser one, code-server (installed once under .cache/).
+const setup = spawnSync("bash", [path.join(root, "scripts", "setup-code-server.sh")], {
+  cwd: root,
+  stdio: ["ignore", "pipe", "inherit"],
+  encoding: "utf8",
+});
+const entry = setup.stdout.trim().split("\n").pop();
+if (setup.status !== 0 || !entry || !fs.existsSync(entry))
+  fail("code-server could not be set up (see above).");
+
+const codeServerVersion = JSON.parse(
+  fs.readFileSync(path.join(path.dirname(entry), "..", "..", "package.json"), "utf8"),
+).version;
+const port = portArg ?? ((await isFree(8080)) ? 8080 : await freePort());
+const state = path.join(root, ".cache", "demo");
+const userData = path.join(state, "user-data");
+fs.mkdirSync(path.join(userData, "User"), { recursive: true });
+const settings = path.join(userData, "User", "settings.json");
+if (!fs.existsSync(settings)) {
+  fs.writeFileSync(
+    settings,
+    JSON.stringify(
+      {
+        "workbench.startupEditor": "none",
+        "git.openRepositoryInParentFolders": "never",
+        "telemetry.telemetryLevel": "off",
+        "extensions.autoCheckUpdates": false,
+      },
+      null,
+      2,
+    ),
+  );
+}
+const server = spawn(
+  process.execPath,
+  [
+    entry,
+    "--auth",
+    "none",
+    "--bind-addr",
+    `127.0.0.1:${port}`,
+    "--disable-telemetry",
+    "--disable-update-check",
+    "--disable-getting-started-override",
+    "--user-data-dir",
+    userData,
+    "--extensions-dir",
+    path.join(state, "extensions"),
+    example,
+  ],
+  {
+    cwd: example,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      XDG_CONFIG_HOME: path.join(state, "xdg-config"),
+      XDG_DATA_HOME: path.join(state, "xdg-data"),
+    },
+  },
+);
+const logFile = path.join(state, "code-server.log");
+const log = fs.createWriteStream(logFile);
+server.stdout.pipe(log);
+server.stderr.pipe(log);
+
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  try {
+    process.kill(-server.pid, "SIGTERM");
+  } catch {
+    // Already gone.
+  }
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+server.on("exit", (status, signal) => {
+  if (!stopping)
+    console.error(`demo: code-server stopped (${signal ?? status}); see ${path.relative(root, logFile)}`);
+  process.exit(stopping ? (process.exitCode ?? 0) : 1);
+});
+
+await new Promise((resolve) => {
+  let seen = "";
+  const onData = (chunk) => {
+    seen += chunk.toString();
+    if (/HTTP server listening on/.test(seen)) {
+      server.stdout.off("data", onData);
+      server.stderr.off("data", onData);
+      resolve();
+    }
+  };
+  server.stdout.on("data", onData);
+  server.stderr.on("data", onData);
+});
+
+const payload = [["extensionDevelopmentPath", `vscode-remote://127.0.0.1:${port}${root}`]];
+const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(example)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+
+if (screenshot) {
+  const { chromium } = await import("playwright-core");
+  const browser = await chromium.launch({
+    executablePath: process.env.ASSETLINE_CHROMIUM || "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+  let ok = false;
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(url);
+    await page.waitForSelector(".monaco-workbench", { timeout: 120_000 });
+    // The extension is up when its status bar item reports the asset count.
+    await page
+      .getByText(/\d+ assets/)
+      .first()
+      .waitFor({ timeout: 120_000 });
+    const file = path.join(root, "test-results", "screenshots", "demo.png");
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    await page.screenshot({ path: file });
+    console.log(`demo: the workbench shows the extension's status; screenshot ${path.relative(root, file)}`);
+    ok = true;
+  } catch (error) {
+    console.error(`demo: ${error.message}`);
+  } finally {
+    await browser.close();
+    stop();
+  }
+  process.exitCode = ok ? 0 : 1;
+} else {
+  console.log(`
+Assetline demo: VS Code (code-server ${codeServerVersion}) is serving examples/shop
+with the extension loaded from ${root}.
+
+  Open: ${url}
+
+(Listening on 127.0.0.1 only. Press Ctrl-C to stop.)`);
+}
+
+function onPath(command) {
+  for (const dir of (process.env.PATH || "").split(path.delimiter)) {
+    const candidate = path.join(dir, command);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      // Not here.
+    }
+  }
+  return undefined;
+}
+
+function isFree(candidate) {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(candidate, "127.0.0.1", () => probe.close(() => resolve(true)));
+  });
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port: free } = probe.address();
+      probe.close(() => resolve(free));
+    });
+  });
+}
