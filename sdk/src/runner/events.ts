@@ -1,7 +1,7 @@
 /** Run records: an append-only NDJSON event log per run, and an index of the latest materializations. */
 import fs from "node:fs";
 import path from "node:path";
-import { readJsonFile, sweepStaleTemps, writeFileAtomic } from "../fsutil";
+import { processAlive, readJsonFile, sweepStaleTemps, writeFileAtomic } from "../fsutil";
 
 export type RunStatus = "success" | "failure" | "cancelled";
 export type FailureReason = "error" | "timeout" | "cancelled" | "schema" | "resource" | "input";
@@ -106,52 +106,59 @@ export interface IndexEntry {
 export interface RunIndex {
   version: 1;
   assets: Record<string, IndexEntry>;
+  /**
+   * Runs whose whole log is folded into this index (ended, or killed). Runs not listed here are
+   * folded in from their logs when the index is read, so a killed writer or two runs writing at
+   * once never leave it wrong for long: the logs are the truth, the index a cache.
+   */
+  runs: Record<string, "complete">;
 }
 
 export function emptyIndex(): RunIndex {
-  return { version: 1, assets: {} };
+  return { version: 1, assets: {}, runs: {} };
 }
 
-/** Folds one event into the index (shared by the live recorder and the rebuild from logs). */
+/** Folds one event into the index. Order-independent: an older event never replaces a newer one. */
 export function applyToIndex(index: RunIndex, event: RunEvent): void {
-  if (event.type === "asset_success") {
-    const entry = (index.assets[event.key] ??= {
-      key: event.key,
-      lastRunId: event.runId,
-      lastStatus: "success",
-      lastTime: event.time,
-    });
-    entry.lastRunId = event.runId;
-    entry.lastStatus = "success";
-    entry.lastTime = event.time;
-    entry.lastSuccess = {
-      runId: event.runId,
-      time: event.time,
-      durationMs: event.durationMs,
-      path: event.output.path,
-      codeVersion: event.codeVersion,
-      sourceHash: event.sourceHash,
-    };
-  } else if (event.type === "asset_failure") {
-    const entry = (index.assets[event.key] ??= {
-      key: event.key,
-      lastRunId: event.runId,
-      lastStatus: "failure",
-      lastTime: event.time,
-    });
-    entry.lastRunId = event.runId;
-    entry.lastStatus = "failure";
-    entry.lastTime = event.time;
-    entry.lastFailure = {
-      runId: event.runId,
-      time: event.time,
-      reason: event.reason,
-      message: event.error.message,
-    };
+  if (event.type === "asset_success" || event.type === "asset_failure") {
+    const status = event.type === "asset_success" ? "success" : "failure";
+    let entry = index.assets[event.key];
+    if (!entry) {
+      entry = { key: event.key, lastRunId: event.runId, lastStatus: status, lastTime: event.time };
+      index.assets[event.key] = entry;
+    }
+    if (event.time >= entry.lastTime) {
+      entry.lastRunId = event.runId;
+      entry.lastStatus = status;
+      entry.lastTime = event.time;
+    }
+    if (event.type === "asset_success") {
+      if (!entry.lastSuccess || event.time >= entry.lastSuccess.time) {
+        entry.lastSuccess = {
+          runId: event.runId,
+          time: event.time,
+          durationMs: event.durationMs,
+          path: event.output.path,
+          codeVersion: event.codeVersion,
+          sourceHash: event.sourceHash,
+        };
+      }
+    } else if (!entry.lastFailure || event.time >= entry.lastFailure.time) {
+      entry.lastFailure = {
+        runId: event.runId,
+        time: event.time,
+        reason: event.reason,
+        message: event.error.message,
+      };
+    }
   } else if (event.type === "check_result") {
     const entry = index.assets[event.key];
-    if (entry)
-      (entry.checks ??= {})[event.check] = { runId: event.runId, passed: event.passed, time: event.time };
+    if (!entry) return;
+    const checks = (entry.checks ??= {});
+    const previous = checks[event.check];
+    if (!previous || event.time >= previous.time) {
+      checks[event.check] = { runId: event.runId, passed: event.passed, time: event.time };
+    }
   }
 }
 
@@ -189,34 +196,76 @@ export function listRunIds(root: string): string[] {
   }
 }
 
-export function readIndex(root: string): RunIndex {
+/** Folds every run the index does not cover yet; returns whether anything changed. */
+function foldPending(root: string, index: RunIndex): boolean {
+  let changed = false;
+  for (const runId of listRunIds(root)) {
+    if (index.runs[runId] === "complete") continue;
+    let events: RunEvent[];
+    try {
+      events = readEvents(root, runId);
+    } catch {
+      continue;
+    }
+    for (const event of events) applyToIndex(index, event);
+    changed = true;
+    const start = events.find((e) => e.type === "run_start");
+    const ended = events.some((e) => e.type === "run_end");
+    // A run without run_end whose process is gone was killed: its log will not grow any more.
+    if (ended || (start && !processAlive(start.pid))) index.runs[runId] = "complete";
+  }
+  return changed;
+}
+
+function loadIndexFile(root: string): RunIndex {
   try {
-    return readJsonFile<RunIndex>(indexFile(root)) ?? rebuildIndex(root);
+    const index = readJsonFile<RunIndex>(indexFile(root));
+    if (index && index.version === 1 && typeof index.assets === "object") {
+      index.runs ??= {};
+      return index;
+    }
   } catch {
     // A damaged index is rebuilt from the logs rather than trusted.
-    return rebuildIndex(root);
   }
+  return emptyIndex();
+}
+
+function writeIndex(root: string, index: RunIndex): void {
+  writeFileAtomic(indexFile(root), JSON.stringify(index, null, 2) + "\n");
+}
+
+/** The latest materialization per asset: the index file, brought up to date from the run logs. */
+export function readIndex(root: string): RunIndex {
+  const index = loadIndexFile(root);
+  if (foldPending(root, index) && fs.existsSync(assetlineDir(root))) {
+    try {
+      writeIndex(root, index);
+    } catch {
+      // read-only checkout: the index is only a cache
+    }
+  }
+  return index;
 }
 
 /** Recomputes the index from every run's event log (and writes it). */
 export function rebuildIndex(root: string, write = true): RunIndex {
   const index = emptyIndex();
-  for (const runId of listRunIds(root)) {
-    for (const event of readEvents(root, runId)) applyToIndex(index, event);
-  }
-  if (write && fs.existsSync(assetlineDir(root)))
-    writeFileAtomic(indexFile(root), JSON.stringify(index, null, 2) + "\n");
+  foldPending(root, index);
+  if (write && fs.existsSync(assetlineDir(root))) writeIndex(root, index);
   return index;
 }
 
 /** Appends events to the run's log (one write per line) and keeps the index current. */
 export class RunRecorder {
   private readonly fd: number;
-  private index: RunIndex;
+  private readonly index: RunIndex;
+  private lastWrite = 0;
 
   constructor(
     private readonly root: string,
     readonly runId: string,
+    /** How often the index is rewritten during a run (it is always written at the end). */
+    private readonly indexIntervalMs = 250,
   ) {
     const file = eventsFile(root, runId);
     // A previous run killed mid-write may have left temp files; its outputs were never renamed in.
@@ -227,20 +276,23 @@ export class RunRecorder {
   }
 
   record(event: RunEvent): void {
+    // One write call per line: a kill leaves whole lines (at worst a missing last one).
     fs.writeSync(this.fd, JSON.stringify(event) + "\n");
     if (event.type === "asset_success" || event.type === "asset_failure" || event.type === "check_result") {
-      // Re-read so that concurrent runs do not lose each other's entries (best effort; the logs are the truth).
-      try {
-        this.index = readJsonFile<RunIndex>(indexFile(this.root)) ?? this.index;
-      } catch {
-        // keep ours
-      }
       applyToIndex(this.index, event);
-      writeFileAtomic(indexFile(this.root), JSON.stringify(this.index, null, 2) + "\n");
+      const now = Date.now();
+      if (now - this.lastWrite >= this.indexIntervalMs) {
+        this.lastWrite = now;
+        writeIndex(this.root, this.index);
+      }
     }
   }
 
   close(): void {
     fs.closeSync(this.fd);
+    // Merge with whatever other runs wrote meanwhile; our log is complete now, so it is folded too.
+    const merged = loadIndexFile(this.root);
+    foldPending(this.root, merged);
+    writeIndex(this.root, merged);
   }
 }

@@ -1,5 +1,6 @@
 /** The local runner: materializes a selection of assets in dependency order. */
 import crypto from "node:crypto";
+import { setMaxListeners } from "node:events";
 import fs from "node:fs";
 import type { AssetlineConfig } from "../config";
 import { upstreamKeys, type LoadedDefinitions } from "../definitions";
@@ -190,6 +191,8 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
   const failedChecks: string[] = [];
   const done = new Set<string>();
   const runController = new AbortController();
+  // One listener per running asset.
+  setMaxListeners(concurrency + 10, runController.signal);
   let cancelled = false;
   const onAbort = (): void => {
     cancelled = true;
@@ -365,9 +368,11 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
       }
       racers.push(
         new Promise((_, reject) => {
+          // The per-asset signal is aborted when the run is cancelled (and on timeout, which
+          // has already rejected by then): listening here leaves nothing on the run's signal.
           const cancel = (): void => reject(new AssetFailure(`Asset "${a.key}" was cancelled.`, "cancelled"));
-          if (runController.signal.aborted) cancel();
-          else runController.signal.addEventListener("abort", cancel, { once: true });
+          if (controller.signal.aborted) cancel();
+          else controller.signal.addEventListener("abort", cancel, { once: true });
         }),
       );
       let value = await Promise.race(racers);
