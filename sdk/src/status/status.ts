@@ -10,7 +10,8 @@ export type StaleReason =
   | { code: "freshness"; message: string; maxLag: string; ageMs: number }
   | { code: "upstream-newer"; message: string; upstream: string }
   | { code: "code-version-changed"; message: string; from?: string; to?: string }
-  | { code: "source-changed"; message: string };
+  | { code: "source-changed"; message: string }
+  | { code: "check-failed"; message: string; check: string; runId: string };
 
 export interface AssetStatus {
   key: string;
@@ -70,6 +71,16 @@ export function computeStatus(defs: LoadedDefinitions, index: RunIndex, now = Da
             maxLag,
             ageMs: age,
             message: `Last materialized ${Math.round(age / 60000)} min ago, older than its freshness maxLag ${maxLag}.`,
+          });
+        }
+      }
+      for (const [name, result] of Object.entries(entry?.checks ?? {})) {
+        if (!result.passed && result.runId === success.runId) {
+          reasons.push({
+            code: "check-failed",
+            check: name,
+            runId: result.runId,
+            message: `Check "${name}" failed on the latest materialization.`,
           });
         }
       }

@@ -105,6 +105,25 @@ describe("environments, contracts and status (real CLI on the example)", functio
     );
   });
 
+  it("a failing blocking check skips downstream, fails the run, and shows in status", async () => {
+    const dir = tempProject({}, true);
+    edit(dir, "src/report.ts", "rows.every((r) => r.revenue >= 0)", "rows.every((r) => r.revenue >= 1e9)");
+    const result = await runCli(["materialize", "--select", "+reports/revenue", "--root", dir]);
+    assert.equal(result.code, 1, result.stdout);
+    assert.match(result.stdout, /FAIL check transform\/daily_revenue:non_negative \(blocking\)/);
+    assert.match(
+      result.stdout,
+      /skip reports\/revenue: a blocking check on "transform\/daily_revenue" failed/,
+    );
+    assert.ok(!fs.existsSync(path.join(dir, "data/out/report.json")), "the report did not run");
+    const s = await status(dir);
+    assert.deepEqual(
+      s.get("transform/daily_revenue")!.reasons.map((r) => r.code),
+      ["check-failed"],
+    );
+    assert.equal(s.get("reports/revenue")!.state, "never");
+  });
+
   it("status explains staleness: never, upstream newer, code version and source changes, failures", async () => {
     const dir = tempProject({}, true);
     let s = await status(dir);

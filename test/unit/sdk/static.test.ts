@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { removeTemps, requireBuiltCli, runCli, tempProject } from "./helpers";
+
+interface Graph {
+  version: number;
+  assets: { key: string; [field: string]: unknown }[];
+  diagnostics: { severity: string; code: string }[];
+}
+
+describe("static graph and check (CLI with the bundled analyser)", function () {
+  this.timeout(60000);
+  before(requireBuiltCli);
+  after(removeTemps);
+
+  it("the static graph of the example equals the graph loaded at run time", async () => {
+    const dir = tempProject({}, true);
+    const staticResult = await runCli(["graph", "--json", "--root", dir]);
+    assert.equal(staticResult.code, 0, staticResult.stderr);
+    const runtimeResult = await runCli(["graph", "--runtime", "--json", "--root", dir]);
+    assert.equal(runtimeResult.code, 0, runtimeResult.stderr);
+    const staticGraph = JSON.parse(staticResult.stdout) as Graph;
+    const runtimeGraph = JSON.parse(runtimeResult.stdout) as Graph;
+    assert.deepEqual(staticGraph.diagnostics, []);
+    const byKey = (g: Graph) => new Map(g.assets.map((a) => [a.key, a]));
+    const s = byKey(staticGraph);
+    const r = byKey(runtimeGraph);
+    assert.deepEqual([...s.keys()].sort(), [...r.keys()].sort());
+    for (const [key, node] of s) assert.deepEqual(r.get(key), node, `asset ${key}`);
+    assert.deepEqual(s.get("dashboards/customer_health")!.deps, [
+      "transform/revenue_by_customer",
+      "transform/cleaned_orders",
+    ]);
+  });
+
+  it("check prints file:line:column severity code message and exits 1 on an error", async () => {
+    const dir = tempProject({
+      "src/definitions.ts": `import { asset } from "assetline";
+
+export const a = asset("x/a", {}, () => 1);
+export const b = asset("x/b", { deps: ["x/aa"] }, () => 2);
+`,
+    });
+    const result = await runCli(["check", "--root", dir]);
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(
+      result.stdout,
+      /^src\/definitions\.ts:4:\d+ error unknown-asset Unknown asset "x\/aa"\. Did you mean "x\/a"\?$/m,
+    );
+    const clean = await runCli(["check", "--root", tempProject({}, true)]);
+    assert.equal(clean.code, 0, clean.stdout + clean.stderr);
+    assert.equal(clean.stdout, "");
+  });
+
+  it("graph --runtime neither runs compute nor creates resources", async () => {
+    const dir = tempProject({
+      "src/definitions.ts": `import fs from "node:fs";
+import { asset, resource } from "assetline";
+
+const touch = (name: string) => fs.writeFileSync(name, "x");
+const db = resource("db", ({ root }) => touch(root + "/resource-created"));
+export const a = asset("r/a", { resources: { db } }, (ctx) => touch(ctx.root + "/compute-ran"));
+`,
+    });
+    const result = await runCli(["graph", "--runtime", "--json", "--root", dir]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(
+      (JSON.parse(result.stdout) as Graph).assets.map((a) => a.key),
+      ["r/a"],
+    );
+    assert.ok(!fs.existsSync(path.join(dir, "resource-created")));
+    assert.ok(!fs.existsSync(path.join(dir, "compute-ran")));
+    // ...whereas materializing does both.
+    assert.equal((await runCli(["materialize", "--select", "r/a", "--root", dir])).code, 0);
+    assert.ok(fs.existsSync(path.join(dir, "resource-created")));
+    assert.ok(fs.existsSync(path.join(dir, "compute-ran")));
+  });
+
+  it("list --runtime selects on the loaded graph", async () => {
+    const dir = tempProject({}, true);
+    const result = await runCli([
+      "list",
+      "--runtime",
+      "--select",
+      "sinks(*) and not kind:tableau",
+      "--json",
+      "--root",
+      dir,
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    const keys = (JSON.parse(result.stdout) as Graph).assets.map((a) => a.key);
+    assert.deepEqual(keys, ["reports/revenue"]);
+  });
+});
