@@ -50,6 +50,11 @@ const projects = new Projects({
     }
   },
   stateChanged: () => sendStatus(),
+  openFiles: () =>
+    documents
+      .all()
+      .map((document) => uriToPath(document.uri))
+      .filter((file): file is string => Boolean(file)),
 });
 
 function sendStatus(): void {
@@ -61,6 +66,7 @@ function sendStatus(): void {
     if (graph) {
       assets += graph.assets.length;
       errors += graph.diagnostics.filter((diagnostic) => diagnostic.severity === "error").length;
+      errors += project.typeDiagnostics.filter((diagnostic) => diagnostic.severity === "error").length;
     }
     if (project.error) failed.push(`${project.root}: ${project.error}`);
   }

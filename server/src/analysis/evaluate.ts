@@ -28,6 +28,7 @@ import {
   type Value,
 } from "./values";
 import { PackageNames } from "./files";
+import { missingResourceDiagnostics } from "./resources";
 
 /** What the evaluator needs from its session. */
 export interface EvaluatorHost {
@@ -46,12 +47,24 @@ const MAX_CALL_DEPTH = 64;
 
 type Completion = { type: "return"; value: Value } | { type: "break" } | { type: "continue" } | undefined;
 
-interface ModuleState {
+/** A module's evaluation: its top-level values, what it contributed, what it read. */
+export interface ModuleState {
   file: string;
   sourceFile: ts.SourceFile;
   scope: Scope;
   result: FileResult;
   done: boolean;
+  /** What importers can observe of this module (values, re-exports); compared across rounds. */
+  signature: string;
+  /** True when this round evaluated the module again and its signature differs from the last round's. */
+  changed: boolean;
+}
+
+/** What the evaluator may reuse from the previous round. */
+export interface PreviousRound {
+  states: Map<string, ModuleState>;
+  /** Files (sources and JSON) whose contents changed since. */
+  dirty: ReadonlySet<string>;
 }
 
 function spanOf(node: ts.Node, sourceFile?: ts.SourceFile): SourceSpan {
@@ -103,35 +116,74 @@ export class Evaluator {
   private readonly importNames = new WeakMap<ts.SourceFile, ImportNames>();
   /** Why a function body or loop body was never run, for the `dynamic-asset` message. */
   private readonly skipped = new WeakMap<ts.Node, string>();
+  private readonly resourceChecked = new WeakSet<ts.CallExpression>();
+  private readonly libraryBySymbol = new Map<ts.Symbol, AssetFunction | null>();
   private steps = 0;
   private depth = 0;
 
   constructor(
+    private readonly program: ts.Program,
     private readonly checker: ts.TypeChecker,
     private readonly host: EvaluatorHost,
-    /** Results of modules from an earlier round that are still valid (same source file objects). */
-    private readonly reuse: Map<string, { sourceFile: ts.SourceFile; state: unknown }> = new Map(),
+    /** The previous round: modules are reused when neither they nor what they read changed. */
+    private readonly previous: PreviousRound = { states: new Map(), dirty: new Set() },
   ) {}
+
+  /** Modules being validated for reuse (to stop at import cycles). */
+  private readonly validating = new Set<string>();
 
   /** Evaluates a module (once) and returns what it contributed. */
   evaluateModule(sourceFile: ts.SourceFile): FileResult {
     return this.moduleState(sourceFile).result;
   }
 
-  /** The module state for reuse in a later round. */
-  exportState(file: string): unknown {
-    return this.modules.get(file);
+  /** Every module state of this round (for the next round). */
+  get states(): Map<string, ModuleState> {
+    return this.modules;
+  }
+
+  /** Whether this round evaluated the module again (rather than reusing the last round's). */
+  wasEvaluated(file: string): boolean {
+    const state = this.modules.get(file);
+    return state !== undefined && state !== this.previous.states.get(file);
+  }
+
+  /**
+   * The previous round's state of a module, when the file is unchanged and every module it read
+   * is unchanged as far as it can observe (early cutoff: a re-evaluated module with the same
+   * signature does not invalidate its readers).
+   */
+  private reusable(sourceFile: ts.SourceFile): ModuleState | undefined {
+    const file = sourceFile.fileName;
+    const previous = this.previous.states.get(file);
+    if (!previous || previous.sourceFile !== sourceFile || this.previous.dirty.has(file)) return undefined;
+    this.validating.add(file);
+    try {
+      for (const read of previous.result.reads) {
+        if (read === file || this.validating.has(read)) continue;
+        if (read.endsWith(".json")) {
+          if (this.previous.dirty.has(read)) return undefined;
+          continue;
+        }
+        const readSource = this.program.getSourceFile(read);
+        if (!readSource || !this.host.isProjectFile(read)) return undefined;
+        if (this.moduleState(readSource).changed) return undefined;
+      }
+    } finally {
+      this.validating.delete(file);
+    }
+    return previous;
   }
 
   private moduleState(sourceFile: ts.SourceFile): ModuleState {
     const file = sourceFile.fileName;
     const existing = this.modules.get(file);
     if (existing) return existing;
-    const reused = this.reuse.get(file);
-    if (reused && reused.sourceFile === sourceFile) {
-      const state = reused.state as ModuleState;
-      this.modules.set(file, state);
-      return state;
+    const reused = this.reusable(sourceFile);
+    if (reused) {
+      reused.changed = false;
+      this.modules.set(file, reused);
+      return reused;
     }
     const state: ModuleState = {
       file,
@@ -139,6 +191,8 @@ export class Evaluator {
       scope: new Scope(),
       result: { file, assets: [], checks: [], diagnostics: [], reads: new Set(), evaluatedCalls: new Set() },
       done: false,
+      signature: "",
+      changed: true,
     };
     this.modules.set(file, state);
     this.stack.push(state);
@@ -147,6 +201,7 @@ export class Evaluator {
     this.steps = 0;
     this.depth = 0;
     try {
+      this.readImports(sourceFile, state.result.reads);
       this.hoistFunctions(sourceFile.statements, state.scope);
       for (const statement of sourceFile.statements) {
         try {
@@ -171,7 +226,39 @@ export class Evaluator {
       this.steps = savedSteps;
       this.depth = savedDepth;
     }
+    state.signature = moduleSignature(state);
+    const before = this.previous.states.get(file);
+    state.changed = !before || before.signature !== state.signature;
     return state;
+  }
+
+  /** Every project module a module imports or re-exports from is something it reads. */
+  private readImports(sourceFile: ts.SourceFile, reads: Set<string>): void {
+    // The program's own resolution (internal API, with the checker as the fallback).
+    const program = this.program as ts.Program & {
+      getResolvedModule?: (
+        file: ts.SourceFile,
+        name: string,
+        mode: ts.ResolutionMode,
+      ) => { resolvedModule?: { resolvedFileName: string } } | undefined;
+    };
+    for (const statement of sourceFile.statements) {
+      const specifier =
+        ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)
+          ? statement.moduleSpecifier
+          : undefined;
+      if (!specifier || !ts.isStringLiteral(specifier)) continue;
+      let target: string | undefined;
+      if (program.getResolvedModule) {
+        const mode = this.program.getModeForUsageLocation(sourceFile, specifier);
+        target = program.getResolvedModule(sourceFile, specifier.text, mode)?.resolvedModule
+          ?.resolvedFileName;
+      } else {
+        const declaration = this.checker.getSymbolAtLocation(specifier)?.declarations?.[0];
+        if (declaration && ts.isSourceFile(declaration)) target = declaration.fileName;
+      }
+      if (target && this.host.isProjectFile(target)) reads.add(target);
+    }
   }
 
   private get current(): ModuleState {
@@ -225,8 +312,17 @@ export class Evaluator {
   }
 
   private libraryFunction(nameNode: ts.Node): AssetFunction | null {
-    let symbol = this.checker.getSymbolAtLocation(nameNode);
-    if (!symbol) return null;
+    const found = this.checker.getSymbolAtLocation(nameNode);
+    if (!found) return null;
+    const cached = this.libraryBySymbol.get(found);
+    if (cached !== undefined) return cached;
+    const result = this.libraryFunctionOf(found);
+    this.libraryBySymbol.set(found, result);
+    return result;
+  }
+
+  private libraryFunctionOf(found: ts.Symbol): AssetFunction | null {
+    let symbol = found;
     if (symbol.flags & ts.SymbolFlags.Alias) symbol = this.checker.getAliasedSymbol(symbol);
     const declaration = symbol.declarations?.[0];
     if (!declaration) return null;
@@ -1024,9 +1120,18 @@ export class Evaluator {
       });
     }
     const spec = node.arguments[1];
-    if (spec && !ts.isArrowFunction(spec) && !ts.isFunctionExpression(spec))
-      this.readSpec(record, spec, scope);
-    if (fn === "asset") record.computeNode = node.arguments[2];
+    const specIsCompute = spec !== undefined && (ts.isArrowFunction(spec) || ts.isFunctionExpression(spec));
+    if (spec && !specIsCompute) this.readSpec(record, spec, scope);
+    if (fn === "asset") {
+      record.computeNode = specIsCompute ? spec : node.arguments[2];
+      // Once per call, however many assets a factory makes from it.
+      if (!this.resourceChecked.has(node)) {
+        this.resourceChecked.add(node);
+        state.result.diagnostics.push(
+          ...missingResourceDiagnostics(record.computeNode, specIsCompute ? undefined : spec),
+        );
+      }
+    }
     state.result.assets.push(record);
     return new AssetValue(record);
   }
@@ -1352,4 +1457,47 @@ function builtinMember(namespace: string, name: string): Value {
       });
   }
   return new Unknown(`\`${qualified}\` is not evaluated`);
+}
+
+/** What importers can observe of a module: its top-level values and its re-export statements. */
+function moduleSignature(state: ModuleState): string {
+  const parts: string[] = [];
+  for (const statement of state.sourceFile.statements) {
+    if (
+      ts.isExportDeclaration(statement) ||
+      ts.isExportAssignment(statement) ||
+      ts.isImportEqualsDeclaration(statement)
+    ) {
+      parts.push(statement.getText(state.sourceFile));
+    }
+  }
+  for (const [declaration, value] of state.scope.entries()) {
+    const name = (declaration as { name?: ts.Node }).name;
+    const label = name ? name.getText(state.sourceFile) : ts.isExportAssignment(declaration) ? "default" : "";
+    parts.push(`${label}=${valueSignature(value, 0)}`);
+  }
+  return parts.join("\n");
+}
+
+function valueSignature(value: Value, depth: number): string {
+  if (depth > 8) return "…";
+  if (value === undefined) return "u";
+  if (
+    value === null ||
+    typeof value === "string" ||
+    typeof value === "number" ||
+    typeof value === "boolean"
+  ) {
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map((item) => valueSignature(item, depth + 1)).join(",")}]`;
+  if (value instanceof AssetValue) return `asset(${value.record.key ?? "?"})`;
+  if (value instanceof CheckValue) return `check(${value.record.name ?? "?"})`;
+  if (value instanceof Unknown) return "?";
+  if (value instanceof NamespaceValue) return `ns(${value.file.fileName})`;
+  if (value instanceof BuiltinValue) return `builtin(${value.name})`;
+  if (value instanceof FunctionValue) return `fn(${value.node.getText()})`;
+  return `{${Object.entries(value)
+    .map(([key, item]) => `${JSON.stringify(key)}:${valueSignature(item, depth + 1)}`)
+    .join(",")}}`;
 }

@@ -5,12 +5,15 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { Project, ts } from "ts-morph";
+import { ts } from "ts-morph";
 import type { AssetGraph } from "@assetline/protocol";
-import { Evaluator } from "./evaluate";
+import { Evaluator, type ModuleState } from "./evaluate";
+import type { AssetFunction } from "./model";
 import { PackageNames, isExcludedPath, isSourceFile, listSourceFiles, readCompilerOptions } from "./files";
 import { assembleGraph, buildGraph, type BuiltGraph } from "./graph";
 import type { AssetRecord, CheckRecord, FileResult, RawDiagnostic } from "./model";
+import { TypeChecks } from "./types";
+import { ProgramHost } from "./program";
 
 export type { AssetRecord, CheckRecord, DepRef, RawDiagnostic, SourceSpan } from "./model";
 export { closestKey, keyProblem, levenshtein } from "./graph";
@@ -22,6 +25,71 @@ export interface AnalysisOptions {
   exclude?: string[];
 }
 
+interface FileInfo {
+  sourceFile: ts.SourceFile;
+  calls: { call: ts.CallExpression; fn: AssetFunction }[];
+  syntax: RawDiagnostic[];
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+function syntaxDiagnostics(program: ts.Program, sourceFile: ts.SourceFile): RawDiagnostic[] {
+  const result: RawDiagnostic[] = [];
+  for (const diagnostic of program.getSyntacticDiagnostics(sourceFile)) {
+    if (diagnostic.start === undefined) continue;
+    result.push({
+      span: {
+        file: sourceFile.fileName,
+        start: diagnostic.start,
+        end: diagnostic.start + (diagnostic.length ?? 0),
+      },
+      severity: "error",
+      code: "syntax-error",
+      message: ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"),
+    });
+  }
+  return result;
+}
+
+/**
+ * The type diagnostics of one analysis, computed a slice at a time so that the server can
+ * answer requests in between and drop the job when an edit makes it stale.
+ */
+export class TypeCheckJob {
+  readonly diagnostics: RawDiagnostic[] = [];
+  private readonly queue: AssetRecord[];
+  private readonly checks: TypeChecks;
+  private readonly seen = new Set<AssetRecord>();
+
+  constructor(checker: ts.TypeChecker, result: AnalysisResult, priorityFiles: readonly string[] = []) {
+    this.checks = new TypeChecks(checker, result.built.byKey);
+    const first = new Set(priorityFiles);
+    const withInputs = result.records.filter((record) => record.deps.some((dep) => dep.input !== undefined));
+    this.queue = [
+      ...withInputs.filter((record) => first.has(record.call.file)),
+      ...withInputs.filter((record) => !first.has(record.call.file)),
+    ];
+  }
+
+  get done(): boolean {
+    return this.queue.length === 0;
+  }
+
+  /** Checks assets until `deadline` (a `performance.now()` value); true when everything is checked. */
+  step(deadline = Infinity): boolean {
+    while (this.queue.length > 0) {
+      const record = this.queue.shift()!;
+      if (this.seen.has(record)) continue;
+      this.seen.add(record);
+      this.diagnostics.push(...this.checks.check(record));
+      if (performance.now() >= deadline) break;
+    }
+    return this.queue.length === 0;
+  }
+}
+
 export interface AnalysisResult {
   graph: AssetGraph;
   /** Every asset record with a key, for editor features (ranges, references). */
@@ -30,15 +98,19 @@ export interface AnalysisResult {
   built: BuiltGraph;
   /** Milliseconds spent in this analysis. */
   elapsedMs: number;
+  /** The checker the analysis used (for the type checks that follow it). */
+  checker: ts.TypeChecker;
+  /** Milliseconds per phase: program, checker, evaluate, unreached, graph. */
+  phases: Record<string, number>;
 }
 
 /**
- * A pipeline project held in memory: a ts-morph Project with the project's sources (and any
+ * A pipeline project held in memory: a compiler program over the project's sources (and any
  * unsaved editor contents), re-analysed on demand.
  */
 export class AnalysisSession {
   readonly root: string;
-  private readonly project: Project;
+  private readonly host: ProgramHost;
   private readonly files = new Set<string>();
   private readonly overlays = new Map<string, string>();
   private readonly jsonCache = new Map<string, unknown>();
@@ -46,10 +118,13 @@ export class AnalysisSession {
   private readonly log: (message: string) => void;
   private readonly configErrors: string[];
   private readonly exclude: string[];
-  /** Module results of the last round, reused when their file and what they read are unchanged. */
-  private previous = new Map<string, { sourceFile: ts.SourceFile; state: unknown; result: FileResult }>();
+  /** Module states of the last round, reused when their file and what they read are unchanged. */
+  private previousStates = new Map<string, ModuleState>();
+  /** Per-file facts that only change with the file: its library calls and syntax errors. */
+  private fileInfos = new Map<string, FileInfo>();
   private dirty = new Set<string>();
   private last: AnalysisResult | undefined;
+  private lastProgram: ts.Program | undefined;
 
   constructor(root: string, options: AnalysisOptions = {}) {
     this.root = path.resolve(root);
@@ -58,11 +133,7 @@ export class AnalysisSession {
     const { options: compilerOptions, errors } = readCompilerOptions(this.root);
     this.configErrors = errors;
     for (const error of errors) this.log(`tsconfig.json: ${error}`);
-    this.project = new Project({
-      compilerOptions,
-      skipAddingFilesFromTsConfig: true,
-      skipFileDependencyResolution: true,
-    });
+    this.host = new ProgramHost(compilerOptions);
     for (const file of listSourceFiles(this.root, this.exclude)) this.addFile(file);
   }
 
@@ -77,13 +148,12 @@ export class AnalysisSession {
   }
 
   private addFile(file: string, text?: string): void {
-    try {
-      const content = text ?? fs.readFileSync(file, "utf8");
-      this.project.createSourceFile(file, content, { overwrite: true });
-      this.files.add(file);
-    } catch (error) {
-      this.log(`Cannot read ${file}: ${String(error)}`);
+    if (text !== undefined) this.host.set(file, text);
+    else if (!this.host.load(file)) {
+      this.log(`Cannot read ${file}`);
+      return;
     }
+    this.files.add(file);
   }
 
   /**
@@ -106,8 +176,7 @@ export class AnalysisSession {
       else this.removeFile(absolute);
     } else {
       this.overlays.set(absolute, text);
-      const existing = this.project.getSourceFile(absolute);
-      if (existing && existing.getFullText() === text) return;
+      if (this.host.text(absolute) === text) return;
       this.addFile(absolute, text);
     }
     this.dirty.add(absolute);
@@ -129,8 +198,7 @@ export class AnalysisSession {
   }
 
   private removeFile(file: string): void {
-    const sourceFile = this.project.getSourceFile(file);
-    if (sourceFile) this.project.removeSourceFile(sourceFile);
+    this.host.delete(file);
     this.files.delete(file);
   }
 
@@ -154,81 +222,77 @@ export class AnalysisSession {
 
   /** Line and column (1-based) of an offset in a project file. */
   locate(file: string, offset: number): { line: number; column: number } {
-    const sourceFile = this.project.getSourceFile(file)?.compilerNode;
+    const sourceFile = this.sourceFileOf(file);
     if (!sourceFile) return { line: 1, column: 1 };
     const position = sourceFile.getLineAndCharacterOfPosition(Math.min(offset, sourceFile.end));
     return { line: position.line + 1, column: position.character + 1 };
   }
 
+  private readonly relatives = new Map<string, string>();
+
   relative(file: string): string {
-    return path.relative(this.root, file).split(path.sep).join("/");
+    let relative = this.relatives.get(file);
+    if (relative === undefined) {
+      relative = path.relative(this.root, file).split(path.sep).join("/");
+      this.relatives.set(file, relative);
+    }
+    return relative;
   }
 
-  /** The ts-morph project (for the editor features that need the checker). */
-  get tsProject(): Project {
-    return this.project;
+  /** The compiler's source file of a project file, as of the last analysis when there was one. */
+  private sourceFileOf(file: string): ts.SourceFile | undefined {
+    return this.lastProgram?.getSourceFile(file) ?? this.host.sourceFile(file);
+  }
+
+  /** The current program (for editor features that need the checker). */
+  get program(): ts.Program {
+    return this.host.getProgram();
   }
 
   /** Analyses the project (incrementally: modules whose inputs did not change are reused). */
   analyze(): AnalysisResult {
     const started = performance.now();
-    const program = this.project.getProgram().compilerObject;
+    const phases: Record<string, number> = {};
+    let mark = started;
+    const phase = (name: string): void => {
+      const now = performance.now();
+      phases[name] = now - mark;
+      mark = now;
+    };
+    const program = this.host.getProgram();
+    phase("program");
     const checker = program.getTypeChecker();
+    phase("checker");
+    this.lastProgram = program;
     const files = [...this.files].sort();
-
-    // Modules to evaluate again: changed ones and every module that read one of them.
-    const invalid = new Set<string>(this.dirty);
-    let grew = true;
-    while (grew) {
-      grew = false;
-      for (const [file, entry] of this.previous) {
-        if (invalid.has(file)) continue;
-        for (const read of entry.result.reads) {
-          if (invalid.has(read)) {
-            invalid.add(file);
-            grew = true;
-            break;
-          }
-        }
-      }
-    }
-    const reuse = new Map<string, { sourceFile: ts.SourceFile; state: unknown }>();
-    for (const [file, entry] of this.previous) {
-      if (!invalid.has(file) && this.files.has(file)) reuse.set(file, entry);
-    }
-    this.dirty.clear();
-
     const evaluator = new Evaluator(
+      program,
       checker,
       {
         isProjectFile: (file) => this.files.has(file),
         readJson: (file) => this.readJson(file),
         packages: this.packages,
       },
-      reuse,
+      { states: this.previousStates, dirty: this.dirty },
     );
 
     const results: FileResult[] = [];
-    const next = new Map<string, { sourceFile: ts.SourceFile; state: unknown; result: FileResult }>();
+    const fileInfos = new Map<string, FileInfo>();
     for (const file of files) {
       const sourceFile = program.getSourceFile(file);
       if (!sourceFile) continue;
-      let result: FileResult;
       try {
-        result = evaluator.evaluateModule(sourceFile);
+        results.push(evaluator.evaluateModule(sourceFile));
       } catch (error) {
-        this.log(
-          `Analysis of ${this.relative(file)} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-        );
-        continue;
+        this.log(`Analysis of ${this.relative(file)} failed: ${describe(error)}`);
       }
-      results.push(result);
-      next.set(file, { sourceFile, state: evaluator.exportState(file), result });
     }
-    this.previous = next;
+    this.previousStates = evaluator.states;
+    this.dirty = new Set();
+    phase("evaluate");
 
-    // Library calls no module evaluation reached: factories never called with known values,
-    // branches that depend on run time. Evaluated on their own, fresh each round.
+    // Library calls no module evaluation reached (factories never called with known values,
+    // branches that depend on run time) are evaluated on their own, fresh each round.
     const reached = new Set<ts.CallExpression>();
     for (const result of results) for (const call of result.evaluatedCalls) reached.add(call);
     const fallback: FileResult = {
@@ -243,34 +307,35 @@ export class AnalysisSession {
     for (const file of files) {
       const sourceFile = program.getSourceFile(file);
       if (!sourceFile) continue;
+      let info = this.fileInfos.get(file);
       try {
-        for (const { call, fn } of evaluator.libraryCalls(sourceFile)) {
+        if (!info || info.sourceFile !== sourceFile || evaluator.wasEvaluated(file)) {
+          info = {
+            sourceFile,
+            calls: evaluator.libraryCalls(sourceFile),
+            syntax: syntaxDiagnostics(program, sourceFile),
+          };
+        }
+        fileInfos.set(file, info);
+        for (const { call, fn } of info.calls) {
           if (!reached.has(call)) evaluator.evaluateUnreached(call, fn, fallback);
         }
       } catch (error) {
-        this.log(
-          `Analysis of ${this.relative(file)} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-        );
+        this.log(`Analysis of ${this.relative(file)} failed: ${describe(error)}`);
       }
-      for (const diagnostic of program.getSyntacticDiagnostics(sourceFile)) {
-        if (diagnostic.start === undefined) continue;
-        syntax.push({
-          span: { file, start: diagnostic.start, end: diagnostic.start + (diagnostic.length ?? 0) },
-          severity: "error",
-          code: "syntax-error",
-          message: ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"),
-        });
-      }
+      if (info) syntax.push(...info.syntax);
     }
+    this.fileInfos = fileInfos;
     results.push(fallback);
+    phase("unreached");
 
     const assets: AssetRecord[] = [];
     const checks: CheckRecord[] = [];
     const diagnostics: RawDiagnostic[] = [...syntax];
     for (const result of results) {
-      assets.push(...result.assets);
-      checks.push(...result.checks);
-      diagnostics.push(...result.diagnostics);
+      for (const record of result.assets) assets.push(record);
+      for (const check of result.checks) checks.push(check);
+      for (const diagnostic of result.diagnostics) diagnostics.push(diagnostic);
     }
     const built = buildGraph({ assets, checks, diagnostics });
     const graph = assembleGraph(
@@ -284,8 +349,28 @@ export class AnalysisSession {
       checks,
       built,
       elapsedMs: performance.now() - started,
+      checker,
+      phases,
     };
+    phase("graph");
     return this.last;
+  }
+
+  /** A type-check job over the last analysis (open files first). */
+  typeCheckJob(priorityFiles: readonly string[] = []): TypeCheckJob | undefined {
+    if (!this.last) return undefined;
+    return new TypeCheckJob(this.last.checker, this.last, priorityFiles);
+  }
+
+  /** The last graph with extra diagnostics (the type checks) merged in. */
+  graphWith(extra: readonly RawDiagnostic[]): AssetGraph {
+    if (!this.last) throw new Error("graphWith() before analyze()");
+    if (extra.length === 0) return this.last.graph;
+    return assembleGraph(
+      { ...this.last.built, diagnostics: [...this.last.built.diagnostics, ...extra] },
+      (file) => this.relative(file),
+      (file, offset) => this.locate(file, offset),
+    );
   }
 
   /** Problems reading the project's configuration (for the server's log and status). */
@@ -296,8 +381,23 @@ export class AnalysisSession {
 
 /**
  * Analyses the pipeline project at `root` once: its sources (tsconfig.json's compiler options
- * when present; node_modules, dist and .assetline excluded) -> the asset graph with diagnostics.
+ * when present; node_modules, dist and .assetline excluded) -> the asset graph with diagnostics,
+ * the type checks (`input-type-mismatch`) included unless `types: false`.
  */
-export function analyzeProject(root: string, options: AnalysisOptions = {}): AssetGraph {
-  return new AnalysisSession(root, options).analyze().graph;
+export function analyzeProject(
+  root: string,
+  options: AnalysisOptions & { types?: boolean } = {},
+): AssetGraph {
+  const session = new AnalysisSession(root, options);
+  const result = session.analyze();
+  if (options.types === false) return result.graph;
+  const job = session.typeCheckJob();
+  if (!job) return result.graph;
+  try {
+    job.step();
+  } catch (error) {
+    options.log?.(`Type checks failed: ${error instanceof Error ? error.message : String(error)}`);
+    return result.graph;
+  }
+  return session.graphWith(job.diagnostics);
 }

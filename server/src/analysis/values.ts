@@ -103,6 +103,11 @@ export class Scope {
     return this.parent ? this.parent.lookup(declaration) : NOT_FOUND;
   }
 
+  /** The variables of this scope only (not its parents'). */
+  entries(): IterableIterator<[ts.Node, Value]> {
+    return this.vars.entries();
+  }
+
   static readonly NOT_FOUND: typeof NOT_FOUND = NOT_FOUND;
 }
 

@@ -58,7 +58,7 @@ export class DiagnosticsPublisher {
 
   publish(project: Project): void {
     const byFile = new Map<string, Diagnostic[]>();
-    for (const diagnostic of project.result?.built.diagnostics ?? []) {
+    for (const diagnostic of [...(project.result?.built.diagnostics ?? []), ...project.typeDiagnostics]) {
       if (SHOWN_BY_TYPESCRIPT.has(diagnostic.code)) continue;
       const list = byFile.get(diagnostic.span.file) ?? [];
       list.push(toLspDiagnostic(project, diagnostic));

@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { AnalysisSession, type AnalysisResult } from "../analysis/index";
+import { AnalysisSession, type AnalysisResult, type RawDiagnostic } from "../analysis/index";
 
 const SKIPPED_DIRS = new Set(["node_modules", "dist", "out", ".assetline", ".git"]);
 const MAX_DEPTH = 8;
@@ -74,6 +74,12 @@ export interface Project {
   pending: boolean;
   /** The last analysis failed with this message. */
   error?: string;
+  /** Type diagnostics of the last analysis (filled in the background after it). */
+  typeDiagnostics: RawDiagnostic[];
+  /** True while the type checks of the last analysis run. */
+  typing: boolean;
+  /** Increases with every analysis; a background job of an older one stops. */
+  generation: number;
 }
 
 export interface ProjectEvents {
@@ -82,7 +88,12 @@ export interface ProjectEvents {
   analysed(project: Project): void;
   /** Called whenever the overall state may have changed. */
   stateChanged(): void;
+  /** Files open in the editor: their type checks run first. */
+  openFiles(): string[];
 }
+
+/** How long one slice of background type checking may hold the event loop. */
+const TYPE_SLICE_MS = 15;
 
 export class Projects {
   private readonly projects = new Map<string, Project>();
@@ -99,7 +110,7 @@ export class Projects {
   }
 
   get busy(): boolean {
-    return this.running || this.all.some((project) => project.pending);
+    return this.running || this.all.some((project) => project.pending || project.typing);
   }
 
   /** Replaces the set of projects with those found under the workspace folders. */
@@ -111,8 +122,19 @@ export class Projects {
       if (this.projects.has(root)) continue;
       try {
         const nested = [...roots].filter((other) => other !== root && other.startsWith(root + path.sep));
-        const session = new AnalysisSession(root, { log: (message) => this.events.log(message), exclude: nested });
-        this.projects.set(root, { root, rootUri: pathToUri(root), session, pending: true });
+        const session = new AnalysisSession(root, {
+          log: (message) => this.events.log(message),
+          exclude: nested,
+        });
+        this.projects.set(root, {
+          root,
+          rootUri: pathToUri(root),
+          session,
+          pending: true,
+          typeDiagnostics: [],
+          typing: false,
+          generation: 0,
+        });
         this.events.log(`Pipeline project: ${root} (${session.sourceFiles.length} files)`);
       } catch (error) {
         this.events.log(`Cannot open the pipeline project ${root}: ${describeError(error)}`);
@@ -193,6 +215,46 @@ export class Projects {
       this.running = false;
       this.events.stateChanged();
     }
+  }
+
+  /**
+   * Type checks after the structural diagnostics are out: in slices of a few milliseconds,
+   * open files first, abandoned as soon as a newer analysis exists.
+   */
+  private startTypeChecks(project: Project): void {
+    const generation = project.generation;
+    const job = project.session.typeCheckJob(this.events.openFiles());
+    if (!job) return;
+    project.typing = true;
+    const slice = (): void => {
+      if (project.generation !== generation) return;
+      if (project.pending) {
+        project.typing = false;
+        return;
+      }
+      let done: boolean;
+      try {
+        done = job.step(performance.now() + TYPE_SLICE_MS);
+      } catch (error) {
+        this.events.log(`Type checks of ${project.root} failed: ${describeError(error)}`);
+        done = true;
+      }
+      if (!done) {
+        setImmediate(slice);
+        return;
+      }
+      project.typing = false;
+      project.typeDiagnostics = job.diagnostics;
+      if (job.diagnostics.length > 0) this.events.analysed(project);
+      this.events.stateChanged();
+    };
+    setImmediate(slice);
+  }
+
+  /** The graph of a project with its type diagnostics. */
+  graphOf(project: Project) {
+    if (!project.result) return { version: 1 as const, assets: [], diagnostics: [] };
+    return project.session.graphWith(project.typeDiagnostics);
   }
 
   dispose(): void {

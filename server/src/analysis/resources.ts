@@ -1,0 +1,125 @@
+/**
+ * `missing-resource`: a compute function that uses `ctx.resources.NAME` where the asset's spec
+ * does not declare `resources: { NAME }`. Syntactic (names, no checker): cheap enough for every
+ * keystroke.
+ */
+import { ts } from "ts-morph";
+import type { RawDiagnostic } from "./model";
+
+/** Names declared in `spec.resources`; undefined when they cannot be read (a spread, a variable). */
+export function declaredResources(spec: ts.Expression | undefined): Set<string> | undefined {
+  if (!spec) return new Set();
+  let literal = spec;
+  while (
+    ts.isParenthesizedExpression(literal) ||
+    ts.isAsExpression(literal) ||
+    ts.isSatisfiesExpression(literal)
+  ) {
+    literal = literal.expression;
+  }
+  if (!ts.isObjectLiteralExpression(literal))
+    return ts.isArrowFunction(literal) || ts.isFunctionExpression(literal) ? new Set() : undefined;
+  const property = literal.properties.find(
+    (candidate) =>
+      candidate.name !== undefined && ts.isIdentifier(candidate.name) && candidate.name.text === "resources",
+  );
+  if (!property) {
+    return literal.properties.some((candidate) => ts.isSpreadAssignment(candidate)) ? undefined : new Set();
+  }
+  if (!ts.isPropertyAssignment(property)) return undefined;
+  const value = property.initializer;
+  if (!ts.isObjectLiteralExpression(value)) return undefined;
+  const names = new Set<string>();
+  for (const entry of value.properties) {
+    if (ts.isSpreadAssignment(entry)) return undefined;
+    if (entry.name && (ts.isIdentifier(entry.name) || ts.isStringLiteral(entry.name)))
+      names.add(entry.name.text);
+  }
+  return names;
+}
+
+/** Every `resources.NAME` the compute function reads, with the node of NAME. */
+function usedResources(compute: ts.FunctionLikeDeclaration): { name: string; node: ts.Node }[] {
+  const used: { name: string; node: ts.Node }[] = [];
+  const context = compute.parameters[0]?.name;
+  const body = compute.body;
+  if (!context || !body) return used;
+  /** Identifiers that hold the context, and identifiers that hold `ctx.resources`. */
+  const contextNames = new Set<string>();
+  const resourceNames = new Set<string>();
+
+  const fromBindingOfResources = (pattern: ts.BindingName): void => {
+    if (ts.isIdentifier(pattern)) resourceNames.add(pattern.text);
+    else if (ts.isObjectBindingPattern(pattern)) {
+      for (const element of pattern.elements) {
+        const name = element.propertyName ?? element.name;
+        if (ts.isIdentifier(name) && !element.dotDotDotToken) used.push({ name: name.text, node: name });
+      }
+    }
+  };
+  const fromBindingOfContext = (pattern: ts.BindingName): void => {
+    if (ts.isIdentifier(pattern)) contextNames.add(pattern.text);
+    else if (ts.isObjectBindingPattern(pattern)) {
+      for (const element of pattern.elements) {
+        const name = element.propertyName ?? element.name;
+        if (ts.isIdentifier(name) && name.text === "resources") fromBindingOfResources(element.name);
+      }
+    }
+  };
+  fromBindingOfContext(context);
+
+  const isResources = (node: ts.Expression): boolean =>
+    (ts.isIdentifier(node) && resourceNames.has(node.text)) ||
+    (ts.isPropertyAccessExpression(node) &&
+      node.name.text === "resources" &&
+      ts.isIdentifier(node.expression) &&
+      contextNames.has(node.expression.text));
+
+  const visit = (node: ts.Node): void => {
+    if (ts.isVariableDeclaration(node) && node.initializer) {
+      const init = node.initializer;
+      if (isResources(init)) fromBindingOfResources(node.name);
+      else if (ts.isIdentifier(init) && contextNames.has(init.text)) fromBindingOfContext(node.name);
+    }
+    if (ts.isPropertyAccessExpression(node) && isResources(node.expression)) {
+      used.push({ name: node.name.text, node: node.name });
+    }
+    if (
+      ts.isElementAccessExpression(node) &&
+      isResources(node.expression) &&
+      ts.isStringLiteral(node.argumentExpression)
+    ) {
+      used.push({ name: node.argumentExpression.text, node: node.argumentExpression });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return used;
+}
+
+export function missingResourceDiagnostics(
+  compute: ts.Node | undefined,
+  spec: ts.Expression | undefined,
+): RawDiagnostic[] {
+  if (!compute || !(ts.isArrowFunction(compute) || ts.isFunctionExpression(compute))) return [];
+  const declared = declaredResources(spec);
+  if (!declared) return [];
+  const sourceFile = compute.getSourceFile();
+  const diagnostics: RawDiagnostic[] = [];
+  const seen = new Set<number>();
+  for (const { name, node } of usedResources(compute)) {
+    if (declared.has(name) || seen.has(node.getStart(sourceFile))) continue;
+    seen.add(node.getStart(sourceFile));
+    const known = [...declared].sort();
+    diagnostics.push({
+      span: { file: sourceFile.fileName, start: node.getStart(sourceFile), end: node.getEnd() },
+      severity: "error",
+      code: "missing-resource",
+      message:
+        known.length > 0
+          ? `The resource "${name}" is not declared in this asset's spec (resources: { ${known.join(", ")} }); add it to \`resources\`.`
+          : `The resource "${name}" is not declared: add \`resources: { ${name} }\` to this asset's spec.`,
+    });
+  }
+  return diagnostics;
+}

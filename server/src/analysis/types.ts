@@ -1,0 +1,119 @@
+/**
+ * `input-type-mismatch`: an asset's compute function declares the type of its inputs
+ * (`(ctx, { orders }: { orders: Order[] }) => ...`) and an upstream's output type (the awaited
+ * return type of its compute function) is not assignable to it. Needs the type checker, which
+ * is slow on inferred types: run after the structural diagnostics, in slices, cancellable.
+ */
+import { ts } from "ts-morph";
+import type { AssetRecord, RawDiagnostic } from "./model";
+
+function functionOf(
+  node: ts.Node | undefined,
+  checker: ts.TypeChecker,
+): ts.FunctionLikeDeclaration | undefined {
+  if (!node) return undefined;
+  let current: ts.Node = node;
+  while (
+    ts.isParenthesizedExpression(current) ||
+    ts.isAsExpression(current) ||
+    ts.isSatisfiesExpression(current)
+  ) {
+    current = current.expression;
+  }
+  if (ts.isArrowFunction(current) || ts.isFunctionExpression(current) || ts.isFunctionDeclaration(current))
+    return current;
+  if (ts.isIdentifier(current)) {
+    let symbol = checker.getSymbolAtLocation(current);
+    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+    const declaration = symbol?.valueDeclaration;
+    if (!declaration) return undefined;
+    if (ts.isFunctionDeclaration(declaration)) return declaration;
+    if (ts.isVariableDeclaration(declaration) && declaration.initializer)
+      return functionOf(declaration.initializer, checker);
+  }
+  return undefined;
+}
+
+export class TypeChecks {
+  private readonly outputs = new Map<AssetRecord, ts.Type | null>();
+
+  constructor(
+    private readonly checker: ts.TypeChecker,
+    private readonly byKey: Map<string, AssetRecord>,
+  ) {}
+
+  /** The awaited return type of an asset's compute function; null when unknown or `any`. */
+  outputType(record: AssetRecord): ts.Type | null {
+    const cached = this.outputs.get(record);
+    if (cached !== undefined) return cached;
+    let result: ts.Type | null = null;
+    const compute = record.computeNode;
+    if (compute) {
+      const signature = this.checker.getTypeAtLocation(compute).getCallSignatures()[0];
+      if (signature) {
+        const returned = this.checker.getReturnTypeOfSignature(signature);
+        const awaited = this.checker.getAwaitedType(returned) ?? returned;
+        if (!(awaited.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))) result = awaited;
+      }
+    }
+    this.outputs.set(record, result);
+    return result;
+  }
+
+  /** Type diagnostics of one asset (empty when its compute does not declare input types). */
+  check(record: AssetRecord): RawDiagnostic[] {
+    const inputs = record.deps.filter(
+      (dep) => dep.input !== undefined && dep.key !== undefined && !dep.problem,
+    );
+    if (inputs.length === 0) return [];
+    const compute = functionOf(record.computeNode, this.checker);
+    const annotation = compute?.parameters[1]?.type;
+    if (!compute || !annotation) return [];
+    const declared = this.checker.getTypeFromTypeNode(annotation);
+    const sourceFile = annotation.getSourceFile();
+    const diagnostics: RawDiagnostic[] = [];
+    for (const dep of inputs) {
+      const upstream = this.byKey.get(dep.key as string);
+      if (!upstream) continue;
+      const output = this.outputType(upstream);
+      if (!output) continue;
+      const property = declared.getProperty(dep.input as string);
+      if (!property) continue;
+      const expected = this.checker.getTypeOfSymbol(property);
+      if (expected.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) continue;
+      if (this.checker.isTypeAssignableTo(output, expected)) continue;
+      const produced = this.checker.typeToString(output, undefined, ts.TypeFormatFlags.NoTruncation);
+      const wanted = this.checker.typeToString(expected, undefined, ts.TypeFormatFlags.NoTruncation);
+      const upstreamCompute = upstream.computeNode;
+      diagnostics.push({
+        span: dep.span,
+        severity: "error",
+        code: "input-type-mismatch",
+        message: `Input "${dep.input}" is declared as ${wanted}, but "${dep.key}" produces ${produced}.`,
+        related: [
+          {
+            span: {
+              file: sourceFile.fileName,
+              start: annotation.getStart(sourceFile),
+              end: annotation.getEnd(),
+            },
+            message: `the input types are declared here`,
+          },
+          ...(upstreamCompute
+            ? [
+                {
+                  span: {
+                    file: upstreamCompute.getSourceFile().fileName,
+                    start: upstreamCompute.getStart(),
+                    end: upstreamCompute.getEnd(),
+                  },
+                  message: `"${dep.key}" produces ${produced}`,
+                },
+              ]
+            : []),
+        ],
+      });
+    }
+    return diagnostics;
+  }
+}
