@@ -30,10 +30,15 @@ function time(fn: () => void, runs: number): { cold: number; median: number } {
 
 function d3dagLayout(input: LayoutInput): void {
   const dag = graphConnect()(input.edges);
-  sugiyama().layering(layeringLongestPath()).decross(decrossDfs()).coord(coordGreedy()).nodeSize([200, 36])(dag);
+  sugiyama().layering(layeringLongestPath()).decross(decrossDfs()).coord(coordGreedy()).nodeSize([200, 36])(
+    dag,
+  );
 }
 
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 console.log("assets  edges   ours cold  ours median   d3-dag cold   ratio (d3-dag / ours, median)");
 for (const size of sizes.length ? sizes : [100, 500, 1000, 2000, 5000]) {
   const input = syntheticPipeline(size);

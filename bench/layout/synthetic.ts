@@ -4,7 +4,7 @@ import type { LayoutInput } from "../../webview/src/layout";
 /** A deterministic pseudo-random pipeline: ~30 layers deep, 1-3 upstreams, some long edges. */
 export function syntheticPipeline(size: number, seed = 42): LayoutInput {
   let state = seed;
-  const random = () => ((state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const random = () => (state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   const keys = Array.from({ length: size }, (_, i) => `layer${Math.floor((i * 30) / size)}/asset_${i}`);
   const edges: Array<[string, string]> = [];
   const perLayer = Math.max(1, Math.floor(size / 30));

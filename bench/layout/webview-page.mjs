@@ -82,7 +82,7 @@ function html({ cull, state, bodyClass }) {
   const stub = `
     window.__messages = [];
     window.__violations = [];
-    window.__state = ${JSON.stringify(state ?? null)};
+    window.__state = ${JSON.stringify(state ?? null).replace(/</g, "\\u003c")};
     document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(e.violatedDirective + " " + e.blockedURI));
     window.acquireVsCodeApi = () => ({
       postMessage(message) {
@@ -151,7 +151,9 @@ export async function openWebview(browser, { cull, state, width = 1200, height =
         const started = performance.now();
         window.postMessage(message, "*");
         for (;;) {
-          const entry = window.__messages.slice(before).find((candidate) => candidate.message.type === "rendered");
+          const entry = window.__messages
+            .slice(before)
+            .find((candidate) => candidate.message.type === "rendered");
           if (entry && entry.painted !== undefined) {
             return { rendered: entry.message, ms: entry.at - started, paintMs: entry.painted - started };
           }

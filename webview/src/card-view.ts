@@ -16,7 +16,10 @@ export class HoverCard {
     if (content.description) parts.push(el("div", "card-description", content.description));
     const table = el("div", "card-rows");
     for (const row of content.rows) {
-      table.append(el("span", "card-label", row.label), el("span", `card-value${row.tone ? ` ${row.tone}` : ""}`, row.value));
+      table.append(
+        el("span", "card-label", row.label),
+        el("span", `card-value${row.tone ? ` ${row.tone}` : ""}`, row.value),
+      );
     }
     parts.push(table);
     this.element.replaceChildren(...parts);

@@ -21,15 +21,28 @@ export interface CardContent {
   rows: CardRow[];
 }
 
-const CLASSIFICATION = ["pii", "classification", "security", "securityClass", "retention", "sensitivity", "contract", "schema"];
+const CLASSIFICATION = [
+  "pii",
+  "classification",
+  "security",
+  "securityClass",
+  "retention",
+  "sensitivity",
+  "contract",
+  "schema",
+];
 const MAX_VALUE = 160;
 
 function show(value: unknown): string {
-  const text = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
   return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;
 }
 
-export function cardFor(node: DisplayNode, index: GraphIndex, status: Record<string, AssetStatus>): CardContent {
+export function cardFor(
+  node: DisplayNode,
+  index: GraphIndex,
+  status: Record<string, AssetStatus>,
+): CardContent {
   if (node.kind === "group") {
     const counts = new Map<string, number>();
     for (const key of node.members) {
@@ -37,7 +50,8 @@ export function cardFor(node: DisplayNode, index: GraphIndex, status: Record<str
       if (state) counts.set(STATE_LABEL[state], (counts.get(STATE_LABEL[state]) ?? 0) + 1);
     }
     const rows: CardRow[] = [{ label: "assets", value: String(node.members.length) }];
-    if (counts.size > 0) rows.push({ label: "states", value: [...counts].map(([label, n]) => `${n} ${label}`).join(", ") });
+    if (counts.size > 0)
+      rows.push({ label: "states", value: [...counts].map(([label, n]) => `${n} ${label}`).join(", ") });
     rows.push({ label: "", value: "Double-click or press Enter to expand the group." });
     return { title: `group ${node.group ?? ""}`, subtitle: "collapsed group", rows };
   }
@@ -47,17 +61,23 @@ export function cardFor(node: DisplayNode, index: GraphIndex, status: Record<str
   if (state) {
     rows.push({ label: "state", value: STATE_LABEL[state.state], tone: `state-${state.state}` });
     if (state.reason) rows.push({ label: "why", value: show(state.reason) });
-    if (state.lastMaterialized) rows.push({ label: "last run", value: state.lastMaterialized + (state.runId ? ` (${state.runId})` : "") });
+    if (state.lastMaterialized)
+      rows.push({
+        label: "last run",
+        value: state.lastMaterialized + (state.runId ? ` (${state.runId})` : ""),
+      });
   }
   if (asset.group) rows.push({ label: "group", value: asset.group });
   if (asset.kinds?.length) rows.push({ label: "kinds", value: asset.kinds.join(", ") });
   if (asset.owners?.length) rows.push({ label: "owners", value: asset.owners.join(", ") });
   const tags = Object.entries(asset.tags ?? {});
-  if (tags.length) rows.push({ label: "tags", value: show(tags.map(([name, value]) => `${name}=${value}`).join(", ")) });
+  if (tags.length)
+    rows.push({ label: "tags", value: show(tags.map(([name, value]) => `${name}=${value}`).join(", ")) });
   const metadata = Object.entries(asset.metadata ?? {});
   const classified = metadata.filter(([name]) => CLASSIFICATION.includes(name));
   const other = metadata.filter(([name]) => !CLASSIFICATION.includes(name));
-  for (const [name, value] of classified) rows.push({ label: name, value: show(value), tone: "classification" });
+  for (const [name, value] of classified)
+    rows.push({ label: name, value: show(value), tone: "classification" });
   for (const [name, value] of other.slice(0, 6)) rows.push({ label: name, value: show(value) });
   if (other.length > 6) rows.push({ label: "", value: `${other.length - 6} more metadata entries` });
   rows.push({

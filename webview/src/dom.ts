@@ -13,7 +13,12 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
-export function button(label: string, title: string, onClick: () => void, className = "tool"): HTMLButtonElement {
+export function button(
+  label: string,
+  title: string,
+  onClick: () => void,
+  className = "tool",
+): HTMLButtonElement {
   const element = el("button", className, label, { type: "button", title, "aria-label": title });
   element.addEventListener("click", onClick);
   return element;

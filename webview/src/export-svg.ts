@@ -44,7 +44,10 @@ export const DEFAULT_PALETTE: Palette = {
 };
 
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[ch]!);
+  return text.replace(
+    /[&<>"']/g,
+    (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[ch]!,
+  );
 }
 
 function css(value: string): string {
@@ -52,11 +55,18 @@ function css(value: string): string {
   return value.replace(/[<>{};]/g, "");
 }
 
-export function exportSvg(model: DisplayModel, layout: Layout, status: Record<string, AssetStatus>, palette: Palette = DEFAULT_PALETTE): string {
+export function exportSvg(
+  model: DisplayModel,
+  layout: Layout,
+  status: Record<string, AssetStatus>,
+  palette: Palette = DEFAULT_PALETTE,
+): string {
   const margin = 20;
   const width = Math.ceil(layout.width + 2 * margin);
   const height = Math.ceil(layout.height + 2 * margin);
-  const p = Object.fromEntries(Object.entries(palette).map(([name, value]: [string, string]) => [name, css(value)])) as unknown as Palette;
+  const p = Object.fromEntries(
+    Object.entries(palette).map(([name, value]: [string, string]) => [name, css(value)]),
+  ) as unknown as Palette;
   const out: string[] = [];
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="${-margin} ${-margin} ${width} ${height}">`,
@@ -79,7 +89,9 @@ export function exportSvg(model: DisplayModel, layout: Layout, status: Record<st
       `<rect class="group-box" x="${segment.x}" y="${segment.y}" width="${segment.width}" height="${segment.height}" rx="8"/>`,
     );
     if (segment.first) {
-      out.push(`<text class="group-label" x="${segment.x + 8}" y="${segment.y + 14}">${escapeXml(segment.group)}</text>`);
+      out.push(
+        `<text class="group-label" x="${segment.x + 8}" y="${segment.y + 14}">${escapeXml(segment.group)}</text>`,
+      );
     }
   }
   for (const [from, to] of model.edges) {
@@ -97,7 +109,9 @@ export function exportSvg(model: DisplayModel, layout: Layout, status: Record<st
     const sub =
       node.kind === "group"
         ? `${node.members.length} assets`
-        : [node.asset?.group ?? (node.asset?.external ? "external" : ""), state ? STATE_BADGE[state] : ""].filter(Boolean).join(" · ");
+        : [node.asset?.group ?? (node.asset?.external ? "external" : ""), state ? STATE_BADGE[state] : ""]
+            .filter(Boolean)
+            .join(" · ");
     const title = node.kind === "group" ? `group ${node.group ?? ""}` : node.id;
     out.push(
       `<g class="${classes.join(" ")}" transform="translate(${position.x},${position.y})">`,

@@ -19,7 +19,10 @@ export class FilterBox {
   private readonly error = el("div", "filter-error hidden", undefined, { role: "alert", id: "filter-error" });
   private readonly caret = el("div", "filter-caret");
   private readonly message = el("div", "filter-message");
-  private readonly popup = el("ul", "completions hidden", undefined, { role: "listbox", id: "filter-completions" });
+  private readonly popup = el("ul", "completions hidden", undefined, {
+    role: "listbox",
+    id: "filter-completions",
+  });
   private completions: Completions | undefined;
   private active = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -68,6 +71,7 @@ export class FilterBox {
     if (event.key === "Escape") {
       if (open) this.close();
       else if (this.input.value) {
+        clearTimeout(this.timer);
         this.input.value = "";
         this.onChange("");
       }
@@ -108,7 +112,10 @@ export class FilterBox {
       return;
     }
     // Nothing to offer when the only candidate is what is already typed.
-    if (completions.items.length === 1 && completions.items[0]!.insert === this.input.value.slice(completions.from, completions.to)) {
+    if (
+      completions.items.length === 1 &&
+      completions.items[0]!.insert === this.input.value.slice(completions.from, completions.to)
+    ) {
       this.close();
       return;
     }

@@ -54,7 +54,13 @@ export function vocabularyOf(assets: readonly AssetNode[]): Vocabulary {
     for (const k of asset.kinds ?? []) kind.add(k);
   }
   const sorted = (set: Set<string>) => [...set].sort();
-  return { keys: assets.map((asset) => asset.key).sort(), group: sorted(group), tag: sorted(tag), owner: sorted(owner), kind: sorted(kind) };
+  return {
+    keys: assets.map((asset) => asset.key).sort(),
+    group: sorted(group),
+    tag: sorted(tag),
+    owner: sorted(owner),
+    kind: sorted(kind),
+  };
 }
 
 export interface Completion {
@@ -112,11 +118,17 @@ export function complete(text: string, caret: number, vocabulary: Vocabulary): C
     };
   }
   const typed = word.replace(/^"/, "");
-  const attributes = ATTRIBUTES.filter((attr) => attr.startsWith(typed.toLowerCase()) && typed.length > 0).map((attr) => ({
+  const attributes = ATTRIBUTES.filter(
+    (attr) => attr.startsWith(typed.toLowerCase()) && typed.length > 0,
+  ).map((attr) => ({
     label: `${attr}:`,
     insert: `${attr}:`,
     detail: "attribute",
   }));
-  const keys = rank(vocabulary.keys, typed).map((key) => ({ label: key, insert: quoteValue(key), detail: "asset" }));
+  const keys = rank(vocabulary.keys, typed).map((key) => ({
+    label: key,
+    insert: quoteValue(key),
+    detail: "asset",
+  }));
   return { from, to, items: [...attributes, ...keys].slice(0, MAX_ITEMS) };
 }

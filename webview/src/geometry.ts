@@ -15,7 +15,11 @@ export function edgePath(layout: Layout, from: string, to: string): string {
 }
 
 /** The bounding box of an edge, for viewport culling. */
-export function edgeBox(layout: Layout, from: string, to: string): { x1: number; y1: number; x2: number; y2: number } | undefined {
+export function edgeBox(
+  layout: Layout,
+  from: string,
+  to: string,
+): { x1: number; y1: number; x2: number; y2: number } | undefined {
   const a = layout.nodes.get(from);
   const b = layout.nodes.get(to);
   if (!a || !b) return undefined;

@@ -144,7 +144,11 @@ export function layoutGraph(input: LayoutInput): Layout {
 }
 
 /** Keeps each group's nodes contiguous, ordered by the group's mean weight. */
-function clusterRow(row: number[], groupOf: Array<string | undefined>, weightOf: (node: number) => number): void {
+function clusterRow(
+  row: number[],
+  groupOf: Array<string | undefined>,
+  weightOf: (node: number) => number,
+): void {
   const total = new Map<string, { sum: number; count: number }>();
   for (const node of row) {
     const group = groupOf[node];

@@ -28,12 +28,20 @@ let layout: Layout | undefined;
 
 // ---- DOM ----------------------------------------------------------------------------------
 
-const toolbar = document.getElementById("toolbar") ?? document.body.appendChild(el("div", undefined, undefined, { id: "toolbar" }));
-const summary = document.getElementById("summary") ?? toolbar.appendChild(el("span", undefined, undefined, { id: "summary" }));
-const container = document.getElementById("graph") ?? document.body.appendChild(el("div", undefined, undefined, { id: "graph" }));
+const toolbar =
+  document.getElementById("toolbar") ??
+  document.body.appendChild(el("div", undefined, undefined, { id: "toolbar" }));
+const summary =
+  document.getElementById("summary") ??
+  toolbar.appendChild(el("span", undefined, undefined, { id: "summary" }));
+const container =
+  document.getElementById("graph") ??
+  document.body.appendChild(el("div", undefined, undefined, { id: "graph" }));
 summary.setAttribute("aria-live", "polite");
 
-const modeButton = button("Whole graph", "Switch between the focus view and the whole graph", () => toggleMode());
+const modeButton = button("Whole graph", "Switch between the focus view and the whole graph", () =>
+  toggleMode(),
+);
 const fewer = button("−", "Fewer hops around the focus", () => setHops(state.hops - 1), "tool narrow");
 const hopsLabel = el("span", "hops", "2 hops", { "aria-live": "polite" });
 const more = button("+", "More hops around the focus", () => setHops(state.hops + 1), "tool narrow");
@@ -49,15 +57,31 @@ const search = el("input", "search", undefined, {
   spellcheck: "false",
 });
 const keyList = el("datalist", undefined, undefined, { id: "asset-keys" });
-const groupsButton = button("Collapse groups", "Collapse every group into one node, or expand them all", () => toggleAllGroups());
+const groupsButton = button("Collapse groups", "Collapse every group into one node, or expand them all", () =>
+  toggleAllGroups(),
+);
 const fitButton = button("Fit", "Fit the graph to the view", () => view.fit());
 const legendButton = button("Legend", "Show or hide the legend of run states", () => toggleLegend());
 const exportButton = button("Export SVG", "Export the drawn graph as an SVG file", () => exportDrawn());
 const controls = el("span", "controls");
-controls.append(modeButton, hopsGroup, filterBox.element, search, keyList, groupsButton, fitButton, legendButton, exportButton);
+controls.append(
+  modeButton,
+  hopsGroup,
+  filterBox.element,
+  search,
+  keyList,
+  groupsButton,
+  fitButton,
+  legendButton,
+  exportButton,
+);
 toolbar.insertBefore(controls, summary);
 
-const legend = el("div", "legend hidden", undefined, { id: "legend", role: "note", "aria-label": "Run states" });
+const legend = el("div", "legend hidden", undefined, {
+  id: "legend",
+  role: "note",
+  "aria-label": "Run states",
+});
 legend.append(el("div", "legend-title", "Run states"));
 for (const runState of STATES) {
   const row = el("div", `legend-row state-${runState}`);
@@ -73,6 +97,7 @@ const card = new HoverCard(document.body);
 const menu = new ContextMenu(document.body);
 
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
+let keysListed = false;
 const view = new GraphView(container, {
   open: (node) => openAsset(node),
   expand: (id, directions) => expand(id, directions),
@@ -103,7 +128,9 @@ function setGraph(graph: AssetGraph): void {
   index = indexGraph(graph);
   const vocabulary = vocabularyOf(index.assets);
   filterBox.vocabulary = vocabulary;
-  keyList.replaceChildren(...vocabulary.keys.map((key) => el("option", undefined, undefined, { value: key })));
+  // The search box's key list is filled when it is first used, not on the rendering path.
+  keyList.replaceChildren();
+  keysListed = false;
   // The filter is evaluated again against the new graph; an error keeps the view unfiltered.
   const result = applyFilter(state.filter, index.assets);
   selected = "selected" in result ? result.selected : undefined;
@@ -123,13 +150,18 @@ function refresh(placement: Placement): void {
     ...(selected ? { selected } : {}),
   });
   performance.mark("assetline:layout");
-  layout = layoutGraph({ keys: model.nodes.map((node) => node.id), edges: model.edges, groups: groupsOf(model) });
+  layout = layoutGraph({
+    keys: model.nodes.map((node) => node.id),
+    edges: model.edges,
+    groups: groupsOf(model),
+  });
   performance.mark("assetline:draw");
   card.hide();
   menu.hide();
+  // The toolbar first: its height (it may wrap) decides the drawing area that culling uses.
+  updateToolbar();
   const nodes = view.render(model, layout, state.status, placement);
   performance.mark("assetline:drawn");
-  updateToolbar();
   save();
   rendered(nodes);
 }
@@ -151,10 +183,13 @@ function updateToolbar(): void {
   groupsButton.textContent = state.collapsed.length > 0 ? "Expand groups" : "Collapse groups";
   legend.classList.toggle("hidden", !state.legend);
   legendButton.setAttribute("aria-pressed", String(state.legend));
-  if (filterBox.value !== state.filter && document.activeElement !== filterBox.input) filterBox.value = state.filter;
+  if (filterBox.value !== state.filter && document.activeElement !== filterBox.input)
+    filterBox.value = state.filter;
 
   if (!model || !index || !state.graph) return;
-  const parts = [`${model.nodes.length === index.assets.length ? "" : `${model.nodes.length} of `}${index.assets.length} assets`];
+  const parts = [
+    `${model.nodes.length === index.assets.length ? "" : `${model.nodes.length} of `}${index.assets.length} assets`,
+  ];
   if (selected) parts.push(`filter: ${selected.size} selected`);
   else if (focusView) parts.push(`focus ${state.focus!} ±${state.hops}`);
   else if (hasFocus) parts.push(`lineage of ${state.focus!}`);
@@ -197,7 +232,8 @@ function setFilter(text: string): void {
 function expand(id: string, directions: Array<"up" | "down">): void {
   const before = view.screenPosition(id);
   for (const direction of directions) {
-    if (!state.expansions.some((e) => e.key === id && e.direction === direction)) state.expansions.push({ key: id, direction });
+    if (!state.expansions.some((e) => e.key === id && e.direction === direction))
+      state.expansions.push({ key: id, direction });
   }
   refresh(before ? { kind: "anchor", id, screen: before } : { kind: "keep" });
   view.focusNode(id);
@@ -207,7 +243,9 @@ function toggleGroup(group: string): void {
   if (!group) return;
   const collapsing = !state.collapsed.includes(group);
   const anchorId = collapsing ? `group:${group}` : undefined;
-  state.collapsed = collapsing ? [...state.collapsed, group] : state.collapsed.filter((name) => name !== group);
+  state.collapsed = collapsing
+    ? [...state.collapsed, group]
+    : state.collapsed.filter((name) => name !== group);
   refresh({ kind: "keep" });
   if (anchorId) view.focusNode(anchorId);
 }
@@ -217,9 +255,9 @@ function toggleAllGroups(): void {
   if (state.collapsed.length > 0) state.collapsed = [];
   else {
     const focusGroup = state.focus !== undefined ? index.byKey.get(state.focus)?.group : undefined;
-    state.collapsed = [...new Set(index.assets.map((asset) => asset.group).filter((group) => group !== undefined))].filter(
-      (group) => group !== focusGroup,
-    );
+    state.collapsed = [
+      ...new Set(index.assets.map((asset) => asset.group).filter((group) => group !== undefined)),
+    ].filter((group) => group !== focusGroup);
   }
   refresh({ kind: "fit" });
 }
@@ -263,6 +301,13 @@ function jumpTo(key: string): void {
   view.focusNode(trimmed, true);
 }
 
+search.addEventListener("focus", () => {
+  if (keysListed || !index) return;
+  keysListed = true;
+  keyList.replaceChildren(
+    ...filterBox.vocabulary.keys.map((key) => el("option", undefined, undefined, { value: key })),
+  );
+});
 search.addEventListener("keydown", (event) => {
   if (event.key === "Enter") {
     event.preventDefault();
@@ -317,6 +362,7 @@ window.addEventListener("message", (event: MessageEvent<HostMessage>) => {
   const message = event.data;
   if (typeof message !== "object" || message === null) return;
   if (message.type === "graph") {
+    performance.mark("assetline:message");
     const sameView = state.graph !== undefined && message.focus === state.focus;
     setGraph(message.graph);
     if (sameView) {

@@ -22,7 +22,11 @@ export function stepForKey(key: string): Step | undefined {
   }
 }
 
-export function neighbourIds(edges: ReadonlyArray<readonly [string, string]>, id: string, direction: "upstream" | "downstream"): string[] {
+export function neighbourIds(
+  edges: ReadonlyArray<readonly [string, string]>,
+  id: string,
+  direction: "upstream" | "downstream",
+): string[] {
   const result: string[] = [];
   for (const [from, to] of edges) {
     if (direction === "upstream" && to === id) result.push(from);
@@ -32,7 +36,12 @@ export function neighbourIds(edges: ReadonlyArray<readonly [string, string]>, id
 }
 
 /** The id reached from `id` by one step, or undefined when there is nowhere to go. */
-export function walkStep(layout: Layout, edges: ReadonlyArray<readonly [string, string]>, id: string, step: Step): string | undefined {
+export function walkStep(
+  layout: Layout,
+  edges: ReadonlyArray<readonly [string, string]>,
+  id: string,
+  step: Step,
+): string | undefined {
   const here = layout.nodes.get(id);
   if (!here) return undefined;
   if (step === "previous" || step === "next") {

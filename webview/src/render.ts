@@ -61,6 +61,9 @@ export class GraphView {
   private drawn: Drawn | undefined;
   private frame = 0;
   private lite = false;
+  /** The container's size, kept by a ResizeObserver so drawing never forces a layout. */
+  private width = 0;
+  private height = 0;
   /** Force culling on or off (benchmarks); undefined: by size. */
   cullMode: "auto" | "always" | "never" = "auto";
 
@@ -69,7 +72,12 @@ export class GraphView {
     private readonly callbacks: RenderCallbacks,
   ) {
     container.replaceChildren();
-    this.svg = d3.select(container).append("svg").attr("class", "lineage").attr("width", "100%").attr("height", "100%");
+    this.svg = d3
+      .select(container)
+      .append("svg")
+      .attr("class", "lineage")
+      .attr("width", "100%")
+      .attr("height", "100%");
     this.viewport = this.svg.append("g").attr("class", "viewport");
     this.groupLayer = this.viewport.append("g").attr("class", "groups");
     this.edgeLayer = this.viewport.append("g").attr("class", "edges");
@@ -85,13 +93,27 @@ export class GraphView {
       });
     this.svg.call(this.zoom).on("dblclick.zoom", null);
     this.listen();
+    new ResizeObserver(() => {
+      this.width = container.clientWidth;
+      this.height = container.clientHeight;
+      if (this.drawn?.cull) this.scheduleCull();
+    }).observe(container);
   }
 
   /** Draws a model; returns the number of `g.node` elements now in the DOM. */
-  render(model: DisplayModel, layout: Layout, status: Record<string, AssetStatus>, placement: Placement): number {
-    const cull = this.cullMode === "always" || (this.cullMode === "auto" && model.nodes.length > CULL_THRESHOLD);
+  render(
+    model: DisplayModel,
+    layout: Layout,
+    status: Record<string, AssetStatus>,
+    placement: Placement,
+  ): number {
+    const cull =
+      this.cullMode === "always" || (this.cullMode === "auto" && model.nodes.length > CULL_THRESHOLD);
     const edgeBoxes = cull ? model.edges.map(([from, to]) => edgeBox(layout, from, to)) : [];
     this.drawn = { model, layout, status, cull, edgeBoxes };
+    // Measured before the drawing changes, so this forces no layout of the new nodes.
+    this.width = this.container.clientWidth;
+    this.height = this.container.clientHeight;
     this.place(placement);
     this.redraw();
     return this.nodeCount();
@@ -151,7 +173,10 @@ export class GraphView {
     const outside = sx < 0 || sy < 0 || sx + NODE_WIDTH * k > width || sy + NODE_HEIGHT * k > height;
     if (center || outside) {
       const target = d3.zoomIdentity
-        .translate(width / 2 - (position.x + NODE_WIDTH / 2) * k, height / 2 - (position.y + NODE_HEIGHT / 2) * k)
+        .translate(
+          width / 2 - (position.x + NODE_WIDTH / 2) * k,
+          height / 2 - (position.y + NODE_HEIGHT / 2) * k,
+        )
         .scale(k);
       this.zoom.transform(this.svg, target);
     }
@@ -178,7 +203,11 @@ export class GraphView {
   }
 
   private size(): { width: number; height: number } {
-    return { width: this.container.clientWidth || 800, height: this.container.clientHeight || 600 };
+    if (!this.width || !this.height) {
+      this.width = this.container.clientWidth;
+      this.height = this.container.clientHeight;
+    }
+    return { width: this.width || 800, height: this.height || 600 };
   }
 
   private place(placement: Placement): void {
@@ -192,13 +221,17 @@ export class GraphView {
         target = this.transform;
         break;
       case "restore":
-        target = d3.zoomIdentity.translate(placement.transform.x, placement.transform.y).scale(placement.transform.k);
+        target = d3.zoomIdentity
+          .translate(placement.transform.x, placement.transform.y)
+          .scale(placement.transform.k);
         break;
       case "anchor": {
         const position = drawn.layout.nodes.get(placement.id);
         const k = this.transform.k;
         target = position
-          ? d3.zoomIdentity.translate(placement.screen[0] - position.x * k, placement.screen[1] - position.y * k).scale(k)
+          ? d3.zoomIdentity
+              .translate(placement.screen[0] - position.x * k, placement.screen[1] - position.y * k)
+              .scale(k)
           : this.transform;
         break;
       }
@@ -211,14 +244,23 @@ export class GraphView {
   private fitted(layout: Layout, focus: string | undefined): d3.ZoomTransform {
     const { width, height } = this.size();
     const margin = 24;
-    const scale = Math.min(1, (width - 2 * margin) / Math.max(1, layout.width), (height - 2 * margin) / Math.max(1, layout.height));
+    const scale = Math.min(
+      1,
+      (width - 2 * margin) / Math.max(1, layout.width),
+      (height - 2 * margin) / Math.max(1, layout.height),
+    );
     const focused = focus ? layout.nodes.get(focus) : undefined;
     if (focused && scale < 0.5) {
       // A big graph: keep the focus readable and centred rather than fitting everything.
-      return d3.zoomIdentity.translate(width / 2 - focused.x - NODE_WIDTH / 2, height / 2 - focused.y - NODE_HEIGHT / 2);
+      return d3.zoomIdentity.translate(
+        width / 2 - focused.x - NODE_WIDTH / 2,
+        height / 2 - focused.y - NODE_HEIGHT / 2,
+      );
     }
     const fitted = Math.max(scale, 0.05);
-    return d3.zoomIdentity.translate((width - layout.width * fitted) / 2, (height - layout.height * fitted) / 2).scale(fitted);
+    return d3.zoomIdentity
+      .translate((width - layout.width * fitted) / 2, (height - layout.height * fitted) / 2)
+      .scale(fitted);
   }
 
   private scheduleCull(): void {
@@ -250,13 +292,18 @@ export class GraphView {
       const box = this.visibleBox();
       nodes = nodes.filter((node) => {
         const p = layout.nodes.get(node.id);
-        return p !== undefined && intersects(box, { x1: p.x - 12, y1: p.y, x2: p.x + NODE_WIDTH + 12, y2: p.y + NODE_HEIGHT });
+        return (
+          p !== undefined &&
+          intersects(box, { x1: p.x - 12, y1: p.y, x2: p.x + NODE_WIDTH + 12, y2: p.y + NODE_HEIGHT })
+        );
       });
       edges = edges.filter((_edge, i) => {
         const edgeBox = drawn.edgeBoxes[i];
         return edgeBox !== undefined && intersects(box, edgeBox);
       });
-      segments = segments.filter((s) => intersects(box, { x1: s.x, y1: s.y, x2: s.x + s.width, y2: s.y + s.height }));
+      segments = segments.filter((s) =>
+        intersects(box, { x1: s.x, y1: s.y, x2: s.x + s.width, y2: s.y + s.height }),
+      );
     }
 
     this.groupLayer
@@ -286,7 +333,8 @@ export class GraphView {
         return g;
       });
 
-    const dimmed = ([from, to]: [string, string]) => model.lineage !== undefined && !(model.lineage.has(from) && model.lineage.has(to));
+    const dimmed = ([from, to]: [string, string]) =>
+      model.lineage !== undefined && !(model.lineage.has(from) && model.lineage.has(to));
     if (this.lite) {
       // Two paths in all: one for the lineage (or everything), one for dimmed edges.
       const bright: string[] = [];
@@ -324,12 +372,22 @@ export class GraphView {
           .attr("role", "button")
           .attr("data-key", (node) => node.id);
         g.filter((node) => node.kind === "group").attr("data-group", (node) => node.group ?? "");
-        g.append("rect").attr("class", "card").attr("width", NODE_WIDTH).attr("height", NODE_HEIGHT).attr("rx", 6);
+        g.append("rect")
+          .attr("class", "card")
+          .attr("width", NODE_WIDTH)
+          .attr("height", NODE_HEIGHT)
+          .attr("rx", 6);
         if (this.lite) {
           this.style(g);
           return g;
         }
-        g.append("rect").attr("class", "stripe").attr("width", 4).attr("height", NODE_HEIGHT - 8).attr("x", 3).attr("y", 4).attr("rx", 2);
+        g.append("rect")
+          .attr("class", "stripe")
+          .attr("width", 4)
+          .attr("height", NODE_HEIGHT - 8)
+          .attr("x", 3)
+          .attr("y", 4)
+          .attr("rx", 2);
         g.append("text").attr("class", "sub").attr("x", 12).attr("y", 13);
         g.append("text")
           .attr("class", "key")
@@ -363,7 +421,8 @@ export class GraphView {
   private style(selection: d3.Selection<SVGGElement, DisplayNode, d3.BaseType, unknown>): void {
     const drawn = this.drawn!;
     const { model, status } = drawn;
-    const stateOf = (node: DisplayNode) => (node.kind === "group" ? groupState(node.members, status) : status[node.id]?.state);
+    const stateOf = (node: DisplayNode) =>
+      node.kind === "group" ? groupState(node.members, status) : status[node.id]?.state;
     selection
       .attr("class", (node) => {
         const classes = ["node", node.kind === "group" ? "group-node" : "asset-node"];
@@ -377,14 +436,20 @@ export class GraphView {
       })
       .attr("aria-label", (node) => {
         const state = stateOf(node);
-        const name = node.kind === "group" ? `Group ${node.group ?? ""}, ${node.members.length} assets` : `Asset ${node.id}`;
+        const name =
+          node.kind === "group"
+            ? `Group ${node.group ?? ""}, ${node.members.length} assets`
+            : `Asset ${node.id}`;
         return state ? `${name}, ${STATE_LABEL[state]}` : name;
       });
     if (this.lite) return;
     selection.select<SVGTextElement>("text.sub").text((node) => {
       const state = stateOf(node);
       const badge = state ? STATE_BADGE[state] : "";
-      const lead = node.kind === "group" ? `${node.members.length} assets` : (node.asset?.group ?? (node.asset?.external ? "external" : ""));
+      const lead =
+        node.kind === "group"
+          ? `${node.members.length} assets`
+          : (node.asset?.group ?? (node.asset?.external ? "external" : ""));
       return [shorten(lead, 18), badge].filter(Boolean).join(" · ");
     });
   }

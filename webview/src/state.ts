@@ -32,11 +32,21 @@ export interface PersistedState {
 }
 
 export function initialState(): PersistedState {
-  return { version: STATE_VERSION, mode: "graph", hops: DEFAULT_HOPS, expansions: [], collapsed: [], filter: "", status: {}, legend: false };
+  return {
+    version: STATE_VERSION,
+    mode: "graph",
+    hops: DEFAULT_HOPS,
+    expansions: [],
+    collapsed: [],
+    filter: "",
+    status: {},
+    legend: false,
+  };
 }
 
 const isString = (value: unknown): value is string => typeof value === "string";
-const isFiniteNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
+const isFiniteNumber = (value: unknown): value is number =>
+  typeof value === "number" && Number.isFinite(value);
 
 function isGraph(value: unknown): value is AssetGraph {
   if (typeof value !== "object" || value === null) return false;
@@ -46,7 +56,10 @@ function isGraph(value: unknown): value is AssetGraph {
     Array.isArray(graph.diagnostics) &&
     graph.assets.every(
       (asset: unknown) =>
-        typeof asset === "object" && asset !== null && isString((asset as Record<string, unknown>).key) && Array.isArray((asset as Record<string, unknown>).deps),
+        typeof asset === "object" &&
+        asset !== null &&
+        isString((asset as Record<string, unknown>).key) &&
+        Array.isArray((asset as Record<string, unknown>).deps),
     )
   );
 }
@@ -59,7 +72,8 @@ export function restoreState(raw: unknown): PersistedState | undefined {
   if (isGraph(saved.graph)) state.graph = saved.graph;
   if (isString(saved.focus) && saved.focus !== "") state.focus = saved.focus;
   // Version 1 (the first build) kept only { graph, focus }: a focus meant the focus view.
-  state.mode = saved.mode === "focus" || saved.mode === "graph" ? saved.mode : state.focus ? "focus" : "graph";
+  state.mode =
+    saved.mode === "focus" || saved.mode === "graph" ? saved.mode : state.focus ? "focus" : "graph";
   if (isFiniteNumber(saved.hops)) state.hops = clampHops(saved.hops);
   if (Array.isArray(saved.expansions)) {
     state.expansions = saved.expansions.filter(
@@ -67,14 +81,21 @@ export function restoreState(raw: unknown): PersistedState | undefined {
         typeof entry === "object" &&
         entry !== null &&
         isString((entry as Record<string, unknown>).key) &&
-        ((entry as Record<string, unknown>).direction === "up" || (entry as Record<string, unknown>).direction === "down"),
+        ((entry as Record<string, unknown>).direction === "up" ||
+          (entry as Record<string, unknown>).direction === "down"),
     );
   }
   if (Array.isArray(saved.collapsed)) state.collapsed = saved.collapsed.filter(isString);
   if (isString(saved.filter)) state.filter = saved.filter;
   state.status = mergeStatus({}, saved.status);
   const transform = saved.transform as Record<string, unknown> | undefined;
-  if (transform && isFiniteNumber(transform.x) && isFiniteNumber(transform.y) && isFiniteNumber(transform.k) && transform.k > 0) {
+  if (
+    transform &&
+    isFiniteNumber(transform.x) &&
+    isFiniteNumber(transform.y) &&
+    isFiniteNumber(transform.k) &&
+    transform.k > 0
+  ) {
     state.transform = { x: transform.x, y: transform.y, k: transform.k };
   }
   state.legend = saved.legend === true;

@@ -1,7 +1,14 @@
 /** Run states as the view draws them: a class per state, a label and the legend. Pure. */
 import type { AssetRunState, AssetStatus } from "@assetline/protocol";
 
-export const STATES: readonly AssetRunState[] = ["never", "fresh", "stale", "running", "failed", "check-failed"];
+export const STATES: readonly AssetRunState[] = [
+  "never",
+  "fresh",
+  "stale",
+  "running",
+  "failed",
+  "check-failed",
+];
 
 export const STATE_LABEL: Record<AssetRunState, string> = {
   never: "never materialized",
@@ -27,7 +34,10 @@ export function isRunState(value: unknown): value is AssetRunState {
 }
 
 /** Merges a partial status update into the known states; entries that are not valid are dropped. */
-export function mergeStatus(known: Record<string, AssetStatus>, update: unknown): Record<string, AssetStatus> {
+export function mergeStatus(
+  known: Record<string, AssetStatus>,
+  update: unknown,
+): Record<string, AssetStatus> {
   const merged: Record<string, AssetStatus> = { ...known };
   if (typeof update !== "object" || update === null) return merged;
   for (const [key, value] of Object.entries(update as Record<string, unknown>)) {
@@ -47,7 +57,10 @@ export function mergeStatus(known: Record<string, AssetStatus>, update: unknown)
  * The state shown for a collapsed group: the most urgent of its members'
  * (running, failed, check failed, stale, fresh, never); undefined when none is known.
  */
-export function groupState(members: readonly string[], status: Record<string, AssetStatus>): AssetRunState | undefined {
+export function groupState(
+  members: readonly string[],
+  status: Record<string, AssetStatus>,
+): AssetRunState | undefined {
   const rank: AssetRunState[] = ["running", "failed", "check-failed", "stale", "fresh", "never"];
   let best = rank.length;
   for (const key of members) {

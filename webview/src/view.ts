@@ -128,8 +128,14 @@ export function buildView(index: GraphIndex, settings: ViewSettings): DisplayMod
   if (notice !== undefined) model.notice = notice;
   const focusId = settings.focus !== undefined ? idOf.get(settings.focus) : undefined;
   if (focusId !== undefined) model.focusId = focusId;
-  if (settings.focus !== undefined && focusId !== undefined && (settings.mode === "graph" || settings.selected)) {
-    model.lineage = new Set([...lineageOf(index, settings.focus)].map((key) => idOf.get(key)).filter((id) => id !== undefined));
+  if (
+    settings.focus !== undefined &&
+    focusId !== undefined &&
+    (settings.mode === "graph" || settings.selected)
+  ) {
+    model.lineage = new Set(
+      [...lineageOf(index, settings.focus)].map((key) => idOf.get(key)).filter((id) => id !== undefined),
+    );
   }
   return model;
 }
@@ -137,7 +143,8 @@ export function buildView(index: GraphIndex, settings: ViewSettings): DisplayMod
 /** The group of each shown asset node, for clustering and group boxes. */
 export function groupsOf(model: DisplayModel): Map<string, string> {
   const groups = new Map<string, string>();
-  for (const node of model.nodes) if (node.kind === "asset" && node.group !== undefined) groups.set(node.id, node.group);
+  for (const node of model.nodes)
+    if (node.kind === "asset" && node.group !== undefined) groups.set(node.id, node.group);
   return groups;
 }
 

@@ -1,0 +1,404 @@
+/**
+ * The lineage webview as built, in headless Chromium, on a page with the client's strict CSP
+ * and a stub acquireVsCodeApi (bench/layout/webview-page.mjs). What a person does (hover,
+ * right-click, type, press keys) and what the webview posts back.
+ */
+import assert from "node:assert/strict";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { AssetGraph, HostMessage, WebviewMessage } from "@assetline/protocol";
+import { resolveSelection } from "../../../sdk/src/selection";
+import { asset, graphOf, randomGraph } from "./fixtures";
+
+interface Page {
+  click(selector: string, options?: { button?: "right" }): Promise<void>;
+  hover(selector: string): Promise<void>;
+  fill(selector: string, text: string): Promise<void>;
+  focus(selector: string): Promise<void>;
+  keyboard: { press(key: string): Promise<void>; type(text: string): Promise<void> };
+  mouse: { move(x: number, y: number): Promise<void>; wheel(dx: number, dy: number): Promise<void> };
+  locator(selector: string): {
+    count(): Promise<number>;
+    textContent(): Promise<string | null>;
+    isVisible(): Promise<boolean>;
+  };
+  evaluate<T, A = undefined>(fn: (arg: A) => T | Promise<T>, arg?: A): Promise<T>;
+  waitForFunction<A>(fn: (arg: A) => unknown, arg?: A): Promise<unknown>;
+}
+interface View {
+  page: Page;
+  errors: string[];
+  messages(): Promise<WebviewMessage[]>;
+  violations(): Promise<string[]>;
+  post(
+    message: HostMessage,
+  ): Promise<{ rendered: Extract<WebviewMessage, { type: "rendered" }>; ms: number; paintMs: number }>;
+  state(): Promise<unknown>;
+  close(): Promise<void>;
+}
+interface Browser {
+  close(): Promise<void>;
+  newPage(): Promise<Page & { close(): Promise<void> }>;
+}
+interface Harness {
+  chromiumAvailable(): boolean;
+  CHROMIUM: string;
+  launch(): Promise<Browser>;
+  openWebview(
+    browser: Browser,
+    options?: { cull?: "never" | "always"; state?: unknown; width?: number; height?: number },
+  ): Promise<View>;
+  syntheticGraph(input: { keys: string[]; edges: Array<[string, string]> }): AssetGraph;
+}
+
+const harnessUrl = pathToFileURL(path.resolve(__dirname, "../../../bench/layout/webview-page.mjs")).href;
+const hostile = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';
+
+const shop = graphOf([
+  asset("ingest/raw_orders", [], {
+    group: "ingest",
+    owners: ["team:data-eng"],
+    kinds: ["duckdb"],
+    metadata: { pii: true, retention: "P30D" },
+  }),
+  asset("ingest/raw_customers", [], { group: "ingest" }),
+  asset("transform/orders", ["ingest/raw_orders"], { group: "transform" }),
+  asset("transform/customers", ["ingest/raw_customers"], { group: "transform" }),
+  asset("transform/joined", ["transform/orders", "transform/customers"], {
+    group: "transform",
+    description: "Orders with customers.",
+  }),
+  asset("report/revenue", ["transform/joined"], { group: "report" }),
+  asset("report/kpis", ["report/revenue"], { group: "report" }),
+  asset("ml/churn", ["report/kpis"], { group: "ml" }),
+  asset(`evil/${hostile}`, ["ingest/raw_orders"], { description: `Description ${hostile} <b>bold</b>` }),
+]);
+
+async function lastMessage(view: View, type: WebviewMessage["type"]): Promise<WebviewMessage | undefined> {
+  return (await view.messages()).filter((m) => m.type === type).pop();
+}
+
+async function rendersAfter(
+  view: View,
+  action: () => Promise<void>,
+): Promise<Extract<WebviewMessage, { type: "rendered" }>> {
+  const before = (await view.messages()).length;
+  await action();
+  await view.page.waitForFunction(
+    (n) =>
+      (window as unknown as { __messages: Array<{ message: { type: string } }> }).__messages
+        .slice(n)
+        .some((e) => e.message.type === "rendered"),
+    before,
+  );
+  const after = (await view.messages()).slice(before);
+  return after
+    .filter((m): m is Extract<WebviewMessage, { type: "rendered" }> => m.type === "rendered")
+    .pop()!;
+}
+
+const key = (k: string) => `svg g.node[data-key="${k.replace(/["\\]/g, "\\$&")}"]`;
+
+describe("webview in Chromium", function () {
+  this.timeout(60_000);
+  let harness: Harness;
+  let browser: Browser;
+  let view: View;
+
+  before(async function () {
+    harness = (await import(harnessUrl)) as Harness;
+    if (!harness.chromiumAvailable()) {
+      console.warn(
+        `    Chromium not found at ${harness.CHROMIUM}; set ASSETLINE_CHROMIUM to run these tests.`,
+      );
+      this.skip();
+    }
+    browser = await harness.launch();
+  });
+  after(async () => browser?.close());
+  beforeEach(async () => {
+    view = await harness.openWebview(browser);
+  });
+  afterEach(async function () {
+    if (!view) return;
+    const violations = await view.violations();
+    const errors = view.errors;
+    await view.close();
+    // Every test also checks that nothing broke the CSP or threw.
+    if (this.currentTest?.state === "passed") {
+      assert.deepEqual(violations, [], "the webview violated the content security policy");
+      assert.deepEqual(errors, [], "the webview threw");
+    }
+  });
+
+  it("renders the whole graph when opened without a focus, and says how many nodes it drew", async () => {
+    const { rendered } = await view.post({ type: "graph", graph: shop });
+    assert.equal(rendered.nodes, shop.assets.length);
+    assert.equal(rendered.focus, undefined);
+    assert.equal(await view.page.locator("svg g.node").count(), shop.assets.length);
+  });
+
+  it("opens on a focus as the focus view: the asset and 2 hops each way (= 2+key+2)", async () => {
+    const { rendered } = await view.post({ type: "graph", graph: shop, focus: "transform/joined" });
+    const expected = resolveSelection('2+key:"transform/joined"+2', shop);
+    assert.equal(rendered.nodes, expected.length);
+    assert.equal(rendered.focus, "transform/joined");
+    assert.equal(await view.page.locator("svg g.node.focus").count(), 1);
+    // Fewer hops, then the whole graph.
+    const one = await rendersAfter(view, () =>
+      view.page.click('button[title="Fewer hops around the focus"]'),
+    );
+    assert.equal(one.nodes, resolveSelection('1+key:"transform/joined"+1', shop).length);
+    const whole = await rendersAfter(view, () => view.page.click("text=Whole graph"));
+    assert.equal(whole.nodes, shop.assets.length);
+    assert.ok(
+      (await view.page.locator("svg g.node.dimmed").count()) > 0,
+      "assets off the focus's lineage are not dimmed",
+    );
+  });
+
+  it("expands a boundary node in place with its + button", async () => {
+    const { rendered } = await view.post({ type: "graph", graph: shop, focus: "report/kpis" });
+    const before = resolveSelection('2+key:"report/kpis"+2', shop);
+    assert.equal(rendered.nodes, before.length);
+    assert.equal(
+      await view.page.locator(`${key("transform/joined")} g.expand.up`).count(),
+      1,
+      "no + on the boundary node",
+    );
+    const expanded = await rendersAfter(view, () =>
+      view.page.click(`${key("transform/joined")} g.expand.up`),
+    );
+    assert.equal(expanded.nodes, before.length + 2);
+    assert.equal(await view.page.locator(key("transform/orders")).count(), 1);
+  });
+
+  it("renders keys, descriptions and metadata with <script> and HTML as text", async () => {
+    await view.post({ type: "graph", graph: shop });
+    const evil = `evil/${hostile}`;
+    assert.equal(
+      await view.page.evaluate(() => document.querySelectorAll("script:not([nonce]), img, b").length),
+      0,
+      "markup from the graph became elements",
+    );
+    const text = await view.page.locator(`${key(evil)} text.key`).textContent();
+    assert.ok(text && hostile.endsWith(text.slice(1)), `the key is not drawn as text: ${text}`);
+    await view.page.hover(key(evil));
+    const card = await view.page.locator("#hover-card").textContent();
+    assert.ok(card?.includes(evil), "the hover card does not show the key as text");
+    assert.ok(
+      card?.includes(`Description ${hostile} <b>bold</b>`),
+      "the hover card does not show the description as text",
+    );
+    assert.equal(
+      await view.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned),
+      undefined,
+      "a script from the graph ran",
+    );
+  });
+
+  it("shows the hover card with owners, kinds, group and classification", async () => {
+    await view.post({ type: "graph", graph: shop });
+    await view.post({
+      type: "status",
+      status: { "ingest/raw_orders": { state: "stale", reason: "its code changed since the last run" } },
+    });
+    await view.page.hover(key("ingest/raw_orders"));
+    assert.ok(await view.page.locator("#hover-card").isVisible());
+    const card = (await view.page.locator("#hover-card").textContent()) ?? "";
+    for (const part of [
+      "team:data-eng",
+      "duckdb",
+      "ingest",
+      "pii",
+      "P30D",
+      "its code changed since the last run",
+      "0 upstream, 2 downstream",
+    ]) {
+      assert.ok(card.includes(part), `the card lacks ${part}: ${card}`);
+    }
+  });
+
+  it("draws run states from status messages, merging partial updates", async () => {
+    await view.post({ type: "graph", graph: shop });
+    const after = await view.post({
+      type: "status",
+      status: {
+        "ingest/raw_orders": { state: "running" },
+        "transform/orders": { state: "failed" },
+        "report/kpis": { state: "check-failed" },
+      },
+    });
+    assert.equal(after.rendered.nodes, shop.assets.length);
+    await view.post({ type: "status", status: { "ingest/raw_orders": { state: "fresh" } } });
+    const classes: Record<string, string> = await view.page.evaluate(() =>
+      Object.fromEntries(
+        [...document.querySelectorAll("svg g.node")].map((g) => [
+          g.getAttribute("data-key") ?? "",
+          g.getAttribute("class") ?? "",
+        ]),
+      ),
+    );
+    assert.match(classes["ingest/raw_orders"] ?? "", /state-fresh/);
+    assert.match(classes["transform/orders"] ?? "", /state-failed/);
+    assert.match(classes["report/kpis"] ?? "", /state-check-failed/);
+    assert.doesNotMatch(classes["report/revenue"] ?? "", /state-/);
+    assert.match(
+      (await view.page.locator(`${key("transform/orders")} text.sub`).textContent()) ?? "",
+      /failed/,
+    );
+  });
+
+  it("runs an asset with its upstream from the context menu", async () => {
+    await view.post({ type: "graph", graph: shop });
+    await view.page.click(key("transform/joined"), { button: "right" });
+    assert.ok(await view.page.locator("#context-menu").isVisible());
+    await view.page.click("#context-menu >> text=Run with upstream");
+    assert.deepEqual(await lastMessage(view, "runAsset"), {
+      type: "runAsset",
+      key: "transform/joined",
+      mode: "upstream",
+    });
+    await view.page.click(key("report/kpis"), { button: "right" });
+    await view.page.click("#context-menu >> text=Open definition");
+    assert.deepEqual(await lastMessage(view, "openAsset"), { type: "openAsset", key: "report/kpis" });
+  });
+
+  it("walks the graph with the arrow keys and opens with Enter", async () => {
+    await view.post({ type: "graph", graph: shop });
+    await view.page.focus(key("report/revenue"));
+    const active = () => view.page.evaluate(() => document.activeElement?.getAttribute("data-key"));
+    await view.page.keyboard.press("ArrowLeft");
+    assert.equal(await active(), "transform/joined");
+    await view.page.keyboard.press("ArrowRight");
+    assert.equal(await active(), "report/revenue");
+    await view.page.keyboard.press("ArrowRight");
+    assert.equal(await active(), "report/kpis");
+    await view.page.keyboard.press("Enter");
+    assert.deepEqual(await lastMessage(view, "openAsset"), { type: "openAsset", key: "report/kpis" });
+  });
+
+  it("filters with the selection language and shows an error at its column", async () => {
+    await view.post({ type: "graph", graph: shop });
+    const filtered = await rendersAfter(view, () => view.page.fill("#filter", "group:report or group:ml"));
+    assert.equal(filtered.nodes, 3);
+    await view.page.fill("#filter", "group:report or (kind:duckdb");
+    await view.page.waitForFunction(
+      () => !document.getElementById("filter-error")?.classList.contains("hidden"),
+    );
+    const error = (await view.page.locator("#filter-error").textContent()) ?? "";
+    assert.match(error, /Column 17:/);
+    assert.ok(
+      error.startsWith(" ".repeat(16) + "^"),
+      `the caret is not under column 17: ${JSON.stringify(error)}`,
+    );
+    assert.equal(await view.page.locator("svg g.node").count(), 3, "an invalid filter changed the view");
+  });
+
+  it("completes group: values in the filter box", async () => {
+    await view.post({ type: "graph", graph: shop });
+    await view.page.focus("#filter");
+    await view.page.keyboard.type("group:tr");
+    await view.page.waitForFunction(() => document.querySelectorAll("#filter-completions li").length > 0);
+    assert.equal(await view.page.locator("#filter-completions li").textContent(), "transformgroup");
+    const rendered = await rendersAfter(view, () => view.page.keyboard.press("Enter"));
+    assert.equal(
+      await view.page.evaluate(() => (document.getElementById("filter") as HTMLInputElement).value),
+      "group:transform",
+    );
+    assert.equal(rendered.nodes, 3);
+  });
+
+  it("collapses a group into one node and back", async () => {
+    await view.post({ type: "graph", graph: shop });
+    const collapsed = await rendersAfter(view, () =>
+      view.page.click('g.group-label[data-group="transform"]'),
+    );
+    assert.equal(collapsed.nodes, shop.assets.length - 3 + 1);
+    assert.equal(await view.page.locator('svg g.node[data-key="group:transform"]').count(), 1);
+    const expanded = await rendersAfter(view, async () => {
+      await view.page.focus('svg g.node[data-key="group:transform"]');
+      await view.page.keyboard.press("Enter");
+    });
+    assert.equal(expanded.nodes, shop.assets.length);
+  });
+
+  it("jumps to an asset from the search box, focusing it when it is not drawn", async () => {
+    await view.post({ type: "graph", graph: shop, focus: "ml/churn" });
+    await view.page.fill("#search", "ingest/raw_customers");
+    const rendered = await rendersAfter(view, () => view.page.keyboard.press("Enter"));
+    assert.equal(rendered.focus, "ingest/raw_customers");
+    assert.equal(
+      await view.page.evaluate(() => document.activeElement?.getAttribute("data-key")),
+      "ingest/raw_customers",
+    );
+  });
+
+  it("exports the graph as a standalone SVG through an exportSvg message", async () => {
+    await view.post({ type: "graph", graph: shop });
+    await view.page.click("text=Export SVG");
+    const message = await lastMessage(view, "exportSvg");
+    assert.ok(message?.type === "exportSvg");
+    // Parsed on a blank page: the export's <style> block is not the webview's concern.
+    const blank = await browser.newPage();
+    const parsed = await blank.evaluate((svg) => {
+      const doc = new DOMParser().parseFromString(svg, "image/svg+xml");
+      return {
+        error: doc.querySelector("parsererror")?.textContent ?? null,
+        nodes: doc.querySelectorAll("g.node").length,
+        scripts: doc.querySelectorAll("script, img, b").length,
+        texts: [...doc.querySelectorAll("title")].map((t) => t.textContent ?? ""),
+      };
+    }, message.svg);
+    await blank.close();
+    assert.equal(parsed.error, null, "the exported SVG is not well-formed XML");
+    assert.equal(parsed.nodes, shop.assets.length);
+    assert.equal(parsed.scripts, 0, "markup from the graph became elements in the export");
+    assert.ok(parsed.texts.some((t) => t.includes(`evil/${hostile}`)));
+  });
+
+  it("keeps its state across a reload (vscode.setState) and redraws from it", async () => {
+    await view.post({ type: "graph", graph: shop, focus: "transform/joined" });
+    await view.page.click("text=Whole graph");
+    await view.page.waitForFunction(
+      () => (window as unknown as { __state?: { mode?: string } }).__state?.mode === "graph",
+    );
+    const saved = await view.state();
+    const reopened = await harness.openWebview(browser, { state: saved });
+    try {
+      const rendered = await lastMessage(reopened, "rendered");
+      assert.deepEqual(rendered, { type: "rendered", nodes: shop.assets.length, focus: "transform/joined" });
+      // The client answers `ready` with the same graph and focus: the view keeps the whole graph.
+      const again = await reopened.post({ type: "graph", graph: shop, focus: "transform/joined" });
+      assert.equal(again.rendered.nodes, shop.assets.length);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it("draws 2,000 assets, culls to the viewport when zoomed in, and focuses in under 50 ms", async () => {
+    const big = randomGraph(2000, 11);
+    const first = await view.post({ type: "graph", graph: big });
+    // This graph is hundreds of layers deep: even zoomed out fully, part of it is off screen.
+    assert.equal(
+      first.rendered.nodes,
+      await view.page.locator("svg g.node").count(),
+      "rendered.nodes is not the count of g.node drawn",
+    );
+    assert.ok(first.rendered.nodes > 0);
+    assert.ok(first.paintMs < 1500, `first paint took ${first.paintMs.toFixed(0)} ms`);
+    await view.page.mouse.move(600, 400);
+    for (let i = 0; i < 12; i++) await view.page.mouse.wheel(0, -400);
+    await view.page.waitForFunction(() => document.querySelectorAll("svg g.node").length < 2000);
+    const culled = await view.page.locator("svg g.node").count();
+    assert.ok(culled > 0 && culled < 400, `${culled} nodes in the DOM after zooming in`);
+    assert.ok(
+      (await view.page.locator("svg g.node text.key").count()) > 0,
+      "zoomed in, nodes are drawn in full detail",
+    );
+    const focus = await view.post({ type: "focus", key: big.assets[1000]!.key });
+    assert.equal(focus.rendered.nodes, resolveSelection(`2+key:"${big.assets[1000]!.key}"+2`, big).length);
+    // The target is 50 ms; a loaded shared machine gets some slack here (the bench measures).
+    assert.ok(focus.paintMs < 150, `the focus view took ${focus.paintMs.toFixed(0)} ms`);
+  });
+});
