@@ -1,5 +1,6 @@
 import { asset } from "assetline";
 import { rowsOf } from "./contracts";
+import { warehouse } from "./duckdb-io";
 import { rawCustomers, rawOrders } from "./ingest";
 
 export interface Order {
@@ -18,6 +19,8 @@ export const cleanedOrders = asset(
     description: "Completed orders with a valid amount, joined with the customer's country.",
     owners: ["team:data-eng"],
     tags: { layer: "silver" },
+    kinds: ["duckdb"],
+    io: warehouse,
     codeVersion: "1",
   },
   (ctx, { orders, customers }): Order[] => {
@@ -46,6 +49,8 @@ export const dailyRevenue = asset(
     deps: ["finance/fx_rates"],
     group: "transform",
     description: "Revenue per day.",
+    kinds: ["duckdb"],
+    io: warehouse,
     schema: rowsOf({ day: "string", revenue: "number", orders: "number" }),
     owners: ["team:analytics"],
     tags: { layer: "gold" },

@@ -44,8 +44,12 @@ describe("assetline CLI on the example shop (real files)", function () {
       "transform/revenue_by_customer",
       "reports/revenue",
     ];
-    for (const key of upstream)
+    // Tabular transforms live in the DuckDB warehouse; the rest are JSON files.
+    const inWarehouse = ["transform/cleaned_orders", "transform/daily_revenue"];
+    for (const key of upstream.filter((k) => !inWarehouse.includes(k))) {
       assert.ok(fs.existsSync(path.join(dir, ".assetline/storage", key + ".json")), `${key} stored`);
+    }
+    assert.ok(fs.existsSync(path.join(dir, ".assetline/warehouse.duckdb")));
     assert.ok(
       !fs.existsSync(path.join(dir, ".assetline/storage/dashboards")),
       "dashboards were not selected",
@@ -70,6 +74,13 @@ describe("assetline CLI on the example shop (real files)", function () {
     assert.equal(events.at(-1)!.status, "success");
     assert.ok(events.every((e) => e.runId === runId));
     const successes = events.filter((e) => e.type === "asset_success").map((e) => e.key);
+    const outputs: Record<string, string> = Object.fromEntries(
+      events
+        .filter((e) => e.type === "asset_success")
+        .map((e) => [e.key ?? "", (e.output as { path: string }).path]),
+    );
+    assert.equal(outputs["transform/daily_revenue"], ".assetline/warehouse.duckdb#transform/daily_revenue");
+    assert.equal(outputs["ingest/raw_orders"], ".assetline/storage/ingest/raw_orders.json");
     assert.deepEqual([...successes].sort(), [...upstream].sort());
     // Dependency order: every asset succeeds after its inputs.
     assert.ok(successes.indexOf("transform/cleaned_orders") > successes.indexOf("ingest/raw_orders"));
@@ -118,16 +129,26 @@ describe("assetline CLI on the example shop (real files)", function () {
     assert.equal(result.code, 1);
     assert.match(result.stderr, /input "ingest\/raw_orders" has never been materialized/);
     assert.match(result.stderr, /Materialize "ingest\/raw_orders", "ingest\/raw_customers" first/);
-    assert.ok(!fs.existsSync(path.join(dir, ".assetline/storage/transform/cleaned_orders.json")));
+    assert.ok(!fs.existsSync(path.join(dir, ".assetline/warehouse.duckdb")), "nothing ran");
+    assert.ok(!fs.existsSync(path.join(dir, ".assetline/runs")), "no run recorded");
 
     // Once the upstream exists, the same command works and loads it through the IO manager.
     assert.equal((await runCli(["materialize", "--select", "group:ingest", "--root", dir])).code, 0);
     const again = await runCli(["materialize", "--select", "transform/cleaned_orders", "--root", dir]);
     assert.equal(again.code, 0, again.stderr);
-    const cleaned = JSON.parse(
-      fs.readFileSync(path.join(dir, ".assetline/storage/transform/cleaned_orders.json"), "utf8"),
-    ) as unknown[];
-    assert.equal(cleaned.length, 32);
+    // revenue_by_customer reads cleaned_orders back from the DuckDB warehouse.
+    const byCustomer = await runCli([
+      "materialize",
+      "--select",
+      "transform/revenue_by_customer",
+      "--root",
+      dir,
+    ]);
+    assert.equal(byCustomer.code, 0, byCustomer.stderr);
+    const rows = JSON.parse(
+      fs.readFileSync(path.join(dir, ".assetline/storage/transform/revenue_by_customer.json"), "utf8"),
+    ) as { revenue: number }[];
+    assert.equal(Math.round(rows.reduce((sum, r) => sum + r.revenue, 0) * 100) / 100, expectedTotal(dir));
   });
 
   it("an unknown key exits 2 and suggests the closest key, with the column", async () => {

@@ -95,7 +95,7 @@ describe("environments, contracts and status (real CLI on the example)", functio
       result.stdout,
       /FAIL transform\/daily_revenue \(schema\): Asset "transform\/daily_revenue" returned a value that does not match its schema: \[0\]\.revenue: expected a string, got [\d.]+/,
     );
-    assert.ok(!fs.existsSync(path.join(dir, ".assetline/storage/transform/daily_revenue.json")));
+    assert.equal((await status(dir)).get("transform/daily_revenue")!.state, "failed", "nothing was stored");
     const events = readNdjson<{ type: string; key?: string }>(
       path.join(dir, ".assetline/runs", onlyRunId(dir), "events.ndjson"),
     );

@@ -42,6 +42,13 @@ export function tempProject(files: Record<string, string> = {}, copyExample = fa
   }
   fs.mkdirSync(path.join(dir, "node_modules"), { recursive: true });
   fs.symlinkSync(path.join(repoRoot, "sdk"), path.join(dir, "node_modules", "assetline"), "dir");
+  // The example's DuckDB IO manager imports @duckdb/node-api (installed at the repository root).
+  if (copyExample)
+    fs.symlinkSync(
+      path.join(repoRoot, "node_modules", "@duckdb"),
+      path.join(dir, "node_modules", "@duckdb"),
+      "dir",
+    );
   return dir;
 }
 

@@ -20,6 +20,7 @@ describe("status: freshness and durations", () => {
     const time = "2026-11-20T00:00:00.000Z";
     const index: RunIndex = {
       version: 1,
+      runs: {},
       assets: {
         "f/a": {
           key: "f/a",

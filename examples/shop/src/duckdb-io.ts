@@ -1,0 +1,119 @@
+import path from "node:path";
+import fs from "node:fs";
+import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import type { IOContext, IOManager } from "assetline";
+
+type Column = "DOUBLE" | "VARCHAR" | "BOOLEAN";
+const EMPTY_MARKER = "__assetline_empty";
+
+function columnsOf(key: string, rows: unknown[]): Record<string, Column> {
+  const columns: Record<string, Column> = {};
+  rows.forEach((row, i) => {
+    if (typeof row !== "object" || row === null || Array.isArray(row)) {
+      throw new Error(
+        `The DuckDB IO manager stores arrays of flat rows; row ${i} of "${key}" is not an object.`,
+      );
+    }
+    for (const [field, cell] of Object.entries(row)) {
+      if (cell === null || cell === undefined) continue;
+      const type: Column | undefined =
+        typeof cell === "number"
+          ? "DOUBLE"
+          : typeof cell === "string"
+            ? "VARCHAR"
+            : typeof cell === "boolean"
+              ? "BOOLEAN"
+              : undefined;
+      if (!type)
+        throw new Error(
+          `The DuckDB IO manager stores flat rows; "${key}" row ${i} field "${field}" is not a number, string or boolean.`,
+        );
+      const previous = columns[field];
+      if (previous && previous !== type) {
+        throw new Error(
+          `"${key}" field "${field}" mixes ${previous} and ${type} values; give every row the same type.`,
+        );
+      }
+      columns[field] = type;
+    }
+  });
+  return columns;
+}
+
+const quote = (identifier: string): string => `"${identifier.replace(/"/g, '""')}"`;
+const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
+
+/**
+ * Stores each asset's rows as a DuckDB table named by its key, in one database file
+ * (default `<root>/.assetline/warehouse.duckdb`). Tables are replaced atomically; values load back
+ * as numbers, strings and booleans.
+ */
+export function duckdbIOManager(options: { file?: string } = {}): IOManager {
+  const connections = new Map<string, Promise<DuckDBConnection>>();
+  const connect = (ctx: IOContext): Promise<DuckDBConnection> => {
+    const file = path.resolve(ctx.root, options.file ?? ".assetline/warehouse.duckdb");
+    let connection = connections.get(file);
+    if (!connection) {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      connection = DuckDBInstance.create(file).then((instance) => instance.connect());
+      connections.set(file, connection);
+    }
+    return connection;
+  };
+  const fileOf = (ctx: IOContext): string =>
+    path.relative(ctx.root, path.resolve(ctx.root, options.file ?? ".assetline/warehouse.duckdb"));
+
+  return {
+    name: "duckdb",
+    async save(ctx, value) {
+      if (!Array.isArray(value))
+        throw new Error(
+          `The DuckDB IO manager stores arrays of rows; "${ctx.key}" returned ${typeof value}.`,
+        );
+      const connection = await connect(ctx);
+      const columns = columnsOf(ctx.key, value);
+      const table = quote(ctx.key);
+      if (Object.keys(columns).length === 0) {
+        await connection.run(`CREATE OR REPLACE TABLE ${table} (${quote(EMPTY_MARKER)} BOOLEAN)`);
+      } else {
+        const temp = path.join(
+          path.dirname(path.resolve(ctx.root, fileOf(ctx))),
+          `warehouse-load.json.${process.pid}.${Date.now()}.0.tmp`,
+        );
+        fs.writeFileSync(temp, JSON.stringify(value));
+        try {
+          const spec = Object.entries(columns)
+            .map(([name, type]) => `${literal(name)}: ${literal(type)}`)
+            .join(", ");
+          await connection.run(
+            `CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_json(${literal(temp)}, format = 'array', columns = {${spec}})`,
+          );
+        } finally {
+          fs.rmSync(temp, { force: true });
+        }
+      }
+      return {
+        path: `${fileOf(ctx).split(path.sep).join("/")}#${ctx.key}`,
+        metadata: { rows: value.length, columns },
+      };
+    },
+    async load(ctx) {
+      const connection = await connect(ctx);
+      if (!(await this.exists!(ctx)))
+        throw new Error(`No table for "${ctx.key}" in ${fileOf(ctx)}; materialize it first.`);
+      const reader = await connection.runAndReadAll(`SELECT * FROM ${quote(ctx.key)}`);
+      if (reader.columnNames().includes(EMPTY_MARKER)) return [];
+      return reader.getRowObjectsJS();
+    },
+    async exists(ctx) {
+      const connection = await connect(ctx);
+      const reader = await connection.runAndReadAll(
+        `SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = ${literal(ctx.key)}`,
+      );
+      return reader.getRowObjectsJS()[0]?.n === 1;
+    },
+  };
+}
+
+/** The example's warehouse: tabular assets live here instead of JSON files. */
+export const warehouse = duckdbIOManager();
