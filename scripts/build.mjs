@@ -47,7 +47,7 @@ const builds = [
     ...node,
     entryPoints: { index: "sdk/src/index.ts", cli: "sdk/src/cli/main.ts" },
     outdir: "sdk/dist",
-    external: ["ts-morph", "tsx", "tsx/*"],
+    external: ["ts-morph", "@ts-morph/common", "tsx", "tsx/*"],
   },
   // The end-to-end suite that VS Code's extension host loads (test/e2e; extensionTestsPath).
   // Mocha is bundled in, so the suite loads in any extension host (code-server or Electron).
