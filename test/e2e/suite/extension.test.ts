@@ -5,10 +5,19 @@
  * answer to a screenshot request.
  */
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as vscode from "vscode";
 import { Commands, type AssetCommandArgs, type AssetGraph } from "@assetline/protocol";
 import type { AssetlineApi, RunOutcome } from "../../../client/src/api";
-import { askLauncher, findStorageFilesSince, loadStaticGraph, withDeadline, workspaceRoot } from "./helpers";
+import {
+  askLauncher,
+  findStorageFilesSince,
+  loadStaticGraph,
+  recordedOutputs,
+  withDeadline,
+  workspaceRoot,
+} from "./helpers";
 import { note } from "./log";
 
 const EXTENSION_ID = "assetline.assetline-vscode";
@@ -149,7 +158,7 @@ export function defineExtensionTests(): void {
         );
     });
 
-    it("runs an asset from its Run lens and writes its output under .assetline/storage", async function () {
+    it("runs an asset from its Run lens and stores its value where the run records it", async function () {
       await vscode.window.showTextDocument(transformUri, {
         preview: false,
         viewColumn: vscode.ViewColumn.One,
@@ -189,13 +198,36 @@ export function defineExtensionTests(): void {
       );
       assert.equal(outcome.exitCode, 0);
 
-      const written = findStorageFilesSince(root, started);
-      assert.ok(written.length > 0, `the run wrote nothing under .assetline/storage since it started`);
-      const leaf = target.key.split("/").pop()!;
+      // The run recorded where it stored the value; that file was written by this run.
+      const recorded = recordedOutputs(root, started, target.key);
       assert.ok(
-        written.some((file) => file.includes(leaf)),
-        `no stored output named after ${target.key} among ${JSON.stringify(written)}`,
+        recorded.length > 0,
+        `the run recorded no stored output for ${target.key} in .assetline/runs`,
       );
+      for (const output of recorded) {
+        const file = path.resolve(root, output.split("#")[0]!);
+        assert.ok(
+          file.startsWith(path.join(root, ".assetline") + path.sep),
+          `${output} is not under the project's .assetline/`,
+        );
+        assert.ok(fs.existsSync(file), `the recorded output ${output} does not exist`);
+        assert.ok(
+          fs.statSync(file).mtimeMs >= started - 1000,
+          `the recorded output ${output} was not written by this run`,
+        );
+      }
+      const written = findStorageFilesSince(root, started);
+      note(
+        `      ${target.key} stored at ${recorded.join(", ")}; files written under .assetline/storage: ${written.join(", ") || "none"}`,
+      );
+      // Values kept by the default IO manager are JSON files under .assetline/storage.
+      for (const output of recorded.filter((candidate) => candidate.startsWith(".assetline/storage/"))) {
+        assert.ok(written.includes(output), `${output} is not among the files this run wrote`);
+        assert.doesNotThrow(
+          () => JSON.parse(fs.readFileSync(path.join(root, output), "utf8")) as unknown,
+          `${output} is not JSON`,
+        );
+      }
     });
 
     it("reports a misspelt dependency as unknown-asset within a second of typing it", async function () {

@@ -68,6 +68,36 @@ export function findStorageFilesSince(root: string, since: number): string[] {
   return found;
 }
 
+/**
+ * Where the runs started since `since` stored `key`'s value: the `output.path` of its
+ * `asset_success` events in ROOT/.assetline/runs/<run>/events.ndjson (relative to ROOT; an IO
+ * manager may add a `#table` fragment to a file path).
+ */
+export function recordedOutputs(root: string, since: number, key: string): string[] {
+  const runs = path.join(root, ".assetline", "runs");
+  if (!fs.existsSync(runs)) return [];
+  const outputs: string[] = [];
+  for (const run of fs.readdirSync(runs)) {
+    const events = path.join(runs, run, "events.ndjson");
+    if (!fs.existsSync(events) || fs.statSync(events).mtimeMs < since - 1000) continue;
+    for (const line of fs.readFileSync(events, "utf8").split("\n")) {
+      if (!line.trim()) continue;
+      const event = JSON.parse(line) as {
+        type?: string;
+        time?: string;
+        key?: string;
+        output?: { path?: string };
+      };
+      // A run that started before `since` is another run (its log may still have been written later).
+      if (event.type === "run_start" && Date.parse(event.time ?? "") < since) break;
+      if (event.type === "asset_success" && event.key === key && typeof event.output?.path === "string") {
+        outputs.push(event.output.path);
+      }
+    }
+  }
+  return outputs;
+}
+
 /** Rejects with `message` when `promise` has not settled within `ms`. */
 export function withDeadline<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
