@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { onlyRunId, readNdjson, removeTemps, requireBuiltCli, runCli, tempProject } from "./helpers";
+import {
+  onlyRunId,
+  readNdjson,
+  removeTemps,
+  repoRoot,
+  requireBuiltCli,
+  runCli,
+  tempProject,
+} from "./helpers";
 
 interface Event {
   type: string;
@@ -304,6 +312,33 @@ export const independent = asset("b/independent", {}, () => "fine");
     };
     assert.equal(index.assets["a/boom"]!.lastStatus, "failure");
     assert.ok(!fs.existsSync(path.join(dir, ".assetline/storage/a/boom.json")));
+  });
+
+  it("a hanging asset times out, the run fails and the process ends", async () => {
+    const dir = tempProject({
+      "src/definitions.ts": `import { asset } from "assetline";
+export const hang = asset("h/hang", { timeoutMs: 300 }, () => new Promise(() => setInterval(() => undefined, 1000)));
+export const fine = asset("h/fine", {}, () => 1);
+`,
+    });
+    const result = await runCli(["materialize", "--select", "*", "--concurrency", "2", "--root", dir]);
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(
+      result.stdout,
+      /FAIL h\/hang \(timeout\): Asset "h\/hang" timed out after 300 ms \(timeoutMs\)/,
+    );
+    assert.match(result.stdout, /ok {2}h\/fine/);
+    const bad = await runCli(["materialize", "--select", "*", "--concurrency", "0", "--root", dir]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--concurrency must be a whole number of at least 1/);
+  });
+
+  it("the CLI bundle leaves TypeScript out (start-up stays fast)", () => {
+    const size = fs.statSync(path.join(repoRoot, "sdk", "dist", "cli.js")).size;
+    assert.ok(
+      size < 2_000_000,
+      `sdk/dist/cli.js is ${size} bytes: is a TypeScript/ts-morph package bundled instead of external?`,
+    );
   });
 
   it("an invalid key in user code is a clear error", async () => {
