@@ -52,7 +52,7 @@ export function cardFor(
     const rows: CardRow[] = [{ label: "assets", value: String(node.members.length) }];
     if (counts.size > 0)
       rows.push({ label: "states", value: [...counts].map(([label, n]) => `${n} ${label}`).join(", ") });
-    rows.push({ label: "", value: "Double-click or press Enter to expand the group." });
+    rows.push({ label: "", value: "Click or press Enter to expand the group." });
     return { title: `group ${node.group ?? ""}`, subtitle: "collapsed group", rows };
   }
   const asset = node.asset!;

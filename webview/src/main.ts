@@ -363,28 +363,27 @@ window.addEventListener("message", (event: MessageEvent<HostMessage>) => {
   if (typeof message !== "object" || message === null) return;
   if (message.type === "graph") {
     performance.mark("assetline:message");
-    const sameView = state.graph !== undefined && message.focus === state.focus;
+    // The client sends the graph again after every re-analysis, with the focus it was opened
+    // on: the same request keeps what the user did since (mode, local focus, expansions, camera).
+    const sameView = state.graph !== undefined && message.focus === state.hostFocus;
     setGraph(message.graph);
     if (sameView) {
-      // A re-analysis of the same view: keep the mode, expansions and camera.
       refresh({ kind: "keep" });
       return;
     }
-    if (message.focus) state.focus = message.focus;
-    else delete state.focus;
+    if (message.focus) state.focus = state.hostFocus = message.focus;
+    else {
+      delete state.focus;
+      delete state.hostFocus;
+    }
     state.mode = state.focus ? "focus" : "graph";
     state.expansions = [];
     refresh({ kind: "fit" });
   } else if (message.type === "focus") {
-    if (!state.graph) {
-      state.focus = message.key;
-      state.mode = "focus";
-      return;
-    }
-    state.focus = message.key;
+    state.focus = state.hostFocus = message.key;
     state.mode = "focus";
     state.expansions = [];
-    refresh({ kind: "fit" });
+    if (state.graph) refresh({ kind: "fit" });
   } else if (message.type === "status") {
     state.status = mergeStatus(state.status, message.status);
     if (!model) return;

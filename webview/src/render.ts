@@ -480,10 +480,7 @@ export class GraphView {
         return;
       }
       if (node.kind === "asset") this.callbacks.open(node);
-    });
-    svg.addEventListener("dblclick", (event) => {
-      const hit = nodeOf(event.target);
-      if (hit?.[0].kind === "group" && hit[0].group !== undefined) this.callbacks.toggleGroup(hit[0].group);
+      else if (node.group !== undefined) this.callbacks.toggleGroup(node.group);
     });
     svg.addEventListener("contextmenu", (event) => {
       const hit = nodeOf(event.target);
@@ -532,7 +529,8 @@ export class GraphView {
     });
     svg.addEventListener("focusin", (event) => {
       const hit = nodeOf(event.target);
-      if (!hit) return;
+      // Only keyboard focus shows the card; a click or a programmatic jump does not.
+      if (!hit || !hit[1].matches(":focus-visible")) return;
       const box = hit[1].getBoundingClientRect();
       this.callbacks.hover(hit[0], box.right, box.top);
     });

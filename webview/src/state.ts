@@ -21,6 +21,8 @@ export interface PersistedState {
   version: typeof STATE_VERSION;
   graph?: AssetGraph;
   focus?: string;
+  /** The focus the client last asked for (the user may have moved `focus` since). */
+  hostFocus?: string;
   mode: ViewMode;
   hops: number;
   expansions: Expansion[];
@@ -71,6 +73,9 @@ export function restoreState(raw: unknown): PersistedState | undefined {
   const state = initialState();
   if (isGraph(saved.graph)) state.graph = saved.graph;
   if (isString(saved.focus) && saved.focus !== "") state.focus = saved.focus;
+  if (isString(saved.hostFocus) && saved.hostFocus !== "") state.hostFocus = saved.hostFocus;
+  // Version 1 had no hostFocus: its focus was the one the client asked for.
+  else if (saved.version === undefined && state.focus !== undefined) state.hostFocus = state.focus;
   // Version 1 (the first build) kept only { graph, focus }: a focus meant the focus view.
   state.mode =
     saved.mode === "focus" || saved.mode === "graph" ? saved.mode : state.focus ? "focus" : "graph";

@@ -334,6 +334,21 @@ describe("webview in Chromium", function () {
     );
   });
 
+  it("keeps what the user did across a re-analysis, and starts over on a new focus from the client", async () => {
+    await view.post({ type: "graph", graph: shop, focus: "ml/churn" });
+    await view.page.fill("#search", "ingest/raw_customers");
+    await rendersAfter(view, () => view.page.keyboard.press("Enter"));
+    // The client re-sends the graph after every analysis, with the focus it opened the view on.
+    const again = await view.post({ type: "graph", graph: shop, focus: "ml/churn" });
+    assert.equal(again.rendered.focus, "ingest/raw_customers");
+    assert.equal(again.rendered.nodes, resolveSelection('2+key:"ingest/raw_customers"+2', shop).length);
+    const other = await view.post({ type: "graph", graph: shop, focus: "report/kpis" });
+    assert.equal(other.rendered.focus, "report/kpis");
+    assert.equal(other.rendered.nodes, resolveSelection('2+key:"report/kpis"+2', shop).length);
+    const focusMessage = await view.post({ type: "focus", key: "transform/orders" });
+    assert.equal(focusMessage.rendered.nodes, resolveSelection('2+key:"transform/orders"+2', shop).length);
+  });
+
   it("exports the graph as a standalone SVG through an exportSvg message", async () => {
     await view.post({ type: "graph", graph: shop });
     await view.page.click("text=Export SVG");

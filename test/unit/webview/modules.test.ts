@@ -165,6 +165,7 @@ describe("webview persisted state", () => {
     assert.equal(restored?.focus, "report/c");
     assert.equal(restored?.graph, graph);
     assert.equal(restored?.hops, 2);
+    assert.equal(restored?.hostFocus, "report/c", "the first build's focus came from the client");
   });
 
   it("keeps what is valid and drops what is not", () => {
