@@ -41,6 +41,30 @@ export namespace GraphRequest {
   export const method = "assetline/graph";
 }
 
+export interface ProjectState {
+  /** Absolute file URI of the pipeline project's root. */
+  rootUri: string;
+  files: number;
+  assets: number;
+  errors: number;
+  /** Duration of the last analysis (structural), in milliseconds. */
+  lastAnalysisMs?: number;
+  /** True while the type checks of the last analysis run in the background. */
+  typing: boolean;
+  /** Why the last analysis failed, when it did. */
+  error?: string;
+}
+
+export interface ServerStateResult {
+  status: ServerStatusParams;
+  projects: ProjectState[];
+}
+
+/** client -> server request for the server's state and its pipeline projects (no params). */
+export namespace ServerStateRequest {
+  export const method = "assetline/serverState";
+}
+
 /** Arguments of the commands a code lens carries (`assetline.runAsset`, `assetline.showLineage`). */
 export interface AssetCommandArgs {
   key: string;

@@ -4,6 +4,7 @@
  * is chosen from the command line by vscode-languageserver (`--stdio`, `--node-ipc`).
  */
 import {
+  CodeActionKind,
   CodeLensRequest,
   DidChangeWatchedFilesNotification,
   ProposedFeatures,
@@ -16,17 +17,31 @@ import {
   type WorkspaceFolder,
 } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
+import { keyProblem } from "./analysis/index";
 import {
   GraphRequest,
+  ServerStateRequest,
   ServerStatusNotification,
   type GraphParams,
   type GraphResult,
+  type ServerStateResult,
   type ServerStatusParams,
 } from "@assetline/protocol";
+import { codeActions } from "./handlers/codeActions";
 import { codeLenses } from "./handlers/codeLens";
+import {
+  completion,
+  definition,
+  documentSymbols,
+  hover,
+  prepareRename,
+  references,
+  rename,
+  workspaceSymbols,
+} from "./handlers/features";
 import { DiagnosticsPublisher } from "./handlers/diagnostics";
 import { focusGraph } from "./handlers/graph";
-import { Projects, describeError, uriToPath } from "./handlers/projects";
+import { Projects, describeError, uriToPath, type Project } from "./handlers/projects";
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -57,7 +72,7 @@ const projects = new Projects({
       .filter((file): file is string => Boolean(file)),
 });
 
-function sendStatus(): void {
+function currentStatus(): ServerStatusParams {
   let assets = 0;
   let errors = 0;
   const failed: string[] = [];
@@ -79,6 +94,11 @@ function sendStatus(): void {
   else if (failed.length > 0) status.message = `Analysis failed: ${failed.join("; ")}`;
   else if (projects.all.length === 0) status.message = "No Assetline pipeline project in the workspace.";
   else status.message = `${projects.all.length} pipeline project${projects.all.length === 1 ? "" : "s"}`;
+  return status;
+}
+
+function sendStatus(): void {
+  const status = currentStatus();
   const serialised = JSON.stringify(status);
   if (serialised === lastStatus) return;
   lastStatus = serialised;
@@ -123,6 +143,14 @@ connection.onInitialize((params): InitializeResult => {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       codeLensProvider: { resolveProvider: false },
+      hoverProvider: true,
+      definitionProvider: true,
+      referencesProvider: true,
+      renameProvider: { prepareProvider: true },
+      completionProvider: { triggerCharacters: ['"', "'", "`", "/"] },
+      documentSymbolProvider: true,
+      workspaceSymbolProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: "assetline-language-server", version: "0.1.0" },
@@ -209,6 +237,115 @@ connection.onRequest(
       );
     }
   },
+);
+
+/** The up-to-date project of a document, for the requests below. */
+function projectFor(uri: string): { project: Project; file: string } | undefined {
+  const file = uriToPath(uri);
+  if (!file) return undefined;
+  const project = projects.projectOf(file);
+  if (!project) return undefined;
+  projects.flush();
+  return { project, file };
+}
+
+connection.onHover((params) =>
+  guard("Hover", null, () => {
+    const at = projectFor(params.textDocument.uri);
+    return at ? hover(at.project, at.file, params.position) : null;
+  }),
+);
+
+connection.onDefinition((params) =>
+  guard("Go to definition", null, () => {
+    const at = projectFor(params.textDocument.uri);
+    return at ? definition(at.project, at.file, params.position) : null;
+  }),
+);
+
+connection.onReferences((params) =>
+  guard("Find references", null, () => {
+    const at = projectFor(params.textDocument.uri);
+    return at ? references(at.project, at.file, params.position, params.context.includeDeclaration) : null;
+  }),
+);
+
+connection.onPrepareRename((params) => {
+  const at = guard("Prepare rename", undefined, () => projectFor(params.textDocument.uri));
+  if (!at) return null;
+  const prepared = guard("Prepare rename", "The rename could not be prepared.", () =>
+    prepareRename(at.project, at.file, params.position),
+  );
+  if (typeof prepared === "string") return new ResponseError(ErrorCodes.InvalidRequest, prepared);
+  return prepared;
+});
+
+connection.onRenameRequest((params) => {
+  const at = guard("Rename", undefined, () => projectFor(params.textDocument.uri));
+  if (!at) return null;
+  const newKey = params.newName.trim();
+  const problem = keyProblem(newKey);
+  if (problem) return new ResponseError(ErrorCodes.InvalidParams, problem);
+  if (at.project.result?.built.byKey.has(newKey)) {
+    return new ResponseError(
+      ErrorCodes.InvalidParams,
+      `An asset "${newKey}" already exists; choose another key.`,
+    );
+  }
+  const edit = guard("Rename", "The rename failed; see the Assetline output.", () =>
+    rename(at.project, at.file, params.position, newKey),
+  );
+  if (typeof edit === "string") return new ResponseError(ErrorCodes.InvalidRequest, edit);
+  return edit;
+});
+
+connection.onCompletion((params) =>
+  guard("Completion", [], () => {
+    const at = projectFor(params.textDocument.uri);
+    return at ? completion(at.project, at.file, params.position) : [];
+  }),
+);
+
+connection.onDocumentSymbol((params) =>
+  guard("Document symbols", [], () => {
+    const at = projectFor(params.textDocument.uri);
+    return at ? documentSymbols(at.project, at.file) : [];
+  }),
+);
+
+connection.onWorkspaceSymbol((params) =>
+  guard("Workspace symbols", [], () => {
+    projects.flush();
+    return workspaceSymbols(projects.all, params.query);
+  }),
+);
+
+connection.onCodeAction((params) =>
+  guard("Code actions", [], () => {
+    const at = projectFor(params.textDocument.uri);
+    return at ? codeActions(at.project, at.file, params) : [];
+  }),
+);
+
+connection.onRequest(ServerStateRequest.method, (): ServerStateResult =>
+  guard("Server state", { status: currentStatus(), projects: [] }, () => ({
+    status: currentStatus(),
+    projects: projects.all.map((project) => {
+      const graph = project.result?.graph;
+      const state: ServerStateResult["projects"][number] = {
+        rootUri: project.rootUri,
+        files: project.session.sourceFiles.length,
+        assets: graph?.assets.length ?? 0,
+        errors:
+          (graph?.diagnostics.filter((diagnostic) => diagnostic.severity === "error").length ?? 0) +
+          project.typeDiagnostics.filter((diagnostic) => diagnostic.severity === "error").length,
+        typing: project.typing,
+      };
+      if (project.result) state.lastAnalysisMs = Math.round(project.result.elapsedMs);
+      if (project.error) state.error = project.error;
+      return state;
+    }),
+  })),
 );
 
 connection.onShutdown(() => projects.dispose());

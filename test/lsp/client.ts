@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import {
@@ -20,6 +21,19 @@ export const serverPath = path.join(repoRoot, "dist", "server", "server.js");
 
 export function fixture(name: string): string {
   return path.join(repoRoot, "test", "fixtures", name);
+}
+
+/**
+ * A throw-away copy of a fixture workspace (with the fake `assetline` package), for tests that
+ * write files into the project (run records, edits on disk).
+ */
+export function copyFixture(name: string): string {
+  const target = fs.mkdtempSync(path.join(os.tmpdir(), `assetline-${name}-`));
+  fs.cpSync(fixture(name), target, { recursive: true });
+  fs.cpSync(path.join(repoRoot, "test", "fixtures", "node_modules"), path.join(target, "node_modules"), {
+    recursive: true,
+  });
+  return fs.realpathSync(target);
 }
 
 export function uriOf(file: string): string {

@@ -1205,6 +1205,14 @@ export class Evaluator {
         record.tags = result;
       }
     }
+    const freshnessField = fields.get("freshness");
+    if (freshnessField) {
+      const freshness = toJson(freshnessField.value());
+      if (freshness && typeof freshness === "object" && !Array.isArray(freshness)) {
+        const maxLag = (freshness as Record<string, unknown>).maxLag;
+        if (typeof maxLag === "string") record.maxLag = maxLag;
+      }
+    }
     const metadataField = fields.get("metadata");
     if (metadataField) {
       const metadata = toJson(metadataField.value());

@@ -17,6 +17,8 @@ import { ProgramHost } from "./program";
 
 export type { AssetRecord, CheckRecord, DepRef, RawDiagnostic, SourceSpan } from "./model";
 export { closestKey, keyProblem, levenshtein } from "./graph";
+export { OccurrenceIndex, type Occurrence, type OccurrenceKind } from "./occurrences";
+import { OccurrenceIndex } from "./occurrences";
 
 export interface AnalysisOptions {
   /** Where problems of the analysis itself are reported (never thrown). */
@@ -360,6 +362,46 @@ export class AnalysisSession {
   typeCheckJob(priorityFiles: readonly string[] = []): TypeCheckJob | undefined {
     if (!this.last) return undefined;
     return new TypeCheckJob(this.last.checker, this.last, priorityFiles);
+  }
+
+  private occurrenceCache: { result: AnalysisResult; index: OccurrenceIndex } | undefined;
+
+  /** Where each key is written, as of the last analysis (built on first use). */
+  occurrences(): OccurrenceIndex | undefined {
+    const last = this.last;
+    if (!last) return undefined;
+    if (this.occurrenceCache?.result !== last) {
+      const program = this.lastProgram;
+      const index = new OccurrenceIndex(
+        last.records,
+        last.checks,
+        (file) => program?.getSourceFile(file)?.text,
+      );
+      this.occurrenceCache = { result: last, index };
+    }
+    return this.occurrenceCache.index;
+  }
+
+  /** The text of a project file as the last analysis saw it. */
+  analysedText(file: string): string | undefined {
+    return this.lastProgram?.getSourceFile(file)?.text;
+  }
+
+  /** The current text of a project file (unsaved edits included), parsed. */
+  currentSourceFile(file: string): ts.SourceFile | undefined {
+    return this.host.sourceFile(file);
+  }
+
+  /** Output type of an asset (awaited return type of its compute), as text. */
+  outputTypeText(record: AssetRecord): string | undefined {
+    const last = this.last;
+    if (!last) return undefined;
+    try {
+      const type = new TypeChecks(last.checker, last.built.byKey).outputType(record);
+      return type ? last.checker.typeToString(type, undefined, ts.TypeFormatFlags.NoTruncation) : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** The last graph with extra diagnostics (the type checks) merged in. */

@@ -48,6 +48,8 @@ export interface AssetRecord {
   owners?: string[];
   tags?: Record<string, string>;
   metadata?: Record<string, unknown>;
+  /** `freshness.maxLag` of the spec ("24h", "30m", an ISO 8601 duration). */
+  maxLag?: string;
   /** Names of checks attached through a direct reference to this asset value. */
   checks: string[];
   /** The compute function's node, for the type checks (not serialised). */

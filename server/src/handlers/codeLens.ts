@@ -6,6 +6,7 @@ import type { CodeLens } from "vscode-languageserver/node";
 import { Commands, type AssetCommandArgs } from "@assetline/protocol";
 import type { AssetRecord } from "../analysis/index";
 import type { Project } from "./projects";
+import { readRunIndex, runStatusTitle } from "./runStatus";
 
 export function codeLenses(project: Project, file: string): CodeLens[] {
   const result = project.result;
@@ -18,6 +19,7 @@ export function codeLenses(project: Project, file: string): CodeLens[] {
     byCall.set(record.call.start, list);
   }
   const lenses: CodeLens[] = [];
+  const runs = readRunIndex(project.root);
   for (const [start, records] of [...byCall].sort((a, b) => a[0] - b[0])) {
     const position = project.session.locate(file, start);
     const range = {
@@ -58,6 +60,16 @@ export function codeLenses(project: Project, file: string): CodeLens[] {
           arguments: [args(key)],
         },
       });
+      if (!first.external) {
+        lenses.push({
+          range,
+          command: {
+            title: runStatusTitle(runs[key], first.maxLag),
+            command: Commands.showLineage,
+            arguments: [args(key)],
+          },
+        });
+      }
     } else {
       const keys = records.map((record) => record.key as string).sort();
       lenses.push({

@@ -1,0 +1,141 @@
+/**
+ * Quick fixes: replace a misspelt key with the closest known one, use a reference to the
+ * upstream asset instead of its string key (adding the import), create a stub for an unknown key.
+ */
+import path from "node:path";
+import {
+  CodeActionKind,
+  type CodeAction,
+  type CodeActionParams,
+  type Diagnostic,
+  type TextEdit,
+} from "vscode-languageserver/node";
+import { closestKey } from "../analysis/index";
+import { offsetAt, rangeOf } from "./features";
+import { pathToUri, type Project } from "./projects";
+
+const KEY_CODES = new Set(["unknown-asset", "unknown-check-target"]);
+
+function identifierFor(key: string): string {
+  const words = key.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const name = words
+    .map((word, index) =>
+      index === 0 ? word.toLowerCase() : word[0]!.toUpperCase() + word.slice(1).toLowerCase(),
+    )
+    .join("");
+  return /^[A-Za-z_$]/.test(name) ? name : `asset${name}`;
+}
+
+/** Where to insert an import: after the last import statement (line index, 0-based). */
+function importLine(text: string): number {
+  const lines = text.split("\n");
+  let last = -1;
+  lines.forEach((line, index) => {
+    if (/^\s*import\s/.test(line) || (last >= 0 && index === last + 1 && /^\s*[}\w].*from\s+["']/.test(line)))
+      last = index;
+  });
+  return last + 1;
+}
+
+/** The local name under which the file imports `asset` from the library, if it does. */
+function assetImportName(text: string): string | undefined {
+  const match = /import\s*{([^}]*)}\s*from\s*["']assetline["']/.exec(text);
+  if (!match) return undefined;
+  for (const part of match[1]!.split(",")) {
+    const [imported, local] = part.trim().split(/\s+as\s+/);
+    if (imported === "asset") return (local ?? imported).trim();
+  }
+  return undefined;
+}
+
+export function codeActions(project: Project, file: string, params: CodeActionParams): CodeAction[] {
+  const actions: CodeAction[] = [];
+  const uri = pathToUri(file);
+  const text = project.session.analysedText(file);
+  const index = project.session.occurrences();
+  if (text === undefined || !index) return actions;
+  const keys = [...(project.result?.built.byKey.keys() ?? [])];
+
+  const offset = offsetAt(project, file, params.range.start);
+  const occurrence = offset === undefined ? undefined : index.at(file, offset);
+  const relevant: Diagnostic[] = params.context.diagnostics.filter(
+    (diagnostic) => diagnostic.source === "assetline" && KEY_CODES.has(String(diagnostic.code)),
+  );
+
+  for (const diagnostic of relevant) {
+    const at = offsetAt(project, file, diagnostic.range.start);
+    const item = at === undefined ? undefined : index.at(file, at);
+    if (!item || !item.literal) continue;
+    const range = rangeOf(project, item.span);
+    const inner = {
+      start: { ...range.start, character: range.start.character + 1 },
+      end: { ...range.end, character: range.end.character - 1 },
+    };
+    const suggestion = closestKey(item.key, keys);
+    if (suggestion) {
+      actions.push({
+        title: `Replace with "${suggestion}"`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        isPreferred: true,
+        edit: { changes: { [uri]: [{ range: inner, newText: suggestion }] } },
+      });
+    }
+    // A stub asset for the unknown key, at the end of this file.
+    const local = assetImportName(text);
+    const edits: TextEdit[] = [];
+    if (!local) {
+      const line = importLine(text);
+      edits.push({
+        range: { start: { line, character: 0 }, end: { line, character: 0 } },
+        newText: `import { asset } from "assetline";\n`,
+      });
+    }
+    const lines = text.split("\n");
+    const endLine = lines.length - 1;
+    const endCharacter = lines[endLine]!.length;
+    edits.push({
+      range: {
+        start: { line: endLine, character: endCharacter },
+        end: { line: endLine, character: endCharacter },
+      },
+      newText:
+        `${text.endsWith("\n") ? "" : "\n"}\nexport const ${identifierFor(item.key)} = ${local ?? "asset"}(${JSON.stringify(item.key)}, {}, async () => {\n` +
+        `  throw new Error(${JSON.stringify(`${item.key}: not implemented yet`)});\n});\n`,
+    });
+    actions.push({
+      title: `Create a stub asset "${item.key}"`,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [diagnostic],
+      edit: { changes: { [uri]: edits } },
+    });
+  }
+
+  // A string key of a known, exported asset: use a reference to it instead (typed, navigable).
+  if (occurrence && occurrence.kind !== "declaration" && occurrence.literal) {
+    const target = project.result?.built.byKey.get(occurrence.key);
+    if (target?.exportName && !target.generated) {
+      const name = target.exportName;
+      const edits: TextEdit[] = [{ range: rangeOf(project, occurrence.span), newText: name }];
+      if (target.call.file !== file) {
+        let specifier = path.relative(path.dirname(file), target.call.file).split(path.sep).join("/");
+        specifier = specifier.replace(/\.(ts|tsx|mts|cts)$/, "");
+        if (!specifier.startsWith(".")) specifier = `./${specifier}`;
+        const alreadyImported = new RegExp(`import\\s*{[^}]*\\b${name}\\b[^}]*}\\s*from`).test(text);
+        if (!alreadyImported) {
+          const line = importLine(text);
+          edits.unshift({
+            range: { start: { line, character: 0 }, end: { line, character: 0 } },
+            newText: `import { ${name} } from "${specifier}";\n`,
+          });
+        }
+      }
+      actions.push({
+        title: `Use a reference to \`${name}\` instead of "${occurrence.key}"`,
+        kind: CodeActionKind.RefactorRewrite,
+        edit: { changes: { [uri]: edits } },
+      });
+    }
+  }
+  return actions;
+}

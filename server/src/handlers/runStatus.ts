@@ -1,0 +1,88 @@
+/**
+ * Last run status and freshness of each asset, from `<root>/.assetline/index.json` (written by
+ * the runner: the latest materialization per asset). Read lazily, cached until the file's
+ * modification time changes.
+ */
+import fs from "node:fs";
+import path from "node:path";
+
+export interface IndexEntry {
+  lastStatus?: "success" | "failure";
+  lastTime?: string;
+  lastSuccess?: { time?: string };
+  lastFailure?: { time?: string; message?: string };
+}
+
+const cache = new Map<string, { mtimeMs: number; assets: Record<string, IndexEntry> }>();
+
+export function readRunIndex(root: string): Record<string, IndexEntry> {
+  const file = path.join(root, ".assetline", "index.json");
+  let mtimeMs: number;
+  try {
+    mtimeMs = fs.statSync(file).mtimeMs;
+  } catch {
+    cache.delete(root);
+    return {};
+  }
+  const cached = cache.get(root);
+  if (cached && cached.mtimeMs === mtimeMs) return cached.assets;
+  let assets: Record<string, IndexEntry> = {};
+  try {
+    const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as { assets?: unknown };
+    if (parsed.assets && typeof parsed.assets === "object")
+      assets = parsed.assets as Record<string, IndexEntry>;
+  } catch {
+    // Being rewritten or damaged: show no status rather than a wrong one.
+  }
+  cache.set(root, { mtimeMs, assets });
+  return assets;
+}
+
+/** "24h", "30m", "7d", "90s" or an ISO 8601 duration like "P1DT2H" -> milliseconds. */
+export function parseLag(text: string): number | undefined {
+  const simple = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)$/.exec(text.trim());
+  if (simple) {
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[
+      simple[2] as "ms"
+    ];
+    return Number(simple[1]) * unit;
+  }
+  const iso = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(text.trim());
+  if (iso && text.trim() !== "P" && !text.trim().endsWith("T")) {
+    const [, w, d, h, m, s] = iso;
+    return (
+      Number(w ?? 0) * 604_800_000 +
+      Number(d ?? 0) * 86_400_000 +
+      Number(h ?? 0) * 3_600_000 +
+      Number(m ?? 0) * 60_000 +
+      Number(s ?? 0) * 1000
+    );
+  }
+  return undefined;
+}
+
+export function ago(ms: number): string {
+  if (ms < 60_000) return "just now";
+  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min ago`;
+  if (ms < 86_400_000) return `${Math.round(ms / 3_600_000)} h ago`;
+  return `${Math.round(ms / 86_400_000)} d ago`;
+}
+
+/** The code lens title for an asset's last run, or undefined when it never ran. */
+export function runStatusTitle(
+  entry: IndexEntry | undefined,
+  maxLag: string | undefined,
+  now = Date.now(),
+): string {
+  if (!entry?.lastStatus) return "never run";
+  const lastTime = Date.parse(entry.lastTime ?? "");
+  if (entry.lastStatus === "failure") {
+    return `✗ failed ${Number.isNaN(lastTime) ? "" : ago(now - lastTime)}`.trim();
+  }
+  const success = Date.parse(entry.lastSuccess?.time ?? entry.lastTime ?? "");
+  if (Number.isNaN(success)) return "✓ succeeded";
+  const age = now - success;
+  const lag = maxLag ? parseLag(maxLag) : undefined;
+  if (lag === undefined) return `✓ ${ago(age)}`;
+  return age <= lag ? `✓ fresh (${ago(age)})` : `⚠ stale: ${ago(age)}, max lag ${maxLag}`;
+}

@@ -1,0 +1,255 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import type {
+  CodeAction,
+  CodeLens,
+  CompletionItem,
+  DocumentSymbol,
+  Hover,
+  Location,
+  MarkupContent,
+  PublishDiagnosticsParams,
+  SymbolInformation,
+  WorkspaceEdit,
+} from "vscode-languageserver-protocol";
+import { ServerStateRequest, type ServerStateResult } from "@assetline/protocol";
+import { TestClient, copyFixture, uriOf } from "./client";
+
+/** Line/character (0-based) of the `occurrence`-th `needle` in a text, plus `shift` characters. */
+function positionOf(
+  text: string,
+  needle: string,
+  shift = 0,
+  occurrence = 1,
+): { line: number; character: number } {
+  let index = -1;
+  for (let i = 0; i < occurrence; i++) index = text.indexOf(needle, index + 1);
+  assert.ok(index >= 0, `${needle} not found`);
+  const before = text.slice(0, index + shift).split("\n");
+  return { line: before.length - 1, character: before[before.length - 1]!.length };
+}
+
+describe("language server editor features on asset keys", function () {
+  let client: TestClient;
+  let root: string;
+  let transformFile: string;
+  let transformText: string;
+  let ingestFile: string;
+  let ingestText: string;
+
+  before(async function () {
+    root = copyFixture("lsp-shop");
+    transformFile = path.join(root, "src", "transform.ts");
+    ingestFile = path.join(root, "src", "ingest.ts");
+    transformText = fs.readFileSync(transformFile, "utf8");
+    ingestText = fs.readFileSync(ingestFile, "utf8");
+    // A run record as the runner writes it: raw_orders succeeded a minute ago.
+    fs.mkdirSync(path.join(root, ".assetline"), { recursive: true });
+    const time = new Date(Date.now() - 90_000).toISOString();
+    fs.writeFileSync(
+      path.join(root, ".assetline", "index.json"),
+      JSON.stringify({
+        version: 1,
+        runs: {},
+        assets: {
+          "ingest/raw_orders": {
+            key: "ingest/raw_orders",
+            lastRunId: "r1",
+            lastStatus: "success",
+            lastTime: time,
+            lastSuccess: { runId: "r1", time, durationMs: 5 },
+          },
+          "ingest/raw_customers": {
+            key: "ingest/raw_customers",
+            lastRunId: "r1",
+            lastStatus: "failure",
+            lastTime: time,
+          },
+        },
+      }),
+    );
+    client = TestClient.start();
+    await client.initialize(root);
+    await client.waitForIdle((status) => status.assets === 4);
+  });
+
+  after(async function () {
+    await client?.stop();
+    if (root) fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  const request = <T>(method: string, params: unknown): Promise<T> =>
+    client.connection.sendRequest<T>(method, params);
+
+  it("hover on a string key shows the asset: group, owners, downstream, last run, output type", async function () {
+    const hover = await request<Hover>("textDocument/hover", {
+      textDocument: { uri: uriOf(transformFile) },
+      position: positionOf(transformText, '"ingest/raw_customers"', 3),
+    });
+    const value = (hover.contents as MarkupContent).value;
+    assert.match(value, /\*\*ingest\/raw_customers\*\* · group `ingest`/);
+    assert.match(value, /Downstream \(1\): `transform\/daily_revenue`/);
+    assert.match(value, /Last run: ✗ failed/);
+    assert.match(value, /Output: `\{ id: number; \}\[\]`/);
+    const ordersHover = await request<Hover>("textDocument/hover", {
+      textDocument: { uri: uriOf(ingestFile) },
+      position: positionOf(ingestText, '"ingest/raw_orders"', 2),
+    });
+    assert.match((ordersHover.contents as MarkupContent).value, /Owners: `team:data-eng`/);
+  });
+
+  it("go to definition and find references on a string key", async function () {
+    const at = {
+      textDocument: { uri: uriOf(transformFile) },
+      position: positionOf(transformText, '"ingest/raw_customers"', 3),
+    };
+    const definitions = await request<Location[]>("textDocument/definition", at);
+    assert.equal(definitions.length, 1);
+    assert.equal(definitions[0]!.uri, uriOf(ingestFile));
+    assert.deepEqual(definitions[0]!.range.start, positionOf(ingestText, '"ingest/raw_customers"'));
+    const refs = await request<Location[]>("textDocument/references", {
+      ...at,
+      context: { includeDeclaration: true },
+    });
+    assert.deepEqual(refs.map((ref) => path.basename(ref.uri)).sort(), ["ingest.ts", "transform.ts"]);
+    // References of a key written as a reference (`rawOrders`) are found too, from its declaration.
+    const orderRefs = await request<Location[]>("textDocument/references", {
+      textDocument: { uri: uriOf(ingestFile) },
+      position: positionOf(ingestText, '"ingest/raw_orders"', 2),
+      context: { includeDeclaration: false },
+    });
+    assert.deepEqual(
+      orderRefs.map((ref) => path.basename(ref.uri)),
+      ["transform.ts"],
+    );
+  });
+
+  it("renames a key everywhere it is written as a string, and refuses an invalid key", async function () {
+    const at = {
+      textDocument: { uri: uriOf(ingestFile) },
+      position: positionOf(ingestText, '"ingest/raw_customers"', 3),
+    };
+    const prepared = await request<{ range: unknown; placeholder: string }>("textDocument/prepareRename", at);
+    assert.equal(prepared.placeholder, "ingest/raw_customers");
+    const edit = await request<WorkspaceEdit>("textDocument/rename", { ...at, newName: "ingest/customers" });
+    const files = Object.keys(edit.changes ?? {})
+      .map((uri) => path.basename(uri))
+      .sort();
+    assert.deepEqual(files, ["ingest.ts", "transform.ts"]);
+    for (const edits of Object.values(edit.changes ?? {}))
+      assert.equal(edits[0]!.newText, "ingest/customers");
+    await assert.rejects(request("textDocument/rename", { ...at, newName: "bad key" }), /contains " "/);
+    await assert.rejects(
+      request("textDocument/rename", { ...at, newName: "ingest/raw_orders" }),
+      /already exists/,
+    );
+  });
+
+  it("completes keys inside deps strings of an unsaved buffer", async function () {
+    const edited = transformText.replace('"ingest/raw_customers"', '"ingest/"');
+    await client.connection.sendNotification("textDocument/didOpen", {
+      textDocument: { uri: uriOf(transformFile), languageId: "typescript", version: 1, text: edited },
+    });
+    const items = await request<CompletionItem[]>("textDocument/completion", {
+      textDocument: { uri: uriOf(transformFile) },
+      position: positionOf(edited, '"ingest/"', 8),
+    });
+    const labels = items.map((item) => item.label);
+    assert.ok(labels.includes("ingest/raw_customers"), labels.join(", "));
+    const item = items.find((candidate) => candidate.label === "ingest/raw_customers")!;
+    assert.equal(item.detail, "group ingest");
+    await client.connection.sendNotification("textDocument/didClose", {
+      textDocument: { uri: uriOf(transformFile) },
+    });
+  });
+
+  it("quick fixes for a misspelt key: replace with the closest, create a stub", async function () {
+    const misspelt = transformText.replace('"ingest/raw_customers"', '"ingest/raw_custmers"');
+    const published = client.waitFor<PublishDiagnosticsParams>(
+      "textDocument/publishDiagnostics",
+      (params) =>
+        params.uri === uriOf(transformFile) && params.diagnostics.some((d) => d.code === "unknown-asset"),
+    );
+    await client.connection.sendNotification("textDocument/didOpen", {
+      textDocument: { uri: uriOf(transformFile), languageId: "typescript", version: 1, text: misspelt },
+    });
+    const diagnostics = (await published).diagnostics.filter((d) => d.code === "unknown-asset");
+    const actions = await request<CodeAction[]>("textDocument/codeAction", {
+      textDocument: { uri: uriOf(transformFile) },
+      range: diagnostics[0]!.range,
+      context: { diagnostics },
+    });
+    const replace = actions.find((action) => action.title === 'Replace with "ingest/raw_customers"');
+    assert.ok(replace, actions.map((action) => action.title).join(" | "));
+    const [edit] = replace.edit!.changes![uriOf(transformFile)]!;
+    assert.equal(edit!.newText, "ingest/raw_customers");
+    assert.deepEqual(edit!.range.start, positionOf(misspelt, '"ingest/raw_custmers"', 1));
+    const stub = actions.find((action) => action.title === 'Create a stub asset "ingest/raw_custmers"');
+    assert.ok(stub);
+    assert.match(
+      stub.edit!.changes![uriOf(transformFile)]!.at(-1)!.newText,
+      /export const ingestRawCustmers = asset\("ingest\/raw_custmers"/,
+    );
+    const cleared = client.waitFor<PublishDiagnosticsParams>(
+      "textDocument/publishDiagnostics",
+      (params) => params.uri === uriOf(transformFile) && params.diagnostics.length === 0,
+    );
+    await client.connection.sendNotification("textDocument/didClose", {
+      textDocument: { uri: uriOf(transformFile) },
+    });
+    await cleared;
+  });
+
+  it("offers to replace a string key by a reference to the exported asset, with its import", async function () {
+    const actions = await request<CodeAction[]>("textDocument/codeAction", {
+      textDocument: { uri: uriOf(transformFile) },
+      range: {
+        start: positionOf(transformText, '"ingest/raw_customers"', 2),
+        end: positionOf(transformText, '"ingest/raw_customers"', 2),
+      },
+      context: { diagnostics: [] },
+    });
+    const use = actions.find((action) => action.title.startsWith("Use a reference to `rawCustomers`"));
+    assert.ok(use, actions.map((action) => action.title).join(" | "));
+    const edits = use.edit!.changes![uriOf(transformFile)]!;
+    assert.equal(edits[0]!.newText, 'import { rawCustomers } from "./ingest";\n');
+    assert.equal(edits[1]!.newText, "rawCustomers");
+  });
+
+  it("document and workspace symbols list the assets", async function () {
+    const symbols = await request<DocumentSymbol[]>("textDocument/documentSymbol", {
+      textDocument: { uri: uriOf(ingestFile) },
+    });
+    assert.deepEqual(
+      symbols.map((symbol) => symbol.name),
+      ["ingest/raw_orders", "ingest/raw_customers"],
+    );
+    const found = await request<SymbolInformation[]>("workspace/symbol", { query: "rawcust" });
+    assert.deepEqual(
+      found.map((symbol) => symbol.name),
+      ["ingest/raw_customers"],
+    );
+  });
+
+  it("shows the last run status from .assetline/index.json in the code lenses", async function () {
+    const lenses = await request<CodeLens[]>("textDocument/codeLens", {
+      textDocument: { uri: uriOf(ingestFile) },
+    });
+    const titles = lenses.map((lens) => lens.command?.title ?? "");
+    assert.ok(titles.includes("✓ 2 min ago"), titles.join(" | "));
+    assert.ok(
+      titles.some((title) => title.startsWith("✗ failed")),
+      titles.join(" | "),
+    );
+  });
+
+  it("answers assetline/serverState", async function () {
+    const state = await request<ServerStateResult>(ServerStateRequest.method, {});
+    assert.equal(state.status.state, "idle");
+    assert.equal(state.projects.length, 1);
+    assert.equal(state.projects[0]!.rootUri, uriOf(root));
+    assert.equal(state.projects[0]!.assets, 4);
+    assert.equal(state.projects[0]!.files, 3);
+  });
+});
