@@ -155,3 +155,39 @@ describe("language server over stdio (dist/server/server.js)", function () {
     await restored;
   });
 });
+
+describe("language server over Node IPC (--node-ipc, as the VS Code client starts it)", function () {
+  it("initializes, indexes and answers the graph request", async function () {
+    const { fork } = await import("node:child_process");
+    const { IPCMessageReader, IPCMessageWriter, createProtocolConnection } =
+      await import("vscode-languageserver-protocol/node");
+    const { serverPath } = await import("./client");
+    const child = fork(serverPath, ["--node-ipc"], { stdio: ["ignore", "ignore", "pipe", "ipc"] });
+    const connection = createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+    const idle = new Promise<void>((resolve) => {
+      connection.onNotification("assetline/serverStatus", (status: { state: string; assets: number }) => {
+        if (status.state === "idle" && status.assets === 4) resolve();
+      });
+    });
+    connection.listen();
+    try {
+      await connection.sendRequest("initialize", {
+        processId: process.pid,
+        rootUri: uriOf(root),
+        capabilities: {},
+        workspaceFolders: [{ uri: uriOf(root), name: "lsp-shop" }],
+      });
+      await connection.sendNotification("initialized", {});
+      await idle;
+      const result = await connection.sendRequest<GraphResult>(GraphRequest.method, {});
+      assert.equal(result.graph.assets.length, 4);
+      const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+      await connection.sendRequest("shutdown");
+      await connection.sendNotification("exit");
+      assert.equal(await exited, 0);
+    } finally {
+      connection.dispose();
+      if (child.exitCode === null) child.kill();
+    }
+  });
+});
