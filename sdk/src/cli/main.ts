@@ -139,6 +139,20 @@ function indent(text: string, by = "      "): string {
     .join("\n");
 }
 
+/** The user's frames of a stack (Assetline's own and Node's internals left out), indented. */
+function stackFor(stack: string | undefined): string {
+  if (!stack) return "";
+  const frames = stack
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith("at "));
+  const own = (l: string): boolean =>
+    l.includes("node:internal") || /[\\/]sdk[\\/]dist[\\/]|[\\/]assetline[\\/]dist[\\/]/.test(l);
+  const user = frames.filter((l) => !own(l));
+  const shown = (user.length > 0 ? user : frames).slice(0, 5);
+  return shown.length > 0 ? "\n" + indent(shown.join("\n")) : "";
+}
+
 function humanEvent(event: RunEvent, root: string): string | undefined {
   switch (event.type) {
     case "run_start":
@@ -148,8 +162,7 @@ function humanEvent(event: RunEvent, root: string): string | undefined {
     case "asset_success":
       return `  ok  ${event.key} (${formatDuration(event.durationMs)})${event.output.path ? ` -> ${event.output.path}` : ""}`;
     case "asset_failure": {
-      const stack = event.error.stack?.split("\n").slice(1, 6).join("\n");
-      return `  FAIL ${event.key} (${event.reason}): ${event.error.message}${stack ? "\n" + indent(stack.trim()) : ""}`;
+      return `  FAIL ${event.key} (${event.reason}): ${event.error.message}${stackFor(event.error.stack)}`;
     }
     case "asset_skipped":
       return `  skip ${event.key}: ${event.reason}`;
@@ -233,7 +246,7 @@ async function cmdMaterialize(args: ParsedArgs): Promise<number> {
       if (json) out(JSON.stringify(event));
       else {
         const line = humanEvent(event, project.root);
-        if (line !== undefined && event.type !== "asset_start") out(line);
+        if (line !== undefined) out(line);
       }
     },
   });

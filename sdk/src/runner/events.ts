@@ -4,7 +4,7 @@ import path from "node:path";
 import { processAlive, readJsonFile, sweepStaleTemps, writeFileAtomic } from "../fsutil";
 
 export type RunStatus = "success" | "failure" | "cancelled";
-export type FailureReason = "error" | "timeout" | "cancelled" | "schema" | "resource" | "input";
+export type FailureReason = "error" | "timeout" | "cancelled" | "schema" | "resource" | "input" | "io";
 
 export interface ErrorInfo {
   message: string;

@@ -10,6 +10,7 @@ import {
   type AnyAsset,
   type IOContext,
   type IOManager,
+  type SaveResult,
   type Logger,
   type Resource,
 } from "../types";
@@ -390,7 +391,17 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
         }
         value = result.value;
       }
-      const saved = (await ioOf(a).save(ioContext(a), value)) ?? {};
+      let saved: SaveResult;
+      try {
+        saved = (await ioOf(a).save(ioContext(a), value)) ?? {};
+      } catch (e) {
+        const name = ioOf(a).name ?? "custom";
+        throw new AssetFailure(
+          `Storing "${a.key}" with the ${name} IO manager failed: ${(e as Error)?.message ?? String(e)}.`,
+          "io",
+          e,
+        );
+      }
       const durationMs = Math.round((performance.now() - t0) * 1000) / 1000;
       const event: Extract<RunEvent, { type: "asset_success" }> = {
         type: "asset_success",
