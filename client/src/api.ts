@@ -2,6 +2,7 @@
  * What the extension's `activate` returns. Tests in the real VS Code use it to wait on signals
  * (the server's idle state, the lineage view's renders) instead of sleeping.
  */
+import type { Event } from "vscode";
 import type { ServerStatusParams } from "@assetline/protocol";
 
 export interface LineageRender {
@@ -19,6 +20,8 @@ export interface RunOutcome {
 export interface AssetlineApi {
   /** The latest status the language server reported. */
   readonly status: ServerStatusParams | undefined;
+  /** Fires with every status the server reports (after every re-analysis). */
+  readonly onDidChangeStatus: Event<ServerStatusParams>;
   /** Resolves with the server's status as soon as it is idle (at once if it is idle now). */
   whenIdle(): Promise<ServerStatusParams>;
   /** Resolves with the next render the lineage view reports. */

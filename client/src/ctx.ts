@@ -172,6 +172,7 @@ export class Ctx implements vscode.Disposable {
       get lastLineageRender() {
         return ctx.lastRender;
       },
+      onDidChangeStatus: ctx.onDidChangeStatus,
       whenIdle: () =>
         new Promise<ServerStatusParams>((resolve) => {
           if (ctx.status?.state === "idle") return resolve(ctx.status);

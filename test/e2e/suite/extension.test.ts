@@ -352,9 +352,7 @@ function nextServerSignal(api: AssetlineApi): { promise: Promise<void>; dispose(
   const subscriptions: vscode.Disposable[] = [];
   const promise = new Promise<void>((resolve) => {
     subscriptions.push(vscode.languages.onDidChangeDiagnostics(() => resolve()));
-    const statusEvent = (api as AssetlineApi & { onDidChangeStatus?: vscode.Event<unknown> })
-      .onDidChangeStatus;
-    if (statusEvent) subscriptions.push(statusEvent(() => resolve()));
+    subscriptions.push(api.onDidChangeStatus(() => resolve()));
   });
   return {
     promise,
