@@ -1,6 +1,7 @@
 /** Loading a pipeline's TypeScript definitions at run time (through tsx). Node only. */
 import Module from "node:module";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { chooseEnvironment, definitionsFile, readConfig, type AssetlineConfig } from "./config";
 import { collectDefinitions, DefinitionsError, type LoadedDefinitions } from "./definitions";
 
@@ -39,16 +40,40 @@ export interface LoadedProject {
   definitions: LoadedDefinitions;
 }
 
-/** Requires the definitions module (no compute runs, no resource is created) and collects it. */
-export function loadProject(root: string): LoadedProject {
+/** Loads a module as ES module through tsx (for top-level await, which CommonJS cannot run). */
+async function importAsEsm(file: string): Promise<unknown> {
+  // tsx's ES module API, by file URL: a real dynamic import (the bundler would turn a literal
+  // `import()` into `require()`, and tsx's CommonJS wrapper of this API cannot find its files).
+  const tsxDir = path.dirname(require.resolve("tsx/package.json"));
+  const apiUrl = pathToFileURL(path.join(tsxDir, "dist", "esm", "api", "index.mjs")).href;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const dynamicImport = new Function("specifier", "return import(specifier)") as (
+    specifier: string,
+  ) => Promise<unknown>;
+  const api = (await dynamicImport(apiUrl)) as {
+    tsImport: (specifier: string, parent: string) => Promise<unknown>;
+  };
+  return api.tsImport(pathToFileURL(file).href, pathToFileURL(__filename).href);
+}
+
+/**
+ * Loads the definitions module (no compute runs, no resource is created) and collects it.
+ * Loaded as CommonJS through tsx; a module using top-level await is imported as ES module instead.
+ */
+export async function loadProject(root: string): Promise<LoadedProject> {
   const absRoot = path.resolve(root);
   const config = readConfig(absRoot);
   const file = definitionsFile(absRoot, config);
   registerTypeScript();
   let exportsValue: unknown;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    exportsValue = require(file);
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      exportsValue = require(file);
+    } catch (error) {
+      if (!/top-level await/i.test((error as Error)?.message ?? "")) throw error;
+      exportsValue = await importAsEsm(file);
+    }
   } catch (error) {
     const err = error as Error;
     const wrapped = new DefinitionsError(

@@ -64,8 +64,8 @@ function staticGraph(root: string): AssetGraph {
   return analyzeProject(root);
 }
 
-function loadedGraph(root: string): AssetGraph {
-  const project = loadProject(root);
+async function loadedGraph(root: string): Promise<AssetGraph> {
+  const project = await loadProject(root);
   return runtimeGraph(project.definitions, project.root);
 }
 
@@ -83,9 +83,9 @@ function selectionFailure(selection: string, error: SelectionError): Failure {
   );
 }
 
-function cmdGraph(args: ParsedArgs): number {
+async function cmdGraph(args: ParsedArgs): Promise<number> {
   const root = rootOf(args);
-  const graph = has(args, "runtime") ? loadedGraph(root) : staticGraph(root);
+  const graph = has(args, "runtime") ? await loadedGraph(root) : staticGraph(root);
   if (has(args, "json")) {
     out(JSON.stringify(graph, null, 2));
     return 0;
@@ -112,9 +112,9 @@ function cmdCheck(args: ParsedArgs): number {
   return errors > 0 ? 1 : 0;
 }
 
-function cmdList(args: ParsedArgs): number {
+async function cmdList(args: ParsedArgs): Promise<number> {
   const root = rootOf(args);
-  const graph = has(args, "runtime") ? loadedGraph(root) : staticGraph(root);
+  const graph = has(args, "runtime") ? await loadedGraph(root) : staticGraph(root);
   const selection = flag(args, "select");
   let assets: AssetNode[];
   try {
@@ -208,7 +208,7 @@ async function cmdMaterialize(args: ParsedArgs): Promise<number> {
   }
   const config = readConfig(root);
   const env = chooseEnvironment(config, flag(args, "env"));
-  const project = loadProject(root);
+  const project = await loadProject(root);
   const graph = runtimeGraph(project.definitions, project.root);
   let keys: string[];
   try {
@@ -253,10 +253,10 @@ async function cmdMaterialize(args: ParsedArgs): Promise<number> {
   return result.status === "success" ? 0 : result.status === "cancelled" ? 130 : 1;
 }
 
-function cmdStatus(args: ParsedArgs): number {
+async function cmdStatus(args: ParsedArgs): Promise<number> {
   const root = rootOf(args);
   if (has(args, "rebuild")) rebuildIndex(root);
-  const project = loadProject(root);
+  const project = await loadProject(root);
   const statuses = computeStatus(project.definitions, readIndex(root));
   if (has(args, "json")) {
     out(JSON.stringify({ assets: statuses }, null, 2));

@@ -341,6 +341,20 @@ export const fine = asset("h/fine", {}, () => 1);
     );
   });
 
+  it("loads an ES module project, including one using top-level await", async () => {
+    const dir = tempProject({
+      "package.json": '{ "type": "module" }',
+      "src/helper.ts": "export const rows = await Promise.resolve([1, 2, 3]);\n",
+      "src/definitions.ts": `import { asset } from "assetline";
+import { rows } from "./helper.js";
+export const sum = asset("esm/sum", {}, () => rows.reduce((a, b) => a + b, 0));
+`,
+    });
+    const result = await runCli(["materialize", "--select", "esm/sum", "--root", dir]);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.equal(fs.readFileSync(path.join(dir, ".assetline/storage/esm/sum.json"), "utf8").trim(), "6");
+  });
+
   it("an invalid key in user code is a clear error", async () => {
     const dir = tempProject({
       "src/definitions.ts": `import { asset } from "assetline";\nexport const x = asset("raw orders", {}, () => 1);\n`,
