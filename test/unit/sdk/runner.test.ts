@@ -267,6 +267,19 @@ describe("runner (in process, memory IO)", () => {
     );
   });
 
+  it("an IO manager that cannot store a value fails the asset, naming the asset and the IO manager", async () => {
+    const broken = { name: "broken", save: () => Promise.reject(new Error("disk full")), load: () => null };
+    const a = asset("io/a", { io: broken }, () => 1);
+    const b = asset("io/b", { ins: { a } }, (_ctx, { a }) => a);
+    const { result, events } = await run([a, b]);
+    assert.equal(result.status, "failure");
+    const failure = events.find((e) => e.type === "asset_failure");
+    assert.ok(failure && failure.type === "asset_failure");
+    assert.equal(failure.reason, "io");
+    assert.equal(failure.error.message, 'Storing "io/a" with the broken IO manager failed: disk full.');
+    assert.deepEqual(result.skipped, ["io/b"]);
+  });
+
   it("a missing upstream input outside the selection names what to materialize first", async () => {
     const a = asset("m/a", {}, () => 1);
     const b = asset("m/b", { ins: { a } }, (_ctx, { a }) => a);

@@ -78,6 +78,35 @@ describe("cancellation and kills (real child processes)", function () {
     });
   }
 
+  it("two runs at once both end up in the index", async () => {
+    const dir = tempProject({
+      "src/definitions.ts": `import { asset } from "assetline";
+export const many = Array.from({ length: 40 }, (_, i) => asset(\`p/a\${i}\`, {}, () => i));
+export const others = Array.from({ length: 40 }, (_, i) => asset(\`q/b\${i}\`, {}, () => i));
+`,
+    });
+    const [first, second] = await Promise.all([
+      collect(startCli(["materialize", "--select", "p/*", "--root", dir])),
+      collect(startCli(["materialize", "--select", "q/*", "--root", dir])),
+    ]);
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(second.code, 0, second.stderr);
+    // Read through the index (brought up to date from the logs): every asset of both runs is there.
+    const status = await runCli(["status", "--json", "--root", dir]);
+    const states = (JSON.parse(status.stdout) as { assets: { key: string; state: string }[] }).assets;
+    assert.equal(states.length, 80);
+    assert.deepEqual(
+      states.filter((s) => s.state !== "fresh"),
+      [],
+    );
+    const index = JSON.parse(fs.readFileSync(path.join(dir, ".assetline/index.json"), "utf8")) as {
+      assets: Record<string, unknown>;
+      runs: Record<string, string>;
+    };
+    assert.equal(Object.keys(index.assets).length, 80);
+    assert.equal(Object.keys(index.runs).length, 2);
+  });
+
   it("SIGKILL leaves no half-written output or record, and the next run works", async () => {
     const dir = tempProject({ "src/definitions.ts": definitions });
     // A stale temp file from an earlier killed writer (pid 999999 does not exist).
