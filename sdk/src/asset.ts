@@ -1,4 +1,5 @@
 /** Declaring assets, checks, external assets, resources and definition sets. */
+import { parseDuration } from "./duration";
 import { callerLocation } from "./location";
 import { validateKey, InvalidKeyError } from "./keys";
 import {
@@ -49,6 +50,54 @@ function validateSpec(key: string, spec: AssetSpec<Record<string, unknown>, unkn
   }
   if (spec.timeoutMs !== undefined && !(typeof spec.timeoutMs === "number" && spec.timeoutMs > 0)) {
     throw new TypeError(`asset("${key}"): timeoutMs must be a positive number of milliseconds.`);
+  }
+  const strings = (field: string, value: unknown): void => {
+    if (value !== undefined && !(Array.isArray(value) && value.every((v) => typeof v === "string"))) {
+      throw new TypeError(`asset("${key}"): ${field} must be an array of strings.`);
+    }
+  };
+  strings("owners", spec.owners);
+  strings("kinds", spec.kinds);
+  if (spec.tags !== undefined) {
+    const bad = Object.entries(spec.tags ?? {}).find(([, v]) => typeof v !== "string");
+    if (typeof spec.tags !== "object" || spec.tags === null || bad) {
+      throw new TypeError(
+        `asset("${key}"): tags must map names to strings${bad ? ` (tag "${bad[0]}" is ${typeof bad[1]})` : ""}.`,
+      );
+    }
+  }
+  for (const field of ["group", "description", "codeVersion"] as const) {
+    if (spec[field] !== undefined && typeof spec[field] !== "string") {
+      throw new TypeError(`asset("${key}"): ${field} must be a string.`);
+    }
+  }
+  if (spec.freshness !== undefined && parseDuration(String(spec.freshness?.maxLag)) === undefined) {
+    throw new TypeError(
+      `asset("${key}"): freshness.maxLag ${JSON.stringify(spec.freshness?.maxLag)} is not a duration; use e.g. "30m", "24h", "7d" or "PT6H".`,
+    );
+  }
+  const metadata = spec.metadata;
+  if (metadata !== undefined) {
+    if (typeof metadata !== "object" || metadata === null)
+      throw new TypeError(`asset("${key}"): metadata must be an object.`);
+    if (metadata.pii !== undefined && typeof metadata.pii !== "boolean") {
+      throw new TypeError(`asset("${key}"): metadata.pii must be true or false.`);
+    }
+    if (metadata.securityClass !== undefined && typeof metadata.securityClass !== "string") {
+      throw new TypeError(
+        `asset("${key}"): metadata.securityClass must be a string such as "internal" or "confidential".`,
+      );
+    }
+    if (
+      metadata.retention !== undefined &&
+      (typeof metadata.retention !== "string" ||
+        !/^P/.test(metadata.retention) ||
+        parseDuration(metadata.retention) === undefined)
+    ) {
+      throw new TypeError(
+        `asset("${key}"): metadata.retention ${JSON.stringify(metadata.retention)} is not an ISO 8601 duration; use e.g. "P30D" or "P1Y".`,
+      );
+    }
   }
 }
 

@@ -3,6 +3,9 @@ import type { LoadedDefinitions } from "../definitions";
 import { upstreamKeys } from "../definitions";
 import type { RunIndex } from "../runner/events";
 import { sourceHash } from "../runner/run";
+import { parseDuration } from "../duration";
+
+export { parseDuration };
 
 export type StaleReason =
   | { code: "never-materialized"; message: string }
@@ -20,28 +23,6 @@ export interface AssetStatus {
   lastMaterialized?: { runId: string; time: string; durationMs: number; path?: string };
   lastRunId?: string;
   reasons: StaleReason[];
-}
-
-/** Parses "30s", "15m", "24h", "7d", "1w" or an ISO 8601 duration like "PT6H" / "P1D". */
-export function parseDuration(text: string): number | undefined {
-  const simple = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)$/.exec(text.trim());
-  if (simple) {
-    const n = Number(simple[1]);
-    const unit = { ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 6048e5 }[simple[2] as "ms"];
-    return n * unit;
-  }
-  const iso = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(text.trim());
-  if (iso && text.trim() !== "P" && !text.trim().endsWith("T")) {
-    const [, w, d, h, m, s] = iso;
-    return (
-      Number(w ?? 0) * 7 * 864e5 +
-      Number(d ?? 0) * 864e5 +
-      Number(h ?? 0) * 36e5 +
-      Number(m ?? 0) * 6e4 +
-      Number(s ?? 0) * 1e3
-    );
-  }
-  return undefined;
 }
 
 export function computeStatus(defs: LoadedDefinitions, index: RunIndex, now = Date.now()): AssetStatus[] {

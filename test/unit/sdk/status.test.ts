@@ -39,3 +39,40 @@ describe("status: freshness and durations", () => {
     assert.match(stale.reasons[0]!.message, /older than its freshness maxLag 24h/);
   });
 });
+
+describe("declaration checks on metadata", () => {
+  it("rejects classification and freshness values that cannot mean anything", () => {
+    assert.throws(
+      () => asset("m/a", { metadata: { pii: "yes" as never } }, () => 1),
+      /metadata\.pii must be true or false/,
+    );
+    assert.throws(
+      () => asset("m/b", { metadata: { retention: "30 days" } }, () => 1),
+      /metadata\.retention "30 days" is not an ISO 8601 duration; use e\.g\. "P30D"/,
+    );
+    assert.throws(
+      () => asset("m/c", { freshness: { maxLag: "daily" } }, () => 1),
+      /freshness\.maxLag "daily" is not a duration/,
+    );
+    assert.throws(
+      () => asset("m/d", { tags: { layer: 1 as never } }, () => 1),
+      /tags must map names to strings \(tag "layer" is number\)/,
+    );
+    assert.throws(
+      () => asset("m/e", { owners: "team:x" as never }, () => 1),
+      /owners must be an array of strings/,
+    );
+    assert.doesNotThrow(() =>
+      asset(
+        "m/f",
+        {
+          metadata: { pii: true, securityClass: "restricted", retention: "P1Y" },
+          freshness: { maxLag: "PT6H" },
+        },
+        () => 1,
+      ),
+    );
+    assert.equal(parseDuration("P1Y"), 365 * 864e5);
+    assert.equal(parseDuration("P6M"), 180 * 864e5);
+  });
+});
