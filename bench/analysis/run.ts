@@ -1,11 +1,13 @@
 /**
  * Analysis benchmark on synthetic workspaces.
- *   node --expose-gc --import tsx bench/analysis/run.ts [sizes...] [--edits N] [--rss-edits N]
- * Prints, per size: plain parse of the same files, cold index to the first complete graph
- * (and its ratio to the parse), the type checks; at 5,000 (or the largest size <= 5,000):
- * p50/p95 of the diagnostics after a one-line edit (leaf and hub file), RSS, and RSS growth
- * over many edits. Workspaces are written under bench/results/ (git-ignored).
+ *   node --expose-gc --import tsx bench/analysis/run.ts [sizes...] [--edits N] [--mem-edits N] [--runs N]
+ * Per size: the plain parse of the same files (`ts.createSourceFile`) and the cold index to the
+ * first complete graph, each the median of N fresh processes (as in the team's performance
+ * notes), and their ratio; the type checks. At 5,000 (or the largest size <= 5,000): p50/p95 of
+ * the diagnostics after a one-line edit (leaf and hub file), heap and RSS, and their growth over
+ * many edits. Workspaces are written under bench/results/ (git-ignored).
  */
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { ts } from "ts-morph";
@@ -17,16 +19,20 @@ const option = (name: string, fallback: number): number => {
   const index = args.indexOf(name);
   return index >= 0 ? Number(args[index + 1]) : fallback;
 };
-const sizes = args.filter((arg, i) => /^\d+$/.test(arg) && !args[i - 1]?.startsWith("--")).map(Number);
-if (sizes.length === 0) sizes.push(100, 1000, 5000, 20000);
 const editCount = option("--edits", 200);
-const rssEdits = option("--rss-edits", 1000);
+const memEdits = option("--mem-edits", 1000);
+const runs = option("--runs", 3);
 const resultsDir = path.resolve(__dirname, "..", "results");
 
 const gc = (globalThis as { gc?: () => void }).gc;
-const rssMb = (): number => {
+const collect = (): void => {
   gc?.();
-  return Math.round(process.memoryUsage().rss / 1024 / 1024);
+  gc?.();
+};
+const rssMb = (): number => Math.round(process.memoryUsage().rss / 1024 / 1024);
+const memory = (): string => {
+  collect();
+  return `heap ${Math.round(process.memoryUsage().heapUsed / 1024 / 1024)} MB, RSS ${rssMb()} MB`;
 };
 
 function percentile(values: number[], p: number): number {
@@ -36,42 +42,81 @@ function percentile(values: number[], p: number): number {
 
 const ms = (value: number): string => `${value.toFixed(1)} ms`;
 
-function measure(size: number, edits: boolean): void {
-  const dir = path.join(resultsDir, `ws-${size}`);
-  const { files, root } = generateWorkspace(dir, size);
+interface ColdRun {
+  ms: number;
+  assets?: number;
+  phases?: Record<string, number>;
+  rss?: number;
+}
 
-  let started = performance.now();
-  for (const file of files)
-    ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
-  const parseMs = performance.now() - started;
-
-  started = performance.now();
-  const session = new AnalysisSession(root);
-  const result = session.analyze();
-  const coldMs = performance.now() - started;
-  if (result.graph.assets.length !== size) {
-    throw new Error(`expected ${size} assets, found ${result.graph.assets.length}`);
+/** `--child parse|cold DIR`: one measurement in this fresh process, printed as JSON. */
+function child(mode: string, root: string): void {
+  const srcDir = path.join(root, "src");
+  const files = fs.readdirSync(srcDir).map((name) => path.join(srcDir, name));
+  const started = performance.now();
+  if (mode === "parse") {
+    for (const file of files) {
+      ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
+    }
+    console.log(JSON.stringify({ ms: performance.now() - started }));
+    return;
   }
-  const errors = result.graph.diagnostics.filter((d) => d.severity === "error");
-  if (errors.length > 0) throw new Error(`unexpected diagnostics: ${JSON.stringify(errors.slice(0, 3))}`);
-  started = performance.now();
-  const job = session.typeCheckJob()!;
-  job.step();
-  const typesMs = performance.now() - started;
-  const edges = result.graph.assets.reduce((sum, asset) => sum + asset.deps.length, 0);
+  const result = new AnalysisSession(root).analyze();
+  const elapsed = performance.now() - started;
+  collect();
   console.log(
-    `${size} assets (${files.length} files, ${edges} edges): parse ${ms(parseMs)}; cold graph ${ms(coldMs)} ` +
-      `(${(coldMs / parseMs).toFixed(2)}x parse); type checks ${ms(typesMs)}; RSS ${rssMb()} MB`,
+    JSON.stringify({ ms: elapsed, assets: result.graph.assets.length, phases: result.phases, rss: rssMb() }),
+  );
+}
+
+function fresh(mode: string, root: string): ColdRun {
+  const output = execFileSync(
+    process.execPath,
+    ["--expose-gc", "--import", "tsx", __filename, "--child", mode, root],
+    { encoding: "utf8", maxBuffer: 1 << 20 },
+  );
+  return JSON.parse(output.trim().split("\n").pop()!) as ColdRun;
+}
+
+function measure(size: number, edits: boolean): void {
+  const { files, root } = generateWorkspace(path.join(resultsDir, `ws-${size}`), size);
+
+  const parses: number[] = [];
+  const colds: ColdRun[] = [];
+  for (let run = 0; run < runs; run++) {
+    parses.push(fresh("parse", root).ms);
+    colds.push(fresh("cold", root));
+  }
+  const parseMs = percentile(parses, 50);
+  const cold = [...colds].sort((a, b) => a.ms - b.ms)[Math.floor(colds.length / 2)]!;
+  if (cold.assets !== size) throw new Error(`expected ${size} assets, found ${cold.assets}`);
+  console.log(
+    `${size} assets (${files.length} files): plain parse ${ms(parseMs)} [${parses.map((v) => v.toFixed(0)).join(", ")}]; ` +
+      `cold graph ${ms(cold.ms)} [${colds.map((v) => v.ms.toFixed(0)).join(", ")}] = ${(cold.ms / parseMs).toFixed(2)}x ` +
+      `(medians of ${runs} fresh processes); RSS after the cold graph ${cold.rss} MB`,
   );
   console.log(
-    `  cold phases: session ${ms(coldMs - result.elapsedMs)}, ` +
-      Object.entries(result.phases)
-        .map(([name, value]) => `${name} ${ms(value)}`)
-        .join(", "),
+    `  cold phases: ${Object.entries(cold.phases ?? {})
+      .map(([name, value]) => `${name} ${ms(value)}`)
+      .join(", ")}`,
   );
   if (!edits) return;
 
-  // One-line edits: change a string dep to a misspelt key and back, in a leaf file and in the hub.
+  let started = performance.now();
+  const session = new AnalysisSession(root);
+  const result = session.analyze();
+  const inProcessMs = performance.now() - started;
+  const errors = result.graph.diagnostics.filter((d) => d.severity === "error");
+  if (errors.length > 0) throw new Error(`unexpected diagnostics: ${JSON.stringify(errors.slice(0, 3))}`);
+  started = performance.now();
+  session.typeCheckJob()!.step();
+  const typesMs = performance.now() - started;
+  const edges = result.graph.assets.reduce((sum, asset) => sum + asset.deps.length, 0);
+  console.log(
+    `  in this process: graph ${ms(inProcessMs)} (${edges} edges), all type checks ${ms(typesMs)}; ${memory()}`,
+  );
+
+  // One-line edits: add a misspelt string dep and take it out again, in a leaf file and in the hub.
   const leaf = files[Math.floor(files.length / 2)]!;
   const hub = files[0]!;
   for (const [label, file] of [
@@ -80,35 +125,31 @@ function measure(size: number, edits: boolean): void {
   ] as const) {
     const original = fs.readFileSync(file, "utf8");
     const fileIndex = files.indexOf(file);
-    const marker = `"${assetKey(fileIndex, 3)}"`;
+    const broken = original.replace(`"${assetKey(fileIndex, 3)}",`, `"${assetKey(fileIndex, 3)}", // edited`);
+    const misspelt = broken.replace("deps: []", 'deps: ["layer0/a0_00"]');
+    if (misspelt === broken) throw new Error(`no empty deps to edit in ${file}`);
     const times: number[] = [];
+    const phases = new Map<string, number[]>();
     let sawUnknown = 0;
     for (let i = 0; i < editCount; i++) {
-      const broken = i % 2 === 0;
-      const text = broken
-        ? original
-            .replace(marker, `"${assetKey(fileIndex, 3)}"`)
-            .replace(`deps: []`, `deps: ["layer0/a0_00"]`)
-        : original;
+      const wrong = i % 2 === 0;
       const t0 = performance.now();
-      session.setFileText(file, text);
+      session.setFileText(file, wrong ? misspelt : original);
       const edited = session.analyze();
       times.push(performance.now() - t0);
-      if (broken && edited.graph.diagnostics.some((d) => d.code === "unknown-asset")) sawUnknown++;
+      for (const [name, value] of Object.entries(edited.phases))
+        phases.set(name, [...(phases.get(name) ?? []), value]);
+      if (wrong && edited.graph.diagnostics.some((d) => d.code === "unknown-asset")) sawUnknown++;
     }
     if (sawUnknown !== editCount / 2)
       throw new Error(`the edit's unknown-asset was seen ${sawUnknown} times`);
     // Type checks of the edited file's assets after an edit (the open file goes first).
-    session.setFileText(file, original + "\n");
+    session.setFileText(file, `${original}\n`);
     session.analyze();
     const typeStart = performance.now();
     const typeJob = session.typeCheckJob([file])!;
-    const ownRecords = session.lastResult!.records.filter((record) => record.call.file === file).length;
-    let checked = 0;
-    while (checked < ownRecords && !typeJob.done) {
-      typeJob.step(0);
-      checked++;
-    }
+    const own = session.lastResult!.records.filter((record) => record.call.file === file).length;
+    for (let checked = 0; checked < own && !typeJob.done; checked++) typeJob.step(0);
     const ownTypesMs = performance.now() - typeStart;
     session.setFileText(file, original);
     session.analyze();
@@ -116,21 +157,27 @@ function measure(size: number, edits: boolean): void {
       `  edit in the ${label} file, ${editCount} edits: diagnostics p50 ${ms(percentile(times, 50))}, ` +
         `p95 ${ms(percentile(times, 95))}, max ${ms(Math.max(...times))}; type checks of the edited file ${ms(ownTypesMs)}`,
     );
+    console.log(
+      `    median phases: ${[...phases].map(([name, values]) => `${name} ${ms(percentile(values, 50))}`).join(", ")}`,
+    );
   }
 
-  const before = rssMb();
+  const before = memory();
   const original = fs.readFileSync(leaf, "utf8");
-  let after100 = 0;
-  for (let i = 0; i < rssEdits; i++) {
+  let after100 = "";
+  for (let i = 0; i < memEdits; i++) {
     session.setFileText(leaf, i % 2 === 0 ? `${original}\n// edit ${i}\n` : original);
     session.analyze();
-    if (i === 99) after100 = rssMb();
+    if (i === 99) after100 = memory();
   }
-  const after = rssMb();
-  console.log(
-    `  RSS: ${before} MB before edits, ${after100} MB after 100, ${after} MB after ${rssEdits} edits`,
-  );
+  console.log(`  memory: ${before} before the edits; ${after100} after 100; ${memory()} after ${memEdits}`);
 }
 
-const editSize = sizes.includes(5000) ? 5000 : Math.max(...sizes.filter((size) => size <= 5000));
-for (const size of sizes) measure(size, size === editSize);
+if (args[0] === "--child") {
+  child(args[1]!, args[2]!);
+} else {
+  const sizes = args.filter((arg, i) => /^\d+$/.test(arg) && !args[i - 1]?.startsWith("--")).map(Number);
+  if (sizes.length === 0) sizes.push(100, 1000, 5000, 20000);
+  const editSize = sizes.includes(5000) ? 5000 : Math.max(...sizes.filter((size) => size <= 5000));
+  for (const size of sizes) measure(size, size === editSize);
+}

@@ -5,6 +5,7 @@
  */
 import {
   CodeActionKind,
+  CodeLensRefreshRequest,
   CodeLensRequest,
   DidChangeWatchedFilesNotification,
   ProposedFeatures,
@@ -16,6 +17,7 @@ import {
   type InitializeResult,
   type WorkspaceFolder,
 } from "vscode-languageserver/node";
+import path from "node:path";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { keyProblem } from "./analysis/index";
 import {
@@ -63,6 +65,7 @@ const projects = new Projects({
     } catch (error) {
       log(`Cannot publish diagnostics: ${describeError(error)}`);
     }
+    refreshCodeLenses();
   },
   stateChanged: () => sendStatus(),
   openFiles: () =>
@@ -136,7 +139,21 @@ function refreshFolders(): void {
   }
 }
 
+/** Lenses of other files change with the graph (counts, run status): ask the client to re-request them. */
+let canRefreshLenses = false;
+let lensRefresh: NodeJS.Timeout | undefined;
+function refreshCodeLenses(): void {
+  if (!canRefreshLenses || lensRefresh) return;
+  lensRefresh = setTimeout(() => {
+    lensRefresh = undefined;
+    connection.sendRequest(CodeLensRefreshRequest.type).catch((error: unknown) => {
+      log(`Code lens refresh failed: ${describeError(error)}`);
+    });
+  }, 200);
+}
+
 connection.onInitialize((params): InitializeResult => {
+  canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
   if (params.workspaceFolders) folders = params.workspaceFolders;
   else if (params.rootUri) folders = [{ uri: params.rootUri, name: "root" }];
   return {
@@ -192,6 +209,10 @@ connection.onNotification(DidChangeWatchedFilesNotification.type, (params) => {
       const file = uriToPath(change.uri);
       if (!file) continue;
       if (file.endsWith("assetline.config.json") || file.endsWith("package.json")) rediscover = true;
+      if (file.endsWith(`${path.sep}.assetline${path.sep}index.json`)) {
+        refreshCodeLenses();
+        continue;
+      }
       if (documents.get(change.uri)) continue;
       projects.fileChanged(file);
     }

@@ -72,6 +72,10 @@ export class TestClient {
     this.connection.onRequest("client/registerCapability", () => null);
     this.connection.onRequest("workspace/configuration", () => []);
     this.connection.onRequest("window/workDoneProgress/create", () => null);
+    this.connection.onRequest("workspace/codeLens/refresh", () => {
+      this.record("workspace/codeLens/refresh", null);
+      return null;
+    });
     child.stderr!.on("data", (chunk: Buffer) => this.stderr.push(chunk.toString()));
     child.on("exit", (code) => {
       this.exited = code;
@@ -158,7 +162,7 @@ export class TestClient {
       rootUri: uriOf(folder),
       capabilities: {
         textDocument: { publishDiagnostics: { relatedInformation: true }, codeLens: {} },
-        workspace: { workspaceFolders: true },
+        workspace: { workspaceFolders: true, codeLens: { refreshSupport: true } },
       },
       workspaceFolders: [{ uri: uriOf(folder), name: path.basename(folder) }],
     });

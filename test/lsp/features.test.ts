@@ -244,6 +244,27 @@ describe("language server editor features on asset keys", function () {
     );
   });
 
+  it("asks the client to refresh the lenses when the runner rewrites .assetline/index.json", async function () {
+    const indexFile = path.join(root, ".assetline", "index.json");
+    const index = JSON.parse(fs.readFileSync(indexFile, "utf8")) as {
+      assets: Record<string, { lastStatus: string; lastTime: string; lastSuccess?: { time: string } }>;
+    };
+    const time = new Date().toISOString();
+    index.assets["ingest/raw_customers"] = { lastStatus: "success", lastTime: time, lastSuccess: { time } };
+    fs.writeFileSync(indexFile, JSON.stringify(index));
+    const refreshed = client.waitFor("workspace/codeLens/refresh", () => true);
+    await client.connection.sendNotification("workspace/didChangeWatchedFiles", {
+      changes: [{ uri: uriOf(indexFile), type: 2 }],
+    });
+    await refreshed;
+    const lenses = await request<CodeLens[]>("textDocument/codeLens", {
+      textDocument: { uri: uriOf(ingestFile) },
+    });
+    const titles = lenses.map((lens) => lens.command?.title ?? "");
+    assert.ok(!titles.some((title) => title.startsWith("✗ failed")), titles.join(" | "));
+    assert.equal(titles.filter((title) => title === "✓ just now").length, 1, titles.join(" | "));
+  });
+
   it("answers assetline/serverState", async function () {
     const state = await request<ServerStateResult>(ServerStateRequest.method, {});
     assert.equal(state.status.state, "idle");

@@ -14,6 +14,17 @@ import type { AssetRecord, CheckRecord, RawDiagnostic, SourceSpan } from "./mode
 /** Asset keys (the library's rule): segments of letters, digits, "_", "." and "-" joined by "/". */
 const SEGMENT = /^[A-Za-z0-9_.-]+$/;
 
+const keyProblems = new Map<string, string | undefined>();
+
+/** `keyProblem`, remembered per key (the same keys are validated again after every edit). */
+function cachedKeyProblem(key: string): string | undefined {
+  if (keyProblems.has(key)) return keyProblems.get(key);
+  const problem = keyProblem(key);
+  if (keyProblems.size > 100_000) keyProblems.clear();
+  keyProblems.set(key, problem);
+  return problem;
+}
+
 export function keyProblem(key: string): string | undefined {
   if (key.length === 0) return 'An asset key must not be empty; use segments like "ingest/raw_orders".';
   const segments = key.split("/");
@@ -105,7 +116,7 @@ export function buildGraph(input: GraphInput): BuiltGraph {
   const duplicates = new Map<string, AssetRecord[]>();
   for (const record of records) {
     const key = record.key as string;
-    const problem = keyProblem(key);
+    const problem = cachedKeyProblem(key);
     if (problem) {
       diagnostics.push({ span: record.keySpan, severity: "error", code: "invalid-key", message: problem });
     }
@@ -183,7 +194,7 @@ export function buildGraph(input: GraphInput): BuiltGraph {
     }
   }
 
-  diagnostics.push(...findCycles(edges, byKey));
+  diagnostics.push(...cycleDiagnostics(edges, byKey));
 
   const checksByKey = new Map<string, string[]>();
   for (const check of input.checks) {
@@ -225,8 +236,21 @@ function capitalise(text: string): string {
   return text.length > 0 ? text[0]!.toUpperCase() + text.slice(1) : text;
 }
 
-/** Tarjan's strongly connected components; one diagnostic per step of each cycle found. */
-function findCycles(edges: Map<string, Set<string>>, byKey: Map<string, AssetRecord>): RawDiagnostic[] {
+/** The cycles of the last edge set: most edits change no edge, and then Tarjan is not run again. */
+let lastCycles: { fingerprint: string; cycles: string[][] } | undefined;
+
+function cycleDiagnostics(edges: Map<string, Set<string>>, byKey: Map<string, AssetRecord>): RawDiagnostic[] {
+  const parts: string[] = [];
+  for (const [from, targets] of edges) {
+    if (targets.size > 0) parts.push(`${from}>${[...targets].join(",")}`);
+  }
+  const fingerprint = parts.join("|");
+  if (lastCycles?.fingerprint !== fingerprint) lastCycles = { fingerprint, cycles: findCycles(edges) };
+  return lastCycles.cycles.flatMap((cycle) => cycleSteps(cycle, byKey));
+}
+
+/** Tarjan's strongly connected components; for each, the shortest cycle through its first key. */
+function findCycles(edges: Map<string, Set<string>>): string[][] {
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const onStack = new Set<string>();
@@ -272,7 +296,7 @@ function findCycles(edges: Map<string, Set<string>>, byKey: Map<string, AssetRec
     }
   }
 
-  const diagnostics: RawDiagnostic[] = [];
+  const cycles: string[][] = [];
   for (const component of components) {
     const members = new Set(component);
     const start = [...component].sort()[0]!;
@@ -298,27 +322,33 @@ function findCycles(edges: Map<string, Set<string>>, byKey: Map<string, AssetRec
     if (!found) continue;
     const back: string[] = [];
     for (let node = previous.get(start)!; node !== start; node = previous.get(node)!) back.push(node);
-    const cycle: string[] = [start, ...back.reverse()];
-    // cycle = [start, a, b, ...]: each depends on the next one, the last on start.
-    const steps = cycle.map((from, i) => ({ from, to: cycle[(i + 1) % cycle.length]! }));
-    const path = [...cycle, start].map((key) => `"${key}"`).join(" → ");
-    const spans = steps.map(({ from, to }) => {
-      const record = byKey.get(from);
-      const dep = record?.deps.find((candidate) => candidate.key === to);
-      return { from, to, span: dep?.span ?? record?.keySpan };
+    cycles.push([start, ...back.reverse()]);
+  }
+  return cycles;
+}
+
+/** One diagnostic per step of a cycle (`cycle[i]` depends on `cycle[i + 1]`, the last on the first). */
+function cycleSteps(cycle: string[], byKey: Map<string, AssetRecord>): RawDiagnostic[] {
+  const diagnostics: RawDiagnostic[] = [];
+  const start = cycle[0]!;
+  const steps = cycle.map((from, i) => ({ from, to: cycle[(i + 1) % cycle.length]! }));
+  const path = [...cycle, start].map((key) => `"${key}"`).join(" → ");
+  const spans = steps.map(({ from, to }) => {
+    const record = byKey.get(from);
+    const dep = record?.deps.find((candidate) => candidate.key === to);
+    return { from, to, span: dep?.span ?? record?.keySpan };
+  });
+  for (const step of spans) {
+    if (!step.span) continue;
+    diagnostics.push({
+      span: step.span,
+      severity: "error",
+      code: "cycle",
+      message: `Dependency cycle: ${path}.`,
+      related: spans
+        .filter((other) => other !== step && other.span)
+        .map((other) => ({ span: other.span!, message: `"${other.from}" depends on "${other.to}"` })),
     });
-    for (const step of spans) {
-      if (!step.span) continue;
-      diagnostics.push({
-        span: step.span,
-        severity: "error",
-        code: "cycle",
-        message: `Dependency cycle: ${path}.`,
-        related: spans
-          .filter((other) => other !== step && other.span)
-          .map((other) => ({ span: other.span!, message: `"${other.from}" depends on "${other.to}"` })),
-      });
-    }
   }
   return diagnostics;
 }
@@ -326,7 +356,25 @@ function findCycles(edges: Map<string, Set<string>>, byKey: Map<string, AssetRec
 /** Position conversion supplied by the session (it owns the source files). */
 export type Locate = (file: string, offset: number) => { line: number; column: number };
 
+/** Nodes of records that did not change, reused while their neighbours' existence is the same. */
+const nodeCache = new WeakMap<AssetRecord, { node: AssetNode; context: string }>();
+
 export function toAssetNode(
+  record: AssetRecord,
+  built: BuiltGraph,
+  relative: (file: string) => string,
+  locate: Locate,
+): AssetNode {
+  let context = (built.checksByKey.get(record.key as string) ?? []).join("\u0000");
+  for (const dep of record.deps) context += dep.key !== undefined && built.byKey.has(dep.key) ? "1" : "0";
+  const cached = nodeCache.get(record);
+  if (cached && cached.context === context) return cached.node;
+  const node = buildAssetNode(record, built, relative, locate);
+  nodeCache.set(record, { node, context });
+  return node;
+}
+
+function buildAssetNode(
   record: AssetRecord,
   built: BuiltGraph,
   relative: (file: string) => string,

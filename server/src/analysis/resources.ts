@@ -102,6 +102,10 @@ export function missingResourceDiagnostics(
   spec: ts.Expression | undefined,
 ): RawDiagnostic[] {
   if (!compute || !(ts.isArrowFunction(compute) || ts.isFunctionExpression(compute))) return [];
+  // Most compute functions never mention resources: skip the walk without building a string.
+  const text = compute.getSourceFile().text;
+  const mention = text.indexOf("resources", compute.pos);
+  if (mention < 0 || mention >= compute.end) return [];
   const declared = declaredResources(spec);
   if (!declared) return [];
   const sourceFile = compute.getSourceFile();
