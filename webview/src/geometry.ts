@@ -14,20 +14,6 @@ export function edgePath(layout: Layout, from: string, to: string): string {
   return `M${x1},${y1}C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}`;
 }
 
-/** The bounding box of an edge, for viewport culling. */
-export function edgeBox(
-  layout: Layout,
-  from: string,
-  to: string,
-): { x1: number; y1: number; x2: number; y2: number } | undefined {
-  const a = layout.nodes.get(from);
-  const b = layout.nodes.get(to);
-  if (!a || !b) return undefined;
-  const left = Math.min(a.x + NODE_WIDTH, b.x) - 40;
-  const right = Math.max(a.x + NODE_WIDTH, b.x) + 40;
-  return { x1: left, y1: Math.min(a.y, b.y), x2: right, y2: Math.max(a.y, b.y) + NODE_HEIGHT };
-}
-
 export interface Box {
   x1: number;
   y1: number;
@@ -37,4 +23,87 @@ export interface Box {
 
 export function intersects(a: Box, b: Box): boolean {
   return a.x1 <= b.x2 && b.x1 <= a.x2 && a.y1 <= b.y2 && b.y1 <= a.y2;
+}
+
+/** Long edges are cut into pieces of about this length (graph units) for culling. */
+export const PIECE_LENGTH = 600;
+
+/**
+ * Every edge as exact cubic pieces (de Casteljau sub-curves), flattened: 8 numbers a piece
+ * (x0 y0 x1 y1 x2 y2 x3 y3), plus the index of the edge each piece belongs to. Drawing only
+ * the pieces that meet the viewport keeps long edges from costing a frame when zoomed in:
+ * the browser otherwise rasterizes their whole length, off screen included.
+ */
+export interface EdgePieces {
+  points: Float64Array;
+  edge: Int32Array;
+  count: number;
+}
+
+export function edgePieces(layout: Layout, edges: ReadonlyArray<readonly [string, string]>): EdgePieces {
+  const coords: number[] = [];
+  const owners: number[] = [];
+  edges.forEach(([from, to], index) => {
+    const a = layout.nodes.get(from);
+    const b = layout.nodes.get(to);
+    if (!a || !b) return;
+    const x0 = a.x + NODE_WIDTH;
+    const y0 = a.y + NODE_HEIGHT / 2;
+    const x3 = b.x;
+    const y3 = b.y + NODE_HEIGHT / 2;
+    const bend = Math.max(40, Math.abs(x3 - x0) / 2);
+    const c = [x0, y0, x0 + bend, y0, x3 - bend, y3, x3, y3] as const;
+    const pieces = Math.max(1, Math.ceil((Math.abs(x3 - x0) + Math.abs(y3 - y0)) / PIECE_LENGTH));
+    const at = (t: number): [number, number, number, number] => {
+      const u = 1 - t;
+      const p0 = u * u * u;
+      const p1 = 3 * u * u * t;
+      const p2 = 3 * u * t * t;
+      const p3 = t * t * t;
+      const d0 = -3 * u * u;
+      const d1 = 3 * u * u - 6 * u * t;
+      const d2 = 6 * u * t - 3 * t * t;
+      const d3 = 3 * t * t;
+      return [
+        p0 * c[0] + p1 * c[2] + p2 * c[4] + p3 * c[6],
+        p0 * c[1] + p1 * c[3] + p2 * c[5] + p3 * c[7],
+        d0 * c[0] + d1 * c[2] + d2 * c[4] + d3 * c[6],
+        d0 * c[1] + d1 * c[3] + d2 * c[5] + d3 * c[7],
+      ];
+    };
+    for (let i = 0; i < pieces; i++) {
+      const t0 = i / pieces;
+      const t1 = (i + 1) / pieces;
+      const h = (t1 - t0) / 3;
+      const [sx, sy, sdx, sdy] = at(t0);
+      const [ex, ey, edx, edy] = at(t1);
+      coords.push(sx, sy, sx + h * sdx, sy + h * sdy, ex - h * edx, ey - h * edy, ex, ey);
+      owners.push(index);
+    }
+  });
+  return { points: Float64Array.from(coords), edge: Int32Array.from(owners), count: owners.length };
+}
+
+/** The SVG path data of the pieces that meet `box`, split by `dim(edgeIndex)`. */
+export function visiblePieces(
+  pieces: EdgePieces,
+  box: Box,
+  dim: (edge: number) => boolean,
+): [string, string] {
+  const bright: string[] = [];
+  const dimmed: string[] = [];
+  const p = pieces.points;
+  for (let i = 0; i < pieces.count; i++) {
+    const o = i * 8;
+    const x1 = Math.min(p[o]!, p[o + 2]!, p[o + 4]!, p[o + 6]!);
+    const x2 = Math.max(p[o]!, p[o + 2]!, p[o + 4]!, p[o + 6]!);
+    if (x2 < box.x1 || x1 > box.x2) continue;
+    const y1 = Math.min(p[o + 1]!, p[o + 3]!, p[o + 5]!, p[o + 7]!);
+    const y2 = Math.max(p[o + 1]!, p[o + 3]!, p[o + 5]!, p[o + 7]!);
+    if (y2 < box.y1 || y1 > box.y2) continue;
+    const r = (n: number) => Math.round(n * 10) / 10;
+    const d = `M${r(p[o]!)},${r(p[o + 1]!)}C${r(p[o + 2]!)},${r(p[o + 3]!)} ${r(p[o + 4]!)},${r(p[o + 5]!)} ${r(p[o + 6]!)},${r(p[o + 7]!)}`;
+    (dim(pieces.edge[i]!) ? dimmed : bright).push(d);
+  }
+  return [bright.join(""), dimmed.join("")];
 }

@@ -7,7 +7,7 @@
  */
 import * as d3 from "d3";
 import type { AssetStatus } from "@assetline/protocol";
-import { edgeBox, edgePath, intersects, type Box } from "./geometry";
+import { edgePath, edgePieces, intersects, visiblePieces, type Box, type EdgePieces } from "./geometry";
 import { GROUP_PAD, NODE_HEIGHT, NODE_WIDTH, type GroupSegment, type Layout } from "./layout";
 import { stepForKey, walkStep } from "./navigate";
 import { groupState, STATE_BADGE, STATE_LABEL } from "./status";
@@ -47,7 +47,8 @@ interface Drawn {
   layout: Layout;
   status: Record<string, AssetStatus>;
   cull: boolean;
-  edgeBoxes: Array<Box | undefined>;
+  /** Edges cut into pieces, for culling (only when culling). */
+  pieces: EdgePieces | undefined;
 }
 
 export class GraphView {
@@ -109,8 +110,8 @@ export class GraphView {
   ): number {
     const cull =
       this.cullMode === "always" || (this.cullMode === "auto" && model.nodes.length > CULL_THRESHOLD);
-    const edgeBoxes = cull ? model.edges.map(([from, to]) => edgeBox(layout, from, to)) : [];
-    this.drawn = { model, layout, status, cull, edgeBoxes };
+    const pieces = cull ? edgePieces(layout, model.edges) : undefined;
+    this.drawn = { model, layout, status, cull, pieces };
     // Measured before the drawing changes, so this forces no layout of the new nodes.
     this.width = this.container.clientWidth;
     this.height = this.container.clientHeight;
@@ -132,6 +133,7 @@ export class GraphView {
     this.edgeLayer.node()!.replaceChildren();
     this.nodeLayer.node()!.replaceChildren();
     this.nodeLayer.classed("lite", this.lite);
+    this.edgeLayer.classed("lite", this.lite);
     this.draw();
   }
 
@@ -286,20 +288,16 @@ export class GraphView {
     if (!drawn) return;
     const { model, layout, cull } = drawn;
     let nodes = model.nodes;
-    let edges = model.edges;
+    const edges = model.edges;
     let segments = layout.segments;
-    if (cull) {
-      const box = this.visibleBox();
+    const box = cull ? this.visibleBox() : undefined;
+    if (box) {
       nodes = nodes.filter((node) => {
         const p = layout.nodes.get(node.id);
         return (
           p !== undefined &&
           intersects(box, { x1: p.x - 12, y1: p.y, x2: p.x + NODE_WIDTH + 12, y2: p.y + NODE_HEIGHT })
         );
-      });
-      edges = edges.filter((_edge, i) => {
-        const edgeBox = drawn.edgeBoxes[i];
-        return edgeBox !== undefined && intersects(box, edgeBox);
       });
       segments = segments.filter((s) =>
         intersects(box, { x1: s.x, y1: s.y, x2: s.x + s.width, y2: s.y + s.height }),
@@ -335,18 +333,20 @@ export class GraphView {
 
     const dimmed = ([from, to]: [string, string]) =>
       model.lineage !== undefined && !(model.lineage.has(from) && model.lineage.has(to));
-    if (this.lite) {
-      // Two paths in all: one for the lineage (or everything), one for dimmed edges.
-      const bright: string[] = [];
-      const dim: string[] = [];
-      for (const edge of edges) (dimmed(edge) ? dim : bright).push(edgePath(layout, edge[0], edge[1]));
+    if (drawn.pieces && box) {
+      // Culled: the visible pieces of the edges, in two paths (the lineage, and dimmed edges).
+      const dim = model.lineage ? (i: number) => dimmed(edges[i]!) : () => false;
+      const [bright, faint] = this.lite
+        ? wholeEdges(layout, edges, box, dim)
+        : visiblePieces(drawn.pieces, box, dim);
       this.edgeLayer
-        .selectAll<SVGPathElement, string[]>("path.edge")
-        .data([bright, dim])
+        .selectAll<SVGPathElement, string>("path.edge")
+        .data([bright, faint])
         .join("path")
         .attr("class", (_d, i) => (i === 0 ? "edge merged" : "edge merged dimmed"))
-        .attr("d", (d) => d.join(""));
+        .attr("d", (d) => d);
     } else {
+      // Small graphs (and the full-SVG baseline): one path per edge.
       this.edgeLayer
         .selectAll<SVGPathElement, [string, string]>("path.edge")
         .data(edges, ([from, to]) => `${from}\u0000${to}`)
@@ -536,4 +536,28 @@ export class GraphView {
     });
     svg.addEventListener("focusout", () => this.callbacks.hover(undefined, 0, 0));
   }
+}
+
+/** Zoomed far out, whole edges (few pixels long each) whose bounding box meets the view. */
+function wholeEdges(
+  layout: Layout,
+  edges: ReadonlyArray<[string, string]>,
+  box: Box,
+  dim: (edge: number) => boolean,
+): [string, string] {
+  const bright: string[] = [];
+  const faint: string[] = [];
+  edges.forEach(([from, to], i) => {
+    const a = layout.nodes.get(from);
+    const b = layout.nodes.get(to);
+    if (!a || !b) return;
+    const edgeBox = {
+      x1: Math.min(a.x, b.x),
+      y1: Math.min(a.y, b.y),
+      x2: Math.max(a.x, b.x) + NODE_WIDTH,
+      y2: Math.max(a.y, b.y) + NODE_HEIGHT,
+    };
+    if (intersects(box, edgeBox)) (dim(i) ? faint : bright).push(edgePath(layout, from, to));
+  });
+  return [bright.join(""), faint.join("")];
 }
