@@ -48,7 +48,7 @@ const expr: fc.Arbitrary<string> = fc.letrec((tieAny) => {
       tie("e").map((e) => `sinks(${e})`),
     ),
   };
-}).e as fc.Arbitrary<string>;
+}).e;
 
 describe("selection: properties", () => {
   it("any text either parses or fails with a SelectionError whose column lies within the text", () => {
