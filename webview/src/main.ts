@@ -109,7 +109,9 @@ const view = new GraphView(container, {
   contextMenu: (node, x, y) => showMenu(node, x, y),
   transformChanged: (transform) => {
     state.transform = transform;
-    save();
+    // Zoom and pan fire every frame: save once they settle.
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(flush, 250);
   },
 });
 const cull = document.body.dataset.cull;
@@ -120,8 +122,25 @@ if (cull === "never" || cull === "always") view.cullMode = cull;
 /** Saves the state soon, off the rendering path (VS Code serializes it, graph included). */
 function save(): void {
   clearTimeout(saveTimer);
-  saveTimer = setTimeout(() => vscode.setState(state), 250);
+  saveTimer = undefined;
+  // A small graph is cheap to serialize: save at once, so a quick hide loses nothing.
+  if ((state.graph?.assets.length ?? 0) <= 500) vscode.setState(state);
+  else saveTimer = setTimeout(flush, 250);
 }
+
+function flush(): void {
+  clearTimeout(saveTimer);
+  saveTimer = undefined;
+  vscode.setState(state);
+}
+
+// A hidden webview is torn down (the client does not retain it): save what is pending first.
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "hidden" && saveTimer !== undefined) flush();
+});
+window.addEventListener("pagehide", () => {
+  if (saveTimer !== undefined) flush();
+});
 
 function setGraph(graph: AssetGraph): void {
   state.graph = graph;
