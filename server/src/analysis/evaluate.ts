@@ -114,8 +114,7 @@ export class Evaluator {
   private readonly stack: ModuleState[] = [];
   private readonly classified = new WeakMap<ts.CallExpression, AssetFunction | null>();
   private readonly importNames = new WeakMap<ts.SourceFile, ImportNames>();
-  /** Why a function body or loop body was never run, for the `dynamic-asset` message. */
-  private readonly skipped = new WeakMap<ts.Node, string>();
+
   private readonly resourceChecked = new WeakSet<ts.CallExpression>();
   private readonly libraryBySymbol = new Map<ts.Symbol, AssetFunction | null>();
   private steps = 0;
@@ -127,6 +126,11 @@ export class Evaluator {
     private readonly host: EvaluatorHost,
     /** The previous round: modules are reused when neither they nor what they read changed. */
     private readonly previous: PreviousRound = { states: new Map(), dirty: new Set() },
+    /**
+     * Why a function body or loop body was never run, for the `dynamic-asset` message. Kept by
+     * the session across rounds: a reused module is not run again but its reasons still hold.
+     */
+    private readonly skipped = new WeakMap<ts.Node, string>(),
   ) {}
 
   /** Modules being validated for reuse (to stop at import cycles). */

@@ -18,7 +18,26 @@ export function isSourceFile(file: string): boolean {
 }
 
 /** Every TypeScript source file under `root`, skipping excluded and hidden folders. */
-export function listSourceFiles(root: string, exclude: readonly string[] = []): string[] {
+export function listSourceFiles(
+  root: string,
+  exclude: readonly string[] = [],
+  folders?: readonly string[],
+): string[] {
+  if (folders) {
+    const files = new Set<string>();
+    for (const folder of folders) {
+      if (isExcludedPath(root, folder, exclude) && folder !== root) continue;
+      let stat: fs.Stats | undefined;
+      try {
+        stat = fs.statSync(folder);
+      } catch {
+        continue;
+      }
+      if (stat.isFile() && isSourceFile(folder)) files.add(folder);
+      else if (stat.isDirectory()) for (const file of listSourceFiles(folder, exclude)) files.add(file);
+    }
+    return [...files].sort();
+  }
   const result: string[] = [];
   const skip = new Set(exclude.map((dir) => path.resolve(dir)));
   const walk = (dir: string): void => {
@@ -69,14 +88,38 @@ const DEFAULT_OPTIONS: ts.CompilerOptions = {
  * The compiler options of the project: the root's tsconfig.json when there is one (its
  * `include`/`files` are not expanded here), otherwise defaults that match the library's needs.
  */
-export function readCompilerOptions(root: string): { options: ts.CompilerOptions; errors: string[] } {
+export interface ProjectConfig {
+  options: ts.CompilerOptions;
+  errors: string[];
+  /**
+   * Folders to read sources from, when tsconfig.json's `include` names plain folders (the
+   * usual `["src"]`); undefined means the whole root. Glob patterns are not expanded (that is
+   * the slow part of the config parser): with a glob, the whole root is read.
+   */
+  folders?: string[];
+  /** Plain folders of tsconfig.json's `exclude`. */
+  excluded: string[];
+}
+
+function plainFolders(root: string, value: unknown): string[] | undefined {
+  if (!Array.isArray(value) || value.length === 0) return undefined;
+  const folders: string[] = [];
+  for (const entry of value) {
+    if (typeof entry !== "string" || /[*?{}[\]]/.test(entry)) return undefined;
+    folders.push(path.resolve(root, entry));
+  }
+  return folders;
+}
+
+export function readCompilerOptions(root: string): ProjectConfig {
   const configPath = path.join(root, "tsconfig.json");
-  if (!fs.existsSync(configPath)) return { options: { ...DEFAULT_OPTIONS }, errors: [] };
+  if (!fs.existsSync(configPath)) return { options: { ...DEFAULT_OPTIONS }, errors: [], excluded: [] };
   const read = ts.readConfigFile(configPath, (file) => ts.sys.readFile(file));
   if (read.error) {
     return {
       options: { ...DEFAULT_OPTIONS },
       errors: [ts.flattenDiagnosticMessageText(read.error.messageText, "\n")],
+      excluded: [],
     };
   }
   // A host that lists no files: only the options are wanted, not the include globs.
@@ -97,7 +140,12 @@ export function readCompilerOptions(root: string): { options: ts.CompilerOptions
   delete options.composite;
   delete options.incremental;
   delete options.tsBuildInfoFile;
-  return { options, errors };
+  const config = read.config as { include?: unknown; files?: unknown; exclude?: unknown };
+  const result: ProjectConfig = { options, errors, excluded: plainFolders(root, config.exclude) ?? [] };
+  // `files` alone (no include) lists files, not folders: read the whole root then.
+  const folders = config.include !== undefined ? plainFolders(root, config.include) : undefined;
+  if (folders) result.folders = folders;
+  return result;
 }
 
 /** Finds the name of the npm package a file belongs to (nearest package.json), cached per folder. */

@@ -102,6 +102,8 @@ export interface AnalysisResult {
   elapsedMs: number;
   /** The checker the analysis used (for the type checks that follow it). */
   checker: ts.TypeChecker;
+  /** Modules this analysis evaluated again (the others were reused from the previous one). */
+  evaluatedFiles: string[];
   /** Milliseconds per phase: program, checker, evaluate, unreached, graph. */
   phases: Record<string, number>;
 }
@@ -120,11 +122,15 @@ export class AnalysisSession {
   private readonly log: (message: string) => void;
   private readonly configErrors: string[];
   private readonly exclude: string[];
+  /** tsconfig.json's `include` folders, when it names plain folders. */
+  private readonly folders: string[] | undefined;
   /** Module states of the last round, reused when their file and what they read are unchanged. */
   private previousStates = new Map<string, ModuleState>();
   /** Per-file facts that only change with the file: its library calls and syntax errors. */
   private fileInfos = new Map<string, FileInfo>();
   private dirty = new Set<string>();
+  /** Why factory bodies were not run (see Evaluator), by node: valid as long as the node lives. */
+  private readonly skippedReasons = new WeakMap<ts.Node, string>();
   private last: AnalysisResult | undefined;
   private lastProgram: ts.Program | undefined;
 
@@ -132,11 +138,14 @@ export class AnalysisSession {
     this.root = path.resolve(root);
     this.log = options.log ?? (() => undefined);
     this.exclude = (options.exclude ?? []).map((dir) => path.resolve(dir));
-    const { options: compilerOptions, errors } = readCompilerOptions(this.root);
+    const config = readCompilerOptions(this.root);
+    const { options: compilerOptions, errors } = config;
     this.configErrors = errors;
     for (const error of errors) this.log(`tsconfig.json: ${error}`);
     this.host = new ProgramHost(compilerOptions);
-    for (const file of listSourceFiles(this.root, this.exclude)) this.addFile(file);
+    this.exclude.push(...config.excluded);
+    this.folders = config.folders;
+    for (const file of listSourceFiles(this.root, this.exclude, this.folders)) this.addFile(file);
   }
 
   /** Absolute paths of the project's own source files. */
@@ -146,7 +155,13 @@ export class AnalysisSession {
 
   /** True when the file belongs to this project (its own sources, not dependencies). */
   contains(file: string): boolean {
-    return !isExcludedPath(this.root, path.resolve(file), this.exclude);
+    const absolute = path.resolve(file);
+    if (isExcludedPath(this.root, absolute, this.exclude)) return false;
+    if (!this.folders) return true;
+    return this.folders.some((folder) => {
+      const relative = path.relative(folder, absolute);
+      return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
+    });
   }
 
   private addFile(file: string, text?: string): void {
@@ -276,6 +291,7 @@ export class AnalysisSession {
         packages: this.packages,
       },
       { states: this.previousStates, dirty: this.dirty },
+      this.skippedReasons,
     );
 
     const results: FileResult[] = [];
@@ -289,6 +305,7 @@ export class AnalysisSession {
         this.log(`Analysis of ${this.relative(file)} failed: ${describe(error)}`);
       }
     }
+    const evaluatedFiles = files.filter((file) => evaluator.wasEvaluated(file));
     this.previousStates = evaluator.states;
     this.dirty = new Set();
     phase("evaluate");
@@ -352,6 +369,7 @@ export class AnalysisSession {
       built,
       elapsedMs: performance.now() - started,
       checker,
+      evaluatedFiles,
       phases,
     };
     phase("graph");

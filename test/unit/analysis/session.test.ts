@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { AnalysisSession, analyzeProject } from "../../../server/src/analysis/index";
+import { fixture } from "./helpers";
+
+describe("AnalysisSession: unsaved buffers and incremental re-analysis (test/fixtures/patterns)", function () {
+  const root = fixture("patterns");
+  const file = (name: string): string => path.join(root, "src", name);
+  const relative = (files: string[]): string[] =>
+    files.map((item) => path.relative(root, item).split(path.sep).join("/")).sort();
+  let session: AnalysisSession;
+
+  beforeEach(function () {
+    session = new AnalysisSession(root);
+    session.analyze();
+  });
+
+  it("re-evaluates only the edited module when what it exports does not change", function () {
+    const ingest = file("ingest.ts");
+    session.setFileText(ingest, `${fs.readFileSync(ingest, "utf8")}\n// a comment\n`);
+    const result = session.analyze();
+    assert.deepEqual(relative(result.evaluatedFiles), ["src/ingest.ts"]);
+    assert.deepEqual(result.graph, analyzeProject(root, { types: false }));
+  });
+
+  it("re-evaluates the dependents of a module whose exported keys change, and no other module", function () {
+    const ingest = file("ingest.ts");
+    const text = fs.readFileSync(ingest, "utf8").replace('"ingest/raw_customers"', '"ingest/customers"');
+    session.setFileText(ingest, text);
+    const result = session.analyze();
+    // barrel re-exports ingest, transform imports the barrel, checks/report import ingest directly.
+    assert.deepEqual(relative(result.evaluatedFiles), [
+      "src/barrel.ts",
+      "src/checks.ts",
+      "src/ingest.ts",
+      "src/report.ts",
+      "src/transform.ts",
+    ]);
+    const revenue = result.graph.assets.find((asset) => asset.key === "transform/daily_revenue");
+    assert.deepEqual(revenue?.ins, { orders: "ingest/raw_orders", customers: "ingest/customers" });
+    // The string keys that named the old key are now unknown.
+    assert.ok(
+      result.graph.diagnostics.some(
+        (d) => d.code === "unknown-asset" && d.message.includes("ingest/raw_customers"),
+      ),
+    );
+  });
+
+  it("re-evaluates the factories that read a JSON manifest when the manifest changes", function () {
+    const manifest = file("data/dashboards.json");
+    session.setFileText(manifest, JSON.stringify([{ name: "ops", sources: ["raw_orders"] }]));
+    const result = session.analyze();
+    assert.deepEqual(relative(result.evaluatedFiles), ["src/factories.ts"]);
+    const tableau = result.graph.assets
+      .filter((asset) => asset.key.startsWith("tableau/"))
+      .map((asset) => asset.key);
+    assert.deepEqual(tableau, ["tableau/ops"]);
+    // The check on tableau/sales now targets an unknown asset.
+    assert.ok(result.graph.diagnostics.some((d) => d.code === "unknown-check-target"));
+    session.setFileText(manifest, undefined);
+    assert.deepEqual(session.analyze().graph, analyzeProject(root, { types: false }));
+  });
+
+  it("keeps the other files' assets while a buffer has a syntax error, and recovers", function () {
+    const transform = file("transform.ts");
+    session.setFileText(transform, "export const dailyRevenue = defineAsset(((( {{ ]");
+    const broken = session.analyze();
+    assert.ok(broken.graph.assets.some((asset) => asset.key === "ingest/raw_orders"));
+    assert.ok(!broken.graph.assets.some((asset) => asset.key === "transform/daily_revenue"));
+    session.setFileText(transform, undefined);
+    assert.deepEqual(session.analyze().graph, analyzeProject(root, { types: false }));
+  });
+});
