@@ -124,9 +124,10 @@ export function runtimeGraph(defs: LoadedDefinitions, root: string): AssetGraph 
       deps: upstreamKeys(a),
       ins: Object.fromEntries(Object.entries(spec.ins ?? {}).map(([name, input]) => [name, input.key])),
       checks: defs.checks.filter((c) => c.assetKey === a.key).map((c) => c.name),
-      // At run time an asset is known to be generated when several share one call site (a loop or
-      // `.map`); a single generated asset cannot be told apart from a written-out one.
-      generated: (byLocation.get(locationKey(a) ?? "") ?? 0) > 1,
+      // At run time an asset is known to be generated when it was declared inside an array
+      // callback (`.map`, `.forEach`, ...) or when several share one call site (a loop); a single
+      // asset made by a plain loop cannot be told apart from a written-out one.
+      generated: a.location?.inIteration === true || (byLocation.get(locationKey(a) ?? "") ?? 0) > 1,
     };
     if (spec.group !== undefined) node.group = spec.group;
     if (spec.description !== undefined) node.description = spec.description;

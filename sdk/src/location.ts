@@ -4,6 +4,8 @@ export interface SourceLocation {
   file: string;
   line: number;
   column: number;
+  /** The declaration ran inside an array callback (`.map`, `.forEach`, `.flatMap`, `Array.from`). */
+  inIteration?: boolean;
 }
 
 const FRAME = /\(?((?:file:\/\/)?(?:[A-Za-z]:)?[^():]+):(\d+):(\d+)\)?$/;
@@ -28,9 +30,12 @@ export function callerLocation(fn: (...args: never[]) => unknown): SourceLocatio
   Error.captureStackTrace(holder, fn);
   Error.stackTraceLimit = limit;
   const lines = (holder.stack ?? "").split("\n").slice(1);
-  for (const line of lines) {
+  for (const [i, line] of lines.entries()) {
     const location = parseFrame(line);
-    if (location) return location;
+    if (!location) continue;
+    if (/^\s*at (?:Array\.(?:map|forEach|flatMap)|Function\.from|Array\.from) /.test(lines[i + 1] ?? ""))
+      location.inIteration = true;
+    return location;
   }
   return undefined;
 }

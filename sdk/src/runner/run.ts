@@ -146,6 +146,14 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
   if (missing.length > 0) {
     const upstreams = [...new Set(missing.map((m) => m.upstream))];
     const first = missing[0]!;
+    const external = missing.find((m) => definitions.byKey.get(m.upstream)?.external);
+    if (external) {
+      throw new MissingUpstreamError(
+        `Cannot materialize "${external.asset}": its input "${external.upstream}" is an external asset with no stored value. ` +
+          `Give externalAsset("${external.upstream}") an io that can load it, or store its value where its IO manager looks.`,
+        missing,
+      );
+    }
     throw new MissingUpstreamError(
       `Cannot materialize "${first.asset}": its input "${first.upstream}" has never been materialized. ` +
         `Materialize ${upstreams.map((u) => `"${u}"`).join(", ")} first (assetline materialize --select ${upstreams.join(" or ")}), ` +

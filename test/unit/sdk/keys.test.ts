@@ -64,3 +64,22 @@ describe("asset keys", () => {
     assert.throws(() => check(a, "c1", () => true), /already has a check named "c1"/);
   });
 });
+
+describe("runtime graph: generated assets", () => {
+  it("marks assets declared in .map as generated, even a single one", async () => {
+    const { collectDefinitions, runtimeGraph } = await import("../../../sdk/src");
+    const one = ["x"].map((n) => asset(`gen/${n}`, {}, () => n));
+    const many = ["a", "b"].map((n) => asset(`gen2/${n}`, {}, () => n));
+    const plain = asset("gen/plain", {}, () => 1);
+    const graph = runtimeGraph(collectDefinitions([one, many, plain]), "/");
+    assert.deepEqual(
+      graph.assets.map((a) => [a.key, a.generated]),
+      [
+        ["gen/x", true],
+        ["gen2/a", true],
+        ["gen2/b", true],
+        ["gen/plain", false],
+      ],
+    );
+  });
+});

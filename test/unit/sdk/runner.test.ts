@@ -289,6 +289,15 @@ describe("runner (in process, memory IO)", () => {
     );
   });
 
+  it("an external input without a stored value says how to provide it", async () => {
+    const rates = externalAsset<{ eur: number }>("ext/none");
+    const priced = asset("ext/uses", { ins: { rates } }, (_ctx, { rates }) => rates.eur);
+    await assert.rejects(
+      run([priced], ["ext/uses"]),
+      /"ext\/none" is an external asset with no stored value\. Give externalAsset\("ext\/none"\) an io/,
+    );
+  });
+
   it("external assets are never computed but can feed inputs through their IO manager", async () => {
     const io = memoryIOManager(new Map([["ext/rates", { eur: 1 }]]));
     const rates = externalAsset<{ eur: number }>("ext/rates", { io });
