@@ -57,8 +57,9 @@ export async function launch() {
   });
 }
 
-/** A few of the variables VS Code defines on a webview (Dark Modern), so the page looks real. */
-const THEME = `html {
+/** A few of the variables VS Code defines on a webview, per theme kind, so the page looks real. */
+const THEMES = {
+  "vscode-dark": `
   --vscode-font-family: system-ui, sans-serif; --vscode-font-size: 13px; --vscode-editor-font-family: monospace;
   --vscode-foreground: #cccccc; --vscode-descriptionForeground: #9d9d9d; --vscode-editor-background: #1f1f1f;
   --vscode-editor-foreground: #cccccc; --vscode-editorWidget-background: #202020; --vscode-editorWidget-border: #454545;
@@ -68,8 +69,29 @@ const THEME = `html {
   --vscode-input-background: #313131; --vscode-input-foreground: #cccccc; --vscode-input-border: #3c3c3c;
   --vscode-testing-iconPassed: #73c991; --vscode-testing-iconFailed: #f14c4c; --vscode-charts-yellow: #cca700;
   --vscode-charts-blue: #3794ff; --vscode-charts-orange: #d18616; --vscode-disabledForeground: #858585;
-  --vscode-errorForeground: #f85149;
-}`;
+  --vscode-errorForeground: #f85149;`,
+  "vscode-light": `
+  --vscode-font-family: system-ui, sans-serif; --vscode-font-size: 13px; --vscode-editor-font-family: monospace;
+  --vscode-foreground: #3b3b3b; --vscode-descriptionForeground: #717171; --vscode-editor-background: #ffffff;
+  --vscode-editor-foreground: #3b3b3b; --vscode-editorWidget-background: #f8f8f8; --vscode-editorWidget-border: #c8c8c8;
+  --vscode-focusBorder: #005fb8; --vscode-editor-selectionBackground: #add6ff; --vscode-panel-border: #e5e5e5;
+  --vscode-editorIndentGuide-activeBackground: #939393; --vscode-button-background: #005fb8; --vscode-button-foreground: #ffffff;
+  --vscode-button-secondaryBackground: #e5e5e5; --vscode-button-secondaryForeground: #3b3b3b;
+  --vscode-input-background: #ffffff; --vscode-input-foreground: #3b3b3b; --vscode-input-border: #cecece;
+  --vscode-testing-iconPassed: #388a34; --vscode-testing-iconFailed: #f14c4c; --vscode-charts-yellow: #bf8803;
+  --vscode-charts-blue: #1a85ff; --vscode-charts-orange: #d18616; --vscode-disabledForeground: #616161;
+  --vscode-errorForeground: #e51400;`,
+  "vscode-high-contrast": `
+  --vscode-font-family: system-ui, sans-serif; --vscode-font-size: 13px; --vscode-editor-font-family: monospace;
+  --vscode-foreground: #ffffff; --vscode-descriptionForeground: #ffffffb3; --vscode-editor-background: #000000;
+  --vscode-editor-foreground: #ffffff; --vscode-editorWidget-background: #0c141f; --vscode-editorWidget-border: #6fc3df;
+  --vscode-contrastBorder: #6fc3df; --vscode-focusBorder: #f38518; --vscode-editor-selectionBackground: #ffffff;
+  --vscode-editorIndentGuide-activeBackground: #ffffff; --vscode-button-background: #000000; --vscode-button-foreground: #ffffff;
+  --vscode-button-border: #6fc3df; --vscode-input-background: #000000; --vscode-input-foreground: #ffffff;
+  --vscode-input-border: #6fc3df; --vscode-testing-iconPassed: #73c991; --vscode-testing-iconFailed: #f48771;
+  --vscode-charts-yellow: #ffd700; --vscode-charts-blue: #3794ff; --vscode-charts-orange: #d18616;
+  --vscode-disabledForeground: #a5a5a5; --vscode-errorForeground: #f48771;`,
+};
 
 function html({ cull, state, bodyClass }) {
   const csp = [
@@ -116,6 +138,7 @@ function html({ cull, state, bodyClass }) {
  * "always" forces culling; default: by size. `state`: what getState() returns (a reload).
  */
 export async function openWebview(browser, { cull, state, width = 1200, height = 800, bodyClass } = {}) {
+  // bodyClass: the theme kind, as VS Code sets it: vscode-dark, vscode-light, vscode-high-contrast.
   const { js, css } = await bundleWebview();
   const page = await browser.newPage({ viewport: { width, height } });
   const errors = [];
@@ -130,7 +153,10 @@ export async function openWebview(browser, { cull, state, width = 1200, height =
     }
     if (url.pathname === "/lineage.js") return route.fulfill({ contentType: "text/javascript", body: js });
     if (url.pathname === "/lineage.css") return route.fulfill({ contentType: "text/css", body: css });
-    if (url.pathname === "/theme.css") return route.fulfill({ contentType: "text/css", body: THEME });
+    if (url.pathname === "/theme.css") {
+      const theme = THEMES[bodyClass ?? "vscode-dark"] ?? THEMES["vscode-dark"];
+      return route.fulfill({ contentType: "text/css", body: `html {${theme}\n}` });
+    }
     return route.fulfill({ status: 404, body: "" });
   });
   await page.goto(`${ORIGIN}/index.html`);

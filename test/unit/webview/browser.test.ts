@@ -46,7 +46,13 @@ interface Harness {
   launch(): Promise<Browser>;
   openWebview(
     browser: Browser,
-    options?: { cull?: "never" | "always"; state?: unknown; width?: number; height?: number },
+    options?: {
+      cull?: "never" | "always";
+      state?: unknown;
+      width?: number;
+      height?: number;
+      bodyClass?: string;
+    },
   ): Promise<View>;
   syntheticGraph(input: { keys: string[]; edges: Array<[string, string]> }): AssetGraph;
 }
@@ -370,6 +376,27 @@ describe("webview in Chromium", function () {
     assert.equal(parsed.nodes, shop.assets.length);
     assert.equal(parsed.scripts, 0, "markup from the graph became elements in the export");
     assert.ok(parsed.texts.some((t) => t.includes(`evil/${hostile}`)));
+  });
+
+  it("draws readable text on the cards in light, dark and high-contrast themes", async () => {
+    for (const bodyClass of ["vscode-light", "vscode-dark", "vscode-high-contrast"]) {
+      const themed = await harness.openWebview(browser, { bodyClass });
+      try {
+        await themed.post({ type: "graph", graph: shop, focus: "transform/joined" });
+        const colours = await themed.page.evaluate(() =>
+          [...document.querySelectorAll("svg g.node")].map((g) => ({
+            text: getComputedStyle(g.querySelector("text.key")!).fill,
+            card: getComputedStyle(g.querySelector("rect.card")!).fill,
+          })),
+        );
+        assert.ok(colours.length > 0);
+        for (const { text, card } of colours)
+          assert.notEqual(text, card, `${bodyClass}: text and card are both ${text}`);
+        assert.deepEqual(themed.errors, []);
+      } finally {
+        await themed.close();
+      }
+    }
   });
 
   it("keeps its state across a reload (vscode.setState) and redraws from it", async () => {
