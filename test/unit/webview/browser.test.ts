@@ -270,6 +270,28 @@ describe("webview in Chromium", function () {
     assert.deepEqual(await lastMessage(view, "openAsset"), { type: "openAsset", key: "report/kpis" });
   });
 
+  it("opens the context menu from the keyboard and runs with downstream", async () => {
+    await view.post({ type: "graph", graph: shop });
+    await view.page.focus(key("transform/orders"));
+    await view.page.keyboard.press("Shift+F10");
+    assert.ok(await view.page.locator("#context-menu").isVisible());
+    // The first enabled item has focus: walk down to "Run with downstream".
+    await view.page.keyboard.press("ArrowDown");
+    await view.page.keyboard.press("ArrowDown");
+    await view.page.keyboard.press("Enter");
+    assert.deepEqual(await lastMessage(view, "runAsset"), {
+      type: "runAsset",
+      key: "transform/orders",
+      mode: "downstream",
+    });
+    assert.ok(!(await view.page.locator("#context-menu").isVisible()));
+    assert.equal(
+      await view.page.evaluate(() => document.activeElement?.getAttribute("data-key")),
+      "transform/orders",
+      "focus did not return to the node",
+    );
+  });
+
   it("walks the graph with the arrow keys and opens with Enter", async () => {
     await view.post({ type: "graph", graph: shop });
     await view.page.focus(key("report/revenue"));
