@@ -5,10 +5,11 @@
  * first complete graph, each the median of N fresh processes (as in the team's performance
  * notes), and their ratio; the type checks. At 5,000 (or the largest size <= 5,000): p50/p95 of
  * the diagnostics after a one-line edit (leaf and hub file), heap and RSS, and their growth over
- * many edits. Workspaces are written under bench/results/ (git-ignored).
+ * many edits. Workspaces are written under $TMPDIR/assetline-bench/ (outside the repository).
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { ts } from "ts-morph";
 import { AnalysisSession } from "../../server/src/analysis/index";
@@ -22,7 +23,8 @@ const option = (name: string, fallback: number): number => {
 const editCount = option("--edits", 200);
 const memEdits = option("--mem-edits", 1000);
 const runs = option("--runs", 3);
-const resultsDir = path.resolve(__dirname, "..", "results");
+// Outside the repository: a workspace opened at the repository root must not index them.
+const resultsDir = path.join(os.tmpdir(), "assetline-bench");
 
 const gc = (globalThis as { gc?: () => void }).gc;
 const collect = (): void => {

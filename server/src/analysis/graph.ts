@@ -107,7 +107,7 @@ function compareSpans(a: SourceSpan, b: SourceSpan): number {
   return a.start - b.start;
 }
 
-export function buildGraph(input: GraphInput): BuiltGraph {
+export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): BuiltGraph {
   const diagnostics: RawDiagnostic[] = [...input.diagnostics];
   const records = input.assets.filter((record) => record.key !== undefined);
   records.sort((a, b) => compareSpans(a.call, b.call) || ((a.key ?? "") < (b.key ?? "") ? -1 : 1));
@@ -194,7 +194,7 @@ export function buildGraph(input: GraphInput): BuiltGraph {
     }
   }
 
-  diagnostics.push(...cycleDiagnostics(edges, byKey));
+  diagnostics.push(...cycleDiagnostics(edges, byKey, cycleCache));
 
   const checksByKey = new Map<string, string[]>();
   for (const check of input.checks) {
@@ -236,21 +236,77 @@ function capitalise(text: string): string {
   return text.length > 0 ? text[0]!.toUpperCase() + text.slice(1) : text;
 }
 
-/** The cycles of the last edge set: most edits change no edge, and then Tarjan is not run again. */
-let lastCycles: { fingerprint: string; cycles: string[][] } | undefined;
+/** What the last cycle search found, to skip it when an edit cannot have changed the cycles. */
+export interface CycleCache {
+  edges?: Map<string, Set<string>>;
+  cycles?: string[][];
+  /** Strongly connected component (of more than one key) of each key in one. */
+  component?: Map<string, number>;
+}
 
-function cycleDiagnostics(edges: Map<string, Set<string>>, byKey: Map<string, AssetRecord>): RawDiagnostic[] {
-  const parts: string[] = [];
-  for (const [from, targets] of edges) {
-    if (targets.size > 0) parts.push(`${from}>${[...targets].join(",")}`);
+function reachable(edges: Map<string, Set<string>>, from: string, to: string): boolean {
+  const seen = new Set<string>([from]);
+  const stack = [from];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node === to) return true;
+    for (const next of edges.get(node) ?? []) {
+      if (!seen.has(next)) {
+        seen.add(next);
+        stack.push(next);
+      }
+    }
   }
-  const fingerprint = parts.join("|");
-  if (lastCycles?.fingerprint !== fingerprint) lastCycles = { fingerprint, cycles: findCycles(edges) };
-  return lastCycles.cycles.flatMap((cycle) => cycleSteps(cycle, byKey));
+  return false;
+}
+
+/**
+ * Cycles, found again only when the edit could have changed them: an added edge that closes
+ * a path, or a removed edge inside a strongly connected component. Most edits change neither.
+ */
+function cycleDiagnostics(
+  edges: Map<string, Set<string>>,
+  byKey: Map<string, AssetRecord>,
+  cache: CycleCache,
+): RawDiagnostic[] {
+  let recompute = !cache.edges || !cache.cycles || !cache.component;
+  if (!recompute) {
+    const previous = cache.edges!;
+    const component = cache.component!;
+    for (const [from, targets] of previous) {
+      const now = edges.get(from);
+      for (const target of targets) {
+        if (now?.has(target)) continue;
+        const group = component.get(from);
+        if (group !== undefined && group === component.get(target)) recompute = true;
+      }
+      if (recompute) break;
+    }
+    if (!recompute) {
+      for (const [from, targets] of edges) {
+        const before = previous.get(from);
+        for (const target of targets) {
+          if (!before?.has(target) && reachable(edges, target, from)) {
+            recompute = true;
+            break;
+          }
+        }
+        if (recompute) break;
+      }
+    }
+  }
+  if (recompute) {
+    const { cycles, components } = findCycles(edges);
+    cache.cycles = cycles;
+    cache.component = new Map();
+    components.forEach((members, index) => members.forEach((key) => cache.component!.set(key, index)));
+  }
+  cache.edges = edges;
+  return cache.cycles!.flatMap((cycle) => cycleSteps(cycle, byKey));
 }
 
 /** Tarjan's strongly connected components; for each, the shortest cycle through its first key. */
-function findCycles(edges: Map<string, Set<string>>): string[][] {
+function findCycles(edges: Map<string, Set<string>>): { cycles: string[][]; components: string[][] } {
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const onStack = new Set<string>();
@@ -324,7 +380,7 @@ function findCycles(edges: Map<string, Set<string>>): string[][] {
     for (let node = previous.get(start)!; node !== start; node = previous.get(node)!) back.push(node);
     cycles.push([start, ...back.reverse()]);
   }
-  return cycles;
+  return { cycles, components };
 }
 
 /** One diagnostic per step of a cycle (`cycle[i]` depends on `cycle[i + 1]`, the last on the first). */

@@ -10,7 +10,7 @@ import type { AssetGraph } from "@assetline/protocol";
 import { Evaluator, type ModuleState } from "./evaluate";
 import type { AssetFunction } from "./model";
 import { PackageNames, isExcludedPath, isSourceFile, listSourceFiles, readCompilerOptions } from "./files";
-import { assembleGraph, buildGraph, type BuiltGraph } from "./graph";
+import { assembleGraph, buildGraph, type BuiltGraph, type CycleCache } from "./graph";
 import type { AssetRecord, CheckRecord, FileResult, RawDiagnostic } from "./model";
 import { TypeChecks } from "./types";
 import { ProgramHost } from "./program";
@@ -132,6 +132,7 @@ export class AnalysisSession {
   /** Why factory bodies were not run (see Evaluator), by node: valid as long as the node lives. */
   private readonly skippedReasons = new WeakMap<ts.Node, string>();
   private last: AnalysisResult | undefined;
+  private readonly cycleCache: CycleCache = {};
   private lastProgram: ts.Program | undefined;
 
   constructor(root: string, options: AnalysisOptions = {}) {
@@ -356,7 +357,7 @@ export class AnalysisSession {
       for (const check of result.checks) checks.push(check);
       for (const diagnostic of result.diagnostics) diagnostics.push(diagnostic);
     }
-    const built = buildGraph({ assets, checks, diagnostics });
+    const built = buildGraph({ assets, checks, diagnostics }, this.cycleCache);
     const graph = assembleGraph(
       built,
       (file) => this.relative(file),

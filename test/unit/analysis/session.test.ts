@@ -71,4 +71,20 @@ describe("AnalysisSession: unsaved buffers and incremental re-analysis (test/fix
     session.setFileText(transform, undefined);
     assert.deepEqual(session.analyze().graph, analyzeProject(root, { types: false }));
   });
+
+  it("finds a cycle an edit creates and drops it when the edit is undone (same as a fresh analysis)", function () {
+    const ingest = file("ingest.ts");
+    const original = fs.readFileSync(ingest, "utf8");
+    const cyclic = original.replace('{ group: "ingest" }', '{ group: "ingest", deps: ["report/summary"] }');
+    assert.notEqual(cyclic, original);
+    session.setFileText(ingest, cyclic);
+    const withCycle = session.analyze().graph;
+    const cycles = withCycle.diagnostics.filter((d) => d.code === "cycle");
+    assert.ok(cycles.length >= 2, JSON.stringify(cycles));
+    assert.ok(cycles.every((d) => d.message.includes('"report/summary"')));
+    session.setFileText(ingest, undefined);
+    const fixed = session.analyze().graph;
+    assert.equal(fixed.diagnostics.filter((d) => d.code === "cycle").length, 0);
+    assert.deepEqual(fixed, analyzeProject(root, { types: false }));
+  });
 });
