@@ -63,7 +63,10 @@ const groupsButton = button("Collapse groups", "Collapse every group into one no
 const fitButton = button("Fit", "Fit the graph to the view", () => view.fit());
 const legendButton = button("Legend", "Show or hide the legend of run states", () => toggleLegend());
 const exportButton = button("Export SVG", "Export the drawn graph as an SVG file", () => exportDrawn());
-const controls = el("span", "controls");
+const controls = el("span", "controls", undefined, {
+  role: "toolbar",
+  "aria-label": "Lineage view controls",
+});
 controls.append(
   modeButton,
   hopsGroup,
