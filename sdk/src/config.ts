@@ -1,6 +1,7 @@
 /** `assetline.config.json` in the pipeline root. */
 import fs from "node:fs";
 import path from "node:path";
+import { closest } from "./selection/resolve";
 
 export interface EnvironmentConfig {
   /** Per-resource configuration, by resource name. */
@@ -42,6 +43,24 @@ export function readConfig(root: string): AssetlineConfig {
     );
   }
   const c = config as AssetlineConfig;
+  const known = ["$schema", "definitions", "defaultEnv", "environments", "concurrency"];
+  for (const key of Object.keys(c)) {
+    if (!known.includes(key)) {
+      const suggestion = closest(key, known);
+      throw new ConfigError(
+        `Unknown setting "${key}" in ${CONFIG_FILE}${suggestion ? `; did you mean "${suggestion}"?` : `; the settings are ${known.slice(1).join(", ")}.`}`,
+      );
+    }
+  }
+  if (c.defaultEnv !== undefined && typeof c.defaultEnv !== "string") {
+    throw new ConfigError(`${CONFIG_FILE}: "defaultEnv" must be the name of an environment.`);
+  }
+  const positive = (value: unknown, where: string): void => {
+    if (value !== undefined && !(Number.isInteger(value) && (value as number) >= 1)) {
+      throw new ConfigError(`${CONFIG_FILE}: ${where} must be a whole number of at least 1.`);
+    }
+  };
+  positive(c.concurrency, '"concurrency"');
   if (c.definitions !== undefined && typeof c.definitions !== "string") {
     throw new ConfigError(
       `${CONFIG_FILE}: "definitions" must be a path string relative to the project root.`,
@@ -49,6 +68,33 @@ export function readConfig(root: string): AssetlineConfig {
   }
   if (c.environments !== undefined && (typeof c.environments !== "object" || c.environments === null)) {
     throw new ConfigError(`${CONFIG_FILE}: "environments" must be an object of environment names.`);
+  }
+  for (const [name, env] of Object.entries(c.environments ?? {})) {
+    if (typeof env !== "object" || env === null || Array.isArray(env)) {
+      throw new ConfigError(
+        `${CONFIG_FILE}: environment "${name}" must be an object like { "resources": { ... } }.`,
+      );
+    }
+    for (const key of Object.keys(env)) {
+      if (key !== "resources" && key !== "concurrency") {
+        throw new ConfigError(
+          `${CONFIG_FILE}: environment "${name}" has an unknown setting "${key}"; use "resources" and "concurrency".`,
+        );
+      }
+    }
+    positive(env.concurrency, `environments.${name}.concurrency`);
+    for (const [resource, value] of Object.entries(env.resources ?? {})) {
+      if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        throw new ConfigError(
+          `${CONFIG_FILE}: environments.${name}.resources.${resource} must be an object of settings.`,
+        );
+      }
+    }
+  }
+  if (c.defaultEnv !== undefined && c.environments !== undefined && !(c.defaultEnv in c.environments)) {
+    throw new ConfigError(
+      `${CONFIG_FILE}: "defaultEnv" is "${c.defaultEnv}", which is not one of the environments (${Object.keys(c.environments).join(", ")}).`,
+    );
   }
   return c;
 }

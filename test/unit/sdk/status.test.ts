@@ -1,4 +1,8 @@
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { ConfigError, readConfig } from "../../../sdk/src/config";
 import { asset, collectDefinitions } from "../../../sdk/src";
 import type { RunIndex } from "../../../sdk/src/runner/events";
 import { computeStatus, parseDuration } from "../../../sdk/src/status/status";
@@ -74,5 +78,54 @@ describe("declaration checks on metadata", () => {
     );
     assert.equal(parseDuration("P1Y"), 365 * 864e5);
     assert.equal(parseDuration("P6M"), 180 * 864e5);
+  });
+});
+
+describe("assetline.config.json validation", () => {
+  const roots: string[] = [];
+  after(() => roots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
+  const configIn = (config: unknown): string => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "assetline-config-"));
+    roots.push(dir);
+    fs.writeFileSync(
+      path.join(dir, "assetline.config.json"),
+      typeof config === "string" ? config : JSON.stringify(config),
+    );
+    return dir;
+  };
+
+  it("accepts the example's configuration and explains every mistake", () => {
+    const example = JSON.parse(
+      fs.readFileSync(path.join(__dirname, "../../../examples/shop/assetline.config.json"), "utf8"),
+    ) as unknown;
+    assert.doesNotThrow(() => readConfig(configIn(example)));
+    const cases: [unknown, RegExp][] = [
+      ["{ nope", /is not valid JSON/],
+      [[], /must contain a JSON object/],
+      [
+        { defaultenv: "local" },
+        /Unknown setting "defaultenv" in assetline\.config\.json; did you mean "defaultEnv"\?/,
+      ],
+      [{ concurrency: 0 }, /"concurrency" must be a whole number of at least 1/],
+      [
+        { environments: { local: { resource: {} } } },
+        /environment "local" has an unknown setting "resource"/,
+      ],
+      [
+        { environments: { local: { resources: { db: "x" } } } },
+        /environments\.local\.resources\.db must be an object/,
+      ],
+      [
+        { defaultEnv: "prod", environments: { local: {} } },
+        /"defaultEnv" is "prod", which is not one of the environments \(local\)/,
+      ],
+    ];
+    for (const [config, message] of cases) {
+      assert.throws(
+        () => readConfig(configIn(config)),
+        (e: unknown) => e instanceof ConfigError && message.test(e.message),
+        JSON.stringify(config),
+      );
+    }
   });
 });
