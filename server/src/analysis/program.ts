@@ -50,18 +50,28 @@ export class ProgramHost {
     host.getDefaultLibFileName = (options) => `${libFolderInMemoryPath}/${ts.getDefaultLibFileName(options)}`;
     host.readFile = (file) => this.entries.get(file)?.text ?? lib.get(file) ?? readFile(file);
     host.fileExists = (file) => this.entries.has(file) || lib.has(file) || fileExists(file);
+    // JSDoc is not needed to find assets or to compare types: parse only what type errors need.
+    host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
     host.getSourceFile = (file, languageVersion, onError) => {
+      const options: ts.CreateSourceFileOptions =
+        typeof languageVersion === "object"
+          ? { ...languageVersion, jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeErrors }
+          : { languageVersion, jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeErrors };
       const entry = this.entries.get(file);
       if (entry) {
-        entry.sourceFile ??= ts.createSourceFile(file, entry.text, languageVersion, true);
+        // No parent pointers here: binding sets them, and it runs before the analysis reads a node.
+        entry.sourceFile ??= ts.createSourceFile(file, entry.text, options, false);
         return entry.sourceFile;
       }
       if (this.external.has(file)) return this.external.get(file);
       const libText = lib.get(file);
       const sourceFile =
         libText !== undefined
-          ? ts.createSourceFile(file, libText, languageVersion)
-          : getSourceFile(file, languageVersion, onError);
+          ? ts.createSourceFile(file, libText, {
+              ...options,
+              jsDocParsingMode: ts.JSDocParsingMode.ParseNone,
+            })
+          : getSourceFile(file, options, onError);
       this.external.set(file, sourceFile);
       return sourceFile;
     };
