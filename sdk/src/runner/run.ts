@@ -259,6 +259,36 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
     }
   };
 
+  /** A check runs against its own deadline (the asset's timeoutMs) and the run's cancellation. */
+  const guardCheck = async <T>(work: Promise<T>, name: string, ms: number | undefined): Promise<T> => {
+    work.catch(() => undefined);
+    let checkTimer: NodeJS.Timeout | undefined;
+    let onCancel: (() => void) | undefined;
+    const stoppers = [
+      new Promise<never>((_, reject) => {
+        onCancel = () => reject(new Error(`check "${name}" was cancelled`));
+        if (runController.signal.aborted) onCancel();
+        else runController.signal.addEventListener("abort", onCancel, { once: true });
+      }),
+    ];
+    if (ms !== undefined) {
+      stoppers.push(
+        new Promise<never>((_, reject) => {
+          checkTimer = setTimeout(
+            () => reject(new Error(`check "${name}" timed out after ${ms} ms (the asset's timeoutMs)`)),
+            ms,
+          );
+        }),
+      );
+    }
+    try {
+      return await Promise.race([work, ...stoppers]);
+    } finally {
+      if (checkTimer) clearTimeout(checkTimer);
+      if (onCancel) runController.signal.removeEventListener("abort", onCancel);
+    }
+  };
+
   const runChecks = async (
     a: AnyAsset,
     value: unknown,
@@ -272,7 +302,8 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
       let metadata: Record<string, unknown> | undefined;
       let error: ErrorInfo | undefined;
       try {
-        const outcome = await c.fn({ ...ctxBase, log: makeLogger(a.key) }, value);
+        const work = Promise.resolve().then(() => c.fn({ ...ctxBase, log: makeLogger(a.key) }, value));
+        const outcome = await guardCheck(work, c.name, a.spec.timeoutMs);
         if (typeof outcome === "boolean") passed = outcome;
         else if (outcome && typeof outcome === "object") {
           passed = outcome.passed === true;
@@ -316,14 +347,49 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
     runController.signal.addEventListener("abort", onRunAbort, { once: true });
     const log = makeLogger(a.key);
     let timer: NodeJS.Timeout | undefined;
+    // Starting resources, loading inputs and computing all run against the asset's deadline
+    // (timeoutMs) and the run's cancellation.
+    const stoppers: Promise<never>[] = [];
+    if (a.spec.timeoutMs !== undefined) {
+      const ms = a.spec.timeoutMs;
+      stoppers.push(
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            reject(
+              new AssetFailure(
+                `Asset "${a.key}" timed out after ${ms} ms (timeoutMs); make it faster or raise timeoutMs.`,
+                "timeout",
+              ),
+            );
+            // After rejecting, so that the timeout wins the race even if compute throws on abort.
+            controller.abort(new Error("timeout"));
+          }, ms);
+        }),
+      );
+    }
+    stoppers.push(
+      new Promise<never>((_, reject) => {
+        // The per-asset signal is aborted when the run is cancelled (and on timeout, which
+        // has already rejected by then): listening here leaves nothing on the run's signal.
+        const cancel = (): void => reject(new AssetFailure(`Asset "${a.key}" was cancelled.`, "cancelled"));
+        if (controller.signal.aborted) cancel();
+        else controller.signal.addEventListener("abort", cancel, { once: true });
+      }),
+    );
+    for (const stopper of stoppers) stopper.catch(() => undefined);
+    const guard = <T>(work: Promise<T>): Promise<T> => {
+      work.catch(() => undefined);
+      return Promise.race([work, ...stoppers]);
+    };
     try {
       // Resources.
       const resources: Record<string, unknown> = {};
       for (const [name, r] of Object.entries(a.spec.resources ?? {})) {
         if (isResource(r)) {
           try {
-            resources[name] = await resourceValue(r, makeLogger(a.key));
+            resources[name] = await guard(resourceValue(r, makeLogger(a.key)));
           } catch (e) {
+            if (e instanceof AssetFailure) throw e;
             throw new AssetFailure(
               `Resource "${r.name}" failed to start in environment "${env}": ${(e as Error)?.message ?? String(e)}`,
               "resource",
@@ -336,8 +402,9 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
       const inputs: Record<string, unknown> = {};
       for (const [name, input] of Object.entries(a.spec.ins ?? {})) {
         try {
-          inputs[name] = await ioOf(input).load(ioContext(input));
+          inputs[name] = await guard(Promise.resolve().then(() => ioOf(input).load(ioContext(input))));
         } catch (e) {
+          if (e instanceof AssetFailure) throw e;
           throw new AssetFailure(
             `Loading input "${name}" (${input.key}) failed: ${(e as Error)?.message ?? String(e)}`,
             "input",
@@ -355,36 +422,8 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
         signal: controller.signal,
         metadata: a.spec.metadata ?? {},
       };
-      const computation = Promise.resolve().then(() => a.compute!(ctx, inputs));
-      computation.catch(() => undefined);
-      const racers: Promise<unknown>[] = [computation];
-      if (a.spec.timeoutMs !== undefined) {
-        const ms = a.spec.timeoutMs;
-        racers.push(
-          new Promise((_, reject) => {
-            timer = setTimeout(() => {
-              reject(
-                new AssetFailure(
-                  `Asset "${a.key}" timed out after ${ms} ms (timeoutMs); make it faster or raise timeoutMs.`,
-                  "timeout",
-                ),
-              );
-              // After rejecting, so that the timeout wins the race even if compute throws on abort.
-              controller.abort(new Error("timeout"));
-            }, ms);
-          }),
-        );
-      }
-      racers.push(
-        new Promise((_, reject) => {
-          // The per-asset signal is aborted when the run is cancelled (and on timeout, which
-          // has already rejected by then): listening here leaves nothing on the run's signal.
-          const cancel = (): void => reject(new AssetFailure(`Asset "${a.key}" was cancelled.`, "cancelled"));
-          if (controller.signal.aborted) cancel();
-          else controller.signal.addEventListener("abort", cancel, { once: true });
-        }),
-      );
-      let value = await Promise.race(racers);
+      let value: unknown = await guard(Promise.resolve().then(() => a.compute!(ctx, inputs)));
+      if (timer) clearTimeout(timer);
       if (value === undefined) value = null;
       // Output contract.
       const schema = a.spec.schema;

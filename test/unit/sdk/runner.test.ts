@@ -164,6 +164,25 @@ describe("runner (in process, memory IO)", () => {
     assert.deepEqual(result.skipped, ["h/after"]);
   });
 
+  it("the deadline also covers a resource that never starts, and a check that never answers", async () => {
+    const stuck = resource("stuck", () => new Promise<never>(() => undefined));
+    const a = asset("d/a", { timeoutMs: 50, resources: { stuck } }, () => 1);
+    const b = asset("d/b", { timeoutMs: 50 }, () => 2);
+    check(b, "hangs", () => new Promise<boolean>(() => undefined));
+    const c = asset("d/c", { ins: { b } }, (_ctx, { b }) => b + 1);
+    const { result, events, store } = await run([a, b, c]);
+    const failure = events.find((e) => e.type === "asset_failure");
+    assert.ok(failure && failure.type === "asset_failure");
+    assert.equal(failure.key, "d/a");
+    assert.equal(failure.reason, "timeout");
+    const hung = events.find((e) => e.type === "check_result");
+    assert.ok(hung && hung.type === "check_result");
+    assert.equal(hung.passed, false);
+    assert.match(hung.error!.message, /check "hangs" timed out after 50 ms/);
+    assert.equal(store.get("d/c"), 3, "a non-blocking check that hangs does not stop downstream");
+    assert.deepEqual(result.failed, ["d/a"]);
+  });
+
   it("cancelling through the signal stops new work and keeps finished assets", async () => {
     const controller = new AbortController();
     const first = asset("x/first", {}, () => "done");
