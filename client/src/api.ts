@@ -17,6 +17,13 @@ export interface RunOutcome {
   selection: string;
 }
 
+/** The outcome of one asset check run from the Test Explorer. */
+export interface CheckRunResult {
+  key: string;
+  check: string;
+  outcome: "passed" | "failed" | "errored" | "skipped";
+}
+
 export interface AssetlineApi {
   /** The latest status the language server reported. */
   readonly status: ServerStatusParams | undefined;
@@ -24,6 +31,8 @@ export interface AssetlineApi {
   readonly onDidChangeStatus: Event<ServerStatusParams>;
   /** Resolves with the server's status as soon as it is idle (at once if it is idle now). */
   whenIdle(): Promise<ServerStatusParams>;
+  /** Fires when a Test Explorer run of asset checks ends, with each check's outcome. */
+  readonly onDidRunChecks: Event<CheckRunResult[]>;
   /** Resolves with the next render the lineage view reports. */
   nextLineageRender(): Promise<LineageRender>;
   /** The last render the lineage view reported, if any. */

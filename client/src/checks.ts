@@ -1,5 +1,6 @@
 import * as vscode from "vscode";
 import * as path from "node:path";
+import type { CheckRunResult } from "./api";
 import type { Ctx } from "./ctx";
 import { findProjects, type Project } from "./projects";
 import { runSelection, selectionFor } from "./run";
@@ -19,12 +20,20 @@ interface CheckRef {
 export class ChecksController implements vscode.Disposable {
   private readonly controller = vscode.tests.createTestController("assetline.checks", "Asset Checks");
   private readonly refs = new WeakMap<vscode.TestItem, CheckRef>();
-  private readonly disposables: vscode.Disposable[] = [this.controller];
+  private readonly resultsEmitter = new vscode.EventEmitter<CheckRunResult[]>();
+  private readonly disposables: vscode.Disposable[] = [this.controller, this.resultsEmitter];
+  /** Fires when a run of checks ends, with every check's outcome. */
+  readonly onDidRunChecks = this.resultsEmitter.event;
 
   constructor(private readonly ctx: Ctx) {
     this.controller.resolveHandler = () => this.refresh();
     this.controller.refreshHandler = () => this.refresh();
-    this.controller.createRunProfile("Run", vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token), true);
+    this.controller.createRunProfile(
+      "Run",
+      vscode.TestRunProfileKind.Run,
+      (request, token) => this.run(request, token),
+      true,
+    );
     this.disposables.push(ctx.onDidChangeStatus((status) => status.state === "idle" && void this.refresh()));
   }
 
@@ -45,7 +54,11 @@ export class ChecksController implements vscode.Disposable {
         assetItem.range = range;
         this.refs.set(assetItem, { project, key: asset.key });
         for (const check of asset.checks) {
-          const checkItem = this.controller.createTestItem(`${project.root}::${asset.key}::${check}`, check, uri);
+          const checkItem = this.controller.createTestItem(
+            `${project.root}::${asset.key}::${check}`,
+            check,
+            uri,
+          );
           checkItem.range = range;
           this.refs.set(checkItem, { project, key: asset.key, check });
           assetItem.children.add(checkItem);
@@ -71,6 +84,7 @@ export class ChecksController implements vscode.Disposable {
       if (ref.check) entry.checks.set(ref.check, item);
       else item.children.forEach((child) => entry.checks.set(child.label, child));
     }
+    const results: CheckRunResult[] = [];
     for (const { ref, checks } of byAsset.values()) {
       if (token.isCancellationRequested) break;
       checks.forEach((item) => run.started(item));
@@ -83,8 +97,16 @@ export class ChecksController implements vscode.Disposable {
             const item = checks.get(event.check);
             if (!item) return;
             reported.add(event.check);
+            results.push({ key: ref.key, check: event.check, outcome: event.passed ? "passed" : "failed" });
             if (event.passed) run.passed(item, Date.now() - started);
-            else run.failed(item, new vscode.TestMessage(event.description ?? event.error?.message ?? `Check ${event.check} failed.`), Date.now() - started);
+            else
+              run.failed(
+                item,
+                new vscode.TestMessage(
+                  event.description ?? event.error?.message ?? `Check ${event.check} failed.`,
+                ),
+                Date.now() - started,
+              );
           } else if (event.type === "asset_failure" && event.key === ref.key) {
             run.appendOutput(`${event.key} failed: ${event.error.message}\r\n`);
           }
@@ -92,11 +114,23 @@ export class ChecksController implements vscode.Disposable {
       });
       for (const [name, item] of checks) {
         if (reported.has(name)) continue;
+        results.push({
+          key: ref.key,
+          check: name,
+          outcome: outcome.status === "cancelled" ? "skipped" : "errored",
+        });
         if (outcome.status === "cancelled") run.skipped(item);
-        else run.errored(item, new vscode.TestMessage(`The check did not run: materializing ${ref.key} ${outcome.status === "success" ? "reported no result for it" : "failed"}. See the Assetline Runs output.`));
+        else
+          run.errored(
+            item,
+            new vscode.TestMessage(
+              `The check did not run: materializing ${ref.key} ${outcome.status === "success" ? "reported no result for it" : "failed"}. See the Assetline Runs output.`,
+            ),
+          );
       }
     }
     run.end();
+    this.resultsEmitter.fire(results);
   }
 
   dispose(): void {

@@ -16,7 +16,7 @@ import {
   type GraphResult,
   type ServerStatusParams,
 } from "@assetline/protocol";
-import type { AssetlineApi, LineageRender } from "./api";
+import type { AssetlineApi, CheckRunResult, LineageRender } from "./api";
 import { config, settingsNeedingRestart } from "./config";
 import { RunStates } from "./runStates";
 
@@ -31,7 +31,11 @@ export class Ctx implements vscode.Disposable {
   readonly log = vscode.window.createOutputChannel("Assetline", { log: true });
   readonly runOutput = vscode.window.createOutputChannel("Assetline Runs");
   readonly runStates = new RunStates();
-  private readonly statusItem = vscode.window.createStatusBarItem("assetline.status", vscode.StatusBarAlignment.Left, 10);
+  private readonly statusItem = vscode.window.createStatusBarItem(
+    "assetline.status",
+    vscode.StatusBarAlignment.Left,
+    10,
+  );
   private readonly disposables: vscode.Disposable[] = [];
   private client: LanguageClient | undefined;
   private status: ServerStatusParams | undefined;
@@ -66,7 +70,11 @@ export class Ctx implements vscode.Disposable {
     const execArgv = [`--max-old-space-size=${config.serverMaxMemoryMb}`];
     const serverOptions: ServerOptions = {
       run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv } },
-      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...execArgv, "--inspect=6009"] } },
+      debug: {
+        module: serverModule,
+        transport: TransportKind.ipc,
+        options: { execArgv: [...execArgv, "--inspect=6009"] },
+      },
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [
@@ -85,10 +93,15 @@ export class Ctx implements vscode.Disposable {
     const client = new LanguageClient("assetline", "Assetline Language Server", serverOptions, clientOptions);
     this.client = client;
     client.onDidChangeState(({ newState }) => {
-      if (newState === State.Stopped) this.setStatus({ state: "error", assets: 0, errors: 0, message: "The language server stopped." });
+      if (newState === State.Stopped)
+        this.setStatus({ state: "error", assets: 0, errors: 0, message: "The language server stopped." });
     });
     await client.start();
-    this.disposables.push(client.onNotification(ServerStatusNotification.method, (params: ServerStatusParams) => this.setStatus(params)));
+    this.disposables.push(
+      client.onNotification(ServerStatusNotification.method, (params: ServerStatusParams) =>
+        this.setStatus(params),
+      ),
+    );
   }
 
   /**
@@ -105,11 +118,18 @@ export class Ctx implements vscode.Disposable {
         while (crashes.length > 0 && now - crashes[0]! > RESTART_WINDOW_MS) crashes.shift();
         if (crashes.length > MAX_RESTARTS) {
           const message = `The Assetline language server stopped ${crashes.length} times in ${RESTART_WINDOW_MS / 60000} minutes and will not be restarted. See the Assetline log, then run 'Assetline: Restart Language Server'.`;
-          void vscode.window.showErrorMessage(message, "Show Log").then((choice) => choice && this.log.show());
+          void vscode.window
+            .showErrorMessage(message, "Show Log")
+            .then((choice) => choice && this.log.show());
           return { action: CloseAction.DoNotRestart, handled: true };
         }
-        this.log.warn(`The language server stopped unexpectedly; restarting it (${crashes.length} of ${MAX_RESTARTS}).`);
-        void vscode.window.setStatusBarMessage("Assetline: the language server stopped and is restarting", 5000);
+        this.log.warn(
+          `The language server stopped unexpectedly; restarting it (${crashes.length} of ${MAX_RESTARTS}).`,
+        );
+        void vscode.window.setStatusBarMessage(
+          "Assetline: the language server stopped and is restarting",
+          5000,
+        );
         return { action: CloseAction.Restart, handled: true };
       },
     };
@@ -133,7 +153,9 @@ export class Ctx implements vscode.Disposable {
   /** The running client; throws a sentence the user can act on when there is none. */
   requireClient(): LanguageClient {
     if (!this.client || !this.client.isRunning()) {
-      throw new Error("The Assetline language server is not running. Run 'Assetline: Restart Language Server'.");
+      throw new Error(
+        "The Assetline language server is not running. Run 'Assetline: Restart Language Server'.",
+      );
     }
     return this.client;
   }
@@ -151,18 +173,21 @@ export class Ctx implements vscode.Disposable {
         break;
       case "idle":
         this.statusItem.text =
-          status.errors > 0 ? `$(error) Assetline: ${status.errors} errors` : `$(type-hierarchy) ${status.assets} assets`;
+          status.errors > 0
+            ? `$(error) Assetline: ${status.errors} errors`
+            : `$(type-hierarchy) ${status.assets} assets`;
         break;
       case "error":
         this.statusItem.text = "$(warning) Assetline";
         break;
     }
-    this.statusItem.tooltip = status.message ?? `Assetline: ${status.assets} assets, ${status.errors} errors. Click for the log.`;
+    this.statusItem.tooltip =
+      status.message ?? `Assetline: ${status.assets} assets, ${status.errors} errors. Click for the log.`;
     this.statusEmitter.fire(status);
   }
 
   /** What `activate` returns: signals for tests and other extensions. */
-  createApi(): AssetlineApi {
+  createApi(onDidRunChecks: vscode.Event<CheckRunResult[]>): AssetlineApi {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const ctx = this;
     return {
@@ -173,6 +198,7 @@ export class Ctx implements vscode.Disposable {
         return ctx.lastRender;
       },
       onDidChangeStatus: ctx.onDidChangeStatus,
+      onDidRunChecks,
       whenIdle: () =>
         new Promise<ServerStatusParams>((resolve) => {
           if (ctx.status?.state === "idle") return resolve(ctx.status);

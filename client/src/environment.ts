@@ -8,7 +8,11 @@ import { findProjects, readEnvironments } from "./projects";
  * is configuration, never a code change.
  */
 export class EnvironmentPicker implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem("assetline.environment", vscode.StatusBarAlignment.Left, 9);
+  private readonly item = vscode.window.createStatusBarItem(
+    "assetline.environment",
+    vscode.StatusBarAlignment.Left,
+    9,
+  );
   private readonly disposables: vscode.Disposable[] = [this.item];
 
   constructor() {
@@ -46,7 +50,10 @@ export class EnvironmentPicker implements vscode.Disposable {
         "No environments are declared. Add an `environments` object to assetline.config.json to run the same assets against local or production resources.",
       );
     }
-    const choice = await vscode.window.showQuickPick(items, { title: "Assetline: environment for runs", placeHolder: config.environment ?? "Project default" });
+    const choice = await vscode.window.showQuickPick(items, {
+      title: "Assetline: environment for runs",
+      placeHolder: config.environment ?? "Project default",
+    });
     if (!choice) return;
     await vscode.workspace
       .getConfiguration("assetline")

@@ -13,12 +13,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
   const ctx = new Ctx(context);
   const lineage = new LineagePanel(ctx);
   const assets = new AssetsView(ctx);
-  context.subscriptions.push(ctx, lineage, lineage.registerSerializer(), assets, new RunsView(), new ChecksController(ctx), new EnvironmentPicker());
+  const checks = new ChecksController(ctx);
+  context.subscriptions.push(
+    ctx,
+    lineage,
+    lineage.registerSerializer(),
+    assets,
+    checks,
+    new RunsView(),
+    new EnvironmentPicker(),
+  );
 
   const runWith = (mode: RunMode) => (args: unknown) => {
     const valid = parseAssetArgs(args);
     if (!valid) return Promise.resolve(undefined);
-    return runSelection(ctx, vscode.Uri.parse(valid.rootUri).fsPath, selectionFor(valid.key, mode)) as Promise<RunOutcome | undefined>;
+    return runSelection(
+      ctx,
+      vscode.Uri.parse(valid.rootUri).fsPath,
+      selectionFor(valid.key, mode),
+    ) as Promise<RunOutcome | undefined>;
   };
 
   context.subscriptions.push(
@@ -40,7 +53,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
       `Assetline's language server did not start: ${(error as Error).message}. See the Assetline log, then run 'Assetline: Restart Language Server'.`,
     );
   }
-  return ctx.createApi();
+  return ctx.createApi(checks.onDidRunChecks);
 }
 
 export function deactivate(): void {

@@ -1,7 +1,12 @@
 import * as vscode from "vscode";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
-import { isWebviewMessage, type AssetGraph, type HostMessage, type WebviewMessage } from "@assetline/protocol";
+import {
+  isWebviewMessage,
+  type AssetGraph,
+  type HostMessage,
+  type WebviewMessage,
+} from "@assetline/protocol";
 import type { Ctx } from "./ctx";
 import { runSelection, selectionFor } from "./run";
 
@@ -76,7 +81,9 @@ export class LineagePanel implements vscode.Disposable {
     });
     panel.webview.onDidReceiveMessage((message: unknown) => {
       if (!isWebviewMessage(message)) {
-        this.ctx.log.warn(`Ignored an invalid message from the lineage view: ${JSON.stringify(message)?.slice(0, 200)}`);
+        this.ctx.log.warn(
+          `Ignored an invalid message from the lineage view: ${JSON.stringify(message)?.slice(0, 200)}`,
+        );
         return;
       }
       void this.handle(message);
@@ -104,7 +111,10 @@ export class LineagePanel implements vscode.Disposable {
 
   private assetAt(uri: vscode.Uri, line: number): string | undefined {
     if (!this.graph || !this.rootUri) return undefined;
-    const relative = path.relative(vscode.Uri.parse(this.rootUri).fsPath, uri.fsPath).split(path.sep).join("/");
+    const relative = path
+      .relative(vscode.Uri.parse(this.rootUri).fsPath, uri.fsPath)
+      .split(path.sep)
+      .join("/");
     let best: { key: string; line: number } | undefined;
     for (const asset of this.graph.assets) {
       if (asset.file !== relative || asset.line > line) continue;
@@ -120,13 +130,19 @@ export class LineagePanel implements vscode.Disposable {
       this.graph = result.graph;
       this.post();
     } catch (error) {
-      void vscode.window.showErrorMessage(`Assetline could not get the asset graph: ${(error as Error).message}`);
+      void vscode.window.showErrorMessage(
+        `Assetline could not get the asset graph: ${(error as Error).message}`,
+      );
     }
   }
 
   private post(): void {
     if (!this.panel || !this.ready || !this.graph) return;
-    const message: HostMessage = { type: "graph", graph: this.graph, ...(this.focus ? { focus: this.focus } : {}) };
+    const message: HostMessage = {
+      type: "graph",
+      graph: this.graph,
+      ...(this.focus ? { focus: this.focus } : {}),
+    };
     void this.panel.webview.postMessage(message);
     this.postStatus();
   }
@@ -145,13 +161,21 @@ export class LineagePanel implements vscode.Disposable {
         this.post();
         return;
       case "rendered":
-        this.ctx.reportLineageRender({ nodes: message.nodes, ...(message.focus ? { focus: message.focus } : {}) });
+        this.ctx.reportLineageRender({
+          nodes: message.nodes,
+          ...(message.focus ? { focus: message.focus } : {}),
+        });
         return;
       case "openAsset":
         await this.openAsset(message.key);
         return;
       case "runAsset":
-        if (this.rootUri) await runSelection(this.ctx, vscode.Uri.parse(this.rootUri).fsPath, selectionFor(message.key, message.mode));
+        if (this.rootUri)
+          await runSelection(
+            this.ctx,
+            vscode.Uri.parse(this.rootUri).fsPath,
+            selectionFor(message.key, message.mode),
+          );
         return;
     }
   }

@@ -22,13 +22,19 @@ export async function findProjects(): Promise<Project[]> {
   for (const manifest of manifests) {
     if (roots.has(path.dirname(manifest.fsPath))) continue;
     try {
-      const json = JSON.parse(await fs.promises.readFile(manifest.fsPath, "utf8")) as Record<string, Record<string, string> | undefined>;
-      if (json.dependencies?.assetline || json.devDependencies?.assetline) roots.add(path.dirname(manifest.fsPath));
+      const json = JSON.parse(await fs.promises.readFile(manifest.fsPath, "utf8")) as Record<
+        string,
+        Record<string, string> | undefined
+      >;
+      if (json.dependencies?.assetline || json.devDependencies?.assetline)
+        roots.add(path.dirname(manifest.fsPath));
     } catch {
       // An unreadable or half-typed package.json is not a project.
     }
   }
-  return [...roots].sort().map((root) => ({ root, rootUri: vscode.Uri.file(root).toString(), name: projectName(root) }));
+  return [...roots]
+    .sort()
+    .map((root) => ({ root, rootUri: vscode.Uri.file(root).toString(), name: projectName(root) }));
 }
 
 function projectName(root: string): string {

@@ -29,7 +29,8 @@ export function findCli(projectRoot: string): string | undefined {
   for (let dir = projectRoot; ; dir = path.dirname(dir)) {
     const manifest = path.join(dir, "node_modules", "assetline", "package.json");
     if (fs.existsSync(manifest)) {
-      const bin = (JSON.parse(fs.readFileSync(manifest, "utf8")) as { bin?: Record<string, string> | string }).bin;
+      const bin = (JSON.parse(fs.readFileSync(manifest, "utf8")) as { bin?: Record<string, string> | string })
+        .bin;
       const relative = typeof bin === "string" ? bin : bin?.assetline;
       if (relative) return path.join(path.dirname(manifest), relative);
     }
@@ -42,7 +43,12 @@ export function findCli(projectRoot: string): string | undefined {
  * progress notification, the events and logs in the "Assetline Runs" channel, and the result
  * as a notification. Resolves when the run has ended.
  */
-export async function runSelection(ctx: Ctx, projectRoot: string, selection: string, options: RunOptions = {}): Promise<RunOutcome> {
+export async function runSelection(
+  ctx: Ctx,
+  projectRoot: string,
+  selection: string,
+  options: RunOptions = {},
+): Promise<RunOutcome> {
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage(
       "Assetline does not run assets in an untrusted workspace: running executes the workspace's code. Trust the workspace (Workspaces: Manage Workspace Trust) to run assets; the graph and diagnostics work without it.",
@@ -57,13 +63,27 @@ export async function runSelection(ctx: Ctx, projectRoot: string, selection: str
     return { status: "failure", exitCode: null, selection };
   }
 
-  const args = [cli, "materialize", "--select", selection, "--json", "--root", projectRoot, "--concurrency", String(config.maxConcurrency)];
+  const args = [
+    cli,
+    "materialize",
+    "--select",
+    selection,
+    "--json",
+    "--root",
+    projectRoot,
+    "--concurrency",
+    String(config.maxConcurrency),
+  ];
   if (config.environment) args.push("--env", config.environment);
   const out = ctx.runOutput;
   out.appendLine(`\n$ assetline materialize --select ${selection}  (in ${projectRoot})`);
 
   return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: options.title ?? `Assetline: materializing ${selection}`, cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: options.title ?? `Assetline: materializing ${selection}`,
+      cancellable: true,
+    },
     (progress, token) =>
       new Promise<RunOutcome>((resolve) => {
         const started = Date.now();
@@ -114,17 +134,27 @@ export async function runSelection(ctx: Ctx, projectRoot: string, selection: str
         child.stderr.on("data", (chunk: string) => out.append(chunk));
         const finish = (exitCode: number | null, spawnError?: Error) => {
           const seconds = ((Date.now() - started) / 1000).toFixed(1);
-          const status: RunOutcome["status"] = cancelled ? "cancelled" : exitCode === 0 ? "success" : "failure";
+          const status: RunOutcome["status"] = cancelled
+            ? "cancelled"
+            : exitCode === 0
+              ? "success"
+              : "failure";
           out.appendLine(`Run ${status} in ${seconds} s (exit ${exitCode ?? "none"}).`);
           if (spawnError) {
-            void vscode.window.showErrorMessage(`Assetline could not start the runner: ${spawnError.message}`);
+            void vscode.window.showErrorMessage(
+              `Assetline could not start the runner: ${spawnError.message}`,
+            );
           } else if (status === "success") {
-            void vscode.window.showInformationMessage(`Assetline: materialized ${selection} in ${seconds} s.`);
+            void vscode.window.showInformationMessage(
+              `Assetline: materialized ${selection} in ${seconds} s.`,
+            );
           } else if (status === "failure") {
             const what = failures.length ? `${failures.join(", ")} failed` : "the run failed";
-            void vscode.window.showErrorMessage(`Assetline: ${what}. See the run output for the error.`, "Show Output").then((choice) => {
-              if (choice) out.show(true);
-            });
+            void vscode.window
+              .showErrorMessage(`Assetline: ${what}. See the run output for the error.`, "Show Output")
+              .then((choice) => {
+                if (choice) out.show(true);
+              });
           }
           resolve({ status, exitCode, selection });
         };
@@ -156,7 +186,9 @@ function describeEvent(event: RunEvent, out: vscode.OutputChannel): void {
       out.appendLine(`  ${event.key ? `${event.key}: ` : ""}[${event.level}] ${event.message}`);
       break;
     case "check_result":
-      out.appendLine(`  ${event.passed ? "✓" : "✗"} check ${event.key} ${event.check}${event.description ? `: ${event.description}` : ""}`);
+      out.appendLine(
+        `  ${event.passed ? "✓" : "✗"} check ${event.key} ${event.check}${event.description ? `: ${event.description}` : ""}`,
+      );
       break;
     case "run_end":
       break;

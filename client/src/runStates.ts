@@ -54,7 +54,12 @@ export class RunStates implements vscode.Disposable {
         live.delete(event.key);
         break;
       case "check_result":
-        if (!event.passed) live.set(event.key, { state: "check-failed", reason: `Check ${event.check} failed.`, runId: event.runId });
+        if (!event.passed)
+          live.set(event.key, {
+            state: "check-failed",
+            reason: `Check ${event.check} failed.`,
+            runId: event.runId,
+          });
         break;
       case "run_end":
         this.live.delete(root);
@@ -102,7 +107,11 @@ export function computeStates(index: RunIndex | undefined, graph: AssetGraph): R
     const lastMaterialized = entry.lastSuccess?.time;
     const base = { runId: entry.lastRunId, ...(lastMaterialized ? { lastMaterialized } : {}) };
     if (entry.lastStatus === "failure") {
-      states[asset.key] = { ...base, state: "failed", reason: entry.lastFailure?.message ?? "The last run failed." };
+      states[asset.key] = {
+        ...base,
+        state: "failed",
+        reason: entry.lastFailure?.message ?? "The last run failed.",
+      };
       continue;
     }
     const failedCheck = Object.entries(entry.checks ?? {}).find(([, check]) => !check.passed);

@@ -1,6 +1,11 @@
 import * as vscode from "vscode";
 import * as path from "node:path";
-import { type AssetCommandArgs, type AssetNode, type AssetRunState, type AssetStatus } from "@assetline/protocol";
+import {
+  type AssetCommandArgs,
+  type AssetNode,
+  type AssetRunState,
+  type AssetStatus,
+} from "@assetline/protocol";
 import type { Ctx } from "../ctx";
 import { findProjects, type Project } from "../projects";
 
@@ -86,7 +91,8 @@ export class AssetsView implements vscode.TreeDataProvider<Item>, vscode.Disposa
         tooltip.appendText(asset.key);
         if (asset.description) tooltip.appendText(`\n\n${asset.description}`);
         if (status?.reason) tooltip.appendText(`\n\n${status.reason}`);
-        if (status?.lastMaterialized) tooltip.appendText(`\n\nLast materialized ${new Date(status.lastMaterialized).toLocaleString()}`);
+        if (status?.lastMaterialized)
+          tooltip.appendText(`\n\nLast materialized ${new Date(status.lastMaterialized).toLocaleString()}`);
         tree.tooltip = tooltip;
         tree.contextValue = asset.external ? "asset.external" : "asset";
         tree.command = {
@@ -94,7 +100,9 @@ export class AssetsView implements vscode.TreeDataProvider<Item>, vscode.Disposa
           title: "Open Definition",
           arguments: [
             vscode.Uri.file(path.join(project.root, asset.file)),
-            { selection: new vscode.Range(asset.line - 1, asset.column - 1, asset.line - 1, asset.column - 1) },
+            {
+              selection: new vscode.Range(asset.line - 1, asset.column - 1, asset.line - 1, asset.column - 1),
+            },
           ],
         };
         return tree;

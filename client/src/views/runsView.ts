@@ -18,7 +18,9 @@ interface RunItem {
  * The "Recent Runs" view and the read-only documents that show a run's log. Run records are
  * read as files, so this works in untrusted workspaces too.
  */
-export class RunsView implements vscode.TreeDataProvider<RunItem>, vscode.TextDocumentContentProvider, vscode.Disposable {
+export class RunsView
+  implements vscode.TreeDataProvider<RunItem>, vscode.TextDocumentContentProvider, vscode.Disposable
+{
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
@@ -64,14 +66,26 @@ export class RunsView implements vscode.TreeDataProvider<RunItem>, vscode.TextDo
     const item = new vscode.TreeItem(run.start?.selection ?? run.runId);
     item.description = `${status} · ${run.start ? new Date(run.start.time).toLocaleString() : run.runId}`;
     item.iconPath = new vscode.ThemeIcon(
-      run.end?.status === "success" ? "pass" : run.end?.status === "failure" ? "error" : run.end ? "circle-slash" : "question",
-      run.end?.status === "success" ? new vscode.ThemeColor("testing.iconPassed") : run.end?.status === "failure" ? new vscode.ThemeColor("testing.iconFailed") : undefined,
+      run.end?.status === "success"
+        ? "pass"
+        : run.end?.status === "failure"
+          ? "error"
+          : run.end
+            ? "circle-slash"
+            : "question",
+      run.end?.status === "success"
+        ? new vscode.ThemeColor("testing.iconPassed")
+        : run.end?.status === "failure"
+          ? new vscode.ThemeColor("testing.iconFailed")
+          : undefined,
     );
     item.tooltip = `${run.project.name}: run ${run.runId}`;
     item.command = {
       command: "vscode.open",
       title: "Show Run Log",
-      arguments: [vscode.Uri.from({ scheme: RUN_SCHEME, path: `/${run.runId}.log`, query: run.project.root })],
+      arguments: [
+        vscode.Uri.from({ scheme: RUN_SCHEME, path: `/${run.runId}.log`, query: run.project.root }),
+      ],
     };
     return item;
   }
@@ -112,13 +126,17 @@ export function formatRun(events: RunEvent[]): string {
     const time = event.time.slice(11, 23);
     switch (event.type) {
       case "run_start":
-        lines.push(`${time} run ${event.runId} started: ${event.selection} (${event.assets.length} assets, env ${event.env})`);
+        lines.push(
+          `${time} run ${event.runId} started: ${event.selection} (${event.assets.length} assets, env ${event.env})`,
+        );
         break;
       case "asset_start":
         lines.push(`${time} ▶ ${event.key}`);
         break;
       case "asset_success":
-        lines.push(`${time} ✓ ${event.key} in ${Math.round(event.durationMs)} ms${event.output.path ? ` → ${event.output.path}` : ""}`);
+        lines.push(
+          `${time} ✓ ${event.key} in ${Math.round(event.durationMs)} ms${event.output.path ? ` → ${event.output.path}` : ""}`,
+        );
         break;
       case "asset_failure":
         lines.push(`${time} ✗ ${event.key} (${event.reason}): ${event.error.stack ?? event.error.message}`);
@@ -127,7 +145,9 @@ export function formatRun(events: RunEvent[]): string {
         lines.push(`${time} - ${event.key} skipped: ${event.reason}`);
         break;
       case "check_result":
-        lines.push(`${time} ${event.passed ? "✓" : "✗"} check ${event.key} ${event.check}${event.description ? `: ${event.description}` : ""}`);
+        lines.push(
+          `${time} ${event.passed ? "✓" : "✗"} check ${event.key} ${event.check}${event.description ? `: ${event.description}` : ""}`,
+        );
         break;
       case "log":
         lines.push(`${time} [${event.level}] ${event.key ? `${event.key}: ` : ""}${event.message}`);
