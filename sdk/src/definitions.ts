@@ -102,7 +102,38 @@ export function collectDefinitions(exportsValue: unknown): LoadedDefinitions {
       }
     }
   }
+  const cycle = findCycle(assets, byKey);
+  if (cycle) {
+    throw new DefinitionsError(
+      `Assets depend on each other in a cycle: ${cycle.join(" -> ")}; remove one of these dependencies.`,
+    );
+  }
   return { assets, checks, byKey };
+}
+
+/** A dependency cycle as a list of keys (first = last), if there is one. */
+function findCycle(assets: AnyAsset[], byKey: Map<string, AnyAsset>): string[] | undefined {
+  const state = new Map<string, "visiting" | "done">();
+  const stack: string[] = [];
+  const visit = (key: string): string[] | undefined => {
+    const seen = state.get(key);
+    if (seen === "done") return undefined;
+    if (seen === "visiting") return [...stack.slice(stack.indexOf(key)), key];
+    state.set(key, "visiting");
+    stack.push(key);
+    for (const up of upstreamKeys(byKey.get(key)!)) {
+      const found = visit(up);
+      if (found) return found;
+    }
+    stack.pop();
+    state.set(key, "done");
+    return undefined;
+  };
+  for (const a of assets) {
+    const found = visit(a.key);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** The runtime graph in the same shape as the static `graph --json`. */

@@ -522,13 +522,17 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
     pump();
   });
 
-  if (cancelled) {
-    for (const a of order) {
-      if (done.has(a.key)) continue;
-      done.add(a.key);
-      skipped.push(a.key);
-      emit({ type: "asset_skipped", runId, time: now(), key: a.key, reason: "the run was cancelled" });
-    }
+  // Whatever did not run: cancelled, or (defensively; definitions refuse cycles) never ready.
+  let neverReady = false;
+  for (const a of order) {
+    if (done.has(a.key)) continue;
+    done.add(a.key);
+    skipped.push(a.key);
+    if (!cancelled) neverReady = true;
+    const reason = cancelled
+      ? "the run was cancelled"
+      : "its upstream assets never finished (a dependency cycle?)";
+    emit({ type: "asset_skipped", runId, time: now(), key: a.key, reason });
   }
   options.signal?.removeEventListener("abort", onAbort);
 
@@ -543,7 +547,8 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
 
   const status: RunStatus = cancelled
     ? "cancelled"
-    : failed.length > 0 ||
+    : neverReady ||
+        failed.length > 0 ||
         definitions.checks.some((c) => c.blocking && failedChecks.includes(`${c.assetKey}:${c.name}`))
       ? "failure"
       : "success";

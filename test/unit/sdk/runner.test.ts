@@ -299,6 +299,18 @@ describe("runner (in process, memory IO)", () => {
     assert.deepEqual(result.skipped, ["io/b"]);
   });
 
+  it("a dependency cycle is refused with the keys that form it", () => {
+    const a = asset("cy/a", { deps: ["cy/c"] }, () => 1);
+    const b = asset("cy/b", { ins: { a } }, () => 2);
+    const c = asset("cy/c", { deps: [b] }, () => 3);
+    const self = asset("cy/self", { deps: ["cy/self"] }, () => 4);
+    assert.throws(
+      () => collectDefinitions([a, b, c]),
+      /in a cycle: cy\/a -> cy\/c -> cy\/b -> cy\/a; remove one/,
+    );
+    assert.throws(() => collectDefinitions([self]), /cycle: cy\/self -> cy\/self/);
+  });
+
   it("a missing upstream input outside the selection names what to materialize first", async () => {
     const a = asset("m/a", {}, () => 1);
     const b = asset("m/b", { ins: { a } }, (_ctx, { a }) => a);
