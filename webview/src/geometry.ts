@@ -26,7 +26,7 @@ export function intersects(a: Box, b: Box): boolean {
 }
 
 /** Long edges are cut into pieces of about this length (graph units) for culling. */
-export const PIECE_LENGTH = 600;
+export const PIECE_LENGTH = 300;
 
 /**
  * Every edge as exact cubic pieces (de Casteljau sub-curves), flattened: 8 numbers a piece

@@ -61,6 +61,8 @@ export class GraphView {
   private transform: d3.ZoomTransform = d3.zoomIdentity;
   private drawn: Drawn | undefined;
   private frame = 0;
+  /** The area (graph units) and zoom of the last culled drawing. */
+  private culledAt: { box: Box; k: number } | undefined;
   private lite = false;
   /** The container's size, kept by a ResizeObserver so drawing never forces a layout. */
   private width = 0;
@@ -271,8 +273,22 @@ export class GraphView {
       this.frame = 0;
       // Crossing the detail threshold redraws the nodes in the other level of detail.
       if (this.liteAt(this.transform.k) !== this.lite) this.redraw();
-      else this.draw();
+      // While the screen stays inside what was drawn (the margin), there is nothing to do:
+      // most pan frames only move the viewport's transform.
+      else if (!this.coveredBy(this.culledAt)) this.draw();
     });
+  }
+
+  /** Whether the screen (without margin) is inside the area last drawn, at about that zoom. */
+  private coveredBy(drawnAt: { box: Box; k: number } | undefined): boolean {
+    if (!drawnAt) return false;
+    const k = this.transform.k;
+    if (k / drawnAt.k > 1.25 || drawnAt.k / k > 1.25) return false;
+    const { width, height } = this.size();
+    const [x1, y1] = this.transform.invert([0, 0]);
+    const [x2, y2] = this.transform.invert([width, height]);
+    const box = drawnAt.box;
+    return x1 >= box.x1 && y1 >= box.y1 && x2 <= box.x2 && y2 <= box.y2;
   }
 
   /** The visible area in graph coordinates, with the culling margin. */
@@ -291,6 +307,7 @@ export class GraphView {
     const edges = model.edges;
     let segments = layout.segments;
     const box = cull ? this.visibleBox() : undefined;
+    this.culledAt = box ? { box, k: this.transform.k } : undefined;
     if (box) {
       nodes = nodes.filter((node) => {
         const p = layout.nodes.get(node.id);
