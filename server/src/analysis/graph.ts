@@ -44,27 +44,36 @@ export function keyProblem(key: string): string | undefined {
   return undefined;
 }
 
+let rowA = new Int32Array(64);
+let rowB = new Int32Array(64);
+
+/** Edit distance, giving up (returning `limit + 1`) as soon as it must exceed `limit`. No allocation. */
 export function levenshtein(a: string, b: string, limit = Infinity): number {
   if (a === b) return 0;
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  if (rowA.length <= b.length) {
+    rowA = new Int32Array(b.length * 2 + 1);
+    rowB = new Int32Array(b.length * 2 + 1);
+  }
+  let previous = rowA;
+  let current = rowB;
+  for (let j = 0; j <= b.length; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
+    current[0] = i;
     let rowMin = i;
+    const code = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      const value = Math.min(
-        (previous[j] ?? 0) + 1,
-        (current[j - 1] ?? 0) + 1,
-        (previous[j - 1] ?? 0) + cost,
-      );
-      current.push(value);
+      const cost = code === b.charCodeAt(j - 1) ? 0 : 1;
+      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      current[j] = value;
       if (value < rowMin) rowMin = value;
     }
     if (rowMin > limit) return limit + 1;
+    const swap = previous;
     previous = current;
+    current = swap;
   }
-  return previous[b.length] ?? 0;
+  return previous[b.length]!;
 }
 
 /** The known key closest to `key`, when one is close enough to be a likely typo. */
@@ -76,7 +85,8 @@ export function closestKey(key: string, keys: Iterable<string>): string | undefi
   for (const candidate of keys) {
     let distance = levenshtein(key, candidate, limit);
     // The same name under another prefix ("raw_orders" for "ingest/raw_orders").
-    if (distance > limit && candidate.slice(candidate.lastIndexOf("/") + 1) === lastSegment) distance = limit;
+    if (distance > limit && (candidate === lastSegment || candidate.endsWith(`/${lastSegment}`)))
+      distance = limit;
     if (distance < bestDistance || (distance === bestDistance && best !== undefined && candidate < best)) {
       best = candidate;
       bestDistance = distance;
@@ -110,7 +120,12 @@ function compareSpans(a: SourceSpan, b: SourceSpan): number {
 export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): BuiltGraph {
   const diagnostics: RawDiagnostic[] = [...input.diagnostics];
   const records = input.assets.filter((record) => record.key !== undefined);
-  records.sort((a, b) => compareSpans(a.call, b.call) || ((a.key ?? "") < (b.key ?? "") ? -1 : 1));
+  const order = (a: AssetRecord, b: AssetRecord): number =>
+    compareSpans(a.call, b.call) || ((a.key ?? "") < (b.key ?? "") ? -1 : 1);
+  // Usually already in order (modules come file by file): check before sorting.
+  let sorted = true;
+  for (let i = 1; i < records.length && sorted; i++) sorted = order(records[i - 1]!, records[i]!) <= 0;
+  if (!sorted) records.sort(order);
 
   const byKey = new Map<string, AssetRecord>();
   const duplicates = new Map<string, AssetRecord[]>();
@@ -148,9 +163,28 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
   }
 
   const keys = [...byKey.keys()];
+  let fingerprint: number | undefined;
+  /** closestKey, remembered while the set of keys is the same (it scans every key). */
+  const suggest = (key: string): string | undefined => {
+    if (fingerprint === undefined) {
+      let hash = 2166136261;
+      for (const known of keys) {
+        for (let i = 0; i < known.length; i++) hash = Math.imul(hash ^ known.charCodeAt(i), 16777619);
+        hash = Math.imul(hash ^ 47, 16777619);
+      }
+      fingerprint = hash >>> 0;
+      if (cycleCache.suggestionsFor !== fingerprint) {
+        cycleCache.suggestions = new Map();
+        cycleCache.suggestionsFor = fingerprint;
+      }
+    }
+    const suggestions = cycleCache.suggestions!;
+    if (!suggestions.has(key)) suggestions.set(key, closestKey(key, keys));
+    return suggestions.get(key);
+  };
   const edges = new Map<string, Set<string>>();
   const downstream = new Map<string, Set<string>>();
-  for (const key of keys) downstream.set(key, new Set());
+
   for (const record of records) {
     const key = record.key as string;
     const ownEdges = edges.get(key) ?? new Set<string>();
@@ -178,7 +212,7 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
         continue;
       }
       if (!byKey.has(target)) {
-        const suggestion = closestKey(target, keys);
+        const suggestion = suggest(target);
         diagnostics.push({
           span: dep.span,
           severity: "error",
@@ -190,7 +224,12 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
         continue;
       }
       ownEdges.add(target);
-      downstream.get(target)?.add(key);
+      let users = downstream.get(target);
+      if (!users) {
+        users = new Set();
+        downstream.set(target, users);
+      }
+      users.add(key);
     }
   }
 
@@ -203,7 +242,7 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
     else if (check.targetKey !== undefined) {
       key = check.targetKey;
       if (!byKey.has(key)) {
-        const suggestion = closestKey(key, keys);
+        const suggestion = suggest(key);
         diagnostics.push({
           span: check.targetSpan,
           severity: "error",
@@ -238,6 +277,9 @@ function capitalise(text: string): string {
 
 /** What the last cycle search found, to skip it when an edit cannot have changed the cycles. */
 export interface CycleCache {
+  /** Suggestions for unknown keys, valid for one set of known keys (by fingerprint). */
+  suggestions?: Map<string, string | undefined>;
+  suggestionsFor?: number;
   edges?: Map<string, Set<string>>;
   cycles?: string[][];
   /** Strongly connected component (of more than one key) of each key in one. */
