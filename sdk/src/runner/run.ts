@@ -84,22 +84,21 @@ function errorInfo(error: unknown): ErrorInfo {
   return { message: String(error) };
 }
 
-const sourceHashes = new Map<string, string | undefined>();
-/** A hash of the file declaring an asset, to notice code changes. */
+const sourceHashes = new Map<string, { mtimeMs: number; size: number; hash: string }>();
+/** A hash of the file declaring an asset, to notice code changes (cached while the file is unchanged). */
 export function sourceHash(asset: AnyAsset): string | undefined {
   const file = asset.location?.file;
   if (!file) return undefined;
-  if (!sourceHashes.has(file)) {
-    try {
-      sourceHashes.set(
-        file,
-        crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex").slice(0, 16),
-      );
-    } catch {
-      sourceHashes.set(file, undefined);
-    }
+  try {
+    const stat = fs.statSync(file);
+    const cached = sourceHashes.get(file);
+    if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.hash;
+    const hash = crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex").slice(0, 16);
+    sourceHashes.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, hash });
+    return hash;
+  } catch {
+    return undefined;
   }
-  return sourceHashes.get(file);
 }
 
 function issuePath(path: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined): string {
