@@ -43,8 +43,11 @@ class Failure extends Error {
   }
 }
 
+let stdoutClosed = false;
+let materializing = false;
+
 function out(text: string): void {
-  process.stdout.write(text + "\n");
+  if (!stdoutClosed) process.stdout.write(text + "\n");
 }
 
 function rootOf(args: ParsedArgs): string {
@@ -222,6 +225,7 @@ async function cmdMaterialize(args: ParsedArgs): Promise<number> {
     throw new Failure(`The selection "${selection}" matches no asset that can be materialized.`);
 
   const json = has(args, "json");
+  materializing = true;
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -395,6 +399,14 @@ async function main(argv: readonly string[]): Promise<number> {
       );
   }
 }
+
+// Output piped into a program that stops reading (`assetline runs | head`) is not an error.
+// A run goes on (and is recorded) without its output; other commands just stop.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  stdoutClosed = true;
+  if (!materializing) process.exit(0);
+});
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
