@@ -10,7 +10,8 @@ export type RunMode = "asset" | "upstream" | "downstream";
 
 /** extension -> webview */
 export type HostMessage =
-  | { type: "graph"; graph: AssetGraph; focus?: string }
+  /** `rootUri`: the project the graph belongs to; the webview keeps it in its saved state. */
+  | { type: "graph"; graph: AssetGraph; focus?: string; rootUri?: string }
   | { type: "focus"; key: string }
   /** Run states per asset key; sent on open and whenever a run changes them (partial updates merge). */
   | { type: "status"; status: Record<string, AssetStatus> };
