@@ -1,6 +1,6 @@
 import path from "node:path";
 import { asset, check } from "assetline";
-import { shopFiles } from "./resources";
+import { notifier, shopFiles } from "./resources";
 import { dailyRevenue, revenueByCustomer } from "./transform";
 
 export const revenueReport = asset(
@@ -12,7 +12,7 @@ export const revenueReport = asset(
     owners: ["team:analytics", "user:ceo@example.com"],
     tags: { layer: "gold", audience: "management" },
     kinds: ["json"],
-    resources: { files: shopFiles },
+    resources: { files: shopFiles, notify: notifier },
   },
   (ctx, { daily, customers }) => {
     const total = Math.round(daily.reduce((sum, d) => sum + d.revenue, 0) * 100) / 100;
@@ -25,6 +25,7 @@ export const revenueReport = asset(
     };
     const file = ctx.resources.files.writeJson("report.json", report);
     ctx.log.info(`wrote ${path.relative(ctx.root, file)}`);
+    ctx.resources.notify.send("Revenue report", { total, days: report.days });
     return report;
   },
 );

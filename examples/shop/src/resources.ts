@@ -41,3 +41,29 @@ export const shopFiles = resource("shop_files", ({ config, root }) => {
   }
   return new ShopFiles(path.resolve(root, inputDir), path.resolve(root, outputDir));
 });
+
+/** Where finished reports are announced. */
+export interface Notifier {
+  send(subject: string, body: Record<string, unknown>): void;
+}
+
+/**
+ * One factory per environment: locally a notification is only logged; in prod it is written to an
+ * outbox folder (which a mail or chat bridge would pick up). Which one runs is configuration.
+ */
+export const notifier = resource<Notifier>("notifier", {
+  local: ({ log }) => ({
+    send: (subject) => log.info(`(local) would notify: ${subject}`),
+  }),
+  prod: ({ config, root }) => {
+    const outbox = path.resolve(root, typeof config.outbox === "string" ? config.outbox : "data/outbox");
+    fs.mkdirSync(outbox, { recursive: true });
+    return {
+      send(subject, body) {
+        const file = path.join(outbox, `${subject.toLowerCase().replace(/[^a-z0-9]+/g, "-")}.json`);
+        fs.writeFileSync(`${file}.tmp`, JSON.stringify({ subject, ...body }, null, 2) + "\n");
+        fs.renameSync(`${file}.tmp`, file);
+      },
+    };
+  },
+});

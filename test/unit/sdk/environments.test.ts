@@ -42,6 +42,21 @@ describe("environments, contracts and status (real CLI on the example)", functio
       JSON.parse(fs.readFileSync(path.join(dir, "data/out/prod/report.json"), "utf8")),
       JSON.parse(fs.readFileSync(path.join(dir, "data/out/report.json"), "utf8")),
     );
+    // The notifier has one factory per environment: local logs, prod writes to an outbox.
+    assert.match(local.stdout, /\(local\) would notify: Revenue report/);
+    assert.ok(!fs.existsSync(path.join(dir, "data/out/outbox")));
+    const sent = JSON.parse(
+      fs.readFileSync(path.join(dir, "data/out/prod/outbox/revenue-report.json"), "utf8"),
+    ) as {
+      subject: string;
+      total: number;
+    };
+    assert.equal(sent.subject, "Revenue report");
+    assert.equal(
+      sent.total,
+      (JSON.parse(fs.readFileSync(path.join(dir, "data/out/report.json"), "utf8")) as { total: number })
+        .total,
+    );
 
     fs.rmSync(path.join(dir, "data/out/prod"), { recursive: true });
     const viaEnv = await runCli(["materialize", "--select", "reports/revenue", "--root", dir], {
