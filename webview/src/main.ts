@@ -61,6 +61,9 @@ const groupsButton = button("Collapse groups", "Collapse every group into one no
   toggleAllGroups(),
 );
 const fitButton = button("Fit", "Fit the graph to the view", () => view.fit());
+const pinButton = button("Pin", "Pin the view: stop following the asset at the editor's cursor", () =>
+  togglePin(),
+);
 const legendButton = button("Legend", "Show or hide the legend of run states", () => toggleLegend());
 const exportButton = button("Export SVG", "Export the drawn graph as an SVG file", () => exportDrawn());
 const controls = el("span", "controls", undefined, {
@@ -75,6 +78,7 @@ controls.append(
   keyList,
   groupsButton,
   fitButton,
+  pinButton,
   legendButton,
   exportButton,
 );
@@ -205,6 +209,8 @@ function updateToolbar(): void {
   groupsButton.textContent = state.collapsed.length > 0 ? "Expand groups" : "Collapse groups";
   legend.classList.toggle("hidden", !state.legend);
   legendButton.setAttribute("aria-pressed", String(state.legend));
+  pinButton.setAttribute("aria-pressed", String(state.pinned));
+  pinButton.textContent = state.pinned ? "Pinned" : "Pin";
   if (filterBox.value !== state.filter && document.activeElement !== filterBox.input)
     filterBox.value = state.filter;
 
@@ -282,6 +288,12 @@ function toggleAllGroups(): void {
     ].filter((group) => group !== focusGroup);
   }
   refresh({ kind: "fit" });
+}
+
+function togglePin(): void {
+  state.pinned = !state.pinned;
+  updateToolbar();
+  save();
 }
 
 function toggleLegend(): void {
@@ -387,7 +399,12 @@ window.addEventListener("message", (event: MessageEvent<HostMessage>) => {
     performance.mark("assetline:message");
     // The client sends the graph again after every re-analysis, with the focus it was opened
     // on: the same request keeps what the user did since (mode, local focus, expansions, camera).
-    const sameView = state.graph !== undefined && message.focus === state.hostFocus;
+    // A focus equal to the one drawn (after a reload the client sends the saved focus) is the
+    // same view too; so is any focus while the view is pinned.
+    const sameView =
+      state.graph !== undefined &&
+      (state.pinned || message.focus === state.hostFocus || message.focus === state.focus);
+    if (typeof message.rootUri === "string") state.rootUri = message.rootUri;
     setGraph(message.graph);
     if (sameView) {
       refresh({ kind: "keep" });
@@ -402,6 +419,8 @@ window.addEventListener("message", (event: MessageEvent<HostMessage>) => {
     state.expansions = [];
     refresh({ kind: "fit" });
   } else if (message.type === "focus") {
+    // The client follows the editor's cursor; a pinned view stays where the user put it.
+    if (state.pinned || typeof message.key !== "string") return;
     state.focus = state.hostFocus = message.key;
     state.mode = "focus";
     state.expansions = [];

@@ -23,6 +23,10 @@ export interface PersistedState {
   focus?: string;
   /** The focus the client last asked for (the user may have moved `focus` since). */
   hostFocus?: string;
+  /** The project the graph belongs to, as the client sent it (for the panel serializer). */
+  rootUri?: string;
+  /** Pinned: the view ignores the focus the editor's cursor sends. */
+  pinned: boolean;
   mode: ViewMode;
   hops: number;
   expansions: Expansion[];
@@ -43,6 +47,7 @@ export function initialState(): PersistedState {
     filter: "",
     status: {},
     legend: false,
+    pinned: false,
   };
 }
 
@@ -104,5 +109,7 @@ export function restoreState(raw: unknown): PersistedState | undefined {
     state.transform = { x: transform.x, y: transform.y, k: transform.k };
   }
   state.legend = saved.legend === true;
+  state.pinned = saved.pinned === true;
+  if (isString(saved.rootUri) && saved.rootUri !== "") state.rootUri = saved.rootUri;
   return state;
 }

@@ -377,6 +377,36 @@ describe("webview in Chromium", function () {
     assert.equal(focusMessage.rendered.nodes, resolveSelection('2+key:"transform/orders"+2', shop).length);
   });
 
+  it("follows the focus the client sends unless pinned, and keeps the project's root in its state", async () => {
+    await view.post({ type: "graph", graph: shop, focus: "ml/churn", rootUri: "file:///work/shop" });
+    const followed = await view.post({ type: "focus", key: "transform/orders" });
+    assert.equal(followed.rendered.focus, "transform/orders");
+    await view.page.click("text=Pin");
+    const before = (await view.messages()).length;
+    await view.page.evaluate(() => window.postMessage({ type: "focus", key: "report/kpis" }, "*"));
+    // A refresh carrying the cursor's focus is ignored too while pinned.
+    const refreshed = await view.post({
+      type: "graph",
+      graph: shop,
+      focus: "report/kpis",
+      rootUri: "file:///work/shop",
+    });
+    assert.equal(refreshed.rendered.focus, "transform/orders");
+    assert.equal(
+      (await view.messages()).slice(before).filter((m) => m.type === "rendered").length,
+      1,
+      "the pinned view rendered for a focus message",
+    );
+    await view.page.waitForFunction(
+      () => (window as unknown as { __state?: { pinned?: boolean } }).__state?.pinned === true,
+    );
+    const saved = (await view.state()) as { rootUri?: string; focus?: string; pinned?: boolean };
+    assert.deepEqual(
+      [saved.rootUri, saved.focus, saved.pinned],
+      ["file:///work/shop", "transform/orders", true],
+    );
+  });
+
   it("exports the graph as a standalone SVG through an exportSvg message", async () => {
     await view.post({ type: "graph", graph: shop });
     await view.page.click("text=Export SVG");
