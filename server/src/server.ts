@@ -246,7 +246,7 @@ connection.onRequest(
             : 'There is no Assetline pipeline project in the workspace (a folder with assetline.config.json or a package.json depending on "assetline").',
         );
       }
-      const graph = project.result?.graph ?? { version: 1, assets: [], diagnostics: [] };
+      const graph = projects.graphOf(project);
       return { rootUri: project.rootUri, graph: focusGraph(graph, params ?? {}) };
     } catch (error) {
       log(

@@ -42,8 +42,14 @@ describe("language server editor features on asset keys", function () {
     root = copyFixture("lsp-shop");
     transformFile = path.join(root, "src", "transform.ts");
     ingestFile = path.join(root, "src", "ingest.ts");
+    // raw_orders may be at most an hour old (shown as fresh or stale in its lens).
+    const withFreshness = fs
+      .readFileSync(ingestFile, "utf8")
+      .replace('owners: ["team:data-eng"] }', 'owners: ["team:data-eng"], freshness: { maxLag: "1h" } }');
+    fs.writeFileSync(ingestFile, withFreshness);
     transformText = fs.readFileSync(transformFile, "utf8");
     ingestText = fs.readFileSync(ingestFile, "utf8");
+    assert.match(ingestText, /maxLag/);
     // A run record as the runner writes it: raw_orders succeeded a minute ago.
     fs.mkdirSync(path.join(root, ".assetline"), { recursive: true });
     const time = new Date(Date.now() - 90_000).toISOString();
@@ -237,7 +243,7 @@ describe("language server editor features on asset keys", function () {
       textDocument: { uri: uriOf(ingestFile) },
     });
     const titles = lenses.map((lens) => lens.command?.title ?? "");
-    assert.ok(titles.includes("✓ 2 min ago"), titles.join(" | "));
+    assert.ok(titles.includes("✓ fresh (2 min ago)"), titles.join(" | "));
     assert.ok(
       titles.some((title) => title.startsWith("✗ failed")),
       titles.join(" | "),

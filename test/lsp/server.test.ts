@@ -191,3 +191,41 @@ describe("language server over Node IPC (--node-ipc, as the VS Code client start
     }
   });
 });
+
+describe("language server: type diagnostics after the structural ones (test/fixtures/types)", function () {
+  it("publishes missing-resource first, then input-type-mismatch from the background type checks", async function () {
+    const typesRoot = fixture("types");
+    const uri = uriOf(path.join(typesRoot, "src", "pipeline.ts"));
+    const client = TestClient.start();
+    try {
+      const structural = client.waitFor<PublishDiagnosticsParams>(
+        "textDocument/publishDiagnostics",
+        (params) => params.uri === uri && params.diagnostics.some((d) => d.code === "missing-resource"),
+      );
+      const typed = client.waitFor<PublishDiagnosticsParams>(
+        "textDocument/publishDiagnostics",
+        (params) => params.uri === uri && params.diagnostics.some((d) => d.code === "input-type-mismatch"),
+      );
+      await client.initialize(typesRoot);
+      const first = await structural;
+      const [mismatch] = (await typed).diagnostics.filter((d) => d.code === "input-type-mismatch");
+      assert.equal(first.diagnostics.filter((d) => d.code === "missing-resource").length, 3);
+      const message = mismatch!.message;
+      assert.match(
+        typeof message === "string" ? message : message.value,
+        /declared as string\[\], but "ingest\/orders" produces Order\[\]/,
+      );
+      assert.equal(mismatch!.relatedInformation?.length, 2);
+      const idle = await client.waitForIdle((status) => status.assets === 6 && status.errors === 4);
+      assert.equal(idle.state, "idle");
+      // The graph request carries the type diagnostics too.
+      const result = await client.connection.sendRequest<GraphResult>(GraphRequest.method, { uri });
+      assert.deepEqual(
+        result.graph.diagnostics.map((d) => d.code),
+        ["input-type-mismatch", "missing-resource", "missing-resource", "missing-resource"],
+      );
+    } finally {
+      await client.stop();
+    }
+  });
+});

@@ -200,6 +200,9 @@ export class Projects {
       for (const project of this.projects.values()) {
         if (!project.pending) continue;
         project.pending = false;
+        project.generation++;
+        project.typeDiagnostics = [];
+        project.typing = false;
         try {
           project.result = project.session.analyze();
           delete project.error;
@@ -210,6 +213,7 @@ export class Projects {
           );
         }
         this.events.analysed(project);
+        if (project.result && !project.error) this.startTypeChecks(project);
       }
     } finally {
       this.running = false;
