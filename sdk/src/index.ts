@@ -13,6 +13,7 @@ export {
 } from "./definitions";
 export { readConfig, chooseEnvironment, type AssetlineConfig, type EnvironmentConfig } from "./config";
 export { loadProject, type LoadedProject } from "./loader";
+export { materializeInMemory, type InMemoryRun, type InMemoryOptions } from "./testing";
 export { materialize, MissingUpstreamError, type MaterializeOptions, type RunResult } from "./runner/run";
 export {
   readEvents,

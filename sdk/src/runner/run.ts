@@ -43,6 +43,10 @@ export interface MaterializeOptions {
   record?: boolean;
   /** IO manager for assets without `io` (default: the filesystem one). */
   defaultIO?: IOManager;
+  /** Use this IO manager for every asset, whatever its `io` (tests: keep everything in memory). */
+  io?: IOManager;
+  /** Values to use instead of creating resources, by resource name (tests: stubs). */
+  resourceOverrides?: Record<string, unknown>;
 }
 
 export interface RunResult {
@@ -119,7 +123,7 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
   );
   const defaultIO = options.defaultIO ?? fsIOManager();
   const runId = options.runId ?? newRunId();
-  const ioOf = (a: AnyAsset): IOManager => a.spec.io ?? defaultIO;
+  const ioOf = (a: AnyAsset): IOManager => options.io ?? a.spec.io ?? defaultIO;
   const ioContext = (a: AnyAsset): IOContext => ({
     key: a.key,
     runId,
@@ -213,6 +217,10 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
   const resourceInstances = new Map<Resource<unknown>, Promise<unknown>>();
   const resourceValue = (r: Resource<unknown>, logger: Logger): Promise<unknown> => {
     let instance = resourceInstances.get(r);
+    if (!instance && options.resourceOverrides && r.name in options.resourceOverrides) {
+      instance = Promise.resolve(options.resourceOverrides[r.name]);
+      resourceInstances.set(r, instance);
+    }
     if (!instance) {
       const factory = typeof r.factory === "function" ? r.factory : r.factory[env];
       if (!factory) {
@@ -536,7 +544,7 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
   options.signal?.removeEventListener("abort", onAbort);
 
   for (const [r, instance] of resourceInstances) {
-    if (!r.teardown) continue;
+    if (!r.teardown || (options.resourceOverrides && r.name in options.resourceOverrides)) continue;
     try {
       await r.teardown(await instance);
     } catch {
