@@ -142,6 +142,7 @@ export class LineagePanel implements vscode.Disposable {
       type: "graph",
       graph: this.graph,
       ...(this.focus ? { focus: this.focus } : {}),
+      ...(this.rootUri ? { rootUri: this.rootUri } : {}),
     };
     void this.panel.webview.postMessage(message);
     this.postStatus();
