@@ -15,6 +15,12 @@ export interface AssetlineConfig {
   defaultEnv?: string;
   environments?: Record<string, EnvironmentConfig>;
   concurrency?: number;
+  /**
+   * What a run does when an input from outside its selection was never materialized:
+   * "error" (the default, as Dagster does) says which asset to materialize first;
+   * "materialize" adds such upstream assets to the run.
+   */
+  missingUpstream?: "error" | "materialize";
 }
 
 export const CONFIG_FILE = "assetline.config.json";
@@ -43,7 +49,7 @@ export function readConfig(root: string): AssetlineConfig {
     );
   }
   const c = config as AssetlineConfig;
-  const known = ["$schema", "definitions", "defaultEnv", "environments", "concurrency"];
+  const known = ["$schema", "definitions", "defaultEnv", "environments", "concurrency", "missingUpstream"];
   for (const key of Object.keys(c)) {
     if (!known.includes(key)) {
       const suggestion = closest(key, known);
@@ -61,6 +67,13 @@ export function readConfig(root: string): AssetlineConfig {
     }
   };
   positive(c.concurrency, '"concurrency"');
+  if (
+    c.missingUpstream !== undefined &&
+    c.missingUpstream !== "error" &&
+    c.missingUpstream !== "materialize"
+  ) {
+    throw new ConfigError(`${CONFIG_FILE}: "missingUpstream" must be "error" or "materialize".`);
+  }
   if (c.definitions !== undefined && typeof c.definitions !== "string") {
     throw new ConfigError(
       `${CONFIG_FILE}: "definitions" must be a path string relative to the project root.`,

@@ -113,6 +113,47 @@ function issuePath(path: ReadonlyArray<PropertyKey | { readonly key: PropertyKey
     .join("");
 }
 
+type MissingInput = { asset: string; upstream: string };
+
+/** Inputs of the selected assets that come from outside the selection and have no stored value. */
+async function missingInputs(
+  assets: readonly AnyAsset[],
+  selected: ReadonlySet<string>,
+  ioOf: (a: AnyAsset) => IOManager,
+  ioContext: (a: AnyAsset) => IOContext,
+): Promise<MissingInput[]> {
+  const missing: MissingInput[] = [];
+  for (const a of assets) {
+    if (!selected.has(a.key)) continue;
+    for (const input of Object.values(a.spec.ins ?? {})) {
+      if (selected.has(input.key)) continue;
+      const io = ioOf(input);
+      if (io.exists && !(await io.exists(ioContext(input))))
+        missing.push({ asset: a.key, upstream: input.key });
+    }
+  }
+  return missing;
+}
+
+function missingUpstreamError(missing: MissingInput[], definitions: LoadedDefinitions): MissingUpstreamError {
+  const upstreams = [...new Set(missing.map((m) => m.upstream))];
+  const first = missing[0]!;
+  const external = missing.find((m) => definitions.byKey.get(m.upstream)?.external);
+  if (external) {
+    return new MissingUpstreamError(
+      `Cannot materialize "${external.asset}": its input "${external.upstream}" is an external asset with no stored value. ` +
+        `Give externalAsset("${external.upstream}") an io that can load it, or store its value where its IO manager looks.`,
+      missing,
+    );
+  }
+  return new MissingUpstreamError(
+    `Cannot materialize "${first.asset}": its input "${first.upstream}" has never been materialized. ` +
+      `Materialize ${upstreams.map((u) => `"${u}"`).join(", ")} first (assetline materialize --select ${upstreams.join(" or ")}), ` +
+      `or include upstream assets in the selection (+${first.asset}).`,
+    missing,
+  );
+}
+
 export async function materialize(options: MaterializeOptions): Promise<RunResult> {
   const { root, definitions } = options;
   const env = options.env ?? "local";
@@ -134,36 +175,23 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
   const selected = new Set(
     options.keys.filter((k) => definitions.byKey.get(k) && !definitions.byKey.get(k)!.external),
   );
-  const order = definitions.assets.filter((a) => selected.has(a.key));
 
-  // Inputs from outside the selection must already be stored: say which to materialize first.
-  const missing: { asset: string; upstream: string }[] = [];
-  for (const a of order) {
-    for (const input of Object.values(a.spec.ins ?? {})) {
-      if (selected.has(input.key)) continue;
-      const io = ioOf(input);
-      if (io.exists && !(await io.exists(ioContext(input))))
-        missing.push({ asset: a.key, upstream: input.key });
+  // Inputs from outside the selection must already be stored: say which to materialize first,
+  // or (missingUpstream: "materialize") add them to the run, and theirs in turn.
+  const addedUpstream: string[] = [];
+  for (;;) {
+    const missing = await missingInputs(definitions.assets, selected, ioOf, ioContext);
+    if (missing.length === 0) break;
+    const computable = missing.filter((m) => !definitions.byKey.get(m.upstream)?.external);
+    if (config.missingUpstream !== "materialize" || computable.length < missing.length) {
+      throw missingUpstreamError(missing, definitions);
+    }
+    for (const { upstream } of computable) {
+      if (!selected.has(upstream)) addedUpstream.push(upstream);
+      selected.add(upstream);
     }
   }
-  if (missing.length > 0) {
-    const upstreams = [...new Set(missing.map((m) => m.upstream))];
-    const first = missing[0]!;
-    const external = missing.find((m) => definitions.byKey.get(m.upstream)?.external);
-    if (external) {
-      throw new MissingUpstreamError(
-        `Cannot materialize "${external.asset}": its input "${external.upstream}" is an external asset with no stored value. ` +
-          `Give externalAsset("${external.upstream}") an io that can load it, or store its value where its IO manager looks.`,
-        missing,
-      );
-    }
-    throw new MissingUpstreamError(
-      `Cannot materialize "${first.asset}": its input "${first.upstream}" has never been materialized. ` +
-        `Materialize ${upstreams.map((u) => `"${u}"`).join(", ")} first (assetline materialize --select ${upstreams.join(" or ")}), ` +
-        `or include upstream assets in the selection (+${first.asset}).`,
-      missing,
-    );
-  }
+  const order = definitions.assets.filter((a) => selected.has(a.key));
 
   const recorder = options.record === false ? undefined : new RunRecorder(root, runId);
   const now = (): string => new Date().toISOString();
@@ -183,6 +211,15 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
     pid: process.pid,
     concurrency,
   });
+  if (addedUpstream.length > 0) {
+    emit({
+      type: "log",
+      runId,
+      time: now(),
+      level: "info",
+      message: `Never materialized, so added to this run (missingUpstream: "materialize"): ${addedUpstream.join(", ")}`,
+    });
+  }
 
   // Dependency bookkeeping within the selection.
   const waitingOn = new Map<string, number>();

@@ -133,6 +133,12 @@ describe("assetline CLI on the example shop (real files)", function () {
 
   it("a missing upstream is a clear error naming what to materialize first", async () => {
     const dir = tempProject({}, true);
+    // The default, as in Dagster: the example opts into "materialize", so take that out.
+    const configFile = path.join(dir, "assetline.config.json");
+    const config = JSON.parse(fs.readFileSync(configFile, "utf8")) as Record<string, unknown>;
+    assert.equal(config.missingUpstream, "materialize");
+    delete config.missingUpstream;
+    fs.writeFileSync(configFile, JSON.stringify(config));
     const result = await runCli(["materialize", "--select", "transform/cleaned_orders", "--root", dir]);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /input "ingest\/raw_orders" has never been materialized/);
@@ -157,6 +163,31 @@ describe("assetline CLI on the example shop (real files)", function () {
       fs.readFileSync(path.join(dir, ".assetline/storage/transform/revenue_by_customer.json"), "utf8"),
     ) as { revenue: number }[];
     assert.equal(Math.round(rows.reduce((sum, r) => sum + r.revenue, 0) * 100) / 100, expectedTotal(dir));
+  });
+
+  it('with missingUpstream: "materialize" a run adds never-materialized upstream assets and says so', async () => {
+    const dir = tempProject({}, true);
+    const result = await runCli(["materialize", "--select", "reports/revenue", "--json", "--root", dir]);
+    assert.equal(result.code, 0, result.stderr);
+    const events = result.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Event);
+    const succeeded = events.filter((e) => e.type === "asset_success").map((e) => e.key);
+    for (const key of [
+      "ingest/raw_orders",
+      "ingest/raw_customers",
+      "transform/cleaned_orders",
+      "reports/revenue",
+    ]) {
+      assert.ok(succeeded.includes(key), `${key} was materialized (got ${succeeded.join(", ")})`);
+    }
+    const note = events.find(
+      (e) => e.type === "log" && /Never materialized, so added to this run/.test(String(e.message)),
+    );
+    assert.ok(note, "the run says which upstream assets it added");
+    assert.ok(fs.existsSync(path.join(dir, ".assetline/storage/reports/revenue.json")));
+    assert.ok(fs.existsSync(path.join(dir, ".assetline/storage/ingest/raw_orders.json")));
   });
 
   it("an unknown key exits 2 and suggests the closest key, with the column", async () => {
