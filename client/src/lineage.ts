@@ -178,7 +178,25 @@ export class LineagePanel implements vscode.Disposable {
             selectionFor(message.key, message.mode),
           );
         return;
+      case "exportSvg":
+        await this.saveSvg(message.svg);
+        return;
     }
+  }
+
+  /** "Export as SVG": the user picks where; nothing is written without the save dialog. */
+  private async saveSvg(svg: string): Promise<void> {
+    const root = this.rootUri ? vscode.Uri.parse(this.rootUri) : vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({
+      title: "Export the lineage graph as SVG",
+      filters: { "SVG image": ["svg"] },
+      ...(root ? { defaultUri: vscode.Uri.joinPath(root, "lineage.svg") } : {}),
+    });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, Buffer.from(svg, "utf8"));
+    void vscode.window.showInformationMessage(
+      `Assetline: saved the lineage graph to ${vscode.workspace.asRelativePath(target)}.`,
+    );
   }
 
   /** Opens an asset's definition; only files inside the project are ever opened. */
