@@ -136,7 +136,8 @@ export function hover(project: Project, file: string, position: Position): Hover
 
 export function definition(project: Project, file: string, position: Position): Location[] | null {
   const occurrence = occurrenceAt(project, file, position);
-  if (!occurrence || occurrence.kind === "declaration") return null;
+  // References to asset values are TypeScript's own (it goes to the const); strings are ours.
+  if (!occurrence || occurrence.kind === "declaration" || !occurrence.literal) return null;
   const declarations =
     project.session
       .occurrences()
