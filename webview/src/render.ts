@@ -16,6 +16,9 @@ import type { Direction } from "./focus";
 import type { DisplayModel, DisplayNode } from "./view";
 import type { Transform } from "./state";
 
+/** Below this zoom, 12px keys are unreadable: the first view of a big graph stops here. */
+const MIN_READABLE_SCALE = 0.55;
+
 export interface RenderCallbacks {
   open(node: DisplayNode): void;
   expand(id: string, directions: Direction[]): void;
@@ -245,6 +248,10 @@ export class GraphView {
     this.zoom.transform(this.svg, target);
   }
 
+  /**
+   * Fits the drawn graph to the view. With a focus, never below a scale at which keys stay
+   * readable: past that the focus is centred at that scale, and "Fit" shows everything.
+   */
   private fitted(layout: Layout, focus: string | undefined): d3.ZoomTransform {
     const { width, height } = this.size();
     const margin = 24;
@@ -254,12 +261,14 @@ export class GraphView {
       (height - 2 * margin) / Math.max(1, layout.height),
     );
     const focused = focus ? layout.nodes.get(focus) : undefined;
-    if (focused && scale < 0.5) {
-      // A big graph: keep the focus readable and centred rather than fitting everything.
-      return d3.zoomIdentity.translate(
-        width / 2 - focused.x - NODE_WIDTH / 2,
-        height / 2 - focused.y - NODE_HEIGHT / 2,
-      );
+    if (focused && scale < MIN_READABLE_SCALE) {
+      const k = MIN_READABLE_SCALE;
+      return d3.zoomIdentity
+        .translate(
+          width / 2 - (focused.x + NODE_WIDTH / 2) * k,
+          height / 2 - (focused.y + NODE_HEIGHT / 2) * k,
+        )
+        .scale(k);
     }
     const fitted = Math.max(scale, 0.05);
     return d3.zoomIdentity
