@@ -2,7 +2,7 @@
 // `N passed, N failed` over all of them (what CI reads).
 //
 //   npm test                       everything
-//   npm test -- unit lsp           only the named suites (unit, lsp, e2e)
+//   npm test -- unit lsp           only the named suites (unit, lsp, e2e, e2e-packaged)
 //   ASSETLINE_SKIP_E2E=1 npm test  everything but the real-VS-Code suite
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -29,6 +29,8 @@ const suites = [
   { name: "unit", command: [process.execPath, "--import", "tsx", mocha, "--reporter", reporter, "--timeout", "20000", "test/unit/**/*.test.ts"] },
   { name: "lsp", command: [process.execPath, "--import", "tsx", mocha, "--reporter", reporter, "--timeout", "30000", "test/lsp/**/*.test.ts"] },
   { name: "e2e", command: [process.execPath, "test/e2e/launch.mjs"] },
+  // The packaged .vsix (npm run package) installed into a clean code-server: slower, so its own suite.
+  { name: "e2e-packaged", command: [process.execPath, "test/e2e/launch.mjs", "packaged"] },
 ];
 
 const only = process.argv.slice(2);
@@ -50,8 +52,8 @@ for (const step of steps) {
 
 for (const suite of suites) {
   if (!selected(suite.name)) continue;
-  if (suite.name === "e2e" && process.env.ASSETLINE_SKIP_E2E) {
-    console.log("\n=== e2e: skipped (ASSETLINE_SKIP_E2E is set)");
+  if (suite.name.startsWith("e2e") && process.env.ASSETLINE_SKIP_E2E) {
+    console.log(`\n=== ${suite.name}: skipped (ASSETLINE_SKIP_E2E is set)`);
     continue;
   }
   const resultsFile = path.join(resultsDir, `${suite.name}.json`);

@@ -8,7 +8,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { Commands, type AssetCommandArgs, type AssetGraph } from "@assetline/protocol";
+import { Commands, type AssetGraph } from "@assetline/protocol";
 import type { AssetlineApi, RunOutcome } from "../../../client/src/api";
 import {
   askLauncher,
@@ -19,8 +19,17 @@ import {
   workspaceRoot,
 } from "./helpers";
 import { note } from "./log";
+import {
+  EXTENSION_ID,
+  commandArgs,
+  diagnosticCode,
+  importedAssetName,
+  lensArgs,
+  misspell,
+  untilSettled,
+  waitForDiagnostics,
+} from "./vscode-helpers";
 
-const EXTENSION_ID = "assetline.assetline-vscode";
 const TRANSFORM_FILE = "src/transform.ts";
 /** How far the lineage view's focus view reaches in each direction when it opens. */
 const FOCUS_HOPS = 2;
@@ -291,93 +300,4 @@ function neighbourhood(graph: AssetGraph, key: string, hops: number): Set<string
     }
   }
   return shown;
-}
-
-function commandArgs(command: vscode.Command): unknown[] {
-  return (command.arguments ?? []) as unknown[];
-}
-
-function lensArgs(lens: vscode.CodeLens): AssetCommandArgs | undefined {
-  const args = lens.command?.arguments?.[0] as Partial<AssetCommandArgs> | undefined;
-  return typeof args?.key === "string" && typeof args.rootUri === "string"
-    ? (args as AssetCommandArgs)
-    : undefined;
-}
-
-function diagnosticCode(diagnostic: vscode.Diagnostic): string | number | undefined {
-  const code = diagnostic.code;
-  return typeof code === "object" ? code.value : code;
-}
-
-/** Resolves when `accept` holds for the diagnostics of `uri` (now or after a later change). */
-function waitForDiagnostics(
-  uri: vscode.Uri,
-  accept: (diagnostics: vscode.Diagnostic[]) => boolean,
-): Promise<void> {
-  return new Promise((resolve) => {
-    const subscription = vscode.languages.onDidChangeDiagnostics((event) => {
-      if (!event.uris.some((changed) => changed.toString() === uri.toString())) return;
-      if (!accept(vscode.languages.getDiagnostics(uri))) return;
-      subscription.dispose();
-      resolve();
-    });
-  });
-}
-
-/**
- * Evaluates `probe` once the server is idle; while it yields nothing, evaluates it again on
- * each later signal from the server (a status change or a diagnostics publication).
- */
-async function untilSettled<T>(
-  api: AssetlineApi,
-  probe: () => Promise<T | undefined>,
-  what: string,
-): Promise<T> {
-  const deadline = Date.now() + 60_000;
-  await api.whenIdle();
-  for (;;) {
-    const next = nextServerSignal(api);
-    const value = await probe();
-    if (value !== undefined) {
-      next.dispose();
-      return value;
-    }
-    const remaining = deadline - Date.now();
-    await withDeadline(next.promise, remaining, `gave up waiting for ${what}`).finally(() => next.dispose());
-    await api.whenIdle();
-  }
-}
-
-function nextServerSignal(api: AssetlineApi): { promise: Promise<void>; dispose(): void } {
-  const subscriptions: vscode.Disposable[] = [];
-  const promise = new Promise<void>((resolve) => {
-    subscriptions.push(vscode.languages.onDidChangeDiagnostics(() => resolve()));
-    subscriptions.push(api.onDidChangeStatus(() => resolve()));
-  });
-  return {
-    promise,
-    dispose: () => {
-      for (const subscription of subscriptions) subscription.dispose();
-    },
-  };
-}
-
-/** The name under which a file imports `asset` from "assetline", if it does. */
-function importedAssetName(source: string): string | undefined {
-  for (const match of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*["']assetline["']/g)) {
-    for (const part of match[1]!.split(",")) {
-      const [imported, local] = part.trim().split(/\s+as\s+/);
-      if (imported === "asset") return local ?? imported;
-    }
-  }
-  return undefined;
-}
-
-/** A plausible typo of `key` (two letters swapped) that is not itself a key. */
-function misspell(key: string, known: Set<string>): string {
-  for (let i = key.length - 2; i > 0; i--) {
-    const typo = key.slice(0, i) + key[i + 1] + key[i] + key.slice(i + 2);
-    if (typo !== key && !known.has(typo) && /[a-z]/i.test(key[i]!)) return typo;
-  }
-  return `${key}_typo`;
 }

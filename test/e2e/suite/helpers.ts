@@ -112,10 +112,12 @@ export function withDeadline<T>(promise: Promise<T>, ms: number, message: string
 
 /**
  * Asks the launcher (test/e2e/launch.mjs, which drives the browser showing this workbench) to
- * look at the page: take a screenshot and report what it sees. Writes NAME.request.json into
- * ASSETLINE_E2E_HANDSHAKE and resolves with NAME.response.json. Resolves undefined when no
+ * look at (or act on) the page: take a screenshot and report what it sees. Writes
+ * NNN-NAME.request.json into ASSETLINE_E2E_HANDSHAKE and resolves with NNN-NAME.response.json. Resolves undefined when no
  * launcher is watching (VS Code desktop through @vscode/test-electron).
  */
+let requests = 0;
+
 export async function askLauncher(
   name: string,
   data: Record<string, unknown>,
@@ -123,7 +125,9 @@ export async function askLauncher(
   const dir = process.env["ASSETLINE_E2E_HANDSHAKE"];
   if (!dir) return undefined;
   fs.mkdirSync(dir, { recursive: true });
-  const response = path.join(dir, `${name}.response.json`);
+  // Numbered, so that the same request can be made twice (the launcher answers each file once).
+  const id = `${String(++requests).padStart(3, "0")}-${name}`;
+  const response = path.join(dir, `${id}.response.json`);
   fs.rmSync(response, { force: true });
   const answered = new Promise<void>((resolve) => {
     const watcher = fs.watch(dir, () => {
@@ -132,7 +136,7 @@ export async function askLauncher(
       resolve();
     });
   });
-  const request = path.join(dir, `${name}.request.json`);
+  const request = path.join(dir, `${id}.request.json`);
   fs.writeFileSync(`${request}.tmp`, JSON.stringify(data));
   fs.renameSync(`${request}.tmp`, request);
   await withDeadline(answered, 60_000, `the launcher did not answer the '${name}' request`);

@@ -13,8 +13,10 @@ import { format } from "node:util";
 import Mocha from "mocha";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const CountingReporter = require("../../support/counting-reporter.cjs") as Mocha.ReporterConstructor;
+import { defineEditorTests } from "./editor.test";
 import { defineExtensionTests } from "./extension.test";
 import { setLogSink } from "./log";
+import { defineUntrustedTests } from "./untrusted.test";
 
 export async function run(): Promise<void> {
   // The extension host's console goes to the workbench's developer tools; the launcher shows
@@ -52,10 +54,15 @@ function runMocha(): Promise<void> {
   mocha.suite.emit(
     Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE,
     globalThis,
-    "test/e2e/suite/extension.test.ts",
+    "test/e2e/suite/index.ts",
     mocha,
   );
-  defineExtensionTests();
+  // ASSETLINE_E2E_MODE=untrusted (the launcher's untrusted session): the Restricted Mode tests.
+  if (process.env["ASSETLINE_E2E_MODE"] === "untrusted") defineUntrustedTests();
+  else {
+    defineExtensionTests();
+    defineEditorTests();
+  }
 
   return new Promise<void>((resolve, reject) => {
     try {

@@ -1,0 +1,247 @@
+/**
+ * End-to-end tests of what a person sees and does around the lineage view and the Test
+ * Explorer, in the real VS Code (run after extension.test.ts, on the same workspace copy):
+ * a run from a code lens changes the node's run state in the webview's DOM, a click on a node
+ * opens the asset's definition, and asset checks run from the Test Explorer pass and fail.
+ *
+ * The webview's DOM and the workbench are read by the launcher (test/e2e/launch.mjs) through
+ * Playwright, on request (askLauncher). In VS Code desktop (no launcher) those parts are skipped.
+ */
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as vscode from "vscode";
+import { Commands, type AssetGraph, type AssetNode } from "@assetline/protocol";
+import type { AssetlineApi, CheckRunResult, RunOutcome } from "../../../client/src/api";
+import { askLauncher, loadStaticGraph, withDeadline, workspaceRoot } from "./helpers";
+import { note } from "./log";
+import { EXTENSION_ID, commandArgs, isMaterialized, lensOf, lensesFor } from "./vscode-helpers";
+
+/** The check of examples/shop that a negative day of revenue fails (src/report.ts). */
+const NON_NEGATIVE = { key: "transform/daily_revenue", check: "non_negative" };
+
+export function defineEditorTests(): void {
+  describe("Lineage view, definitions and checks in a real VS Code", function () {
+    let api: AssetlineApi;
+    let root: string;
+    let graph: AssetGraph;
+
+    before(async function () {
+      root = workspaceRoot();
+      graph = loadStaticGraph(root);
+      const extension = vscode.extensions.getExtension<AssetlineApi>(EXTENSION_ID);
+      assert.ok(extension, `the extension ${EXTENSION_ID} is not loaded`);
+      api = await extension.activate();
+      await withDeadline(api.whenIdle(), 60_000, "the language server never reported idle");
+    });
+
+    it("a run from a code lens turns the asset's lineage node from never to running to fresh", async function () {
+      // An asset never materialized in this workspace copy whose inputs are stored (a run of
+      // the asset alone loads them); materialize missing inputs first if no asset has them all.
+      // (Assets declared in array callbacks are generated: they have no lens of their own.)
+      const never = graph.assets.filter(
+        (asset) => !asset.external && !asset.generated && !isMaterialized(root, asset.key),
+      );
+      assert.ok(never.length > 0, "every asset of the workspace copy is materialized already");
+      const missingIns = (asset: AssetNode) =>
+        Object.values(asset.ins).filter((key) => !isMaterialized(root, key));
+      const target = [...never].sort((a, b) => missingIns(a).length - missingIns(b).length)[0]!;
+      for (const key of missingIns(target)) {
+        const outcome = await runCommand(Commands.runAssetWithUpstream, { key, rootUri: rootUri(root) });
+        assert.equal(outcome?.status, "success", `materializing the input ${key} failed`);
+      }
+      const uri = vscode.Uri.file(path.join(root, target.file));
+      await vscode.window.showTextDocument(uri, { preview: false, viewColumn: vscode.ViewColumn.One });
+      const run = lensOf(await lensesFor(api, uri, [target.key]), target.key, Commands.runAsset);
+
+      // The whole graph in the lineage view; the launcher records the node's states from now on.
+      const rendered = api.nextLineageRender();
+      await vscode.commands.executeCommand(Commands.showLineage);
+      await withDeadline(rendered, 30_000, "the lineage view never reported a render");
+      const watched = await askLauncher("watch-node", { key: target.key, shot: "lineage-node-never" });
+      if (watched) assert.equal(watched["initial"], "never", `the node of ${target.key} before the run`);
+
+      const outcome = await runCommand(run.command, ...commandArgs(run));
+      assert.equal(outcome?.status, "success", `the run of ${target.key} failed: ${JSON.stringify(outcome)}`);
+
+      const seen = await askLauncher("node-states", {
+        key: target.key,
+        until: "fresh",
+        shot: "lineage-node-fresh",
+      });
+      if (!seen) return;
+      const states = seen["states"] as string[] | null;
+      note(`      ${target.key}: ${JSON.stringify(states)} in the webview`);
+      assert.ok(Array.isArray(states), "the launcher recorded no states (the webview frame was replaced?)");
+      assert.equal(states[0], "never");
+      assert.equal(states.at(-1), "fresh", `the node never showed fresh: ${JSON.stringify(states)}`);
+      const running = states.indexOf("running");
+      assert.ok(running > 0, `the node never showed running during the run: ${JSON.stringify(states)}`);
+      assert.deepEqual(
+        states.slice(running).filter((state) => state !== "running" && state !== "fresh"),
+        [],
+        `between running and fresh the node showed other states: ${JSON.stringify(states)}`,
+      );
+    });
+
+    it("a click on a lineage node opens the asset's file at its declaration", async function () {
+      const active = vscode.window.activeTextEditor?.document.uri.fsPath;
+      const target = graph.assets.find(
+        (asset) =>
+          !asset.external && !asset.generated && asset.line > 1 && path.join(root, asset.file) !== active,
+      );
+      assert.ok(target, "no asset is declared in another file than the active editor's");
+      const file = path.join(root, target.file);
+
+      const rendered = api.nextLineageRender();
+      await vscode.commands.executeCommand(Commands.showLineage);
+      await withDeadline(rendered, 30_000, "the lineage view never reported a render");
+      const opened = untilEditorAt(file, target.line - 1);
+      const clicked = await askLauncher("click-node", { key: target.key });
+      if (!clicked) this.skip();
+      const editor = await withDeadline(
+        opened,
+        15_000,
+        `no editor opened ${target.file} at line ${target.line} after the click on ${target.key}`,
+      );
+      assert.equal(editor.viewColumn, vscode.ViewColumn.One, "the definition opened beside the first column");
+      assert.equal(editor.selection.active.character, target.column - 1, "the cursor's column");
+
+      // What a person sees: the file's tab is active, the status bar shows the cursor's place.
+      const seen = await askLauncher("editor-state", { tab: path.basename(file), shot: "click-through" });
+      assert.equal(seen?.["title"], path.basename(file), "the active tab's title");
+      assert.equal(
+        seen?.["cursor"],
+        `Ln ${target.line}, Col ${target.column}`,
+        "the status bar's cursor position",
+      );
+    });
+
+    it("asset checks run from the Test Explorer pass, and a failing one is reported failed", async function () {
+      const expected = graph.assets.flatMap((asset) =>
+        asset.checks.map((check) => ({ key: asset.key, check })),
+      );
+      assert.ok(
+        expected.some((item) => item.key === NON_NEGATIVE.key && item.check === NON_NEGATIVE.check),
+        `the example has no check ${NON_NEGATIVE.key} ${NON_NEGATIVE.check}: ${JSON.stringify(expected)}`,
+      );
+      // A check runs on its asset's new value: the asset's inputs must be stored.
+      for (const key of new Set(expected.map((item) => item.key))) {
+        const asset = graph.assets.find((candidate) => candidate.key === key)!;
+        for (const input of Object.values(asset.ins).filter((dep) => !isMaterialized(root, dep))) {
+          const outcome = await runCommand(Commands.runAssetWithUpstream, {
+            key: input,
+            rootUri: rootUri(root),
+          });
+          assert.equal(outcome?.status, "success", `materializing ${input} failed`);
+        }
+      }
+      // The Test Explorer lists the checks (its rows are read in the page).
+      await vscode.commands.executeCommand("workbench.view.testing.focus");
+      await askLauncher("testing-view", { shot: "testing-before" });
+
+      const first = await runAllTests(api);
+      note(`      ${describeResults(first)}`);
+      for (const item of expected) {
+        assert.equal(outcomeOf(first, item), "passed", `${item.key} ${item.check}: ${JSON.stringify(first)}`);
+      }
+
+      // A completed order with a large negative amount on a day of its own: that day's revenue
+      // is negative. Only the throwaway workspace copy is edited (and restored afterwards).
+      const orders = path.join(root, "data", "in", "orders.csv");
+      const original = fs.readFileSync(orders, "utf8");
+      const cleaned = graph.assets.find((asset) => asset.key === "transform/cleaned_orders");
+      assert.ok(cleaned, "the example has no transform/cleaned_orders");
+      try {
+        const header = original.split("\n")[0]!.split(",");
+        const row: Record<string, string> = {
+          order_id: "E2E-NEGATIVE",
+          customer_id: "C001",
+          order_date: "2020-01-01",
+          amount: "-100000",
+          currency: "EUR",
+          status: "completed",
+        };
+        assert.deepEqual([...header].sort(), Object.keys(row).sort(), "orders.csv has other columns");
+        fs.writeFileSync(orders, `${original.trimEnd()}\n${header.map((column) => row[column]).join(",")}\n`);
+        const refreshed = await runCommand(Commands.runAssetWithUpstream, {
+          key: cleaned.key,
+          rootUri: rootUri(root),
+        });
+        assert.equal(refreshed?.status, "success", "re-materializing the orders failed");
+
+        const second = await runAllTests(api);
+        note(`      with a negative day: ${describeResults(second)}`);
+        assert.equal(outcomeOf(second, NON_NEGATIVE), "failed", `${JSON.stringify(second)}`);
+        for (const item of expected.filter((other) => other.check !== NON_NEGATIVE.check)) {
+          assert.equal(
+            outcomeOf(second, item),
+            "passed",
+            `${item.key} ${item.check}: ${JSON.stringify(second)}`,
+          );
+        }
+        const view = await askLauncher("testing-view", { shot: "testing-failed" });
+        if (view) {
+          const rows = view["rows"] as string[];
+          // The rows of the assets (their checks are children, collapsed): the asset failed.
+          const row = rows.find((label) => label.startsWith(`${NON_NEGATIVE.key} `));
+          assert.ok(row, `the Test Explorer shows no row for ${NON_NEGATIVE.key}: ${JSON.stringify(rows)}`);
+          assert.match(
+            row,
+            /\(Failed\)/,
+            `the Test Explorer's row of ${NON_NEGATIVE.key} does not say failed`,
+          );
+          for (const other of rows.filter((label) => label !== row))
+            assert.match(other, /\(Passed\)/, `a row of the Test Explorer: ${other}`);
+        }
+      } finally {
+        fs.writeFileSync(orders, original);
+      }
+    });
+  });
+}
+
+function rootUri(root: string): string {
+  return vscode.Uri.file(root).toString();
+}
+
+function runCommand(command: string, ...args: unknown[]): Thenable<RunOutcome | undefined> {
+  return vscode.commands.executeCommand<RunOutcome | undefined>(command, ...args);
+}
+
+/** `testing.runAll`, as the Test Explorer's "Run Tests" does; resolves with the checks' outcomes. */
+async function runAllTests(api: AssetlineApi): Promise<CheckRunResult[]> {
+  const results = new Promise<CheckRunResult[]>((resolve) => {
+    const subscription = api.onDidRunChecks((checks) => {
+      subscription.dispose();
+      resolve(checks);
+    });
+  });
+  await vscode.commands.executeCommand("testing.runAll");
+  return withDeadline(results, 90_000, "the Test Explorer's run of the checks never ended");
+}
+
+function outcomeOf(results: CheckRunResult[], item: { key: string; check: string }): string | undefined {
+  return results.find((result) => result.key === item.key && result.check === item.check)?.outcome;
+}
+
+function describeResults(results: CheckRunResult[]): string {
+  return results.map((result) => `${result.key} ${result.check}: ${result.outcome}`).join(", ");
+}
+
+/** Resolves with the active editor once it shows `file` with the cursor on `line` (0-based). */
+function untilEditorAt(file: string, line: number): Promise<vscode.TextEditor> {
+  return new Promise((resolve) => {
+    const subscriptions: vscode.Disposable[] = [];
+    const check = () => {
+      const editor = vscode.window.activeTextEditor;
+      if (editor?.document.uri.fsPath !== file || editor.selection.active.line !== line) return;
+      for (const subscription of subscriptions) subscription.dispose();
+      resolve(editor);
+    };
+    subscriptions.push(
+      vscode.window.onDidChangeActiveTextEditor(check),
+      vscode.window.onDidChangeTextEditorSelection(check),
+    );
+  });
+}
