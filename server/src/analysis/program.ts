@@ -19,6 +19,9 @@ function libFiles(): Map<string, string> {
   return libs;
 }
 
+/** Parsed library files, shared by every ProgramHost of the process. */
+const sharedLibs = new Map<string, ts.SourceFile>();
+
 interface Entry {
   text: string;
   sourceFile?: ts.SourceFile;
@@ -65,13 +68,21 @@ export class ProgramHost {
       }
       if (this.external.has(file)) return this.external.get(file);
       const libText = lib.get(file);
-      const sourceFile =
-        libText !== undefined
-          ? ts.createSourceFile(file, libText, {
-              ...options,
-              jsDocParsingMode: ts.JSDocParsingMode.ParseNone,
-            })
-          : getSourceFile(file, options, onError);
+      let sourceFile: ts.SourceFile | undefined;
+      if (libText !== undefined) {
+        // Library files are the same for every project of the process: parse (and bind) once.
+        const key = `${file}|${options.languageVersion}`;
+        sourceFile = sharedLibs.get(key);
+        if (!sourceFile) {
+          sourceFile = ts.createSourceFile(file, libText, {
+            ...options,
+            jsDocParsingMode: ts.JSDocParsingMode.ParseNone,
+          });
+          sharedLibs.set(key, sourceFile);
+        }
+      } else {
+        sourceFile = getSourceFile(file, options, onError);
+      }
       this.external.set(file, sourceFile);
       return sourceFile;
     };
