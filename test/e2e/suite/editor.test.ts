@@ -84,6 +84,65 @@ export function defineEditorTests(): void {
       );
     });
 
+    it("a run with upstream shows each node running, then fresh, never an older state in between", async function () {
+      // The asset with the most never-materialized assets upstream (itself included), run from
+      // its "Run with upstream" lens: every asset of the run is watched in the webview.
+      const byKey = new Map(graph.assets.map((asset) => [asset.key, asset]));
+      const upstreamOf = (key: string, seen = new Set<string>()): Set<string> => {
+        if (seen.has(key) || !byKey.has(key)) return seen;
+        seen.add(key);
+        for (const dep of byKey.get(key)!.deps) upstreamOf(dep, seen);
+        return seen;
+      };
+      const neverIn = (keys: Set<string>) => [...keys].filter((key) => !isMaterialized(root, key)).length;
+      const candidates = graph.assets.filter(
+        (asset) => !asset.external && !asset.generated && !isMaterialized(root, asset.key),
+      );
+      assert.ok(candidates.length > 0, "every asset with a lens is materialized already");
+      const target = [...candidates].sort(
+        (a, b) => neverIn(upstreamOf(b.key)) - neverIn(upstreamOf(a.key)),
+      )[0]!;
+      const watched = [...upstreamOf(target.key)].filter((key) => !byKey.get(key)!.external);
+      const uri = vscode.Uri.file(path.join(root, target.file));
+      await vscode.window.showTextDocument(uri, { preview: false, viewColumn: vscode.ViewColumn.One });
+      const lens = lensOf(await lensesFor(api, uri, [target.key]), target.key, Commands.runAssetWithUpstream);
+
+      const rendered = api.nextLineageRender();
+      await vscode.commands.executeCommand(Commands.showLineage);
+      await withDeadline(rendered, 30_000, "the lineage view never reported a render");
+      const before = new Map<string, string>();
+      for (const key of watched) {
+        const seen = await askLauncher("watch-node", { key, shot: "lineage-upstream-before" });
+        if (!seen) this.skip();
+        before.set(key, String(seen["initial"]));
+      }
+
+      const outcome = await runCommand(lens.command, ...commandArgs(lens));
+      assert.equal(
+        outcome?.status,
+        "success",
+        `the run of +${target.key} failed: ${JSON.stringify(outcome)}`,
+      );
+
+      const problems: string[] = [];
+      for (const key of watched) {
+        const seen = await askLauncher("node-states", {
+          key,
+          until: "fresh",
+          shot: "lineage-upstream-after",
+        });
+        const states = (seen?.["states"] as string[] | null) ?? [];
+        note(`      ${key}: ${JSON.stringify(states)}`);
+        const running = states.indexOf("running");
+        if (states[0] !== before.get(key)) problems.push(`${key} started as ${states[0]}`);
+        if (running < 0) problems.push(`${key} never showed running: ${JSON.stringify(states)}`);
+        else if (states.slice(running).some((state) => state !== "running" && state !== "fresh"))
+          problems.push(`${key} went back to an older state after running: ${JSON.stringify(states)}`);
+        if (states.at(-1) !== "fresh") problems.push(`${key} did not end fresh: ${JSON.stringify(states)}`);
+      }
+      assert.deepEqual(problems, [], `the run states shown in the lineage view during +${target.key}`);
+    });
+
     it("a click on a lineage node opens the asset's file at its declaration", async function () {
       const active = vscode.window.activeTextEditor?.document.uri.fsPath;
       const target = graph.assets.find(
