@@ -11,7 +11,8 @@ import type { RunEvent, RunIndex } from "../../sdk/src/runner/events";
  */
 export class RunStates implements vscode.Disposable {
   private readonly indexes = new Map<string, RunIndex | undefined>();
-  private readonly live = new Map<string, Map<string, AssetStatus>>();
+  /** Per project root, per asset: what live events said, and when. */
+  private readonly live = new Map<string, Map<string, LiveState>>();
   private readonly changeEmitter = new vscode.EventEmitter<string>();
   private readonly watcher = vscode.workspace.createFileSystemWatcher("**/.assetline/index.json");
   /** Fires with the project root whose states changed. */
@@ -28,41 +29,54 @@ export class RunStates implements vscode.Disposable {
     this.watcher.onDidDelete(reload);
   }
 
-  /** States of the graph's assets: the run records, overlaid with live runs. */
+  /**
+   * States of the graph's assets: the run records, overlaid with what live runs reported.
+   * The runner writes its index a little behind its events, so a live state stands until the
+   * index has caught up with it.
+   */
   statesFor(root: string, graph: AssetGraph): Record<string, AssetStatus> {
-    const states = computeStates(this.index(root), graph);
-    for (const [key, status] of this.live.get(root) ?? []) states[key] = status;
+    const index = this.index(root);
+    const states = computeStates(index, graph);
+    const live = this.live.get(root);
+    for (const [key, { status, time }] of live ?? []) {
+      const recorded = index?.assets[key]?.lastTime;
+      if (status.state !== "running" && recorded !== undefined && recorded >= time) live!.delete(key);
+      else states[key] = status;
+    }
     return states;
   }
 
   /** Folds an event of a run in progress (from `assetline materialize --json`). */
   applyLiveEvent(root: string, event: RunEvent): void {
-    const live = this.live.get(root) ?? new Map<string, AssetStatus>();
+    const live = this.live.get(root) ?? new Map<string, LiveState>();
     this.live.set(root, live);
+    const set = (key: string, status: AssetStatus) => live.set(key, { status, time: event.time });
     switch (event.type) {
-      case "run_start":
-        for (const key of event.assets) live.set(key, { state: "running", runId: event.runId });
+      case "asset_start":
+        set(event.key, { state: "running", runId: event.runId });
         break;
       case "asset_success":
-        live.delete(event.key);
-        this.indexes.delete(root);
+        set(event.key, { state: "fresh", runId: event.runId, lastMaterialized: event.time });
         break;
       case "asset_failure":
-        live.set(event.key, { state: "failed", reason: event.error.message, runId: event.runId });
+        set(event.key, { state: "failed", reason: event.error.message, runId: event.runId });
         break;
       case "asset_skipped":
         live.delete(event.key);
         break;
       case "check_result":
-        if (!event.passed)
-          live.set(event.key, {
+        if (!event.passed) {
+          set(event.key, {
             state: "check-failed",
             reason: `Check ${event.check} failed.`,
             runId: event.runId,
           });
+        }
         break;
       case "run_end":
-        this.live.delete(root);
+        // A cancelled run leaves assets it started unfinished: they are no longer running.
+        for (const [key, { status }] of live)
+          if (status.state === "running" && status.runId === event.runId) live.delete(key);
         this.indexes.delete(root);
         break;
       default:
@@ -80,6 +94,12 @@ export class RunStates implements vscode.Disposable {
     this.watcher.dispose();
     this.changeEmitter.dispose();
   }
+}
+
+interface LiveState {
+  status: AssetStatus;
+  /** ISO time of the event, compared with the index's `lastTime` of the asset. */
+  time: string;
 }
 
 function readIndex(root: string): RunIndex | undefined {
