@@ -37,6 +37,12 @@ export interface EvaluatorHost {
   /** Parsed contents of a JSON file, or undefined when it cannot be read. */
   readJson(file: string): unknown;
   packages: PackageNames;
+  /**
+   * The checker of the program with the standard library. The evaluator's own checker has none
+   * (it is built faster): a name that does not resolve there is looked up here, so that
+   * `Math` or `console` read as "known at run time", as with the library, not as undefined.
+   */
+  typedChecker?: () => ts.TypeChecker;
 }
 
 /** Thrown when a module's evaluation exceeds its step budget (an accidental infinite loop). */
@@ -600,15 +606,35 @@ export class Evaluator {
   }
 
   private declarationOf(identifier: ts.Node): ts.Node | undefined {
-    let symbol = this.checker.getSymbolAtLocation(identifier);
+    let symbol =
+      this.checker.getSymbolAtLocation(identifier) ??
+      this.librarySymbol((checker) => checker.getSymbolAtLocation(identifier));
     if (!symbol) return undefined;
     if (symbol.flags & ts.SymbolFlags.Alias) symbol = this.checker.getAliasedSymbol(symbol);
     return symbol.valueDeclaration ?? symbol.declarations?.[0];
   }
 
+  /**
+   * The symbol of a name that the evaluator's checker (no standard library) cannot resolve,
+   * from the typed checker (standard library included); undefined when it does not resolve there either.
+   */
+  private librarySymbol(resolve: (checker: ts.TypeChecker) => ts.Symbol | undefined): ts.Symbol | undefined {
+    const typed = this.host.typedChecker?.();
+    if (!typed || typed === this.checker) return undefined;
+    const symbol = resolve(typed);
+    // Only the library's own declarations are missing from the evaluator's program: anything
+    // else resolves there. Library globals are never aliases.
+    if (!symbol || symbol.flags & ts.SymbolFlags.Alias) return undefined;
+    return symbol;
+  }
+
   private identifier(identifier: ts.Identifier, scope: Scope): Value {
     if (identifier.text === "undefined") return undefined;
-    const symbol = this.checker.getSymbolAtLocation(identifier);
+    const symbol =
+      this.checker.getSymbolAtLocation(identifier) ??
+      (identifier.text === "Object" || identifier.text === "String" || identifier.text === "JSON"
+        ? undefined
+        : this.librarySymbol((checker) => checker.getSymbolAtLocation(identifier)));
     if (!symbol) {
       if (identifier.text === "Object" || identifier.text === "String" || identifier.text === "JSON") {
         return builtinNamespace(identifier.text);
@@ -733,7 +759,9 @@ export class Evaluator {
   }
 
   shorthand(property: ts.ShorthandPropertyAssignment, scope: Scope): Value {
-    const symbol = this.checker.getShorthandAssignmentValueSymbol(property);
+    const symbol =
+      this.checker.getShorthandAssignmentValueSymbol(property) ??
+      this.librarySymbol((checker) => checker.getShorthandAssignmentValueSymbol(property));
     if (!symbol) return new Unknown(`\`${property.name.text}\` is not defined`, true);
     return this.valueOfSymbol(symbol, property.name, scope);
   }

@@ -62,11 +62,18 @@ function syntaxDiagnostics(program: ts.Program, sourceFile: ts.SourceFile): RawD
 export class TypeCheckJob {
   readonly diagnostics: RawDiagnostic[] = [];
   private readonly queue: AssetRecord[];
-  private readonly checks: TypeChecks;
+  private checks: TypeChecks | undefined;
   private readonly seen = new Set<AssetRecord>();
 
-  constructor(checker: ts.TypeChecker, result: AnalysisResult, priorityFiles: readonly string[] = []) {
-    this.checks = new TypeChecks(checker, result.built.byKey);
+  /**
+   * The checker is taken on the first step (building the typed program is the slow part of the
+   * first job: it runs after the structural diagnostics are out, and not at all when a newer
+   * analysis drops the job first).
+   */
+  constructor(
+    private readonly result: AnalysisResult,
+    priorityFiles: readonly string[] = [],
+  ) {
     const first = new Set(priorityFiles);
     const withInputs = result.records.filter((record) => record.deps.some((dep) => dep.input !== undefined));
     this.queue = [
@@ -81,11 +88,12 @@ export class TypeCheckJob {
 
   /** Checks assets until `deadline` (a `performance.now()` value); true when everything is checked. */
   step(deadline = Infinity): boolean {
+    if (this.queue.length > 0) this.checks ??= new TypeChecks(this.result.checker, this.result.built.byKey);
     while (this.queue.length > 0) {
       const record = this.queue.shift()!;
       if (this.seen.has(record)) continue;
       this.seen.add(record);
-      this.diagnostics.push(...this.checks.check(record));
+      this.diagnostics.push(...this.checks!.check(record));
       if (performance.now() >= deadline) break;
     }
     return this.queue.length === 0;
@@ -100,8 +108,11 @@ export interface AnalysisResult {
   built: BuiltGraph;
   /** Milliseconds spent in this analysis. */
   elapsedMs: number;
-  /** The checker the analysis used (for the type checks that follow it). */
-  checker: ts.TypeChecker;
+  /**
+   * The type checker of the analysed files with the standard library (for the type checks that
+   * follow the analysis): the typed program is built on first use.
+   */
+  readonly checker: ts.TypeChecker;
   /** Modules this analysis evaluated again (the others were reused from the previous one). */
   evaluatedFiles: string[];
   /** Milliseconds per phase: program, checker, evaluate, unreached, graph. */
@@ -262,9 +273,9 @@ export class AnalysisSession {
     return this.lastProgram?.getSourceFile(file) ?? this.host.sourceFile(file);
   }
 
-  /** The current program (for editor features that need the checker). */
+  /** The current program with the standard library (for editor features that need the checker). */
   get program(): ts.Program {
-    return this.host.getProgram();
+    return this.host.typedProgram();
   }
 
   /** Analyses the project (incrementally: modules whose inputs did not change are reused). */
@@ -277,9 +288,14 @@ export class AnalysisSession {
       phases[name] = now - mark;
       mark = now;
     };
+    // The structural program (no standard library): see program.ts.
     const program = this.host.getProgram();
     phase("program");
     const checker = program.getTypeChecker();
+    const host = this.host;
+    let typedChecker: ts.TypeChecker | undefined;
+    const getTypedChecker = (): ts.TypeChecker =>
+      (typedChecker ??= host.typedProgram(program).getTypeChecker());
     phase("checker");
     this.lastProgram = program;
     const files = [...this.files].sort();
@@ -290,6 +306,7 @@ export class AnalysisSession {
         isProjectFile: (file) => this.files.has(file),
         readJson: (file) => this.readJson(file),
         packages: this.packages,
+        typedChecker: getTypedChecker,
       },
       { states: this.previousStates, dirty: this.dirty },
       this.skippedReasons,
@@ -369,7 +386,9 @@ export class AnalysisSession {
       checks,
       built,
       elapsedMs: performance.now() - started,
-      checker,
+      get checker() {
+        return getTypedChecker();
+      },
       evaluatedFiles,
       phases,
     };
@@ -380,7 +399,7 @@ export class AnalysisSession {
   /** A type-check job over the last analysis (open files first). */
   typeCheckJob(priorityFiles: readonly string[] = []): TypeCheckJob | undefined {
     if (!this.last) return undefined;
-    return new TypeCheckJob(this.last.checker, this.last, priorityFiles);
+    return new TypeCheckJob(this.last, priorityFiles);
   }
 
   private occurrenceCache: { result: AnalysisResult; index: OccurrenceIndex } | undefined;
