@@ -83,6 +83,8 @@ const server = spawn(
     "--disable-telemetry",
     "--disable-update-check",
     "--disable-getting-started-override",
+    // The screenshot is taken unattended: nobody is there to answer the trust prompt.
+    ...(screenshot ? ["--disable-workspace-trust"] : []),
     "--user-data-dir",
     userData,
     "--extensions-dir",
@@ -155,8 +157,9 @@ if (screenshot) {
     ],
   });
   let ok = false;
+  let page;
   try {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(url);
     await page.waitForSelector(".monaco-workbench", { timeout: 120_000 });
     // The extension is up when its status bar item reports the asset count.
@@ -164,13 +167,41 @@ if (screenshot) {
       .getByText(/\d+ assets/)
       .first()
       .waitFor({ timeout: 120_000 });
+    // What the README shows: an asset's file beside its lineage, with the sidebar closed.
+    await page.locator(".monaco-workbench").click();
+    await page.keyboard.press("Control+P");
+    await page.locator(".quick-input-widget input").waitFor({ timeout: 30_000 });
+    await page.keyboard.type("transform.ts");
+    await page.locator(".quick-input-list .monaco-list-row").first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press("Enter");
+    const lens = page.locator(".codelens-decoration a", { hasText: "Show lineage" });
+    await lens.first().waitFor({ timeout: 60_000 });
+    await page.keyboard.press("Control+B");
+    await lens.first().click();
+    const drawn = async () => {
+      for (const frame of page.frames()) {
+        const count = await frame
+          .locator("svg g.node")
+          .count()
+          .catch(() => 0);
+        if (count > 0) return count;
+      }
+      return 0;
+    };
+    const deadline = Date.now() + 60_000;
+    let nodes = 0;
+    while ((nodes = await drawn()) === 0 && Date.now() < deadline) await page.waitForTimeout(250);
+    if (nodes === 0) throw new Error("the lineage view drew no node within a minute");
     const file = path.join(root, "test-results", "screenshots", "demo.png");
     fs.mkdirSync(path.dirname(file), { recursive: true });
     await page.screenshot({ path: file });
-    console.log(`demo: the workbench shows the extension's status; screenshot ${path.relative(root, file)}`);
+    console.log(`demo: lineage view with ${nodes} nodes; screenshot ${path.relative(root, file)}`);
     ok = true;
   } catch (error) {
     console.error(`demo: ${error.message}`);
+    await page
+      ?.screenshot({ path: path.join(root, "test-results", "screenshots", "demo-failed.png") })
+      .catch(() => undefined);
   } finally {
     await browser.close();
     stop();
