@@ -97,7 +97,7 @@ export async function runSelection(
           cancelled = true;
           child.kill("SIGINT");
         });
-        const failures: string[] = [];
+        const failures: Failure[] = [];
         let done = 0;
         let total = 0;
         let buffered = "";
@@ -127,7 +127,14 @@ export async function runSelection(
               done++;
               if (total) progress.report({ increment: 100 / total });
             }
-            if (event.type === "asset_failure" && event.key) failures.push(event.key);
+            if (event.type === "asset_failure") {
+              const location = errorLocation(event.error.stack, projectRoot);
+              failures.push({
+                key: event.key,
+                message: event.error.message,
+                ...(location ? { location } : {}),
+              });
+            }
           }
         });
         child.stderr.setEncoding("utf8");
@@ -149,12 +156,7 @@ export async function runSelection(
               `Assetline: materialized ${selection} in ${seconds} s.`,
             );
           } else if (status === "failure") {
-            const what = failures.length ? `${failures.join(", ")} failed` : "the run failed";
-            void vscode.window
-              .showErrorMessage(`Assetline: ${what}. See the run output for the error.`, "Show Output")
-              .then((choice) => {
-                if (choice) out.show(true);
-              });
+            void reportFailure(failures, out);
           }
           resolve({ status, exitCode, selection });
         };
@@ -162,6 +164,50 @@ export async function runSelection(
         child.on("close", (code) => finish(code));
       }),
   );
+}
+
+interface Failure {
+  key: string;
+  message: string;
+  /** Where the error was thrown in the project's own TypeScript (the runner maps stacks to it). */
+  location?: { file: string; line: number; column: number };
+}
+
+/** The run failed: say which asset and why, with a way to the line that threw. */
+async function reportFailure(failures: Failure[], out: vscode.OutputChannel): Promise<void> {
+  const first = failures[0];
+  const text = first
+    ? `Assetline: ${first.key} failed: ${first.message}${failures.length > 1 ? ` (and ${failures.length - 1} more)` : ""}`
+    : "Assetline: the run failed. See the Assetline Runs output for why.";
+  const actions = first?.location ? ["Go to Error", "Show Output"] : ["Show Output"];
+  const choice = await vscode.window.showErrorMessage(text, ...actions);
+  if (choice === "Show Output") out.show(true);
+  if (choice === "Go to Error" && first?.location) {
+    const { file, line, column } = first.location;
+    const position = new vscode.Position(Math.max(0, line - 1), Math.max(0, column - 1));
+    await vscode.window.showTextDocument(vscode.Uri.file(file), {
+      selection: new vscode.Range(position, position),
+    });
+  }
+}
+
+/** The first frame of a stack that lies in the project's own files (not its node_modules). */
+export function errorLocation(
+  stack: string | undefined,
+  projectRoot: string,
+): { file: string; line: number; column: number } | undefined {
+  for (const match of (stack ?? "").matchAll(/((?:\/|[A-Za-z]:\\)[^()\n]*?\.[cm]?[jt]sx?):(\d+):(\d+)/g)) {
+    const file = path.normalize(match[1]!);
+    const relative = path.relative(projectRoot, file);
+    if (
+      relative.startsWith("..") ||
+      path.isAbsolute(relative) ||
+      relative.split(path.sep).includes("node_modules")
+    )
+      continue;
+    return { file, line: Number(match[2]), column: Number(match[3]) };
+  }
+  return undefined;
 }
 
 function describeEvent(event: RunEvent, out: vscode.OutputChannel): void {
