@@ -177,7 +177,7 @@ interface Failure {
 async function reportFailure(failures: Failure[], out: vscode.OutputChannel): Promise<void> {
   const first = failures[0];
   const text = first
-    ? `Assetline: ${first.key} failed: ${first.message}${failures.length > 1 ? ` (and ${failures.length - 1} more)` : ""}`
+    ? `Assetline: ${first.key}: ${first.message}${failures.length > 1 ? ` (and ${failures.length - 1} more)` : ""}`
     : "Assetline: the run failed. See the Assetline Runs output for why.";
   const actions = first?.location ? ["Go to Error", "Show Output"] : ["Show Output"];
   const choice = await vscode.window.showErrorMessage(text, ...actions);
