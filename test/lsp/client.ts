@@ -156,7 +156,8 @@ export class TestClient {
     );
   }
 
-  async initialize(folder: string): Promise<void> {
+  /** Initializes with one workspace folder, or several (a multi-root workspace). */
+  async initialize(folder: string, ...more: string[]): Promise<void> {
     await this.connection.sendRequest("initialize", {
       processId: process.pid,
       rootUri: uriOf(folder),
@@ -164,7 +165,7 @@ export class TestClient {
         textDocument: { publishDiagnostics: { relatedInformation: true }, codeLens: {} },
         workspace: { workspaceFolders: true, codeLens: { refreshSupport: true } },
       },
-      workspaceFolders: [{ uri: uriOf(folder), name: path.basename(folder) }],
+      workspaceFolders: [folder, ...more].map((each) => ({ uri: uriOf(each), name: path.basename(each) })),
     });
     await this.connection.sendNotification("initialized", {});
   }
