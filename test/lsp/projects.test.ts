@@ -113,7 +113,8 @@ describe("language server: multi-root workspaces and several projects in a folde
       textDocument: { uri: uriOf(ordersFile), languageId: "typescript", version: 1, text },
     });
     const diagnostic = (await published).diagnostics.find((d) => d.code === "unknown-asset")!;
-    assert.match(String(diagnostic.message), /marketing\/spend/);
+    const message = typeof diagnostic.message === "string" ? diagnostic.message : diagnostic.message.value;
+    assert.match(message, /marketing\/spend/);
     const status = await client.waitForIdle((s) => s.errors === 1, false);
     assert.equal(status.assets, 5);
   });
