@@ -112,8 +112,12 @@ export function readConfig(root: string): AssetlineConfig {
   return c;
 }
 
-/** The absolute path of the definitions module. */
-export function definitionsFile(root: string, config: AssetlineConfig): string {
+/**
+ * The modules whose exports are the project's definitions (absolute paths): the one named in
+ * the config; else `src/definitions.ts` or `definitions.ts`; else every TypeScript module of the
+ * project (as the static analysis reads them), so a pipeline needs no entry point to run.
+ */
+export function definitionsFiles(root: string, config: AssetlineConfig): string[] {
   if (config.definitions) {
     const file = path.resolve(root, config.definitions);
     if (!fs.existsSync(file)) {
@@ -121,15 +125,46 @@ export function definitionsFile(root: string, config: AssetlineConfig): string {
         `The definitions file ${config.definitions} (set in ${CONFIG_FILE}) does not exist; create it or fix the path.`,
       );
     }
-    return file;
+    return [file];
   }
   for (const candidate of ["src/definitions.ts", "definitions.ts"]) {
     const file = path.join(root, candidate);
-    if (fs.existsSync(file)) return file;
+    if (fs.existsSync(file)) return [file];
   }
+  const modules = projectModules(root);
+  if (modules.length > 0) return modules;
   throw new ConfigError(
     `No definitions found in ${root}: create src/definitions.ts exporting your assets, or set "definitions" in ${CONFIG_FILE}.`,
   );
+}
+
+const SKIPPED_FOLDERS = new Set(["node_modules", "dist", "out", "build", "coverage", ".assetline", ".git"]);
+
+/** Every TypeScript module below the root, in a stable order: no declarations, tests or builds. */
+function projectModules(root: string): string[] {
+  const found: string[] = [];
+  const visit = (dir: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith(".") && entry.isDirectory()) continue;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!SKIPPED_FOLDERS.has(entry.name)) visit(full);
+      } else if (
+        /\.(?:m|c)?tsx?$/.test(entry.name) &&
+        !/\.d\.[mc]?ts$|\.(?:test|spec)\.[mc]?tsx?$/.test(entry.name)
+      ) {
+        found.push(full);
+      }
+    }
+  };
+  visit(root);
+  return found.sort();
 }
 
 /** The environment name: explicit option, then ASSETLINE_ENV, then the config's defaultEnv, then "local". */

@@ -2,7 +2,7 @@
 import Module from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { chooseEnvironment, definitionsFile, readConfig, type AssetlineConfig } from "./config";
+import { chooseEnvironment, definitionsFiles, readConfig, type AssetlineConfig } from "./config";
 import { collectDefinitions, DefinitionsError, type LoadedDefinitions } from "./definitions";
 
 let registered = false;
@@ -36,7 +36,8 @@ function registerTypeScript(): void {
 export interface LoadedProject {
   root: string;
   config: AssetlineConfig;
-  file: string;
+  /** The modules the definitions were collected from. */
+  files: string[];
   definitions: LoadedDefinitions;
 }
 
@@ -57,32 +58,37 @@ async function importAsEsm(file: string): Promise<unknown> {
 }
 
 /**
- * Loads the definitions module (no compute runs, no resource is created) and collects it.
- * Loaded as CommonJS through tsx; a module using top-level await is imported as ES module instead.
+ * Loads the definitions modules (no compute runs, no resource is created) and collects what
+ * they export. Without a definitions module, every TypeScript module of the project is loaded.
  */
 export async function loadProject(root: string): Promise<LoadedProject> {
   const absRoot = path.resolve(root);
   const config = readConfig(absRoot);
-  const file = definitionsFile(absRoot, config);
+  const files = definitionsFiles(absRoot, config);
   registerTypeScript();
-  let exportsValue: unknown;
+  const exportsValues: unknown[] = [];
+  for (const file of files) exportsValues.push(await loadModule(absRoot, file));
+  return { root: absRoot, config, files, definitions: collectDefinitions(exportsValues) };
+}
+
+/** One module's exports: as CommonJS through tsx, or as ES module when it uses top-level await. */
+async function loadModule(root: string, file: string): Promise<unknown> {
   try {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      exportsValue = require(file);
+      return require(file) as unknown;
     } catch (error) {
       if (!/top-level await/i.test((error as Error)?.message ?? "")) throw error;
-      exportsValue = await importAsEsm(file);
+      return await importAsEsm(file);
     }
   } catch (error) {
     const err = error as Error;
     const wrapped = new DefinitionsError(
-      `Loading ${path.relative(absRoot, file)} failed: ${err?.message ?? String(error)}`,
+      `Loading ${path.relative(root, file)} failed: ${err?.message ?? String(error)}`,
     );
     wrapped.stack = `${wrapped.message}\n${(err?.stack ?? "").split("\n").slice(1).join("\n")}`;
     throw wrapped;
   }
-  return { root: absRoot, config, file, definitions: collectDefinitions(exportsValue) };
 }
 
 export { chooseEnvironment };

@@ -395,6 +395,29 @@ export const sum = asset("esm/sum", {}, () => rows.reduce((a, b) => a + b, 0));
     assert.match(result.stderr, /Loading src\/definitions\.ts failed: Asset key "raw orders" contains " "/);
   });
 
+  it("without a definitions module, every module of the project is loaded (as the static graph reads them)", async () => {
+    const dir = tempProject({
+      "pipeline/ingest.ts": `import { asset } from "assetline";\nexport const raw = asset("ingest/raw", {}, () => [1, 2, 3]);\n`,
+      "pipeline/sum.ts":
+        `import { asset, check } from "assetline";\nimport { raw } from "./ingest";\n` +
+        `export const total = asset("report/total", { ins: { raw } }, (_ctx, { raw }) => raw.reduce((a, b) => a + b, 0));\n` +
+        `export const positive = check(total, "positive", (_ctx, value) => value > 0);\n`,
+      "pipeline/sum.test.ts": `throw new Error("tests are not definitions");\n`,
+    });
+    const runtime = await runCli(["graph", "--runtime", "--json", "--root", dir]);
+    assert.equal(runtime.code, 0, runtime.stderr);
+    const keys = (JSON.parse(runtime.stdout) as { assets: { key: string }[] }).assets
+      .map((a) => a.key)
+      .sort();
+    assert.deepEqual(keys, ["ingest/raw", "report/total"]);
+    const run = await runCli(["materialize", "--select", "+report/total", "--root", dir]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(
+      JSON.parse(fs.readFileSync(path.join(dir, ".assetline/storage/report/total.json"), "utf8")),
+      6,
+    );
+  });
+
   it("missing definitions say what to create", async () => {
     const dir = tempProject({ "README.md": "empty" });
     const result = await runCli(["graph", "--runtime", "--json", "--root", dir]);
