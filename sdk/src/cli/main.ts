@@ -64,7 +64,10 @@ function staticGraph(root: string): AssetGraph {
   // Loaded lazily: ts-morph is only needed for the static commands.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { analyzeProject } = require("./static") as typeof import("./static");
-  return analyzeProject(root);
+  // This package's own sources (it ships them): what `assetline` means in a project that has
+  // not installed it yet, as the runner does at run time.
+  const ownEntry = path.join(__dirname, "..", "src", "index.ts");
+  return analyzeProject(root, fs.existsSync(ownEntry) ? { libraryFallback: ownEntry } : {});
 }
 
 async function loadedGraph(root: string): Promise<AssetGraph> {

@@ -25,6 +25,11 @@ export interface AnalysisOptions {
   log?: (message: string) => void;
   /** Folders under the root that belong to other (nested) pipeline projects. */
   exclude?: string[];
+  /**
+   * A TypeScript entry of the `assetline` package to use when the project has none installed
+   * (the command line passes its own), so that a pipeline is analysed before `npm install`.
+   */
+  libraryFallback?: string;
 }
 
 interface FileInfo {
@@ -151,7 +156,8 @@ export class AnalysisSession {
     this.log = options.log ?? (() => undefined);
     this.exclude = (options.exclude ?? []).map((dir) => path.resolve(dir));
     const config = readCompilerOptions(this.root);
-    const { options: compilerOptions, errors } = config;
+    const { errors } = config;
+    const compilerOptions = withLibraryFallback(this.root, config.options, options.libraryFallback, this.log);
     this.configErrors = errors;
     for (const error of errors) this.log(`tsconfig.json: ${error}`);
     this.host = new ProgramHost(compilerOptions);
@@ -464,6 +470,23 @@ export class AnalysisSession {
  * when present; node_modules, dist and .assetline excluded) -> the asset graph with diagnostics,
  * the type checks (`input-type-mismatch`) included unless `types: false`.
  */
+/**
+ * When `assetline` does not resolve from the project (not installed yet, or a folder outside any
+ * package), map it to the fallback entry so its calls are still recognised through the checker.
+ */
+function withLibraryFallback(
+  root: string,
+  options: ts.CompilerOptions,
+  fallback: string | undefined,
+  log: (message: string) => void,
+): ts.CompilerOptions {
+  if (!fallback || options.paths?.["assetline"]) return options;
+  const probe = path.join(root, "__assetline_probe__.ts");
+  if (ts.resolveModuleName("assetline", probe, options, ts.sys).resolvedModule) return options;
+  log(`"assetline" is not installed in ${root}; analysing with ${fallback}. Run npm install assetline there.`);
+  return { ...options, paths: { ...options.paths, assetline: [path.resolve(fallback)] } };
+}
+
 export function analyzeProject(
   root: string,
   options: AnalysisOptions & { types?: boolean } = {},

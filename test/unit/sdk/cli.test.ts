@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import {
   onlyRunId,
@@ -416,6 +417,39 @@ export const sum = asset("esm/sum", {}, () => rows.reduce((a, b) => a + b, 0));
       JSON.parse(fs.readFileSync(path.join(dir, ".assetline/storage/report/total.json"), "utf8")),
       6,
     );
+  });
+
+  it("analyses a project that has not installed assetline with the command's own library", async () => {
+    const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "assetline-bare-")));
+    try {
+      fs.mkdirSync(path.join(dir, "src"));
+      fs.writeFileSync(
+        path.join(dir, "src", "a.ts"),
+        `import { asset as declare } from "assetline";\n` +
+          `export const raw = declare("ingest/raw", {}, () => [1]);\n` +
+          `export const total = declare("report/total", { ins: { raw }, deps: ["ingest/rw"] }, () => 1);\n` +
+          `function asset(key: string) { return key; }\nexport const notAnAsset = asset("local/fake");\n`,
+      );
+      const result = await runCli(["graph", "--json", "--root", dir]);
+      assert.equal(result.code, 0, result.stderr);
+      const graph = JSON.parse(result.stdout) as {
+        assets: { key: string; deps: string[] }[];
+        diagnostics: { code: string }[];
+      };
+      assert.deepEqual(
+        graph.assets.map((a) => [a.key, a.deps]),
+        [
+          ["ingest/raw", []],
+          ["report/total", ["ingest/raw"]],
+        ],
+      );
+      assert.deepEqual(
+        graph.diagnostics.map((d) => d.code),
+        ["unknown-asset"],
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("missing definitions say what to create", async () => {
