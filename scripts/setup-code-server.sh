@@ -40,6 +40,10 @@ fi
 # --- preconditions, each with what to do about it -----------------------------------------
 node_major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
 [[ "$node_major" == "20" ]] || say "warning: code-server $VERSION is built for Node 20; this is Node $(node --version 2>/dev/null || echo '?')"
+# Debian packages the native modules build against: installed when missing (as root or with
+# password-less sudo), else the script says which to install.
+bash "$ROOT/scripts/install-system-deps.sh" --build </dev/null ||
+  fail "the build prerequisites above are missing (or run: bash .ci/run, which installs them)"
 missing=()
 for cmd in rg pkg-config g++ make python3; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd")
@@ -49,8 +53,7 @@ for lib in krb5-gssapi x11 xkbfile libsecret-1; do
 done
 if ((${#missing[@]} > 0)); then
   fail "missing build prerequisites: ${missing[*]}.
-  Install them with: apt-get update && apt-get install -y ripgrep libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config g++ make python3
-  (or run: bash .ci/run, which does this)"
+  Install them with: apt-get update && apt-get install -y ripgrep libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config g++ make python3"
 fi
 
 # --- install into a scratch folder, then move into place, so a failure leaves no half install

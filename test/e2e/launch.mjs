@@ -83,6 +83,12 @@ try {
 
   ensureBuilt(root, log);
   const entry = setupCodeServer();
+  if (!fs.existsSync(chromiumPath) && !process.env.ASSETLINE_CHROMIUM) {
+    // A fresh Debian machine: install Debian's Chromium (only it; a no-op when present).
+    spawnSync("bash", [path.join(root, "scripts", "install-system-deps.sh"), "--browser"], {
+      stdio: "inherit",
+    });
+  }
   if (!fs.existsSync(chromiumPath)) {
     throw new Fatal(
       `Chromium is not at ${chromiumPath}. Install Debian's package (apt-get install chromium) or set ASSETLINE_CHROMIUM.`,
