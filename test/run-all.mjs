@@ -10,6 +10,16 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+// A fresh clone: install the dependencies first, so that `npm test` alone works.
+if (!fs.existsSync(path.join(root, "node_modules", "mocha", "package.json"))) {
+  console.log("=== npm ci (no node_modules yet)");
+  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+  if (spawnSync(npm, ["ci", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" }).status !== 0) {
+    console.log("0 passed, 1 failed");
+    process.exit(1);
+  }
+}
+
 const resultsDir = path.join(root, "test-results");
 fs.rmSync(resultsDir, { recursive: true, force: true });
 fs.mkdirSync(resultsDir, { recursive: true });
