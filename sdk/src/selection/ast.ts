@@ -10,7 +10,16 @@ export type AttributeName = "key" | "group" | "tag" | "owner" | "kind";
 
 export type SelectionExpr =
   | { type: "all"; span: Span }
-  | { type: "attr"; attr: AttributeName; value: string; quoted: boolean; span: Span }
+  | {
+      type: "attr";
+      attr: AttributeName;
+      /** The key (pattern), group, owner or kind; for `tag:` the tag's name. */
+      value: string;
+      /** For `tag:name=value`: the value after `=`. Absent for `tag:name`. */
+      tagValue?: string;
+      quoted: boolean;
+      span: Span;
+    }
   | { type: "and"; left: SelectionExpr; right: SelectionExpr; span: Span }
   | { type: "or"; left: SelectionExpr; right: SelectionExpr; span: Span }
   | { type: "not"; operand: SelectionExpr; span: Span }
@@ -21,6 +30,11 @@ export type SelectionExpr =
       up?: number;
       /** Downstream depth: undefined = none, Infinity = all. */
       down?: number;
+      /**
+       * For a bare word like `ingest/*` or `*raw*` whose stars read as Dagster's older
+       * traversal: the word as a key pattern, used when the key itself does not exist.
+       */
+      orPattern?: string;
       span: Span;
     }
   | { type: "function"; name: "roots" | "sinks"; operand: SelectionExpr; span: Span };

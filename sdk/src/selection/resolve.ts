@@ -10,6 +10,8 @@ export interface SelectableAsset {
   tags?: Record<string, string>;
   owners?: readonly string[];
   kinds?: readonly string[];
+  /** External assets: matched by key and owner, left out of `*`, `not`, group:, tag:, kind: and upstream. */
+  external?: boolean;
 }
 
 /** Edit distance, used to suggest the closest key for a typo. */
@@ -44,36 +46,50 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   return bestScore <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
 
+/** Dagster's key pattern: `*` stands for any run of characters, `/` included; anchored. */
 function wildcard(pattern: string): RegExp {
   const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*");
-  return new RegExp(`^${escaped}$`);
+  return new RegExp(`^${escaped}$`, "s");
 }
 
-function matches(pattern: string, value: string | undefined): boolean {
-  if (value === undefined) return false;
-  return pattern.includes("*") ? wildcard(pattern).test(value) : pattern === value;
-}
-
+/**
+ * Set semantics follow Dagster's AssetSelection (from_string with include_sources=False):
+ * `*`, `not`, group:, tag: and kind: range over materializable (non-external) assets, key:
+ * and owner: over every asset; upstream traversal walks the whole graph and keeps the
+ * materializable assets it reaches, downstream traversal keeps everything.
+ */
 class Resolver {
   private readonly byKey = new Map<string, SelectableAsset>();
+  private readonly upstream = new Map<string, string[]>();
   private readonly downstream = new Map<string, string[]>();
 
   constructor(private readonly assets: readonly SelectableAsset[]) {
     for (const asset of assets) this.byKey.set(asset.key, asset);
     for (const asset of assets) {
+      const ups: string[] = [];
       for (const dep of asset.deps) {
-        if (!this.byKey.has(dep)) continue;
+        if (!this.byKey.has(dep) || ups.includes(dep)) continue;
+        ups.push(dep);
         let list = this.downstream.get(dep);
         if (!list) this.downstream.set(dep, (list = []));
         list.push(asset.key);
       }
+      this.upstream.set(asset.key, ups);
     }
+  }
+
+  private materializable(key: string): boolean {
+    return this.byKey.get(key)?.external !== true;
+  }
+
+  private all(): Set<string> {
+    return new Set([...this.byKey.keys()].filter((k) => this.materializable(k)));
   }
 
   resolve(expr: SelectionExpr): Set<string> {
     switch (expr.type) {
       case "all":
-        return new Set(this.byKey.keys());
+        return this.all();
       case "attr":
         return this.attribute(expr);
       case "and": {
@@ -85,40 +101,55 @@ class Resolver {
         return new Set([...this.resolve(expr.left), ...this.resolve(expr.right)]);
       case "not": {
         const inner = this.resolve(expr.operand);
-        return new Set([...this.byKey.keys()].filter((k) => !inner.has(k)));
+        return new Set([...this.all()].filter((k) => !inner.has(k)));
       }
       case "traverse": {
-        const base = this.resolve(expr.operand);
-        const result = new Set(base);
-        if (expr.up !== undefined) this.walk(base, expr.up, (k) => this.byKey.get(k)?.deps ?? [], result);
-        if (expr.down !== undefined) this.walk(base, expr.down, (k) => this.downstream.get(k) ?? [], result);
+        const { operand, orPattern } = expr;
+        if (orPattern !== undefined && operand.type === "attr" && !this.byKey.has(operand.value)) {
+          const pattern = wildcard(orPattern);
+          const matched = new Set([...this.byKey.keys()].filter((k) => pattern.test(k)));
+          if (matched.size > 0) return matched;
+        }
+        const base = this.resolve(operand);
+        const result = new Set<string>();
+        if (expr.up !== undefined) {
+          const up = new Set(base);
+          this.walk(base, expr.up, this.upstream, up);
+          for (const k of up) if (this.materializable(k)) result.add(k);
+        }
+        if (expr.down !== undefined) {
+          const down = new Set(base);
+          this.walk(base, expr.down, this.downstream, down);
+          for (const k of down) result.add(k);
+        }
         return result;
       }
       case "function": {
         const inner = this.resolve(expr.operand);
-        if (expr.name === "roots") {
-          return new Set(
-            [...inner].filter((k) => !(this.byKey.get(k)?.deps ?? []).some((d) => inner.has(d))),
-          );
-        }
-        return new Set([...inner].filter((k) => !(this.downstream.get(k) ?? []).some((d) => inner.has(d))));
+        // Dagster's roots/sinks: no upstream (downstream) asset of the selection at any
+        // distance, the path may leave the selection (fetch_sources / fetch_sinks).
+        const edges = expr.name === "roots" ? this.upstream : this.downstream;
+        return new Set(
+          [...inner].filter((k) => {
+            const reached = new Set<string>();
+            this.walk(new Set([k]), Infinity, edges, reached);
+            reached.delete(k);
+            return ![...reached].some((r) => inner.has(r));
+          }),
+        );
       }
     }
   }
 
-  private walk(
-    start: Set<string>,
-    depth: number,
-    next: (key: string) => readonly string[],
-    into: Set<string>,
-  ): void {
+  /** Breadth-first walk along `edges`, `depth` layers (Infinity: all), adding what it reaches. */
+  private walk(start: Set<string>, depth: number, edges: Map<string, string[]>, into: Set<string>): void {
     let frontier = [...start];
     const seen = new Set(start);
     for (let level = 0; level < depth && frontier.length > 0; level++) {
       const following: string[] = [];
       for (const key of frontier) {
-        for (const n of next(key)) {
-          if (!this.byKey.has(n) || seen.has(n)) continue;
+        for (const n of edges.get(key) ?? []) {
+          if (seen.has(n)) continue;
           seen.add(n);
           into.add(n);
           following.push(n);
@@ -145,27 +176,22 @@ class Resolver {
           suggestion,
         );
       }
-      for (const key of this.byKey.keys()) if (matches(value, key)) result.add(key);
-      if (result.size === 0) {
-        throw new SelectionError(`No asset key matches "${value}".`, expr.span.start, expr.span.end);
-      }
+      // A pattern that matches nothing is an empty selection, as in Dagster.
+      const pattern = wildcard(value);
+      for (const key of this.byKey.keys()) if (pattern.test(key)) result.add(key);
       return result;
     }
     for (const asset of this.assets) {
       let hit: boolean;
-      if (attr === "group") hit = matches(value, asset.group);
-      else if (attr === "owner") hit = (asset.owners ?? []).some((o) => matches(value, o));
-      else if (attr === "kind") hit = (asset.kinds ?? []).some((k) => matches(value, k));
-      else {
-        const eq = value.indexOf("=");
-        const tags = asset.tags ?? {};
-        if (eq < 0) hit = Object.keys(tags).some((k) => matches(value, k));
-        else {
-          const name = value.slice(0, eq);
-          const tagValue = value.slice(eq + 1);
-          hit = Object.entries(tags).some(([k, v]) => matches(name, k) && matches(tagValue, v));
-        }
-      }
+      if (attr === "owner") hit = (asset.owners ?? []).includes(value);
+      else if (!this.materializable(asset.key)) hit = false;
+      else if (attr === "group") hit = asset.group === value;
+      else if (attr === "kind") hit = (asset.kinds ?? []).includes(value);
+      // tag:name matches the tag with an empty value; tag:name=value that value (Dagster's TagAssetSelection).
+      else
+        hit =
+          Object.prototype.hasOwnProperty.call(asset.tags ?? {}, value) &&
+          asset.tags![value] === (expr.tagValue ?? "");
       if (hit) result.add(asset.key);
     }
     return result;

@@ -21,12 +21,12 @@ const atom = fc.oneof(
   fc.constantFrom(
     ...keys,
     "*",
-    "a/*",
+    "key:a/*",
     'key:"b/three"',
     "group:g1",
     "tag:layer=bronze",
     "tag:layer",
-    "owner:team:x",
+    'owner:"team:x"',
     "kind:duckdb",
   ),
 );

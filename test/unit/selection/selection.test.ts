@@ -10,12 +10,13 @@ import {
 // ingest/raw_orders -> transform/cleaned -> transform/daily -> reports/weekly
 //                                   \-> transform/by_customer
 // ingest/raw_customers -> transform/by_customer ; misc/lonely stands alone
+// ext/fx (external) -> transform/fx_rates
 const graph: SelectableAsset[] = [
   {
     key: "ingest/raw_orders",
     deps: [],
     group: "ingest",
-    tags: { layer: "bronze", source: "shop" },
+    tags: { layer: "bronze", source: "shop", pii: "" },
     owners: ["team:data-eng"],
     kinds: ["csv"],
   },
@@ -23,8 +24,8 @@ const graph: SelectableAsset[] = [
     key: "ingest/raw_customers",
     deps: [],
     group: "ingest",
-    tags: { layer: "bronze" },
-    owners: ["team:data-eng", "user:ada@example.com"],
+    tags: { layer: "bronze", pii: "" },
+    owners: ["team:data-eng", "ada@example.com"],
     kinds: ["csv"],
   },
   {
@@ -50,7 +51,10 @@ const graph: SelectableAsset[] = [
   },
   { key: "reports/weekly", deps: ["transform/daily"], group: "reports", kinds: ["json"] },
   { key: "misc/lonely", deps: [] },
+  { key: "ext/fx", deps: [], external: true, group: "ingest", owners: ["team:fx"], kinds: ["csv"] },
+  { key: "transform/fx_rates", deps: ["ext/fx"], group: "transform" },
 ];
+const materializable = graph.filter((a) => !a.external).map((a) => a.key);
 
 const select = (text: string): string[] => resolveSelection(text, graph);
 
@@ -66,104 +70,219 @@ function expectError(text: string, column: number, pattern: RegExp): SelectionEr
   assert.fail(`${JSON.stringify(text)} should not resolve`);
 }
 
-describe("selection: keys", () => {
-  it("selects a bare key and a quoted key", () => {
-    assert.deepEqual(select("transform/daily"), ["transform/daily"]);
+describe("selection: key: (Dagster's KeyWildCardAssetSelection)", () => {
+  it("selects an exact key, quoted or not, with spaces allowed around the colon", () => {
     assert.deepEqual(select('key:"ingest/raw_orders"'), ["ingest/raw_orders"]);
     assert.deepEqual(select("key:ingest/raw_orders"), ["ingest/raw_orders"]);
+    assert.deepEqual(select('key : "misc/lonely"'), ["misc/lonely"]);
     assert.deepEqual(select('"misc/lonely"'), ["misc/lonely"]);
   });
 
-  it("matches * wildcards in keys, and * alone for everything", () => {
-    assert.deepEqual(select("ingest/*"), ["ingest/raw_orders", "ingest/raw_customers"]);
+  it("* in a key stands for any characters, / included, and the pattern is anchored", () => {
+    assert.deepEqual(select("key:ingest/*"), ["ingest/raw_orders", "ingest/raw_customers"]);
     assert.deepEqual(select('key:"transform/*d"'), ["transform/cleaned"]);
-    assert.deepEqual(select("*raw*"), ["ingest/raw_orders", "ingest/raw_customers"]);
-    assert.equal(select("*").length, graph.length);
+    // Dagster's docs: key:"prefix_*_middlefix_*_suffix"
+    assert.deepEqual(select('key:"ingest/*_*s"'), ["ingest/raw_orders", "ingest/raw_customers"]);
+    // `*` crosses `/`: "*s" reaches into every segment.
+    assert.deepEqual(select("key:*ly"), ["transform/daily", "reports/weekly", "misc/lonely"]);
+    assert.deepEqual(select("key:raw*"), [], "anchored at the start: no key starts with raw");
+    assert.deepEqual(select('key:"*"'), [...materializable.slice(0, 7), "ext/fx", "transform/fx_rates"]);
+  });
+
+  it("a pattern that matches nothing is an empty selection; an exact unknown key is an error", () => {
+    assert.deepEqual(select("key:nope/* or misc/lonely"), ["misc/lonely"]);
+    expectError("key:nope/x", 1, /No asset has the key "nope\/x"/);
+  });
+
+  it("* alone selects every materializable asset", () => {
+    assert.deepEqual(select("*"), materializable);
   });
 
   it("returns keys in graph order, without duplicates", () => {
-    assert.deepEqual(select("reports/weekly or ingest/raw_orders or reports/weekly"), [
+    assert.deepEqual(select("key:reports/weekly or key:ingest/raw_orders or key:reports/weekly"), [
       "ingest/raw_orders",
       "reports/weekly",
     ]);
   });
 });
 
-describe("selection: traversal", () => {
-  it("+x selects x and all upstream", () => {
-    assert.deepEqual(select("+reports/weekly"), [
+describe("selection: upstream and downstream layers (new syntax)", () => {
+  it("+key:x selects x and all upstream", () => {
+    assert.deepEqual(select("+key:reports/weekly"), [
       "ingest/raw_orders",
       "transform/cleaned",
       "transform/daily",
       "reports/weekly",
     ]);
   });
-  it("x+ selects x and all downstream", () => {
-    assert.deepEqual(select("transform/cleaned+"), [
+  it("key:x+ selects x and all downstream", () => {
+    assert.deepEqual(select("key:transform/cleaned+"), [
       "transform/cleaned",
       "transform/daily",
       "transform/by_customer",
       "reports/weekly",
     ]);
   });
-  it("n+x and x+n limit the depth", () => {
-    assert.deepEqual(select("1+reports/weekly"), ["transform/daily", "reports/weekly"]);
-    assert.deepEqual(select("2+reports/weekly"), ["transform/cleaned", "transform/daily", "reports/weekly"]);
-    assert.deepEqual(select("ingest/raw_orders+1"), ["ingest/raw_orders", "transform/cleaned"]);
-    assert.deepEqual(select("ingest/raw_orders+2"), [
+  it("N+key:x and key:x+N count layers; 0 is x alone", () => {
+    assert.deepEqual(select("1+key:reports/weekly"), ["transform/daily", "reports/weekly"]);
+    assert.deepEqual(select("2+key:reports/weekly"), [
+      "transform/cleaned",
+      "transform/daily",
+      "reports/weekly",
+    ]);
+    assert.deepEqual(select("key:ingest/raw_orders+1"), ["ingest/raw_orders", "transform/cleaned"]);
+    assert.deepEqual(select("key:ingest/raw_orders+2"), [
+      "ingest/raw_orders",
+      "transform/cleaned",
+      "transform/daily",
+      "transform/by_customer",
+    ]);
+    assert.deepEqual(select("0+key:reports/weekly+0"), ["reports/weekly"]);
+  });
+  it("spaces may separate the depth, the + and the operand", () => {
+    assert.deepEqual(select("1 + key:reports/weekly"), select("1+key:reports/weekly"));
+    assert.deepEqual(select("key:ingest/raw_orders + 1"), select("key:ingest/raw_orders+1"));
+  });
+  it("+x+ and N+x+N are the union of both directions", () => {
+    assert.deepEqual(select("+key:transform/daily+"), [
+      "ingest/raw_orders",
+      "transform/cleaned",
+      "transform/daily",
+      "reports/weekly",
+    ]);
+    assert.deepEqual(select("1+key:transform/cleaned+1"), [
       "ingest/raw_orders",
       "transform/cleaned",
       "transform/daily",
       "transform/by_customer",
     ]);
   });
-  it("combines both directions", () => {
-    assert.deepEqual(select("+transform/daily+"), [
-      "ingest/raw_orders",
-      "transform/cleaned",
-      "transform/daily",
-      "reports/weekly",
-    ]);
-  });
-  it("applies to parenthesised expressions", () => {
-    assert.deepEqual(select("+(transform/daily or transform/by_customer)"), [
+  it("applies to parentheses, functions and attributes, walking the whole graph", () => {
+    assert.deepEqual(select("+(key:transform/daily or key:transform/by_customer)"), [
       "ingest/raw_orders",
       "ingest/raw_customers",
       "transform/cleaned",
       "transform/daily",
       "transform/by_customer",
     ]);
+    assert.deepEqual(select("group:reports+ or +group:reports"), select("+group:reports+"));
+    assert.deepEqual(select("roots(group:transform)+1"), [
+      "transform/cleaned",
+      "transform/daily",
+      "transform/by_customer",
+      "transform/fx_rates",
+    ]);
+  });
+  it("Dagster's path examples: x+ and +y is everything on the paths from x to y", () => {
+    assert.deepEqual(select('key:"ingest/raw_orders"+ and +key:"reports/weekly"'), [
+      "ingest/raw_orders",
+      "transform/cleaned",
+      "transform/daily",
+      "reports/weekly",
+    ]);
+    assert.deepEqual(
+      select('(key:"ingest/raw_orders" or key:"ingest/raw_customers")+ and +(key:"transform/by_customer")'),
+      ["ingest/raw_orders", "ingest/raw_customers", "transform/cleaned", "transform/by_customer"],
+    );
+    assert.deepEqual(select("tag:pii+ and +key:transform/by_customer"), [
+      "ingest/raw_orders",
+      "ingest/raw_customers",
+      "transform/cleaned",
+      "transform/by_customer",
+    ]);
+  });
+  it("upstream leaves out external assets, downstream keeps what it reaches", () => {
+    assert.deepEqual(select("+key:transform/fx_rates"), ["transform/fx_rates"]);
+    assert.deepEqual(select("key:ext/fx+"), ["ext/fx", "transform/fx_rates"]);
+  });
+});
+
+describe("selection: a bare key follows Dagster's older clause syntax", () => {
+  it("a bare key selects that key", () => {
+    assert.deepEqual(select("transform/daily"), ["transform/daily"]);
+  });
+  it("each + is one layer, * is all layers", () => {
+    assert.deepEqual(select("+reports/weekly"), ["transform/daily", "reports/weekly"]);
+    assert.deepEqual(select("++reports/weekly"), ["transform/cleaned", "transform/daily", "reports/weekly"]);
+    assert.deepEqual(select("*reports/weekly"), select("+key:reports/weekly"));
+    assert.deepEqual(select("ingest/raw_orders+"), ["ingest/raw_orders", "transform/cleaned"]);
+    assert.deepEqual(select("ingest/raw_orders*"), select("key:ingest/raw_orders+"));
+    assert.deepEqual(select("*transform/daily*"), select("+key:transform/daily+"));
+    assert.deepEqual(select("+transform/cleaned++"), [
+      "ingest/raw_orders",
+      "transform/cleaned",
+      "transform/daily",
+      "transform/by_customer",
+      "reports/weekly",
+    ]);
+  });
+  it("N+x and x+N give a depth, as with key:", () => {
+    assert.deepEqual(select("2+reports/weekly"), select("2+key:reports/weekly"));
+    assert.deepEqual(select("ingest/raw_orders+2"), select("key:ingest/raw_orders+2"));
+  });
+  it("a bare word with * that is not an existing key's traversal is a key pattern (Dagster refuses it)", () => {
+    assert.deepEqual(select("ingest/*"), ["ingest/raw_orders", "ingest/raw_customers"]);
+    assert.deepEqual(select("*raw*"), ["ingest/raw_orders", "ingest/raw_customers"]);
+    assert.deepEqual(select("ingest/*s"), ["ingest/raw_orders", "ingest/raw_customers"]);
+    assert.deepEqual(select("*/*ly"), ["transform/daily", "reports/weekly", "misc/lonely"]);
+    expectError("ingest/zz*", 1, /No asset has the key "ingest\/zz"/);
+    expectError("+ingest/*s", 1, /Traverse a key pattern with key:, e\.g\. \+key:"ingest\/\*s"/);
   });
 });
 
 describe("selection: attributes", () => {
-  it("group:", () =>
+  it("group: matches the group exactly, materializable assets only", () => {
     assert.deepEqual(select("group:transform"), [
       "transform/cleaned",
       "transform/daily",
       "transform/by_customer",
-    ]));
-  it("tag:k=v and tag:k", () => {
-    assert.deepEqual(select("tag:layer=gold"), ["transform/daily", "transform/by_customer"]);
-    assert.deepEqual(select("tag:source"), ["ingest/raw_orders"]);
-    assert.deepEqual(select('tag:"layer=bronze"'), ["ingest/raw_orders", "ingest/raw_customers"]);
-  });
-  it("owner: (values may contain colons and @)", () => {
-    assert.deepEqual(select("owner:team:data-eng"), [
-      "ingest/raw_orders",
-      "ingest/raw_customers",
-      "transform/cleaned",
+      "transform/fx_rates",
     ]);
-    assert.deepEqual(select("owner:user:ada@example.com"), ["ingest/raw_customers"]);
+    assert.deepEqual(select('group:"ingest"'), ["ingest/raw_orders", "ingest/raw_customers"]);
+    assert.deepEqual(select("group:ingest and key:ext/fx"), []);
   });
-  it("kind:", () => assert.deepEqual(select("kind:csv"), ["ingest/raw_orders", "ingest/raw_customers"]));
+  it("tag:name=value matches that value; tag:name only a tag with an empty value", () => {
+    assert.deepEqual(select("tag:layer=gold"), ["transform/daily", "transform/by_customer"]);
+    assert.deepEqual(select('tag:"layer"="bronze"'), ["ingest/raw_orders", "ingest/raw_customers"]);
+    assert.deepEqual(select("tag:layer = silver"), ["transform/cleaned"]);
+    assert.deepEqual(select("tag:pii"), ["ingest/raw_orders", "ingest/raw_customers"]);
+    assert.deepEqual(select("tag:source"), [], "source has a value, so tag:source does not match it");
+    assert.deepEqual(select('tag:"layer=bronze"'), [], "a quoted name is the whole tag name");
+  });
+  it("owner: matches an owner exactly: teams and e-mail addresses, quoted as in Dagster or not", () => {
+    const dataEng = ["ingest/raw_orders", "ingest/raw_customers", "transform/cleaned"];
+    assert.deepEqual(select('owner:"team:data-eng"'), dataEng);
+    assert.deepEqual(select("owner:team:data-eng"), dataEng);
+    assert.deepEqual(select('owner:"ada@example.com"'), ["ingest/raw_customers"]);
+    assert.deepEqual(select("owner:ada@example.com"), ["ingest/raw_customers"]);
+    assert.deepEqual(select("owner:data-eng"), []);
+    assert.deepEqual(select("owner:team:fx"), ["ext/fx"], "owner: includes external assets");
+  });
+  it("kind: matches one of the kinds", () => {
+    assert.deepEqual(select("kind:csv"), ["ingest/raw_orders", "ingest/raw_customers"]);
+    assert.deepEqual(select('kind:"duckdb"'), ["transform/cleaned"]);
+  });
   it("an attribute that matches nothing is an empty selection, not an error", () => {
     assert.deepEqual(select("group:nothing"), []);
   });
+  it("only key: takes wildcards; a quoted * elsewhere is literal", () => {
+    expectError("group:trans*", 7, /Only key: takes `\*` wildcards/);
+    assert.deepEqual(select('group:"trans*"'), []);
+  });
+  it("Dagster attributes that mean nothing here are refused with the reason", () => {
+    expectError('code_location:"repo1"', 1, /Unknown attribute `code_location:`.*no code locations/);
+    expectError("status:failed", 1, /Unknown attribute `status:`/);
+    expectError('column:"id"', 1, /Unknown attribute `column:`/);
+    expectError('table_name:"t"', 1, /Unknown attribute `table_name:`/);
+    expectError('column_tag:"t"', 1, /Unknown attribute `column_tag:`/);
+    expectError('changed_in_branch:"ANY"', 1, /Unknown attribute `changed_in_branch:`/);
+    expectError("key_substring:raw", 1, /Unknown attribute `key_substring:`.*wildcard/);
+  });
+  it("attribute names are lower case", () => expectError("Group:ingest", 1, /lower case: group:/));
 });
 
-describe("selection: boolean operators and functions", () => {
-  it("and, or, not with precedence not > and > or", () => {
+describe("selection: operators and functions", () => {
+  it("and, or, not with precedence not > and > or (Dagster's grammar order)", () => {
     assert.deepEqual(select("group:transform and tag:layer=gold"), [
       "transform/daily",
       "transform/by_customer",
@@ -174,40 +293,81 @@ describe("selection: boolean operators and functions", () => {
       "reports/weekly",
     ]);
     assert.deepEqual(select("not group:transform and not group:ingest"), ["reports/weekly", "misc/lonely"]);
-    assert.deepEqual(
-      select("group:reports or group:ingest and kind:csv and not owner:user:ada@example.com"),
-      ["ingest/raw_orders", "reports/weekly"],
-    );
+    assert.deepEqual(select('group:reports or group:ingest and kind:csv and not owner:"ada@example.com"'), [
+      "ingest/raw_orders",
+      "reports/weekly",
+    ]);
     assert.deepEqual(select("(group:reports or group:ingest) and kind:csv"), [
       "ingest/raw_orders",
       "ingest/raw_customers",
     ]);
+    // Dagster's docs: not (kind:"s3" or kind:"csv") and key:"raw*" is (not (...)) and key:...
+    assert.deepEqual(select('not (kind:"json" or kind:"csv") and key:"ingest/*"'), []);
+    assert.deepEqual(select('not kind:"csv" and key:"ingest/*"'), []);
+    assert.deepEqual(select("not key:transform/cleaned+"), [
+      "ingest/raw_orders",
+      "ingest/raw_customers",
+      "misc/lonely",
+      "transform/fx_rates",
+    ]);
   });
-  it("keywords are case-insensitive", () => {
+  it("not ranges over materializable assets", () => {
+    assert.ok(!select("not key:misc/lonely").includes("ext/fx"));
+  });
+  it("operators are and/AND, or/OR, not/NOT; other spellings are refused", () => {
     assert.deepEqual(select("group:ingest AND NOT kind:duckdb"), [
       "ingest/raw_orders",
       "ingest/raw_customers",
     ]);
+    assert.deepEqual(select("group:reports OR group:ingest"), select("group:reports or group:ingest"));
+    expectError("group:ingest And kind:csv", 14, /Write `and` or `AND`/);
   });
-  it("roots() and sinks()", () => {
-    assert.deepEqual(select("roots(+reports/weekly)"), ["ingest/raw_orders"]);
-    assert.deepEqual(select("sinks(ingest/raw_orders+)"), ["transform/by_customer", "reports/weekly"]);
-    assert.deepEqual(select("sinks(*)"), ["transform/by_customer", "reports/weekly", "misc/lonely"]);
-    assert.deepEqual(select("roots(group:transform)"), ["transform/cleaned"]);
+  it("roots(): no upstream asset of the selection at any distance, even through assets outside it", () => {
+    assert.deepEqual(select("roots(+key:reports/weekly)"), ["ingest/raw_orders"]);
+    assert.deepEqual(select("roots(group:transform)"), ["transform/cleaned", "transform/fx_rates"]);
+    // raw_orders -> cleaned -> daily: daily has raw_orders upstream, through cleaned.
+    assert.deepEqual(select("roots(key:ingest/raw_orders or key:transform/daily)"), ["ingest/raw_orders"]);
+    assert.deepEqual(select("roots(*)"), [
+      "ingest/raw_orders",
+      "ingest/raw_customers",
+      "misc/lonely",
+      "transform/fx_rates",
+    ]);
+  });
+  it("sinks(): no downstream asset of the selection at any distance", () => {
+    assert.deepEqual(select("sinks(key:ingest/raw_orders+)"), ["transform/by_customer", "reports/weekly"]);
+    assert.deepEqual(select("sinks(*)"), [
+      "transform/by_customer",
+      "reports/weekly",
+      "misc/lonely",
+      "transform/fx_rates",
+    ]);
+    assert.deepEqual(select("sinks(key:ingest/raw_orders or key:transform/daily)"), ["transform/daily"]);
+    // Dagster's docs: sinks(group:"x"+) are the sinks fed by the group.
+    assert.deepEqual(select('sinks(group:"ingest"+)'), ["transform/by_customer", "reports/weekly"]);
+    assert.deepEqual(select('roots(+group:"reports")'), ["ingest/raw_orders"]);
   });
   it("parses to a tree with 1-based spans", () => {
-    const expr = parseSelection("+a/b and not group:x");
+    const expr = parseSelection("+key:a/b and not group:x");
     assert.equal(expr.type, "and");
     if (expr.type !== "and") return;
     assert.deepEqual(expr.left, {
       type: "traverse",
       up: Infinity,
       down: undefined,
-      span: { start: 1, end: 5 },
-      operand: { type: "attr", attr: "key", value: "a/b", quoted: false, span: { start: 2, end: 5 } },
+      span: { start: 1, end: 9 },
+      operand: { type: "attr", attr: "key", value: "a/b", quoted: false, span: { start: 2, end: 9 } },
     });
     assert.equal(expr.right.type, "not");
-    assert.deepEqual(expr.right.span, { start: 10, end: 21 });
+    assert.deepEqual(expr.right.span, { start: 14, end: 25 });
+    assert.deepEqual(parseSelection('tag:"a" = b'), {
+      type: "attr",
+      attr: "tag",
+      value: "a",
+      tagValue: "b",
+      quoted: true,
+      span: { start: 1, end: 12 },
+    });
   });
 });
 
@@ -220,6 +380,12 @@ describe("selection: errors carry the column", () => {
     );
     assert.equal(error.suggestion, "transform/daily");
     assert.equal(error.endColumn, 32);
+    const keyed = expectError(
+      'group:ingest or key:"transform/dialy"+',
+      17,
+      /Did you mean "transform\/daily"/,
+    );
+    assert.equal(keyed.endColumn, 38);
   });
   it("a key without its prefix suggests the prefixed one", () => {
     const error = expectError("raw_orders", 1, /Did you mean "ingest\/raw_orders"/);
@@ -229,10 +395,11 @@ describe("selection: errors carry the column", () => {
     const error = expectError("zzzzzzzzzzzz", 1, /No asset has the key/);
     assert.equal(error.suggestion, undefined);
   });
-  it("a wildcard that matches nothing", () =>
-    expectError("misc/lonely and nope/*", 17, /No asset key matches "nope\/\*"/));
   it("unknown attribute", () => expectError("group:a or colour:red", 12, /Unknown attribute `colour:`/));
-  it("attribute without a value", () => expectError("group:", 7, /`group:` needs a value/));
+  it("attribute without a value", () => {
+    expectError("group:", 7, /`group:` needs a value/);
+    expectError("tag:layer=", 11, /`tag:` needs a tag value after `=`/);
+  });
   it("missing closing parenthesis", () => expectError("(group:ingest or kind:csv", 1, /Missing `\)`/));
   it("stray closing parenthesis", () => expectError("group:ingest)", 13, /Unexpected `\)`/));
   it("dangling operator", () => expectError("group:ingest and", 17, /ends too early/));
@@ -244,10 +411,56 @@ describe("selection: errors carry the column", () => {
   it("empty selection", () => expectError("   ", 1, /empty/));
   it("empty function call", () => expectError("roots()", 7, /roots\(\) needs a selection/));
   it("a lone plus", () => expectError("group:a or +", 13, /ends too early/));
+  it("Dagster's invalid selections are refused", () => {
+    expectError("+", 2, /ends too early/);
+    expectError("*+", 3, /ends too early/);
+    expectError("**key:a", 2, /traverse from an asset/);
+    expectError("++key:a", 1, /Write 2\+ for 2 layers upstream/);
+    expectError("key:a++", 6, /Write \+2 for two layers downstream/);
+    expectError("*key:a", 1, /`\*` as a traversal works only before a bare key/);
+    expectError("+*", 2, /`\*` alone \(all assets\) cannot be traversed/);
+    expectError("not", 4, /ends too early/);
+    expectError("key:a and and", 11, /`and` needs an expression on both sides/);
+  });
   it("trySelect reports instead of throwing", () => {
     const result = trySelect("transform/daly", graph);
     assert.equal(result.ok, false);
     if (!result.ok) assert.equal(result.error.column, 1);
     assert.deepEqual(trySelect("misc/lonely", graph), { ok: true, keys: ["misc/lonely"] });
   });
+});
+
+describe("selection: Dagster's own test graph a -> b -> c", () => {
+  // python_modules/dagster/.../test_antlr_asset_selection.py: a (tag foo=bar, owner team:billing),
+  // b (kinds python, snowflake), c (group my_group).
+  const abc: SelectableAsset[] = [
+    { key: "a", deps: [], tags: { foo: "bar" }, owners: ["team:billing"] },
+    { key: "b", deps: ["a"], kinds: ["python", "snowflake"] },
+    { key: "c", deps: ["b"], group: "my_group" },
+  ];
+  const cases: [string, string[]][] = [
+    ["key:a", ["a"]],
+    ["not key:a", ["b", "c"]],
+    ["key:a and key:b", []],
+    ["key:a or key:b", ["a", "b"]],
+    ["1+key:b", ["a", "b"]],
+    ["2+key:c", ["a", "b", "c"]],
+    ["key:a+1", ["a", "b"]],
+    ["key:a+2", ["a", "b", "c"]],
+    ["1+key:b+1", ["a", "b", "c"]],
+    ["+key:c", ["a", "b", "c"]],
+    ["key:a+", ["a", "b", "c"]],
+    ["key:a+ and +key:b", ["a", "b"]],
+    ["+key:a and key:b+ and +key:c+", []],
+    ["sinks(key:a)", ["a"]],
+    ["roots(key:c)", ["c"]],
+    ["tag:foo", []],
+    ["tag:foo=bar", ["a"]],
+    ['owner:"team:billing"', ["a"]],
+    ["group:my_group", ["c"]],
+    ["kind:python", ["b"]],
+    ["kind:snowflake", ["b"]],
+  ];
+  for (const [text, expected] of cases)
+    it(text, () => assert.deepEqual(resolveSelection(text, abc), expected));
 });
