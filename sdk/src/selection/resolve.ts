@@ -68,7 +68,7 @@ class Resolver {
     for (const asset of assets) {
       const ups: string[] = [];
       for (const dep of asset.deps) {
-        if (!this.byKey.has(dep) || ups.includes(dep)) continue;
+        if (!this.byKey.has(dep) || dep === asset.key || ups.includes(dep)) continue;
         ups.push(dep);
         let list = this.downstream.get(dep);
         if (!list) this.downstream.set(dep, (list = []));
@@ -126,19 +126,26 @@ class Resolver {
       }
       case "function": {
         const inner = this.resolve(expr.operand);
-        // Dagster's roots/sinks: no upstream (downstream) asset of the selection at any
-        // distance, the path may leave the selection (fetch_sources / fetch_sinks).
-        const edges = expr.name === "roots" ? this.upstream : this.downstream;
-        return new Set(
-          [...inner].filter((k) => {
-            const reached = new Set<string>();
-            this.walk(new Set([k]), Infinity, edges, reached);
-            reached.delete(k);
-            return ![...reached].some((r) => inner.has(r));
-          }),
-        );
+        // Dagster's roots/sinks (fetch_sources / fetch_sinks): no upstream (downstream) asset
+        // of the selection at any distance, the path may leave the selection.
+        const reached = this.reachable(inner, expr.name === "roots" ? this.downstream : this.upstream);
+        return new Set([...inner].filter((k) => !reached.has(k)));
       }
     }
+  }
+
+  /** What `from` reaches along `edges` in one step or more (one pass over the graph). */
+  private reachable(from: Set<string>, edges: Map<string, string[]>): Set<string> {
+    const reached = new Set<string>();
+    const stack = [...from];
+    while (stack.length > 0) {
+      for (const n of edges.get(stack.pop()!) ?? []) {
+        if (reached.has(n)) continue;
+        reached.add(n);
+        stack.push(n);
+      }
+    }
+    return reached;
   }
 
   /** Breadth-first walk along `edges`, `depth` layers (Infinity: all), adding what it reaches. */

@@ -464,3 +464,17 @@ describe("selection: Dagster's own test graph a -> b -> c", () => {
   for (const [text, expected] of cases)
     it(text, () => assert.deepEqual(resolveSelection(text, abc), expected));
 });
+
+describe("selection: roots and sinks on a long chain", () => {
+  it("resolve in one pass over the graph (5000 assets)", () => {
+    const chain: SelectableAsset[] = Array.from({ length: 5000 }, (_, i) => ({
+      key: `c/${i}`,
+      deps: i === 0 ? [] : [`c/${i - 1}`],
+    }));
+    const started = Date.now();
+    assert.deepEqual(resolveSelection("roots(*)", chain), ["c/0"]);
+    assert.deepEqual(resolveSelection("sinks(*)", chain), ["c/4999"]);
+    assert.deepEqual(resolveSelection("roots(key:c/10 or key:c/4000)", chain), ["c/10"]);
+    assert.ok(Date.now() - started < 1500, `took ${Date.now() - started} ms`);
+  });
+});
