@@ -125,6 +125,8 @@ export class Evaluator {
   private readonly libraryBySymbol = new Map<ts.Symbol, AssetFunction | null>();
   private steps = 0;
   private depth = 0;
+  /** Calls of project functions being evaluated, outermost first (where generated assets point). */
+  private readonly callSites: ts.CallExpression[] = [];
 
   constructor(
     private readonly program: ts.Program,
@@ -911,7 +913,12 @@ export class Evaluator {
     if (target instanceof FunctionValue) {
       const args = this.evalArguments(node, scope);
       if (args instanceof Unknown) return args;
-      return this.apply(target, args);
+      this.callSites.push(node);
+      try {
+        return this.apply(target, args);
+      } finally {
+        this.callSites.pop();
+      }
     }
     if (target instanceof BuiltinValue) {
       const args = this.evalArguments(node, scope);
@@ -1135,6 +1142,8 @@ export class Evaluator {
       checks: [],
       callNode: node,
     };
+    const site = this.callSites.find((call) => call.getSourceFile().fileName === state.file);
+    if (site && record.generated) record.site = spanOf(site);
     if (typeof keyValue === "string") record.key = keyValue;
     else if (keyValue instanceof Unknown) {
       state.result.diagnostics.push({

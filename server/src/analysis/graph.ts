@@ -185,6 +185,7 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
   const edges = new Map<string, Set<string>>();
   const downstream = new Map<string, Set<string>>();
 
+  const dynamicReported = new Set<string>();
   for (const record of records) {
     const key = record.key as string;
     const ownEdges = edges.get(key) ?? new Set<string>();
@@ -198,6 +199,15 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
             code: "unknown-asset",
             message: `${capitalise(dep.problem.message)}.`,
           });
+        } else if (dep.problem.kind === "dynamic") {
+          // Never a silent gap: the edge is missing from the graph, so say why (once per place,
+          // however many assets a factory makes from it).
+          const message = `This dependency cannot be evaluated statically (${dep.problem.message}); it is not in the graph.`;
+          const place = `${dep.span.file}\u0000${dep.span.start}\u0000${dep.span.end}\u0000${message}`;
+          if (!dynamicReported.has(place)) {
+            dynamicReported.add(place);
+            diagnostics.push({ span: dep.span, severity: "info", code: "dynamic-asset", message });
+          }
         }
         continue;
       }
@@ -425,9 +435,24 @@ function findCycles(edges: Map<string, Set<string>>): { cycles: string[][]; comp
   return { cycles, components };
 }
 
-/** One diagnostic per step of a cycle (`cycle[i]` depends on `cycle[i + 1]`, the last on the first). */
-function cycleSteps(cycle: string[], byKey: Map<string, AssetRecord>): RawDiagnostic[] {
-  const diagnostics: RawDiagnostic[] = [];
+/** Whether `a` is declared before `b` (file path, then position): the order a reader meets them. */
+function declaredBefore(a: AssetRecord | undefined, b: AssetRecord | undefined): boolean {
+  if (!a || !b) return a !== undefined;
+  if (a.keySpan.file !== b.keySpan.file) return a.keySpan.file < b.keySpan.file;
+  return a.keySpan.start < b.keySpan.start;
+}
+
+/**
+ * One diagnostic per cycle, on the reference that closes it: the cycle is walked from its
+ * member declared first (`cycle[i]` depends on `cycle[i + 1]`), and the reference from the last
+ * member back to the first is the one that makes it a cycle. The other steps are related.
+ */
+function cycleSteps(found: string[], byKey: Map<string, AssetRecord>): RawDiagnostic[] {
+  let first = 0;
+  found.forEach((key, i) => {
+    if (declaredBefore(byKey.get(key), byKey.get(found[first]!))) first = i;
+  });
+  const cycle = [...found.slice(first), ...found.slice(0, first)];
   const start = cycle[0]!;
   const steps = cycle.map((from, i) => ({ from, to: cycle[(i + 1) % cycle.length]! }));
   const path = [...cycle, start].map((key) => `"${key}"`).join(" → ");
@@ -436,19 +461,19 @@ function cycleSteps(cycle: string[], byKey: Map<string, AssetRecord>): RawDiagno
     const dep = record?.deps.find((candidate) => candidate.key === to);
     return { from, to, span: dep?.span ?? record?.keySpan };
   });
-  for (const step of spans) {
-    if (!step.span) continue;
-    diagnostics.push({
-      span: step.span,
+  const closing = [...spans].reverse().find((step) => step.span);
+  if (!closing) return [];
+  return [
+    {
+      span: closing.span!,
       severity: "error",
       code: "cycle",
       message: `Dependency cycle: ${path}.`,
       related: spans
-        .filter((other) => other !== step && other.span)
+        .filter((other) => other !== closing && other.span)
         .map((other) => ({ span: other.span!, message: `"${other.from}" depends on "${other.to}"` })),
-    });
-  }
-  return diagnostics;
+    },
+  ];
 }
 
 /** Position conversion supplied by the session (it owns the source files). */
@@ -479,7 +504,8 @@ function buildAssetNode(
   locate: Locate,
 ): AssetNode {
   const key = record.key as string;
-  const position = locate(record.call.file, record.call.start);
+  const where = record.site ?? record.call;
+  const position = locate(where.file, where.start);
   const deps: string[] = [];
   const ins: Record<string, string> = {};
   for (const dep of record.deps) {
@@ -489,7 +515,7 @@ function buildAssetNode(
   }
   const node: AssetNode = {
     key,
-    file: relative(record.call.file),
+    file: relative(where.file),
     line: position.line,
     column: position.column,
     deps,

@@ -35,6 +35,11 @@ export interface AssetRecord {
   key?: string;
   /** The whole `asset(...)` call. */
   call: SourceSpan;
+  /**
+   * For an asset made inside a project function (a factory called several times), the
+   * outermost call of that function from the module's own code: where the graph points.
+   */
+  site?: SourceSpan;
   /** The key argument (or the call when the argument is missing). */
   keySpan: SourceSpan;
   /** The exported name when the asset is assigned to a top-level const. */
