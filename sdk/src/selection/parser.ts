@@ -3,6 +3,7 @@
  * AssetSelection.g4 and the fallback to the older clause syntax in AssetSelection.from_string).
  * Pure TypeScript (no Node imports): the webview bundles it for its filter box.
  *
+ *   selection := expr ("," expr)*                        clauses, united (Dagster's CLI splits --select on ",")
  *   expr      := or
  *   or        := and (("or" | "OR") and)*
  *   and       := not (("and" | "AND") not)*
@@ -38,9 +39,11 @@ const UNSUPPORTED: Record<string, string> = {
 };
 
 /** Characters of a bare key or an attribute name. */
-const NAME_CHAR = /[^\s()"+*:=]/;
+const NAME_CHAR = /[^\s()"+*:=,]/;
+/** Characters of a bare key pattern (`ingest/*`). */
+const PATTERN_CHAR = /[^\s()"+:=,]/;
 /** Characters of an unquoted attribute value (`*` is checked afterwards). */
-const VALUE_CHAR = /[^\s()"+=]/;
+const VALUE_CHAR = /[^\s()"+=,]/;
 
 type Bare = Extract<SelectionExpr, { type: "attr" }> & { bare: true };
 
@@ -55,8 +58,14 @@ class Parser {
         "The selection is empty: give an asset key, `*`, or an expression like group:ingest.",
         1,
       );
-    const expr = this.parseOr();
+    let expr = this.parseOr();
     this.skipSpace();
+    while (this.char() === ",") {
+      this.pos++;
+      const right = this.parseOr();
+      expr = { type: "or", left: expr, right, span: { start: expr.span.start, end: right.span.end } };
+      this.skipSpace();
+    }
     if (!this.atEnd()) {
       const start = this.pos;
       if (this.char() === ")")
@@ -298,11 +307,11 @@ class Parser {
     if (
       this.char() === "*" &&
       this.text[this.pos + 1] !== undefined &&
-      /[^\s()"+:=]/.test(this.text[this.pos + 1]!)
+      PATTERN_CHAR.test(this.text[this.pos + 1]!)
     ) {
       // A `*` inside the word: a key pattern.
       let j = this.pos;
-      while (j < this.text.length && /[^\s()"+:=]/.test(this.text[j]!)) j++;
+      while (j < this.text.length && PATTERN_CHAR.test(this.text[j]!)) j++;
       const pattern = (prefix === "*" ? "*" : "") + attr.value + this.text.slice(this.pos, j);
       if (prefix !== "" && prefix !== "*")
         throw new SelectionError(`Traverse a key pattern with key:, e.g. +key:"${pattern}".`, start, j + 1);
@@ -347,6 +356,7 @@ class Parser {
       this.pos++;
       const inner = this.parseOr();
       this.skipSpace();
+      this.noCommaHere();
       if (this.char() !== ")")
         throw new SelectionError("Missing `)`: close the parenthesis opened here.", start, start + 1);
       this.pos++;
@@ -383,6 +393,7 @@ class Parser {
         throw new SelectionError(`${word}() needs a selection inside the parentheses.`, this.pos + 1);
       const operand = this.parseOr();
       this.skipSpace();
+      this.noCommaHere();
       if (this.char() !== ")") throw new SelectionError(`Missing \`)\` to close ${word}(.`, open, open + 1);
       this.pos++;
       return { type: "function", name: word, operand, span: { start, end: this.pos + 1 } };
@@ -436,10 +447,26 @@ class Parser {
     }
     this.pos = save;
 
+    if (ch === ",")
+      throw new SelectionError(
+        "A clause is missing before this `,`: put a selection between commas.",
+        start,
+        start + 1,
+      );
     if (word === "") throw new SelectionError(`Unexpected \`${ch}\`.`, start, start + 1);
     // A bare key (Dagster reads a lone key with its older clause syntax).
     const span: Span = { start, end: this.pos + 1 };
     return { type: "attr", attr: "key", value: word, quoted: false, span, bare: true };
+  }
+
+  /** A `,` separates whole clauses only (Dagster splits the selection text on it). */
+  private noCommaHere(): void {
+    if (this.char() === ",")
+      throw new SelectionError(
+        "`,` separates whole selections; inside parentheses join with `or`.",
+        this.pos + 1,
+        this.pos + 2,
+      );
   }
 
   private quoted(): string {

@@ -230,6 +230,29 @@ describe("selection: a bare key follows Dagster's older clause syntax", () => {
   });
 });
 
+describe("selection: commas (Dagster's CLI splits --select on `,` and unites the clauses)", () => {
+  it("each clause is read on its own, then united", () => {
+    assert.deepEqual(select("misc/lonely,key:reports/weekly"), ["reports/weekly", "misc/lonely"]);
+    assert.deepEqual(select("+reports/weekly, group:ingest"), [
+      "ingest/raw_orders",
+      "ingest/raw_customers",
+      "transform/daily",
+      "reports/weekly",
+    ]);
+    assert.deepEqual(select("group:reports or group:ingest and kind:csv, misc/lonely"), [
+      "ingest/raw_orders",
+      "ingest/raw_customers",
+      "reports/weekly",
+      "misc/lonely",
+    ]);
+  });
+  it("an empty clause or a comma inside parentheses is refused at its column", () => {
+    expectError("misc/lonely,,reports/weekly", 13, /A clause is missing before this `,`/);
+    expectError("misc/lonely,", 13, /ends too early/);
+    expectError("roots(misc/lonely, reports/weekly)", 18, /`,` separates whole selections/);
+  });
+});
+
 describe("selection: attributes", () => {
   it("group: matches the group exactly, materializable assets only", () => {
     assert.deepEqual(select("group:transform"), [
