@@ -11,8 +11,8 @@
  *   unit      := "*"                                       everything
  *              | [DIGITS] "+" operand ["+" [DIGITS]]       new syntax: `+` alone = all layers
  *              | operand "+" [DIGITS]
- *              | ("*" | "+"*) BAREKEY ("+"* | "*")         Dagster's older clause syntax: each `+`
- *                                                          is one layer, `*` is all layers
+ *              | ("*" | "+"*) BAREKEY ("+"* | "*")         a bare key: `+x` / `x+` all layers (as
+ *                                                          with key:), `++x` two layers, `*` all
  *   operand   := "(" expr ")" | ("roots" | "sinks") "(" expr ")"
  *              | ATTR ":" value                            ATTR: key group tag owner kind
  *              | "tag" ":" value "=" value
@@ -287,7 +287,8 @@ class Parser {
   }
 
   /**
-   * A bare key with the older clause syntax around it: `+` one layer each, `*` all layers.
+   * A bare key with traversals around it: one `+` all layers (as key: does), a run of `+` one
+   * layer each (Dagster's older clause syntax), `*` all layers.
    * A bare word whose `*` cannot be read that way (`ingest/*s`), or whose key does not exist
    * while the word read as a pattern matches (`ingest/*`), is a key pattern (Dagster refuses
    * both forms, so this extension changes no selection Dagster accepts).
@@ -300,7 +301,9 @@ class Parser {
     prefix: string,
   ): SelectionExpr {
     const { bare: _bare, ...attr } = operand;
-    if (legacyUp !== undefined) up = legacyUp;
+    // A single `+` means every layer, as with key: and as product.md specifies (`+x`: x and all
+    // upstream); Dagster's older syntax read it as one layer. Runs of `+` still count layers.
+    if (legacyUp !== undefined) up = legacyUp === 1 ? Infinity : legacyUp;
     let down: number | undefined;
     let end = operand.span.end;
     let suffix = "";
@@ -329,7 +332,7 @@ class Parser {
         this.pos++;
         down = Infinity;
       } else {
-        down = count;
+        down = count === 1 ? Infinity : count;
         // `x+2`: a depth (Assetline extension; Dagster's older syntax repeats `+`).
         const depth = count === 1 ? /^\d+/.exec(this.text.slice(this.pos))?.[0] : undefined;
         if (depth !== undefined && !NAME_CHAR.test(this.text[this.pos + depth.length] ?? " ")) {

@@ -197,18 +197,31 @@ describe("selection: upstream and downstream layers (new syntax)", () => {
   });
 });
 
-describe("selection: a bare key follows Dagster's older clause syntax", () => {
+describe("selection: a bare key traverses as key: does (product.md), runs of + count layers", () => {
   it("a bare key selects that key", () => {
     assert.deepEqual(select("transform/daily"), ["transform/daily"]);
   });
-  it("each + is one layer, * is all layers", () => {
-    assert.deepEqual(select("+reports/weekly"), ["transform/daily", "reports/weekly"]);
+  it("one + is every layer, as with key:; a run of + is one layer each; * is all layers", () => {
+    assert.deepEqual(select("+reports/weekly"), select("+key:reports/weekly"));
+    assert.deepEqual(select("+reports/weekly"), [
+      "ingest/raw_orders",
+      "transform/cleaned",
+      "transform/daily",
+      "reports/weekly",
+    ]);
+    assert.deepEqual(select("reports/weekly+"), ["reports/weekly"]);
+    assert.deepEqual(select("ingest/raw_orders+"), select("key:ingest/raw_orders+"));
     assert.deepEqual(select("++reports/weekly"), ["transform/cleaned", "transform/daily", "reports/weekly"]);
     assert.deepEqual(select("*reports/weekly"), select("+key:reports/weekly"));
-    assert.deepEqual(select("ingest/raw_orders+"), ["ingest/raw_orders", "transform/cleaned"]);
+    assert.deepEqual(select("ingest/raw_orders++"), [
+      "ingest/raw_orders",
+      "transform/cleaned",
+      "transform/daily",
+      "transform/by_customer",
+    ]);
     assert.deepEqual(select("ingest/raw_orders*"), select("key:ingest/raw_orders+"));
     assert.deepEqual(select("*transform/daily*"), select("+key:transform/daily+"));
-    assert.deepEqual(select("+transform/cleaned++"), [
+    assert.deepEqual(select("+transform/cleaned+"), [
       "ingest/raw_orders",
       "transform/cleaned",
       "transform/daily",
@@ -236,6 +249,7 @@ describe("selection: commas (Dagster's CLI splits --select on `,` and unites the
     assert.deepEqual(select("+reports/weekly, group:ingest"), [
       "ingest/raw_orders",
       "ingest/raw_customers",
+      "transform/cleaned",
       "transform/daily",
       "reports/weekly",
     ]);
