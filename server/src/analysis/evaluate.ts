@@ -113,6 +113,16 @@ interface ImportNames {
   direct: Set<string>;
   /** Local names of namespace or default imports, used as `ns.asset(...)`. */
   qualifiers: Set<string>;
+  /**
+   * Names bound by `const` to an imported name or a member of one (`const make = al.asset`,
+   * `const { asset: make } = al`, `const lib = al`): candidates the checker then confirms.
+   */
+  aliases: Set<string>;
+}
+
+/** Whether a declaration list is `const` (only those aliases are followed: they cannot change). */
+function isConstList(node: ts.Node): boolean {
+  return ts.isVariableDeclarationList(node) && (node.flags & ts.NodeFlags.Const) !== 0;
 }
 
 export class Evaluator {
@@ -284,7 +294,7 @@ export class Evaluator {
   private namesImported(sourceFile: ts.SourceFile): ImportNames {
     let names = this.importNames.get(sourceFile);
     if (names) return names;
-    names = { direct: new Set(), qualifiers: new Set() };
+    names = { direct: new Set(), qualifiers: new Set(), aliases: new Set() };
     for (const statement of sourceFile.statements) {
       if (!ts.isImportDeclaration(statement) || !statement.importClause) continue;
       const clause = statement.importClause;
@@ -298,8 +308,39 @@ export class Evaluator {
         for (const element of bindings.elements) names.direct.add(element.name.text);
       }
     }
+    if (names.direct.size > 0 || names.qualifiers.size > 0) this.collectAliases(sourceFile, names);
     this.importNames.set(sourceFile, names);
     return names;
+  }
+
+  /** `const` bindings of imported names (in source order, so aliases of aliases are found too). */
+  private collectAliases(sourceFile: ts.SourceFile, names: ImportNames): void {
+    const known = (node: ts.Expression): boolean => {
+      const inner = unwrap(node);
+      if (ts.isIdentifier(inner))
+        return (
+          names.direct.has(inner.text) || names.qualifiers.has(inner.text) || names.aliases.has(inner.text)
+        );
+      return ts.isPropertyAccessExpression(inner) && known(inner.expression);
+    };
+    const visit = (node: ts.Node): void => {
+      if (
+        ts.isVariableDeclaration(node) &&
+        node.initializer &&
+        isConstList(node.parent) &&
+        known(node.initializer)
+      ) {
+        if (ts.isIdentifier(node.name)) names.aliases.add(node.name.text);
+        else if (ts.isObjectBindingPattern(node.name)) {
+          for (const element of node.name.elements) {
+            if (!element.dotDotDotToken && ts.isIdentifier(element.name))
+              names.aliases.add(element.name.text);
+          }
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sourceFile);
   }
 
   /** Which library function a call invokes, resolved through the checker; null for any other call. */
@@ -310,11 +351,12 @@ export class Evaluator {
     const callee = call.expression;
     const names = this.namesImported(call.getSourceFile());
     let nameNode: ts.Node | undefined;
-    if (ts.isIdentifier(callee) && names.direct.has(callee.text)) nameNode = callee;
+    if (ts.isIdentifier(callee) && (names.direct.has(callee.text) || names.aliases.has(callee.text)))
+      nameNode = callee;
     else if (
       ts.isPropertyAccessExpression(callee) &&
       ts.isIdentifier(callee.expression) &&
-      names.qualifiers.has(callee.expression.text)
+      (names.qualifiers.has(callee.expression.text) || names.aliases.has(callee.expression.text))
     ) {
       nameNode = callee.name;
     }
@@ -323,14 +365,47 @@ export class Evaluator {
     return result;
   }
 
-  private libraryFunction(nameNode: ts.Node): AssetFunction | null {
+  private libraryFunction(nameNode: ts.Node, depth = 0): AssetFunction | null {
     const found = this.checker.getSymbolAtLocation(nameNode);
-    if (!found) return null;
+    return found ? this.assetlineSymbol(found, depth) : null;
+  }
+
+  private assetlineSymbol(found: ts.Symbol, depth: number): AssetFunction | null {
     const cached = this.libraryBySymbol.get(found);
     if (cached !== undefined) return cached;
-    const result = this.libraryFunctionOf(found);
+    // Null while resolving, so that a (type-incorrect) self-referential alias ends.
+    this.libraryBySymbol.set(found, null);
+    const result = this.libraryFunctionOf(found) ?? (depth < 8 ? this.throughConst(found, depth + 1) : null);
     this.libraryBySymbol.set(found, result);
     return result;
+  }
+
+  /** A `const` bound to the library's function (`const make = al.asset`, `const { asset } = al`). */
+  private throughConst(found: ts.Symbol, depth: number): AssetFunction | null {
+    const symbol = found.flags & ts.SymbolFlags.Alias ? this.checker.getAliasedSymbol(found) : found;
+    const declaration = symbol.declarations?.[0];
+    if (!declaration) return null;
+    if (ts.isVariableDeclaration(declaration) && isConstList(declaration.parent) && declaration.initializer) {
+      const initializer = unwrap(declaration.initializer);
+      if (ts.isIdentifier(initializer)) return this.libraryFunction(initializer, depth);
+      if (ts.isPropertyAccessExpression(initializer)) return this.libraryFunction(initializer.name, depth);
+      return null;
+    }
+    if (
+      ts.isBindingElement(declaration) &&
+      !declaration.dotDotDotToken &&
+      ts.isObjectBindingPattern(declaration.parent)
+    ) {
+      const variable = declaration.parent.parent;
+      if (!ts.isVariableDeclaration(variable) || !isConstList(variable.parent) || !variable.initializer)
+        return null;
+      const property = declaration.propertyName ?? declaration.name;
+      const name = ts.isIdentifier(property) || ts.isStringLiteral(property) ? property.text : undefined;
+      if (name === undefined) return null;
+      const member = this.checker.getTypeAtLocation(variable.initializer).getProperty(name);
+      return member ? this.assetlineSymbol(member, depth) : null;
+    }
+    return null;
   }
 
   private libraryFunctionOf(found: ts.Symbol): AssetFunction | null {

@@ -140,6 +140,8 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
       byKey.set(key, record);
       continue;
     }
+    // A key both computed and declared external: the graph shows the computed asset.
+    if (first.external && !record.external && byKey.get(key) === first) byKey.set(key, record);
     const list = duplicates.get(key) ?? [first];
     list.push(record);
     duplicates.set(key, list);
@@ -222,6 +224,12 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
         continue;
       }
       if (!byKey.has(target)) {
+        // Not even a key: the library refuses it when the module loads, so say why (as it does).
+        const keyError = cachedKeyProblem(target);
+        if (keyError) {
+          diagnostics.push({ span: dep.span, severity: "error", code: "invalid-key", message: keyError });
+          continue;
+        }
         const suggestion = suggest(target);
         diagnostics.push({
           span: dep.span,
