@@ -135,7 +135,7 @@ export class Evaluator {
   private readonly libraryBySymbol = new Map<ts.Symbol, AssetFunction | null>();
   private steps = 0;
   private depth = 0;
-  /** Calls of project functions being evaluated, outermost first (where generated assets point). */
+  /** Calls of project functions written elsewhere, outermost first (where generated assets point). */
   private readonly callSites: ts.CallExpression[] = [];
 
   constructor(
@@ -988,12 +988,7 @@ export class Evaluator {
     if (target instanceof FunctionValue) {
       const args = this.evalArguments(node, scope);
       if (args instanceof Unknown) return args;
-      this.callSites.push(node);
-      try {
-        return this.apply(target, args);
-      } finally {
-        this.callSites.pop();
-      }
+      return this.applyAt(target, args, node);
     }
     if (target instanceof BuiltinValue) {
       const args = this.evalArguments(node, scope);
@@ -1080,8 +1075,25 @@ export class Evaluator {
     return value instanceof Unknown ? value : new Unknown("the callback is not a function");
   }
 
-  private applyAny(fn: FunctionValue | BuiltinValue, args: Value[]): Value {
-    return fn instanceof FunctionValue ? this.apply(fn, args) : fn.call(args);
+  private applyAny(fn: FunctionValue | BuiltinValue, args: Value[], site: ts.CallExpression): Value {
+    return fn instanceof FunctionValue ? this.applyAt(fn, args, site) : fn.call(args);
+  }
+
+  /**
+   * Applies a project function for the call `site`. When the function is written elsewhere
+   * (a factory called several times, `.map(makeAsset)`), the assets it makes point at the call
+   * that made them; an inline callback or IIFE keeps its own `asset(...)` call.
+   */
+  private applyAt(fn: FunctionValue, args: Value[], site: ts.CallExpression): Value {
+    const inline =
+      fn.node.getSourceFile() === site.getSourceFile() && fn.node.pos >= site.pos && fn.node.end <= site.end;
+    if (inline) return this.apply(fn, args);
+    this.callSites.push(site);
+    try {
+      return this.apply(fn, args);
+    } finally {
+      this.callSites.pop();
+    }
   }
 
   private arrayMethod(array: Value[], method: string, node: ts.CallExpression, scope: Scope): Value {
@@ -1098,7 +1110,7 @@ export class Evaluator {
         const results: Value[] = [];
         for (let index = 0; index < array.length; index++) {
           const item = array[index];
-          const result = this.applyAny(fn, [item, index, array]);
+          const result = this.applyAny(fn, [item, index, array], node);
           if (method === "map") results.push(result);
           else if (method === "flatMap") {
             if (Array.isArray(result)) results.push(...result);
