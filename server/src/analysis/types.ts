@@ -42,7 +42,10 @@ export class TypeChecks {
     private readonly byKey: Map<string, AssetRecord>,
   ) {}
 
-  /** The awaited return type of an asset's compute function; null when unknown or `any`. */
+  /**
+   * The awaited return type of an asset's compute function (for an external asset, its declared
+   * output type); null when unknown or `any`.
+   */
   outputType(record: AssetRecord): ts.Type | null {
     const cached = this.outputs.get(record);
     if (cached !== undefined) return cached;
@@ -54,6 +57,16 @@ export class TypeChecks {
         const returned = this.checker.getReturnTypeOfSignature(signature);
         const awaited = this.checker.getAwaitedType(returned) ?? returned;
         if (!(awaited.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))) result = awaited;
+      }
+    } else {
+      // No compute (an external asset): the output type is the one the declaration states,
+      // `externalAsset<Invoice[]>(...)`, carried by the asset's phantom `__output`.
+      const phantom = this.checker.getTypeAtLocation(record.callNode).getProperty("__output");
+      if (phantom) {
+        const raw = this.checker.getTypeOfSymbolAtLocation(phantom, record.callNode);
+        const declared = this.checker.getNonNullableType(raw);
+        const vague = ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.Never;
+        if (!(raw.flags & vague) && !(declared.flags & vague)) result = declared;
       }
     }
     this.outputs.set(record, result);
@@ -110,7 +123,16 @@ export class TypeChecks {
                   message: `"${dep.key}" produces ${produced}`,
                 },
               ]
-            : []),
+            : [
+                {
+                  span: {
+                    file: upstream.callNode.getSourceFile().fileName,
+                    start: upstream.callNode.getStart(),
+                    end: upstream.callNode.getEnd(),
+                  },
+                  message: `"${dep.key}" is declared to produce ${produced}`,
+                },
+              ]),
         ],
       });
     }
