@@ -1249,14 +1249,19 @@ export class Evaluator {
     }
     const spec = node.arguments[1];
     const specIsCompute = spec !== undefined && (ts.isArrowFunction(spec) || ts.isFunctionExpression(spec));
-    if (spec && !specIsCompute) this.readSpec(record, spec, scope);
+    const evaluatedResources =
+      spec && !specIsCompute ? this.readSpec(record, spec, scope) : new Set<string>();
     if (fn === "asset") {
       record.computeNode = specIsCompute ? spec : node.arguments[2];
       // Once per call, however many assets a factory makes from it.
       if (!this.resourceChecked.has(node)) {
         this.resourceChecked.add(node);
         state.result.diagnostics.push(
-          ...missingResourceDiagnostics(record.computeNode, specIsCompute ? undefined : spec),
+          ...missingResourceDiagnostics(
+            record.computeNode,
+            specIsCompute ? undefined : spec,
+            evaluatedResources,
+          ),
         );
       }
     }
@@ -1264,9 +1269,14 @@ export class Evaluator {
     return new AssetValue(record);
   }
 
-  private readSpec(record: AssetRecord, spec: ts.Expression, scope: Scope): void {
+  /**
+   * Reads the spec into the record; returns the names of the declared resources when the
+   * evaluator can tell them (the spec or its `resources` held in variables), else undefined.
+   */
+  private readSpec(record: AssetRecord, spec: ts.Expression, scope: Scope): Set<string> | undefined {
     const literal = unwrap(spec);
     const fields = new Map<string, { node: ts.Node; value: () => Value; expression?: ts.Expression }>();
+    let complete = true;
     if (ts.isObjectLiteralExpression(literal)) {
       for (const property of literal.properties) {
         if (ts.isPropertyAssignment(property)) {
@@ -1289,14 +1299,14 @@ export class Evaluator {
             for (const [name, value] of Object.entries(spread)) {
               fields.set(name, { node: property, value: () => value });
             }
-          }
-        }
+          } else complete = false;
+        } else complete = false;
       }
     } else {
       const value = this.eval(spec, scope);
       if (isPlainObject(value)) {
         for (const [name, item] of Object.entries(value)) fields.set(name, { node: spec, value: () => item });
-      }
+      } else complete = false;
     }
 
     const ins = fields.get("ins");
@@ -1348,6 +1358,10 @@ export class Evaluator {
         record.metadata = metadata as Record<string, unknown>;
       }
     }
+    const resourcesField = fields.get("resources");
+    if (!resourcesField) return complete ? new Set() : undefined;
+    const resources = resourcesField.value();
+    return isPlainObject(resources) ? new Set(Object.keys(resources)) : undefined;
   }
 
   private readIns(

@@ -97,16 +97,21 @@ function usedResources(compute: ts.FunctionLikeDeclaration): { name: string; nod
   return used;
 }
 
+/**
+ * `evaluated`: the declared names as the evaluator read them (the spec or its `resources` in a
+ * variable), used when the spec cannot be read syntactically; undefined when unknown.
+ */
 export function missingResourceDiagnostics(
   compute: ts.Node | undefined,
   spec: ts.Expression | undefined,
+  evaluated?: Set<string>,
 ): RawDiagnostic[] {
   if (!compute || !(ts.isArrowFunction(compute) || ts.isFunctionExpression(compute))) return [];
   // Most compute functions never mention resources: skip the walk without building a string.
   const text = compute.getSourceFile().text;
   const mention = text.indexOf("resources", compute.pos);
   if (mention < 0 || mention >= compute.end) return [];
-  const declared = declaredResources(spec);
+  const declared = declaredResources(spec) ?? evaluated;
   if (!declared) return [];
   const sourceFile = compute.getSourceFile();
   const diagnostics: RawDiagnostic[] = [];
