@@ -187,7 +187,8 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
   const edges = new Map<string, Set<string>>();
   const downstream = new Map<string, Set<string>>();
 
-  const dynamicReported = new Set<string>();
+  /** Places already reported (a factory call makes many records from one reference). */
+  const reportedPlaces = new Set<string>();
   for (const record of records) {
     const key = record.key as string;
     const ownEdges = edges.get(key) ?? new Set<string>();
@@ -206,8 +207,8 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
           // however many assets a factory makes from it).
           const message = `This dependency cannot be evaluated statically (${dep.problem.message}); it is not in the graph.`;
           const place = `${dep.span.file}\u0000${dep.span.start}\u0000${dep.span.end}\u0000${message}`;
-          if (!dynamicReported.has(place)) {
-            dynamicReported.add(place);
+          if (!reportedPlaces.has(place)) {
+            reportedPlaces.add(place);
             diagnostics.push({ span: dep.span, severity: "info", code: "dynamic-asset", message });
           }
         }
@@ -215,6 +216,10 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
       }
       const target = dep.key as string;
       if (target === key) {
+        // Generated assets from one factory call share the reference: report it once.
+        const place = `${dep.span.file}\u0000${dep.span.start}\u0000self`;
+        if (reportedPlaces.has(place)) continue;
+        reportedPlaces.add(place);
         diagnostics.push({
           span: dep.span,
           severity: "error",
