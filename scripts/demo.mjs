@@ -143,19 +143,8 @@ const payload = [["extensionDevelopmentPath", `vscode-remote://127.0.0.1:${port}
 const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(example)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 
 if (screenshot) {
-  const { chromium } = await import("playwright-core");
-  const browser = await chromium.launch({
-    executablePath: process.env.ASSETLINE_CHROMIUM || "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  const { launchChromium } = await import("./chromium.mjs");
+  const browser = await launchChromium();
   let ok = false;
   let page;
   try {

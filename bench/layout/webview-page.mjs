@@ -4,7 +4,7 @@
 // records every message the webview posts, with timestamps, and any CSP violation.
 // Used by bench/layout/render.bench.mjs and test/unit/webview/*.test.ts.
 import * as esbuild from "esbuild";
-import { chromium } from "playwright-core";
+import { chromiumPath, launchChromium } from "../../scripts/chromium.mjs";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,7 +13,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", ".
 const ORIGIN = "http://assetline.test";
 const NONCE = "bench-nonce";
 
-export const CHROMIUM = process.env.ASSETLINE_CHROMIUM ?? "/usr/bin/chromium";
+export const CHROMIUM = chromiumPath;
 
 export function chromiumAvailable() {
   return existsSync(CHROMIUM);
@@ -43,18 +43,7 @@ export async function bundleWebview() {
 }
 
 export async function launch() {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  return launchChromium();
 }
 
 /** A few of the variables VS Code defines on a webview, per theme kind, so the page looks real. */

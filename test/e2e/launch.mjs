@@ -32,7 +32,7 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { chromiumPath, launchChromium } from "../../scripts/chromium.mjs";
 import { Fatal, ensureBuilt, prepareWorkspace } from "./workspace.mjs";
 
 const root = path.dirname(path.dirname(path.dirname(fileURLToPath(import.meta.url))));
@@ -42,7 +42,6 @@ const screenshotsDir = path.join(resultsDir, "screenshots");
 const resultsFile = path.resolve(process.env.ASSETLINE_TEST_RESULTS || path.join(resultsDir, "e2e.json"));
 const suiteBundle = path.join(root, "out", "e2e", "suite.js");
 const example = path.resolve(process.env.ASSETLINE_E2E_EXAMPLE || path.join(root, "examples", "shop"));
-const chromiumPath = process.env.ASSETLINE_CHROMIUM || "/usr/bin/chromium";
 const sessionTimeoutMs = Number(process.env.ASSETLINE_E2E_TIMEOUT_MS || 4 * 60_000);
 const SESSIONS = ["main", "untrusted", "packaged"];
 
@@ -94,19 +93,7 @@ try {
       `Chromium is not at ${chromiumPath}. Install Debian's package (apt-get install chromium) or set ASSETLINE_CHROMIUM.`,
     );
   }
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: !process.env.ASSETLINE_E2E_HEADED,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium({ headless: !process.env.ASSETLINE_E2E_HEADED });
 
   for (const name of sessions) {
     const sessionStarted = Date.now();
