@@ -33,7 +33,7 @@ export function generateWorkspace(dir: string, assets: number): { files: string[
   const root = path.resolve(dir);
   fs.rmSync(root, { recursive: true, force: true });
   fs.mkdirSync(path.join(root, "src"), { recursive: true });
-  const fake = path.resolve(__dirname, "..", "..", "test", "fixtures", "node_modules", "assetline");
+  const fake = path.resolve(__dirname, "..", "..", "test", "fixtures", "fake-assetline");
   const target = path.join(root, "node_modules", "assetline");
   fs.mkdirSync(target, { recursive: true });
   for (const entry of fs.readdirSync(fake)) fs.copyFileSync(path.join(fake, entry), path.join(target, entry));

@@ -15,6 +15,7 @@ import {
   type ProtocolConnection,
 } from "vscode-languageserver-protocol/node";
 import { ServerStatusNotification, type ServerStatusParams } from "@assetline/protocol";
+import { installFakeLibrary } from "../support/fake-library.cjs";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
 export const serverPath = path.join(repoRoot, "dist", "server", "server.js");
@@ -30,9 +31,7 @@ export function fixture(name: string): string {
 export function copyFixture(name: string): string {
   const target = fs.mkdtempSync(path.join(os.tmpdir(), `assetline-${name}-`));
   fs.cpSync(fixture(name), target, { recursive: true });
-  fs.cpSync(path.join(repoRoot, "test", "fixtures", "node_modules"), path.join(target, "node_modules"), {
-    recursive: true,
-  });
+  installFakeLibrary(target);
   return fs.realpathSync(target);
 }
 

@@ -8,7 +8,8 @@ import os from "node:os";
 import path from "node:path";
 import type { PublishDiagnosticsParams } from "vscode-languageserver-protocol";
 import { GraphRequest, type GraphResult } from "@assetline/protocol";
-import { TestClient, repoRoot, uriOf } from "./client";
+import { installFakeLibrary } from "../support/fake-library.cjs";
+import { TestClient, uriOf } from "./client";
 
 function write(file: string, text: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -18,9 +19,7 @@ function write(file: string, text: string): void {
 /** A workspace folder holding the fake `assetline` package, so projects below it resolve it. */
 function workspaceFolder(parent: string, name: string): string {
   const folder = path.join(parent, name);
-  fs.cpSync(path.join(repoRoot, "test", "fixtures", "node_modules"), path.join(folder, "node_modules"), {
-    recursive: true,
-  });
+  installFakeLibrary(folder);
   return folder;
 }
 

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { AnalysisSession, analyzeProject } from "../../../server/src/analysis/index";
-import { fixturesDir } from "./helpers";
+import { installFakeLibrary } from "../../support/fake-library.cjs";
 
 /**
  * The structural program has no standard library (program.ts): names only the library declares
@@ -13,14 +13,7 @@ import { fixturesDir } from "./helpers";
 function project(files: Record<string, string>): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "assetline-programs-"));
   fs.mkdirSync(path.join(root, "src"));
-  fs.mkdirSync(path.join(root, "node_modules"));
-  fs.cpSync(
-    path.join(fixturesDir, "node_modules", "assetline"),
-    path.join(root, "node_modules", "assetline"),
-    {
-      recursive: true,
-    },
-  );
+  installFakeLibrary(root);
   fs.writeFileSync(path.join(root, "assetline.config.json"), "{}\n");
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(root, "src", name), text);
   return root;
