@@ -12,6 +12,7 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { codeServerArgs } from "./code-server.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const example = path.join(root, "examples", "shop");
@@ -74,23 +75,15 @@ if (!fs.existsSync(settings)) {
 }
 const server = spawn(
   process.execPath,
-  [
+  codeServerArgs({
     entry,
-    "--auth",
-    "none",
-    "--bind-addr",
-    `127.0.0.1:${port}`,
-    "--disable-telemetry",
-    "--disable-update-check",
-    "--disable-getting-started-override",
-    // The screenshot is taken unattended: nobody is there to answer the trust prompt.
-    ...(screenshot ? ["--disable-workspace-trust"] : []),
-    "--user-data-dir",
+    port,
     userData,
-    "--extensions-dir",
-    path.join(state, "extensions"),
-    example,
-  ],
+    extensions: path.join(state, "extensions"),
+    workspace: example,
+    // The screenshot is taken unattended: nobody is there to answer the trust prompt.
+    trusted: screenshot,
+  }),
   {
     cwd: example,
     detached: true,

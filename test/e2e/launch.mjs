@@ -33,6 +33,7 @@ import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromiumPath, launchChromium } from "../../scripts/chromium.mjs";
+import { codeServerArgs } from "../../scripts/code-server.mjs";
 import { Fatal, ensureBuilt, prepareWorkspace } from "./workspace.mjs";
 
 const root = path.dirname(path.dirname(path.dirname(fileURLToPath(import.meta.url))));
@@ -269,22 +270,14 @@ function writeUserSettings(paths, trusted) {
 function startCodeServer(entry, port, paths, { trusted, mode }) {
   for (const dir of [paths.userData, paths.extensions, paths.xdg]) fs.mkdirSync(dir, { recursive: true });
   writeUserSettings(paths, trusted);
-  const args = [
+  const args = codeServerArgs({
     entry,
-    "--auth",
-    "none",
-    "--bind-addr",
-    `127.0.0.1:${port}`,
-    "--disable-telemetry",
-    "--disable-update-check",
-    ...(trusted ? ["--disable-workspace-trust"] : []),
-    "--disable-getting-started-override",
-    "--user-data-dir",
-    paths.userData,
-    "--extensions-dir",
-    paths.extensions,
-    paths.workspace,
-  ];
+    port,
+    userData: paths.userData,
+    extensions: paths.extensions,
+    workspace: paths.workspace,
+    trusted,
+  });
   const logFile = path.join(paths.dir, "code-server.log");
   const out = fs.createWriteStream(logFile);
   const child = spawn(process.execPath, args, {
