@@ -8,10 +8,10 @@
  * many edits. Workspaces are written under $TMPDIR/assetline-bench/ (outside the repository).
  */
 import { execFileSync } from "node:child_process";
+import { buildSync } from "esbuild";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ts } from "ts-morph";
 import { AnalysisSession } from "../../server/src/analysis/index";
 import { assetKey, generateWorkspace } from "./generate";
 
@@ -51,32 +51,25 @@ interface ColdRun {
   rss?: number;
 }
 
-/** `--child parse|cold DIR`: one measurement in this fresh process, printed as JSON. */
-function child(mode: string, root: string): void {
-  const srcDir = path.join(root, "src");
-  const files = fs.readdirSync(srcDir).map((name) => path.join(srcDir, name));
-  const started = performance.now();
-  if (mode === "parse") {
-    for (const file of files) {
-      ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
-    }
-    console.log(JSON.stringify({ ms: performance.now() - started }));
-    return;
-  }
-  const result = new AnalysisSession(root).analyze();
-  const elapsed = performance.now() - started;
-  collect();
-  console.log(
-    JSON.stringify({ ms: elapsed, assets: result.graph.assets.length, phases: result.phases, rss: rssMb() }),
-  );
+/** The cold-start child, bundled as the language server is (see child.ts). */
+const childBundle = path.join(resultsDir, "child.cjs");
+function bundleChild(): void {
+  buildSync({
+    entryPoints: [path.join(__dirname, "child.ts")],
+    outfile: childBundle,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    logLevel: "warning",
+  });
 }
 
 function fresh(mode: string, root: string): ColdRun {
-  const output = execFileSync(
-    process.execPath,
-    ["--expose-gc", "--import", "tsx", __filename, "--child", mode, root],
-    { encoding: "utf8", maxBuffer: 1 << 20 },
-  );
+  const output = execFileSync(process.execPath, ["--expose-gc", childBundle, mode, root], {
+    encoding: "utf8",
+    maxBuffer: 1 << 20,
+  });
   return JSON.parse(output.trim().split("\n").pop()!) as ColdRun;
 }
 
@@ -175,9 +168,8 @@ function measure(size: number, edits: boolean): void {
   console.log(`  memory: ${before} before the edits; ${after100} after 100; ${memory()} after ${memEdits}`);
 }
 
-if (args[0] === "--child") {
-  child(args[1]!, args[2]!);
-} else {
+{
+  bundleChild();
   const sizes = args.filter((arg, i) => /^\d+$/.test(arg) && !args[i - 1]?.startsWith("--")).map(Number);
   if (sizes.length === 0) sizes.push(100, 1000, 5000, 20000);
   const editSize = sizes.includes(5000) ? 5000 : Math.max(...sizes.filter((size) => size <= 5000));

@@ -30,6 +30,61 @@ import {
 import { PackageNames } from "./files";
 import { missingResourceDiagnostics } from "./resources";
 
+// The compiler API's members, read once: every `ts.x` through ts-morph's re-exports is a
+// chain of property getters, and the analysis calls these in its hottest loops.
+const {
+  NodeFlags,
+  SymbolFlags,
+  SyntaxKind,
+  forEachChild,
+  isArrayLiteralExpression,
+  isArrowFunction,
+  isAsExpression,
+  isBindingElement,
+  isBlock,
+  isBreakStatement,
+  isCallExpression,
+  isComputedPropertyName,
+  isContinueStatement,
+  isEmptyStatement,
+  isExportAssignment,
+  isExportDeclaration,
+  isExpressionStatement,
+  isForOfStatement,
+  isFunctionDeclaration,
+  isFunctionExpression,
+  isFunctionLike,
+  isIdentifier,
+  isIfStatement,
+  isImportDeclaration,
+  isImportEqualsDeclaration,
+  isImportSpecifier,
+  isIterationStatement,
+  isMethodDeclaration,
+  isNamedImports,
+  isNamespaceImport,
+  isNoSubstitutionTemplateLiteral,
+  isNonNullExpression,
+  isNumericLiteral,
+  isObjectBindingPattern,
+  isObjectLiteralExpression,
+  isOmittedExpression,
+  isParenthesizedExpression,
+  isPropertyAccessExpression,
+  isPropertyAssignment,
+  isReturnStatement,
+  isSatisfiesExpression,
+  isShorthandPropertyAssignment,
+  isSourceFile,
+  isSpreadAssignment,
+  isSpreadElement,
+  isStringLiteral,
+  isTypeAssertionExpression,
+  isVariableDeclaration,
+  isVariableDeclarationList,
+  isVariableStatement,
+} = ts;
+
 /** What the evaluator needs from its session. */
 export interface EvaluatorHost {
   /** True for files whose top level the evaluator may run (the project's own sources). */
@@ -82,11 +137,11 @@ function unwrap(node: ts.Expression): ts.Expression {
   let current = node;
   for (;;) {
     if (
-      ts.isParenthesizedExpression(current) ||
-      ts.isAsExpression(current) ||
-      ts.isSatisfiesExpression(current) ||
-      ts.isNonNullExpression(current) ||
-      ts.isTypeAssertionExpression(current)
+      isParenthesizedExpression(current) ||
+      isAsExpression(current) ||
+      isSatisfiesExpression(current) ||
+      isNonNullExpression(current) ||
+      isTypeAssertionExpression(current)
     ) {
       current = current.expression;
     } else {
@@ -102,8 +157,8 @@ function shortText(node: ts.Node): string {
 
 /** True when the node lies inside a function or a loop: then a call there is a factory. */
 export function isInsideFactory(node: ts.Node): boolean {
-  for (let current = node.parent; current && !ts.isSourceFile(current); current = current.parent) {
-    if (ts.isFunctionLike(current) || ts.isIterationStatement(current, false)) return true;
+  for (let current = node.parent; current && !isSourceFile(current); current = current.parent) {
+    if (isFunctionLike(current) || isIterationStatement(current, false)) return true;
   }
   return false;
 }
@@ -122,14 +177,93 @@ interface ImportNames {
 
 /** Whether a declaration list is `const` (only those aliases are followed: they cannot change). */
 function isConstList(node: ts.Node): boolean {
-  return ts.isVariableDeclarationList(node) && (node.flags & ts.NodeFlags.Const) !== 0;
+  return isVariableDeclarationList(node) && (node.flags & NodeFlags.Const) !== 0;
+}
+
+/** What one walk over a file finds that only depends on its syntax. */
+interface FileSyntax {
+  names: ImportNames;
+  /**
+   * Calls shaped like a call of the library (`name(...)`, `name.member(...)` with an imported
+   * or aliased name), in source order: the checker decides which of them really are.
+   */
+  calls: ts.CallExpression[];
+}
+
+/** By source file: kept while the file is unchanged (programs after an edit reuse it). */
+const fileSyntax = new WeakMap<ts.SourceFile, FileSyntax>();
+
+function syntaxOf(sourceFile: ts.SourceFile): FileSyntax {
+  let syntax = fileSyntax.get(sourceFile);
+  if (syntax) return syntax;
+  const names: ImportNames = { direct: new Set(), qualifiers: new Set(), aliases: new Set() };
+  for (const statement of sourceFile.statements) {
+    if (!isImportDeclaration(statement) || !statement.importClause) continue;
+    const clause = statement.importClause;
+    if (clause.name) {
+      names.direct.add(clause.name.text);
+      names.qualifiers.add(clause.name.text);
+    }
+    const bindings = clause.namedBindings;
+    if (bindings && isNamespaceImport(bindings)) names.qualifiers.add(bindings.name.text);
+    if (bindings && isNamedImports(bindings)) {
+      for (const element of bindings.elements) names.direct.add(element.name.text);
+    }
+  }
+  syntax = { names, calls: [] };
+  fileSyntax.set(sourceFile, syntax);
+  if (names.direct.size === 0 && names.qualifiers.size === 0) return syntax;
+
+  // One walk: `const` declarations that may alias an imported name, and calls by a simple name.
+  const constants: ts.VariableDeclaration[] = [];
+  const calls: ts.CallExpression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (node.kind === SyntaxKind.CallExpression) {
+      const callee = (node as ts.CallExpression).expression;
+      if (isIdentifier(callee) || (isPropertyAccessExpression(callee) && isIdentifier(callee.expression)))
+        calls.push(node as ts.CallExpression);
+    } else if (node.kind === SyntaxKind.VariableDeclaration) {
+      const declaration = node as ts.VariableDeclaration;
+      if (declaration.initializer && isConstList(declaration.parent)) constants.push(declaration);
+    }
+    forEachChild(node, visit);
+  };
+  visit(sourceFile);
+
+  // Aliases in source order, so that aliases of aliases are found too.
+  const known = (node: ts.Expression): boolean => {
+    const inner = unwrap(node);
+    if (isIdentifier(inner))
+      return (
+        names.direct.has(inner.text) || names.qualifiers.has(inner.text) || names.aliases.has(inner.text)
+      );
+    return isPropertyAccessExpression(inner) && known(inner.expression);
+  };
+  for (const declaration of constants) {
+    if (!known(declaration.initializer!)) continue;
+    if (isIdentifier(declaration.name)) names.aliases.add(declaration.name.text);
+    else if (isObjectBindingPattern(declaration.name)) {
+      for (const element of declaration.name.elements) {
+        if (!element.dotDotDotToken && isIdentifier(element.name)) names.aliases.add(element.name.text);
+      }
+    }
+  }
+  const isName = (name: string): boolean =>
+    names.direct.has(name) || names.qualifiers.has(name) || names.aliases.has(name);
+  for (const call of calls) {
+    const callee = call.expression;
+    const name = isIdentifier(callee)
+      ? callee.text
+      : ((callee as ts.PropertyAccessExpression).expression as ts.Identifier).text;
+    if (isName(name)) syntax.calls.push(call);
+  }
+  return syntax;
 }
 
 export class Evaluator {
   private readonly modules = new Map<string, ModuleState>();
   private readonly stack: ModuleState[] = [];
   private readonly classified = new WeakMap<ts.CallExpression, AssetFunction | null>();
-  private readonly importNames = new WeakMap<ts.SourceFile, ImportNames>();
 
   private readonly resourceChecked = new WeakSet<ts.CallExpression>();
   private readonly libraryBySymbol = new Map<ts.Symbol, AssetFunction | null>();
@@ -266,10 +400,10 @@ export class Evaluator {
     };
     for (const statement of sourceFile.statements) {
       const specifier =
-        ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)
+        isImportDeclaration(statement) || isExportDeclaration(statement)
           ? statement.moduleSpecifier
           : undefined;
-      if (!specifier || !ts.isStringLiteral(specifier)) continue;
+      if (!specifier || !isStringLiteral(specifier)) continue;
       let target: string | undefined;
       if (program.getResolvedModule) {
         const mode = this.program.getModeForUsageLocation(sourceFile, specifier);
@@ -277,7 +411,7 @@ export class Evaluator {
           ?.resolvedFileName;
       } else {
         const declaration = this.checker.getSymbolAtLocation(specifier)?.declarations?.[0];
-        if (declaration && ts.isSourceFile(declaration)) target = declaration.fileName;
+        if (declaration && isSourceFile(declaration)) target = declaration.fileName;
       }
       if (target && this.host.isProjectFile(target)) reads.add(target);
     }
@@ -292,55 +426,7 @@ export class Evaluator {
   // ---------------------------------------------------------------- recognising the library
 
   private namesImported(sourceFile: ts.SourceFile): ImportNames {
-    let names = this.importNames.get(sourceFile);
-    if (names) return names;
-    names = { direct: new Set(), qualifiers: new Set(), aliases: new Set() };
-    for (const statement of sourceFile.statements) {
-      if (!ts.isImportDeclaration(statement) || !statement.importClause) continue;
-      const clause = statement.importClause;
-      if (clause.name) {
-        names.direct.add(clause.name.text);
-        names.qualifiers.add(clause.name.text);
-      }
-      const bindings = clause.namedBindings;
-      if (bindings && ts.isNamespaceImport(bindings)) names.qualifiers.add(bindings.name.text);
-      if (bindings && ts.isNamedImports(bindings)) {
-        for (const element of bindings.elements) names.direct.add(element.name.text);
-      }
-    }
-    if (names.direct.size > 0 || names.qualifiers.size > 0) this.collectAliases(sourceFile, names);
-    this.importNames.set(sourceFile, names);
-    return names;
-  }
-
-  /** `const` bindings of imported names (in source order, so aliases of aliases are found too). */
-  private collectAliases(sourceFile: ts.SourceFile, names: ImportNames): void {
-    const known = (node: ts.Expression): boolean => {
-      const inner = unwrap(node);
-      if (ts.isIdentifier(inner))
-        return (
-          names.direct.has(inner.text) || names.qualifiers.has(inner.text) || names.aliases.has(inner.text)
-        );
-      return ts.isPropertyAccessExpression(inner) && known(inner.expression);
-    };
-    const visit = (node: ts.Node): void => {
-      if (
-        ts.isVariableDeclaration(node) &&
-        node.initializer &&
-        isConstList(node.parent) &&
-        known(node.initializer)
-      ) {
-        if (ts.isIdentifier(node.name)) names.aliases.add(node.name.text);
-        else if (ts.isObjectBindingPattern(node.name)) {
-          for (const element of node.name.elements) {
-            if (!element.dotDotDotToken && ts.isIdentifier(element.name))
-              names.aliases.add(element.name.text);
-          }
-        }
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(sourceFile);
+    return syntaxOf(sourceFile).names;
   }
 
   /** Which library function a call invokes, resolved through the checker; null for any other call. */
@@ -351,11 +437,11 @@ export class Evaluator {
     const callee = call.expression;
     const names = this.namesImported(call.getSourceFile());
     let nameNode: ts.Node | undefined;
-    if (ts.isIdentifier(callee) && (names.direct.has(callee.text) || names.aliases.has(callee.text)))
+    if (isIdentifier(callee) && (names.direct.has(callee.text) || names.aliases.has(callee.text)))
       nameNode = callee;
     else if (
-      ts.isPropertyAccessExpression(callee) &&
-      ts.isIdentifier(callee.expression) &&
+      isPropertyAccessExpression(callee) &&
+      isIdentifier(callee.expression) &&
       (names.qualifiers.has(callee.expression.text) || names.aliases.has(callee.expression.text))
     ) {
       nameNode = callee.name;
@@ -382,25 +468,25 @@ export class Evaluator {
 
   /** A `const` bound to the library's function (`const make = al.asset`, `const { asset } = al`). */
   private throughConst(found: ts.Symbol, depth: number): AssetFunction | null {
-    const symbol = found.flags & ts.SymbolFlags.Alias ? this.checker.getAliasedSymbol(found) : found;
+    const symbol = found.flags & SymbolFlags.Alias ? this.checker.getAliasedSymbol(found) : found;
     const declaration = symbol.declarations?.[0];
     if (!declaration) return null;
-    if (ts.isVariableDeclaration(declaration) && isConstList(declaration.parent) && declaration.initializer) {
+    if (isVariableDeclaration(declaration) && isConstList(declaration.parent) && declaration.initializer) {
       const initializer = unwrap(declaration.initializer);
-      if (ts.isIdentifier(initializer)) return this.libraryFunction(initializer, depth);
-      if (ts.isPropertyAccessExpression(initializer)) return this.libraryFunction(initializer.name, depth);
+      if (isIdentifier(initializer)) return this.libraryFunction(initializer, depth);
+      if (isPropertyAccessExpression(initializer)) return this.libraryFunction(initializer.name, depth);
       return null;
     }
     if (
-      ts.isBindingElement(declaration) &&
+      isBindingElement(declaration) &&
       !declaration.dotDotDotToken &&
-      ts.isObjectBindingPattern(declaration.parent)
+      isObjectBindingPattern(declaration.parent)
     ) {
       const variable = declaration.parent.parent;
-      if (!ts.isVariableDeclaration(variable) || !isConstList(variable.parent) || !variable.initializer)
+      if (!isVariableDeclaration(variable) || !isConstList(variable.parent) || !variable.initializer)
         return null;
       const property = declaration.propertyName ?? declaration.name;
-      const name = ts.isIdentifier(property) || ts.isStringLiteral(property) ? property.text : undefined;
+      const name = isIdentifier(property) || isStringLiteral(property) ? property.text : undefined;
       if (name === undefined) return null;
       const member = this.checker.getTypeAtLocation(variable.initializer).getProperty(name);
       return member ? this.assetlineSymbol(member, depth) : null;
@@ -410,7 +496,7 @@ export class Evaluator {
 
   private libraryFunctionOf(found: ts.Symbol): AssetFunction | null {
     let symbol = found;
-    if (symbol.flags & ts.SymbolFlags.Alias) symbol = this.checker.getAliasedSymbol(symbol);
+    if (symbol.flags & SymbolFlags.Alias) symbol = this.checker.getAliasedSymbol(symbol);
     const declaration = symbol.declarations?.[0];
     if (!declaration) return null;
     if (this.host.packages.nameOf(declaration.getSourceFile().fileName) !== "assetline") return null;
@@ -420,17 +506,11 @@ export class Evaluator {
 
   /** Every call of the library in a file, found syntactically then confirmed by the checker. */
   libraryCalls(sourceFile: ts.SourceFile): { call: ts.CallExpression; fn: AssetFunction }[] {
-    const names = this.namesImported(sourceFile);
-    if (names.direct.size === 0 && names.qualifiers.size === 0) return [];
     const found: { call: ts.CallExpression; fn: AssetFunction }[] = [];
-    const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node)) {
-        const fn = this.classify(node);
-        if (fn) found.push({ call: node, fn });
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(sourceFile);
+    for (const call of syntaxOf(sourceFile).calls) {
+      const fn = this.classify(call);
+      if (fn) found.push({ call, fn });
+    }
     return found;
   }
 
@@ -442,19 +522,19 @@ export class Evaluator {
 
   private hoistFunctions(statements: ts.NodeArray<ts.Statement>, scope: Scope): void {
     for (const statement of statements) {
-      if (ts.isFunctionDeclaration(statement) && statement.body) {
+      if (isFunctionDeclaration(statement) && statement.body) {
         scope.set(statement, new FunctionValue(statement, scope));
       }
     }
   }
 
   private execTopLevel(statement: ts.Statement, scope: Scope): void {
-    if (ts.isExportAssignment(statement)) {
+    if (isExportAssignment(statement)) {
       scope.set(statement, this.eval(statement.expression, scope));
       return;
     }
-    if (ts.isVariableStatement(statement)) {
-      const ambient = statement.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.DeclareKeyword);
+    if (isVariableStatement(statement)) {
+      const ambient = statement.modifiers?.some((modifier) => modifier.kind === SyntaxKind.DeclareKeyword);
       for (const declaration of statement.declarationList.declarations) {
         const value = declaration.initializer
           ? this.eval(declaration.initializer, scope)
@@ -463,7 +543,7 @@ export class Evaluator {
                 `\`${declaration.name.getText()}\` is declared, not defined: known only at run time`,
               )
             : undefined;
-        if (value instanceof AssetValue && ts.isIdentifier(declaration.name) && declaration.initializer) {
+        if (value instanceof AssetValue && isIdentifier(declaration.name) && declaration.initializer) {
           const init = unwrap(declaration.initializer);
           if (value.record.callNode === init) value.record.exportName = declaration.name.text;
         }
@@ -476,25 +556,25 @@ export class Evaluator {
 
   private exec(statement: ts.Statement, scope: Scope): Completion {
     this.tick();
-    if (ts.isVariableStatement(statement)) {
+    if (isVariableStatement(statement)) {
       for (const declaration of statement.declarationList.declarations) {
         const value = declaration.initializer ? this.eval(declaration.initializer, scope) : undefined;
         this.bind(declaration.name, value, scope);
       }
       return undefined;
     }
-    if (ts.isExpressionStatement(statement)) {
+    if (isExpressionStatement(statement)) {
       this.eval(statement.expression, scope);
       return undefined;
     }
-    if (ts.isReturnStatement(statement)) {
+    if (isReturnStatement(statement)) {
       return {
         type: "return",
         value: statement.expression ? this.eval(statement.expression, scope) : undefined,
       };
     }
-    if (ts.isBlock(statement)) return this.execBlock(statement.statements, new Scope(scope));
-    if (ts.isIfStatement(statement)) {
+    if (isBlock(statement)) return this.execBlock(statement.statements, new Scope(scope));
+    if (isIfStatement(statement)) {
       const condition = this.eval(statement.expression, scope);
       if (condition instanceof Unknown) {
         const reason = `the condition \`${shortText(statement.expression)}\` is known only at run time`;
@@ -506,7 +586,7 @@ export class Evaluator {
       if (statement.elseStatement) return this.exec(statement.elseStatement, scope);
       return undefined;
     }
-    if (ts.isForOfStatement(statement)) {
+    if (isForOfStatement(statement)) {
       const iterable = this.eval(statement.expression, scope);
       const items = iterate(iterable);
       if (!items) {
@@ -521,7 +601,7 @@ export class Evaluator {
       for (const item of items) {
         const loopScope = new Scope(scope);
         const initializer = statement.initializer;
-        if (ts.isVariableDeclarationList(initializer)) {
+        if (isVariableDeclarationList(initializer)) {
           const declaration = initializer.declarations[0];
           if (declaration) this.bind(declaration.name, item, loopScope);
         } else {
@@ -533,10 +613,10 @@ export class Evaluator {
       }
       return undefined;
     }
-    if (ts.isBreakStatement(statement)) return { type: "break" };
-    if (ts.isContinueStatement(statement)) return { type: "continue" };
-    if (ts.isFunctionDeclaration(statement) || ts.isEmptyStatement(statement)) return undefined;
-    if (ts.isIterationStatement(statement, false)) {
+    if (isBreakStatement(statement)) return { type: "break" };
+    if (isContinueStatement(statement)) return { type: "continue" };
+    if (isFunctionDeclaration(statement) || isEmptyStatement(statement)) return undefined;
+    if (isIterationStatement(statement, false)) {
       this.skipped.set(statement, "only `for...of` loops over known lists are evaluated");
     }
     return undefined;
@@ -552,11 +632,11 @@ export class Evaluator {
   }
 
   private bind(name: ts.BindingName, value: Value, scope: Scope): void {
-    if (ts.isIdentifier(name)) {
+    if (isIdentifier(name)) {
       scope.set(name.parent, value);
       return;
     }
-    if (ts.isObjectBindingPattern(name)) {
+    if (isObjectBindingPattern(name)) {
       const used = new Set<string>();
       for (const element of name.elements) {
         if (element.dotDotDotToken) {
@@ -581,7 +661,7 @@ export class Evaluator {
       return;
     }
     name.elements.forEach((element, index) => {
-      if (ts.isOmittedExpression(element)) return;
+      if (isOmittedExpression(element)) return;
       let item: Value;
       if (element.dotDotDotToken) item = Array.isArray(value) ? value.slice(index) : unknownFrom(value);
       else item = Array.isArray(value) ? value[index] : this.member(value, String(index));
@@ -591,9 +671,9 @@ export class Evaluator {
   }
 
   private propertyName(node: ts.PropertyName | ts.BindingName, scope: Scope): string | undefined {
-    if (ts.isIdentifier(node) || ts.isStringLiteral(node) || ts.isNumericLiteral(node)) return node.text;
-    if (ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
-    if (ts.isComputedPropertyName(node)) {
+    if (isIdentifier(node) || isStringLiteral(node) || isNumericLiteral(node)) return node.text;
+    if (isNoSubstitutionTemplateLiteral(node)) return node.text;
+    if (isComputedPropertyName(node)) {
       const key = this.eval(node.expression, scope);
       return typeof key === "string" || typeof key === "number" ? String(key) : undefined;
     }
@@ -601,7 +681,7 @@ export class Evaluator {
   }
 
   private assignTo(target: ts.Node, value: Value, scope: Scope): void {
-    if (ts.isIdentifier(target)) {
+    if (isIdentifier(target)) {
       const declaration = this.declarationOf(target);
       if (declaration) scope.assign(declaration, value);
     }
@@ -612,34 +692,34 @@ export class Evaluator {
   eval(node: ts.Expression, scope: Scope): Value {
     this.tick();
     switch (node.kind) {
-      case ts.SyntaxKind.StringLiteral:
-      case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
+      case SyntaxKind.StringLiteral:
+      case SyntaxKind.NoSubstitutionTemplateLiteral:
         return (node as ts.StringLiteral).text;
-      case ts.SyntaxKind.NumericLiteral:
+      case SyntaxKind.NumericLiteral:
         return Number((node as ts.NumericLiteral).text);
-      case ts.SyntaxKind.TrueKeyword:
+      case SyntaxKind.TrueKeyword:
         return true;
-      case ts.SyntaxKind.FalseKeyword:
+      case SyntaxKind.FalseKeyword:
         return false;
-      case ts.SyntaxKind.NullKeyword:
+      case SyntaxKind.NullKeyword:
         return null;
-      case ts.SyntaxKind.Identifier:
+      case SyntaxKind.Identifier:
         return this.identifier(node as ts.Identifier, scope);
-      case ts.SyntaxKind.TemplateExpression:
+      case SyntaxKind.TemplateExpression:
         return this.template(node as ts.TemplateExpression, scope);
-      case ts.SyntaxKind.ParenthesizedExpression:
-      case ts.SyntaxKind.AsExpression:
-      case ts.SyntaxKind.SatisfiesExpression:
-      case ts.SyntaxKind.NonNullExpression:
-      case ts.SyntaxKind.TypeAssertionExpression:
+      case SyntaxKind.ParenthesizedExpression:
+      case SyntaxKind.AsExpression:
+      case SyntaxKind.SatisfiesExpression:
+      case SyntaxKind.NonNullExpression:
+      case SyntaxKind.TypeAssertionExpression:
         return this.eval(unwrap(node), scope);
-      case ts.SyntaxKind.ArrayLiteralExpression:
+      case SyntaxKind.ArrayLiteralExpression:
         return this.arrayLiteral(node as ts.ArrayLiteralExpression, scope);
-      case ts.SyntaxKind.ObjectLiteralExpression:
+      case SyntaxKind.ObjectLiteralExpression:
         return this.objectLiteral(node as ts.ObjectLiteralExpression, scope);
-      case ts.SyntaxKind.PropertyAccessExpression:
+      case SyntaxKind.PropertyAccessExpression:
         return this.propertyAccess(node as ts.PropertyAccessExpression, scope);
-      case ts.SyntaxKind.ElementAccessExpression: {
+      case SyntaxKind.ElementAccessExpression: {
         const access = node as ts.ElementAccessExpression;
         const target = this.eval(access.expression, scope);
         const key = this.eval(access.argumentExpression, scope);
@@ -649,33 +729,33 @@ export class Evaluator {
         if (typeof key !== "string" && typeof key !== "number") return new Unknown("a computed member name");
         return this.member(target, String(key));
       }
-      case ts.SyntaxKind.CallExpression:
+      case SyntaxKind.CallExpression:
         return this.call(node as ts.CallExpression, scope);
-      case ts.SyntaxKind.ArrowFunction:
-      case ts.SyntaxKind.FunctionExpression:
+      case SyntaxKind.ArrowFunction:
+      case SyntaxKind.FunctionExpression:
         return new FunctionValue(node as ts.FunctionLikeDeclaration, scope);
-      case ts.SyntaxKind.ConditionalExpression: {
+      case SyntaxKind.ConditionalExpression: {
         const conditional = node as ts.ConditionalExpression;
         const condition = this.eval(conditional.condition, scope);
         if (condition instanceof Unknown) return condition;
         return this.eval(truthy(condition) ? conditional.whenTrue : conditional.whenFalse, scope);
       }
-      case ts.SyntaxKind.BinaryExpression:
+      case SyntaxKind.BinaryExpression:
         return this.binary(node as ts.BinaryExpression, scope);
-      case ts.SyntaxKind.PrefixUnaryExpression: {
+      case SyntaxKind.PrefixUnaryExpression: {
         const unary = node as ts.PrefixUnaryExpression;
         const operand = this.eval(unary.operand, scope);
         if (operand instanceof Unknown) return operand;
-        if (unary.operator === ts.SyntaxKind.ExclamationToken) return !truthy(operand);
-        if (unary.operator === ts.SyntaxKind.MinusToken && typeof operand === "number") return -operand;
-        if (unary.operator === ts.SyntaxKind.PlusToken && typeof operand === "number") return operand;
+        if (unary.operator === SyntaxKind.ExclamationToken) return !truthy(operand);
+        if (unary.operator === SyntaxKind.MinusToken && typeof operand === "number") return -operand;
+        if (unary.operator === SyntaxKind.PlusToken && typeof operand === "number") return operand;
         return new Unknown(`\`${shortText(node)}\` is not evaluated`);
       }
-      case ts.SyntaxKind.AwaitExpression: {
+      case SyntaxKind.AwaitExpression: {
         this.eval((node as ts.AwaitExpression).expression, scope);
         return new Unknown(`\`${shortText(node)}\` is awaited at run time`);
       }
-      case ts.SyntaxKind.SpreadElement:
+      case SyntaxKind.SpreadElement:
         return this.eval((node as ts.SpreadElement).expression, scope);
       default:
         return new Unknown(`\`${shortText(node)}\` is not evaluated statically`);
@@ -687,7 +767,7 @@ export class Evaluator {
       this.checker.getSymbolAtLocation(identifier) ??
       this.librarySymbol((checker) => checker.getSymbolAtLocation(identifier));
     if (!symbol) return undefined;
-    if (symbol.flags & ts.SymbolFlags.Alias) symbol = this.checker.getAliasedSymbol(symbol);
+    if (symbol.flags & SymbolFlags.Alias) symbol = this.checker.getAliasedSymbol(symbol);
     return symbol.valueDeclaration ?? symbol.declarations?.[0];
   }
 
@@ -701,7 +781,7 @@ export class Evaluator {
     const symbol = resolve(typed);
     // Only the library's own declarations are missing from the evaluator's program: anything
     // else resolves there. Library globals are never aliases.
-    if (!symbol || symbol.flags & ts.SymbolFlags.Alias) return undefined;
+    if (!symbol || symbol.flags & SymbolFlags.Alias) return undefined;
     return symbol;
   }
 
@@ -723,15 +803,15 @@ export class Evaluator {
 
   private valueOfSymbol(symbol: ts.Symbol, at: ts.Node, scope: Scope): Value {
     let target = symbol;
-    if (symbol.flags & ts.SymbolFlags.Alias) {
+    if (symbol.flags & SymbolFlags.Alias) {
       const json = this.jsonImport(symbol);
       if (json !== undefined) return json;
       target = this.checker.getAliasedSymbol(symbol);
     }
     const declaration = target.valueDeclaration ?? target.declarations?.[0];
-    const name = ts.isIdentifier(at) ? at.text : target.name;
+    const name = isIdentifier(at) ? at.text : target.name;
     if (!declaration) return new Unknown(`\`${name}\` has no declaration Assetline can read`);
-    if (ts.isSourceFile(declaration)) {
+    if (isSourceFile(declaration)) {
       if (declaration.fileName.endsWith(".json")) return this.readJson(declaration.fileName);
       return new NamespaceValue(declaration);
     }
@@ -757,16 +837,16 @@ export class Evaluator {
     const declaration = symbol.declarations?.[0];
     if (!declaration) return undefined;
     let importDeclaration: ts.Node | undefined = declaration;
-    while (importDeclaration && !ts.isImportDeclaration(importDeclaration))
+    while (importDeclaration && !isImportDeclaration(importDeclaration))
       importDeclaration = importDeclaration.parent;
-    if (!importDeclaration || !ts.isImportDeclaration(importDeclaration)) return undefined;
+    if (!importDeclaration || !isImportDeclaration(importDeclaration)) return undefined;
     const specifier = importDeclaration.moduleSpecifier;
-    if (!ts.isStringLiteral(specifier) || !specifier.text.endsWith(".json")) return undefined;
+    if (!isStringLiteral(specifier) || !specifier.text.endsWith(".json")) return undefined;
     if (!specifier.text.startsWith("."))
       return new Unknown(`the JSON module "${specifier.text}" is not read`);
     const file = path.resolve(path.dirname(declaration.getSourceFile().fileName), specifier.text);
     const data = this.readJson(file);
-    if (ts.isImportSpecifier(declaration)) {
+    if (isImportSpecifier(declaration)) {
       const name = (declaration.propertyName ?? declaration.name).text;
       return this.member(data, name);
     }
@@ -801,12 +881,12 @@ export class Evaluator {
     const result: Value[] = [];
     let unknown: Unknown | undefined;
     for (const element of node.elements) {
-      if (ts.isSpreadElement(element)) {
+      if (isSpreadElement(element)) {
         const spread = this.eval(element.expression, scope);
         const items = iterate(spread);
         if (items) result.push(...items);
         else unknown ??= spread instanceof Unknown ? spread : new Unknown("a spread of something not a list");
-      } else if (ts.isOmittedExpression(element)) {
+      } else if (isOmittedExpression(element)) {
         result.push(undefined);
       } else {
         result.push(this.eval(element, scope));
@@ -818,16 +898,16 @@ export class Evaluator {
   private objectLiteral(node: ts.ObjectLiteralExpression, scope: Scope): Value {
     const result = newObject();
     for (const property of node.properties) {
-      if (ts.isPropertyAssignment(property)) {
+      if (isPropertyAssignment(property)) {
         const key = this.propertyName(property.name, scope);
         const value = this.eval(property.initializer, scope);
         if (key !== undefined) result[key] = value;
-      } else if (ts.isShorthandPropertyAssignment(property)) {
+      } else if (isShorthandPropertyAssignment(property)) {
         result[property.name.text] = this.shorthand(property, scope);
-      } else if (ts.isSpreadAssignment(property)) {
+      } else if (isSpreadAssignment(property)) {
         const spread = this.eval(property.expression, scope);
         if (isPlainObject(spread)) Object.assign(result, spread);
-      } else if (ts.isMethodDeclaration(property)) {
+      } else if (isMethodDeclaration(property)) {
         const key = this.propertyName(property.name, scope);
         if (key !== undefined) result[key] = new FunctionValue(property, scope);
       }
@@ -882,21 +962,21 @@ export class Evaluator {
 
   private binary(node: ts.BinaryExpression, scope: Scope): Value {
     const operator = node.operatorToken.kind;
-    if (operator === ts.SyntaxKind.EqualsToken) {
+    if (operator === SyntaxKind.EqualsToken) {
       const value = this.eval(node.right, scope);
       this.assignTo(node.left, value, scope);
       return value;
     }
     const left = this.eval(node.left, scope);
-    if (operator === ts.SyntaxKind.AmpersandAmpersandToken) {
+    if (operator === SyntaxKind.AmpersandAmpersandToken) {
       if (left instanceof Unknown) return left;
       return truthy(left) ? this.eval(node.right, scope) : left;
     }
-    if (operator === ts.SyntaxKind.BarBarToken) {
+    if (operator === SyntaxKind.BarBarToken) {
       if (left instanceof Unknown) return left;
       return truthy(left) ? left : this.eval(node.right, scope);
     }
-    if (operator === ts.SyntaxKind.QuestionQuestionToken) {
+    if (operator === SyntaxKind.QuestionQuestionToken) {
       if (left instanceof Unknown) return left;
       return left === null || left === undefined ? this.eval(node.right, scope) : left;
     }
@@ -906,39 +986,39 @@ export class Evaluator {
     const primitive = (value: Value): value is string | number | boolean | null | undefined =>
       value === null || value === undefined || ["string", "number", "boolean"].includes(typeof value);
     switch (operator) {
-      case ts.SyntaxKind.EqualsEqualsEqualsToken:
+      case SyntaxKind.EqualsEqualsEqualsToken:
         return left === right;
-      case ts.SyntaxKind.ExclamationEqualsEqualsToken:
+      case SyntaxKind.ExclamationEqualsEqualsToken:
         return left !== right;
-      case ts.SyntaxKind.EqualsEqualsToken:
+      case SyntaxKind.EqualsEqualsToken:
         return primitive(left) && primitive(right) ? left == right : left === right;
-      case ts.SyntaxKind.ExclamationEqualsToken:
+      case SyntaxKind.ExclamationEqualsToken:
         return primitive(left) && primitive(right) ? left != right : left !== right;
     }
     if (typeof left === "number" && typeof right === "number") {
       switch (operator) {
-        case ts.SyntaxKind.PlusToken:
+        case SyntaxKind.PlusToken:
           return left + right;
-        case ts.SyntaxKind.MinusToken:
+        case SyntaxKind.MinusToken:
           return left - right;
-        case ts.SyntaxKind.AsteriskToken:
+        case SyntaxKind.AsteriskToken:
           return left * right;
-        case ts.SyntaxKind.SlashToken:
+        case SyntaxKind.SlashToken:
           return left / right;
-        case ts.SyntaxKind.PercentToken:
+        case SyntaxKind.PercentToken:
           return left % right;
-        case ts.SyntaxKind.LessThanToken:
+        case SyntaxKind.LessThanToken:
           return left < right;
-        case ts.SyntaxKind.GreaterThanToken:
+        case SyntaxKind.GreaterThanToken:
           return left > right;
-        case ts.SyntaxKind.LessThanEqualsToken:
+        case SyntaxKind.LessThanEqualsToken:
           return left <= right;
-        case ts.SyntaxKind.GreaterThanEqualsToken:
+        case SyntaxKind.GreaterThanEqualsToken:
           return left >= right;
       }
     }
     if (
-      operator === ts.SyntaxKind.PlusToken &&
+      operator === SyntaxKind.PlusToken &&
       (typeof left === "string" || typeof right === "string") &&
       primitive(left) &&
       primitive(right)
@@ -956,7 +1036,7 @@ export class Evaluator {
     if (fn === "check") return this.checkCall(node, scope);
 
     const callee = unwrap(node.expression);
-    if (ts.isPropertyAccessExpression(callee)) {
+    if (isPropertyAccessExpression(callee)) {
       const receiver = this.eval(callee.expression, scope);
       if (receiver instanceof NamespaceValue) {
         return this.invoke(this.propertyAccess(callee, scope), node, scope);
@@ -1014,7 +1094,7 @@ export class Evaluator {
   private evalArguments(node: ts.CallExpression, scope: Scope): Value[] | Unknown {
     const args: Value[] = [];
     for (const argument of node.arguments) {
-      if (ts.isSpreadElement(argument)) {
+      if (isSpreadElement(argument)) {
         const spread = this.eval(argument.expression, scope);
         const items = iterate(spread);
         if (!items)
@@ -1030,14 +1110,13 @@ export class Evaluator {
   /** Arguments of a call that cannot be evaluated may still contain asset declarations. */
   private evalArgumentsForEffects(node: ts.CallExpression, scope: Scope): void {
     for (const argument of node.arguments) {
-      if (!ts.isArrowFunction(argument) && !ts.isFunctionExpression(argument)) this.eval(argument, scope);
+      if (!isArrowFunction(argument) && !isFunctionExpression(argument)) this.eval(argument, scope);
     }
   }
 
   private markSkippedCallbacks(node: ts.CallExpression, reason: string): void {
     for (const argument of node.arguments) {
-      if (ts.isArrowFunction(argument) || ts.isFunctionExpression(argument))
-        this.skipped.set(argument, reason);
+      if (isArrowFunction(argument) || isFunctionExpression(argument)) this.skipped.set(argument, reason);
     }
   }
 
@@ -1053,8 +1132,8 @@ export class Evaluator {
       });
       const body = fn.node.body;
       if (!body) return new Unknown("a function without a body");
-      if (ts.isBlock(body)) {
-        if (fn.node.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.AsyncKeyword)) {
+      if (isBlock(body)) {
+        if (fn.node.modifiers?.some((modifier) => modifier.kind === SyntaxKind.AsyncKeyword)) {
           this.skipped.set(body, "an async function's result is known only at run time");
           return new Unknown("an async function's result is known only at run time");
         }
@@ -1248,7 +1327,7 @@ export class Evaluator {
       });
     }
     const spec = node.arguments[1];
-    const specIsCompute = spec !== undefined && (ts.isArrowFunction(spec) || ts.isFunctionExpression(spec));
+    const specIsCompute = spec !== undefined && (isArrowFunction(spec) || isFunctionExpression(spec));
     const evaluatedResources =
       spec && !specIsCompute ? this.readSpec(record, spec, scope) : new Set<string>();
     if (fn === "asset") {
@@ -1277,9 +1356,9 @@ export class Evaluator {
     const literal = unwrap(spec);
     const fields = new Map<string, { node: ts.Node; value: () => Value; expression?: ts.Expression }>();
     let complete = true;
-    if (ts.isObjectLiteralExpression(literal)) {
+    if (isObjectLiteralExpression(literal)) {
       for (const property of literal.properties) {
-        if (ts.isPropertyAssignment(property)) {
+        if (isPropertyAssignment(property)) {
           const name = this.propertyName(property.name, scope);
           if (name !== undefined) {
             fields.set(name, {
@@ -1288,12 +1367,12 @@ export class Evaluator {
               value: () => this.eval(property.initializer, scope),
             });
           }
-        } else if (ts.isShorthandPropertyAssignment(property)) {
+        } else if (isShorthandPropertyAssignment(property)) {
           fields.set(property.name.text, {
             node: property.name,
             value: () => this.shorthand(property, scope),
           });
-        } else if (ts.isSpreadAssignment(property)) {
+        } else if (isSpreadAssignment(property)) {
           const spread = this.eval(property.expression, scope);
           if (isPlainObject(spread)) {
             for (const [name, value] of Object.entries(spread)) {
@@ -1372,18 +1451,18 @@ export class Evaluator {
     scope: Scope,
   ): void {
     const literal = expression ? unwrap(expression) : undefined;
-    if (literal && ts.isObjectLiteralExpression(literal)) {
+    if (literal && isObjectLiteralExpression(literal)) {
       // Evaluated property by property, so that each reference keeps its own range.
       for (const property of literal.properties) {
-        if (ts.isPropertyAssignment(property)) {
+        if (isPropertyAssignment(property)) {
           const name = property.name.getText();
           const inputName =
-            ts.isIdentifier(property.name) || ts.isStringLiteral(property.name) ? property.name.text : name;
+            isIdentifier(property.name) || isStringLiteral(property.name) ? property.name.text : name;
           const itemNode = unwrap(property.initializer);
           record.deps.push(this.depFrom(this.eval(property.initializer, scope), itemNode, inputName));
-        } else if (ts.isShorthandPropertyAssignment(property)) {
+        } else if (isShorthandPropertyAssignment(property)) {
           record.deps.push(this.depFrom(this.shorthand(property, scope), property.name, property.name.text));
-        } else if (ts.isSpreadAssignment(property)) {
+        } else if (isSpreadAssignment(property)) {
           const spread = this.eval(property.expression, scope);
           if (isPlainObject(spread)) {
             for (const [name, item] of Object.entries(spread))
@@ -1409,14 +1488,14 @@ export class Evaluator {
     scope: Scope,
   ): void {
     const literal = expression ? unwrap(expression) : undefined;
-    if (literal && ts.isArrayLiteralExpression(literal)) {
+    if (literal && isArrayLiteralExpression(literal)) {
       for (const element of literal.elements) {
-        if (ts.isSpreadElement(element)) {
+        if (isSpreadElement(element)) {
           const spread = this.eval(element.expression, scope);
           const items = iterate(spread);
           if (items) for (const item of items) record.deps.push(this.depFrom(item, element));
           else record.deps.push(this.depFrom(spread, element));
-        } else if (!ts.isOmittedExpression(element)) {
+        } else if (!isOmittedExpression(element)) {
           record.deps.push(this.depFrom(this.eval(element, scope), unwrap(element)));
         }
       }
@@ -1614,16 +1693,16 @@ function moduleSignature(state: ModuleState): string {
   const parts: string[] = [];
   for (const statement of state.sourceFile.statements) {
     if (
-      ts.isExportDeclaration(statement) ||
-      ts.isExportAssignment(statement) ||
-      ts.isImportEqualsDeclaration(statement)
+      isExportDeclaration(statement) ||
+      isExportAssignment(statement) ||
+      isImportEqualsDeclaration(statement)
     ) {
       parts.push(statement.getText(state.sourceFile));
     }
   }
   for (const [declaration, value] of state.scope.entries()) {
     const name = (declaration as { name?: ts.Node }).name;
-    const label = name ? name.getText(state.sourceFile) : ts.isExportAssignment(declaration) ? "default" : "";
+    const label = name ? name.getText(state.sourceFile) : isExportAssignment(declaration) ? "default" : "";
     parts.push(`${label}=${valueSignature(value, 0)}`);
   }
   return parts.join("\n");

@@ -6,33 +6,53 @@
 import { ts } from "ts-morph";
 import type { RawDiagnostic } from "./model";
 
+// The compiler API's members, read once: every `ts.x` through ts-morph's re-exports is a
+// chain of property getters, and the analysis calls these in its hottest loops.
+const {
+  forEachChild,
+  isArrowFunction,
+  isAsExpression,
+  isElementAccessExpression,
+  isFunctionExpression,
+  isIdentifier,
+  isObjectBindingPattern,
+  isObjectLiteralExpression,
+  isParenthesizedExpression,
+  isPropertyAccessExpression,
+  isPropertyAssignment,
+  isSatisfiesExpression,
+  isSpreadAssignment,
+  isStringLiteral,
+  isVariableDeclaration,
+} = ts;
+
 /** Names declared in `spec.resources`; undefined when they cannot be read (a spread, a variable). */
 export function declaredResources(spec: ts.Expression | undefined): Set<string> | undefined {
   if (!spec) return new Set();
   let literal = spec;
   while (
-    ts.isParenthesizedExpression(literal) ||
-    ts.isAsExpression(literal) ||
-    ts.isSatisfiesExpression(literal)
+    isParenthesizedExpression(literal) ||
+    isAsExpression(literal) ||
+    isSatisfiesExpression(literal)
   ) {
     literal = literal.expression;
   }
-  if (!ts.isObjectLiteralExpression(literal))
-    return ts.isArrowFunction(literal) || ts.isFunctionExpression(literal) ? new Set() : undefined;
+  if (!isObjectLiteralExpression(literal))
+    return isArrowFunction(literal) || isFunctionExpression(literal) ? new Set() : undefined;
   const property = literal.properties.find(
     (candidate) =>
-      candidate.name !== undefined && ts.isIdentifier(candidate.name) && candidate.name.text === "resources",
+      candidate.name !== undefined && isIdentifier(candidate.name) && candidate.name.text === "resources",
   );
   if (!property) {
-    return literal.properties.some((candidate) => ts.isSpreadAssignment(candidate)) ? undefined : new Set();
+    return literal.properties.some((candidate) => isSpreadAssignment(candidate)) ? undefined : new Set();
   }
-  if (!ts.isPropertyAssignment(property)) return undefined;
+  if (!isPropertyAssignment(property)) return undefined;
   const value = property.initializer;
-  if (!ts.isObjectLiteralExpression(value)) return undefined;
+  if (!isObjectLiteralExpression(value)) return undefined;
   const names = new Set<string>();
   for (const entry of value.properties) {
-    if (ts.isSpreadAssignment(entry)) return undefined;
-    if (entry.name && (ts.isIdentifier(entry.name) || ts.isStringLiteral(entry.name)))
+    if (isSpreadAssignment(entry)) return undefined;
+    if (entry.name && (isIdentifier(entry.name) || isStringLiteral(entry.name)))
       names.add(entry.name.text);
   }
   return names;
@@ -49,49 +69,49 @@ function usedResources(compute: ts.FunctionLikeDeclaration): { name: string; nod
   const resourceNames = new Set<string>();
 
   const fromBindingOfResources = (pattern: ts.BindingName): void => {
-    if (ts.isIdentifier(pattern)) resourceNames.add(pattern.text);
-    else if (ts.isObjectBindingPattern(pattern)) {
+    if (isIdentifier(pattern)) resourceNames.add(pattern.text);
+    else if (isObjectBindingPattern(pattern)) {
       for (const element of pattern.elements) {
         const name = element.propertyName ?? element.name;
-        if (ts.isIdentifier(name) && !element.dotDotDotToken) used.push({ name: name.text, node: name });
+        if (isIdentifier(name) && !element.dotDotDotToken) used.push({ name: name.text, node: name });
       }
     }
   };
   const fromBindingOfContext = (pattern: ts.BindingName): void => {
-    if (ts.isIdentifier(pattern)) contextNames.add(pattern.text);
-    else if (ts.isObjectBindingPattern(pattern)) {
+    if (isIdentifier(pattern)) contextNames.add(pattern.text);
+    else if (isObjectBindingPattern(pattern)) {
       for (const element of pattern.elements) {
         const name = element.propertyName ?? element.name;
-        if (ts.isIdentifier(name) && name.text === "resources") fromBindingOfResources(element.name);
+        if (isIdentifier(name) && name.text === "resources") fromBindingOfResources(element.name);
       }
     }
   };
   fromBindingOfContext(context);
 
   const isResources = (node: ts.Expression): boolean =>
-    (ts.isIdentifier(node) && resourceNames.has(node.text)) ||
-    (ts.isPropertyAccessExpression(node) &&
+    (isIdentifier(node) && resourceNames.has(node.text)) ||
+    (isPropertyAccessExpression(node) &&
       node.name.text === "resources" &&
-      ts.isIdentifier(node.expression) &&
+      isIdentifier(node.expression) &&
       contextNames.has(node.expression.text));
 
   const visit = (node: ts.Node): void => {
-    if (ts.isVariableDeclaration(node) && node.initializer) {
+    if (isVariableDeclaration(node) && node.initializer) {
       const init = node.initializer;
       if (isResources(init)) fromBindingOfResources(node.name);
-      else if (ts.isIdentifier(init) && contextNames.has(init.text)) fromBindingOfContext(node.name);
+      else if (isIdentifier(init) && contextNames.has(init.text)) fromBindingOfContext(node.name);
     }
-    if (ts.isPropertyAccessExpression(node) && isResources(node.expression)) {
+    if (isPropertyAccessExpression(node) && isResources(node.expression)) {
       used.push({ name: node.name.text, node: node.name });
     }
     if (
-      ts.isElementAccessExpression(node) &&
+      isElementAccessExpression(node) &&
       isResources(node.expression) &&
-      ts.isStringLiteral(node.argumentExpression)
+      isStringLiteral(node.argumentExpression)
     ) {
       used.push({ name: node.argumentExpression.text, node: node.argumentExpression });
     }
-    ts.forEachChild(node, visit);
+    forEachChild(node, visit);
   };
   visit(body);
   return used;
@@ -106,7 +126,7 @@ export function missingResourceDiagnostics(
   spec: ts.Expression | undefined,
   evaluated?: Set<string>,
 ): RawDiagnostic[] {
-  if (!compute || !(ts.isArrowFunction(compute) || ts.isFunctionExpression(compute))) return [];
+  if (!compute || !(isArrowFunction(compute) || isFunctionExpression(compute))) return [];
   // Most compute functions never mention resources: skip the walk without building a string.
   const text = compute.getSourceFile().text;
   const mention = text.indexOf("resources", compute.pos);

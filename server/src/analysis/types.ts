@@ -7,6 +7,22 @@
 import { ts } from "ts-morph";
 import type { AssetRecord, RawDiagnostic } from "./model";
 
+// The compiler API's members, read once: every `ts.x` through ts-morph's re-exports is a
+// chain of property getters, and the analysis calls these in its hottest loops.
+const {
+  SymbolFlags,
+  TypeFlags,
+  TypeFormatFlags,
+  isArrowFunction,
+  isAsExpression,
+  isFunctionDeclaration,
+  isFunctionExpression,
+  isIdentifier,
+  isParenthesizedExpression,
+  isSatisfiesExpression,
+  isVariableDeclaration,
+} = ts;
+
 function functionOf(
   node: ts.Node | undefined,
   checker: ts.TypeChecker,
@@ -14,21 +30,21 @@ function functionOf(
   if (!node) return undefined;
   let current: ts.Node = node;
   while (
-    ts.isParenthesizedExpression(current) ||
-    ts.isAsExpression(current) ||
-    ts.isSatisfiesExpression(current)
+    isParenthesizedExpression(current) ||
+    isAsExpression(current) ||
+    isSatisfiesExpression(current)
   ) {
     current = current.expression;
   }
-  if (ts.isArrowFunction(current) || ts.isFunctionExpression(current) || ts.isFunctionDeclaration(current))
+  if (isArrowFunction(current) || isFunctionExpression(current) || isFunctionDeclaration(current))
     return current;
-  if (ts.isIdentifier(current)) {
+  if (isIdentifier(current)) {
     let symbol = checker.getSymbolAtLocation(current);
-    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+    if (symbol && symbol.flags & SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
     const declaration = symbol?.valueDeclaration;
     if (!declaration) return undefined;
-    if (ts.isFunctionDeclaration(declaration)) return declaration;
-    if (ts.isVariableDeclaration(declaration) && declaration.initializer)
+    if (isFunctionDeclaration(declaration)) return declaration;
+    if (isVariableDeclaration(declaration) && declaration.initializer)
       return functionOf(declaration.initializer, checker);
   }
   return undefined;
@@ -56,7 +72,7 @@ export class TypeChecks {
       if (signature) {
         const returned = this.checker.getReturnTypeOfSignature(signature);
         const awaited = this.checker.getAwaitedType(returned) ?? returned;
-        if (!(awaited.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))) result = awaited;
+        if (!(awaited.flags & (TypeFlags.Any | TypeFlags.Unknown))) result = awaited;
       }
     } else {
       // No compute (an external asset): the output type is the one the declaration states,
@@ -65,7 +81,7 @@ export class TypeChecks {
       if (phantom) {
         const raw = this.checker.getTypeOfSymbolAtLocation(phantom, record.callNode);
         const declared = this.checker.getNonNullableType(raw);
-        const vague = ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.Never;
+        const vague = TypeFlags.Any | TypeFlags.Unknown | TypeFlags.Never;
         if (!(raw.flags & vague) && !(declared.flags & vague)) result = declared;
       }
     }
@@ -93,10 +109,10 @@ export class TypeChecks {
       const property = declared.getProperty(dep.input as string);
       if (!property) continue;
       const expected = this.checker.getTypeOfSymbol(property);
-      if (expected.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) continue;
+      if (expected.flags & (TypeFlags.Any | TypeFlags.Unknown)) continue;
       if (this.checker.isTypeAssignableTo(output, expected)) continue;
-      const produced = this.checker.typeToString(output, undefined, ts.TypeFormatFlags.NoTruncation);
-      const wanted = this.checker.typeToString(expected, undefined, ts.TypeFormatFlags.NoTruncation);
+      const produced = this.checker.typeToString(output, undefined, TypeFormatFlags.NoTruncation);
+      const wanted = this.checker.typeToString(expected, undefined, TypeFormatFlags.NoTruncation);
       const upstreamCompute = upstream.computeNode;
       diagnostics.push({
         span: dep.span,
