@@ -43,7 +43,6 @@ const {
   isBindingElement,
   isBlock,
   isBreakStatement,
-  isCallExpression,
   isComputedPropertyName,
   isContinueStatement,
   isEmptyStatement,

@@ -483,7 +483,9 @@ function withLibraryFallback(
   if (!fallback || options.paths?.["assetline"]) return options;
   const probe = path.join(root, "__assetline_probe__.ts");
   if (ts.resolveModuleName("assetline", probe, options, ts.sys).resolvedModule) return options;
-  log(`"assetline" is not installed in ${root}; analysing with ${fallback}. Run npm install assetline there.`);
+  log(
+    `"assetline" is not installed in ${root}; analysing with ${fallback}. Run npm install assetline there.`,
+  );
   return { ...options, paths: { ...options.paths, assetline: [path.resolve(fallback)] } };
 }
 

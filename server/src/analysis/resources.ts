@@ -30,11 +30,7 @@ const {
 export function declaredResources(spec: ts.Expression | undefined): Set<string> | undefined {
   if (!spec) return new Set();
   let literal = spec;
-  while (
-    isParenthesizedExpression(literal) ||
-    isAsExpression(literal) ||
-    isSatisfiesExpression(literal)
-  ) {
+  while (isParenthesizedExpression(literal) || isAsExpression(literal) || isSatisfiesExpression(literal)) {
     literal = literal.expression;
   }
   if (!isObjectLiteralExpression(literal))
@@ -52,8 +48,7 @@ export function declaredResources(spec: ts.Expression | undefined): Set<string> 
   const names = new Set<string>();
   for (const entry of value.properties) {
     if (isSpreadAssignment(entry)) return undefined;
-    if (entry.name && (isIdentifier(entry.name) || isStringLiteral(entry.name)))
-      names.add(entry.name.text);
+    if (entry.name && (isIdentifier(entry.name) || isStringLiteral(entry.name))) names.add(entry.name.text);
   }
   return names;
 }

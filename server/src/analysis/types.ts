@@ -29,11 +29,7 @@ function functionOf(
 ): ts.FunctionLikeDeclaration | undefined {
   if (!node) return undefined;
   let current: ts.Node = node;
-  while (
-    isParenthesizedExpression(current) ||
-    isAsExpression(current) ||
-    isSatisfiesExpression(current)
-  ) {
+  while (isParenthesizedExpression(current) || isAsExpression(current) || isSatisfiesExpression(current)) {
     current = current.expression;
   }
   if (isArrowFunction(current) || isFunctionExpression(current) || isFunctionDeclaration(current))
