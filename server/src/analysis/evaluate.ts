@@ -82,6 +82,7 @@ const {
   isVariableDeclaration,
   isVariableDeclarationList,
   isVariableStatement,
+  getModeForUsageLocation,
 } = ts;
 
 /** What the evaluator needs from its session. */
@@ -179,6 +180,30 @@ function isConstList(node: ts.Node): boolean {
   return isVariableDeclarationList(node) && (node.flags & NodeFlags.Const) !== 0;
 }
 
+/** Expressions and statements that declare no names: a callee inside only these resolves as at the top. */
+const NO_SCOPE = new Set<ts.SyntaxKind>([
+  SyntaxKind.CallExpression,
+  SyntaxKind.VariableDeclaration,
+  SyntaxKind.VariableDeclarationList,
+  SyntaxKind.VariableStatement,
+  SyntaxKind.ExportAssignment,
+  SyntaxKind.ExpressionStatement,
+  SyntaxKind.ParenthesizedExpression,
+  SyntaxKind.AsExpression,
+  SyntaxKind.SatisfiesExpression,
+  SyntaxKind.NonNullExpression,
+  SyntaxKind.PropertyAccessExpression,
+  SyntaxKind.ElementAccessExpression,
+  SyntaxKind.ObjectLiteralExpression,
+  SyntaxKind.PropertyAssignment,
+  SyntaxKind.ShorthandPropertyAssignment,
+  SyntaxKind.SpreadAssignment,
+  SyntaxKind.ArrayLiteralExpression,
+  SyntaxKind.SpreadElement,
+  SyntaxKind.ConditionalExpression,
+  SyntaxKind.BinaryExpression,
+]);
+
 /** What one walk over a file finds that only depends on its syntax. */
 interface FileSyntax {
   names: ImportNames;
@@ -217,11 +242,21 @@ function syntaxOf(sourceFile: ts.SourceFile): FileSyntax {
   const constants: ts.VariableDeclaration[] = [];
   const calls: ts.CallExpression[] = [];
   const visit = (node: ts.Node): void => {
-    if (node.kind === SyntaxKind.CallExpression) {
+    // Tokens, identifiers, types and type declarations hold no calls or declarations.
+    const kind = node.kind;
+    if (
+      kind < SyntaxKind.FirstNode ||
+      (kind >= SyntaxKind.FirstTypeNode && kind <= SyntaxKind.LastTypeNode) ||
+      kind === SyntaxKind.InterfaceDeclaration ||
+      kind === SyntaxKind.TypeAliasDeclaration ||
+      kind === SyntaxKind.ImportDeclaration
+    )
+      return;
+    if (kind === SyntaxKind.CallExpression) {
       const callee = (node as ts.CallExpression).expression;
       if (isIdentifier(callee) || (isPropertyAccessExpression(callee) && isIdentifier(callee.expression)))
         calls.push(node as ts.CallExpression);
-    } else if (node.kind === SyntaxKind.VariableDeclaration) {
+    } else if (kind === SyntaxKind.VariableDeclaration) {
       const declaration = node as ts.VariableDeclaration;
       if (declaration.initializer && isConstList(declaration.parent)) constants.push(declaration);
     }
@@ -263,6 +298,8 @@ export class Evaluator {
   private readonly modules = new Map<string, ModuleState>();
   private readonly stack: ModuleState[] = [];
   private readonly classified = new WeakMap<ts.CallExpression, AssetFunction | null>();
+  /** What callees resolve to at the top level of a module, by name (`asset`, `al.asset`). */
+  private readonly topLevelCallees = new WeakMap<ts.SourceFile, Map<string, AssetFunction | null>>();
 
   private readonly resourceChecked = new WeakSet<ts.CallExpression>();
   private readonly libraryBySymbol = new Map<ts.Symbol, AssetFunction | null>();
@@ -405,7 +442,9 @@ export class Evaluator {
       if (!specifier || !isStringLiteral(specifier)) continue;
       let target: string | undefined;
       if (program.getResolvedModule) {
-        const mode = this.program.getModeForUsageLocation(sourceFile, specifier);
+        // The program's options (a project has one tsconfig.json), not `program.getModeForUsageLocation`,
+        // which looks for project-reference redirects on every call.
+        const mode = getModeForUsageLocation(sourceFile, specifier, this.program.getCompilerOptions());
         target = program.getResolvedModule(sourceFile, specifier.text, mode)?.resolvedModule
           ?.resolvedFileName;
       } else {
@@ -434,18 +473,40 @@ export class Evaluator {
     if (cached !== undefined) return cached;
     let result: AssetFunction | null = null;
     const callee = call.expression;
-    const names = this.namesImported(call.getSourceFile());
+    // The call's file, and whether any node around it can declare names (else the callee
+    // resolves as at the top of the module, the same for every such call of the file).
+    let topLevel = true;
+    let node: ts.Node = call.parent;
+    while (node.kind !== SyntaxKind.SourceFile) {
+      if (!NO_SCOPE.has(node.kind)) topLevel = false;
+      node = node.parent;
+    }
+    const sourceFile = node as ts.SourceFile;
+    const names = this.namesImported(sourceFile);
     let nameNode: ts.Node | undefined;
-    if (isIdentifier(callee) && (names.direct.has(callee.text) || names.aliases.has(callee.text)))
+    let key: string | undefined;
+    if (isIdentifier(callee) && (names.direct.has(callee.text) || names.aliases.has(callee.text))) {
       nameNode = callee;
-    else if (
+      key = callee.text;
+    } else if (
       isPropertyAccessExpression(callee) &&
       isIdentifier(callee.expression) &&
       (names.qualifiers.has(callee.expression.text) || names.aliases.has(callee.expression.text))
     ) {
       nameNode = callee.name;
+      key = `${callee.expression.text}.${callee.name.text}`;
     }
-    if (nameNode) result = this.libraryFunction(nameNode);
+    if (nameNode && key !== undefined) {
+      let byName = topLevel ? this.topLevelCallees.get(sourceFile) : undefined;
+      if (topLevel && !byName)
+        this.topLevelCallees.set(sourceFile, (byName = new Map<string, AssetFunction | null>()));
+      const known = byName?.get(key);
+      if (known !== undefined) result = known;
+      else {
+        result = this.libraryFunction(nameNode);
+        byName?.set(key, result);
+      }
+    }
     this.classified.set(call, result);
     return result;
   }
@@ -1454,9 +1515,10 @@ export class Evaluator {
       // Evaluated property by property, so that each reference keeps its own range.
       for (const property of literal.properties) {
         if (isPropertyAssignment(property)) {
-          const name = property.name.getText();
           const inputName =
-            isIdentifier(property.name) || isStringLiteral(property.name) ? property.name.text : name;
+            isIdentifier(property.name) || isStringLiteral(property.name)
+              ? property.name.text
+              : property.name.getText();
           const itemNode = unwrap(property.initializer);
           record.deps.push(this.depFrom(this.eval(property.initializer, scope), itemNode, inputName));
         } else if (isShorthandPropertyAssignment(property)) {

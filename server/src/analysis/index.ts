@@ -149,7 +149,6 @@ export class AnalysisSession {
   private readonly skippedReasons = new WeakMap<ts.Node, string>();
   private last: AnalysisResult | undefined;
   private readonly cycleCache: CycleCache = {};
-  private lastProgram: ts.Program | undefined;
 
   constructor(root: string, options: AnalysisOptions = {}) {
     this.root = path.resolve(root);
@@ -274,9 +273,12 @@ export class AnalysisSession {
     return relative;
   }
 
+  /** The last analysis's source files by name (`getSourceFile` normalises the path on each call). */
+  private lastSourceFiles = new Map<string, ts.SourceFile>();
+
   /** The compiler's source file of a project file, as of the last analysis when there was one. */
   private sourceFileOf(file: string): ts.SourceFile | undefined {
-    return this.lastProgram?.getSourceFile(file) ?? this.host.sourceFile(file);
+    return this.lastSourceFiles.get(file) ?? this.host.sourceFile(file);
   }
 
   /** The current program with the standard library (for editor features that need the checker). */
@@ -303,8 +305,13 @@ export class AnalysisSession {
     const getTypedChecker = (): ts.TypeChecker =>
       (typedChecker ??= host.typedProgram(program).getTypeChecker());
     phase("checker");
-    this.lastProgram = program;
     const files = [...this.files].sort();
+    const sourceFiles = new Map<string, ts.SourceFile>();
+    for (const file of files) {
+      const sourceFile = program.getSourceFile(file);
+      if (sourceFile) sourceFiles.set(file, sourceFile);
+    }
+    this.lastSourceFiles = sourceFiles;
     const evaluator = new Evaluator(
       program,
       checker,
@@ -321,7 +328,7 @@ export class AnalysisSession {
     const results: FileResult[] = [];
     const fileInfos = new Map<string, FileInfo>();
     for (const file of files) {
-      const sourceFile = program.getSourceFile(file);
+      const sourceFile = sourceFiles.get(file);
       if (!sourceFile) continue;
       try {
         results.push(evaluator.evaluateModule(sourceFile));
@@ -348,7 +355,7 @@ export class AnalysisSession {
     };
     const syntax: RawDiagnostic[] = [];
     for (const file of files) {
-      const sourceFile = program.getSourceFile(file);
+      const sourceFile = sourceFiles.get(file);
       if (!sourceFile) continue;
       let info = this.fileInfos.get(file);
       try {
@@ -415,12 +422,8 @@ export class AnalysisSession {
     const last = this.last;
     if (!last) return undefined;
     if (this.occurrenceCache?.result !== last) {
-      const program = this.lastProgram;
-      const index = new OccurrenceIndex(
-        last.records,
-        last.checks,
-        (file) => program?.getSourceFile(file)?.text,
-      );
+      const sourceFiles = this.lastSourceFiles;
+      const index = new OccurrenceIndex(last.records, last.checks, (file) => sourceFiles.get(file)?.text);
       this.occurrenceCache = { result: last, index };
     }
     return this.occurrenceCache.index;
@@ -428,7 +431,7 @@ export class AnalysisSession {
 
   /** The text of a project file as the last analysis saw it. */
   analysedText(file: string): string | undefined {
-    return this.lastProgram?.getSourceFile(file)?.text;
+    return this.lastSourceFiles.get(file)?.text;
   }
 
   /** The current text of a project file (unsaved edits included), parsed. */
