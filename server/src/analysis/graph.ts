@@ -492,9 +492,6 @@ function cycleSteps(found: string[], byKey: Map<string, AssetRecord>): RawDiagno
 /** Position conversion supplied by the session (it owns the source files). */
 export type Locate = (file: string, offset: number) => { line: number; column: number };
 
-/** Nodes of records that did not change, reused while their neighbours' existence is the same. */
-const nodeCache = new WeakMap<AssetRecord, { node: AssetNode; context: string }>();
-
 export function toAssetNode(
   record: AssetRecord,
   built: BuiltGraph,
@@ -503,10 +500,11 @@ export function toAssetNode(
 ): AssetNode {
   let context = (built.checksByKey.get(record.key as string) ?? []).join("\u0000");
   for (const dep of record.deps) context += dep.key !== undefined && built.byKey.has(dep.key) ? "1" : "0";
-  const cached = nodeCache.get(record);
+  // Nodes of records that did not change are reused while their neighbours' existence is the same.
+  const cached = record.graphNode;
   if (cached && cached.context === context) return cached.node;
   const node = buildAssetNode(record, built, relative, locate);
-  nodeCache.set(record, { node, context });
+  record.graphNode = { node, context };
   return node;
 }
 

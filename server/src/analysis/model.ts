@@ -4,7 +4,7 @@
  * check, plus the diagnostics found while reading the code.
  */
 import type { ts } from "ts-morph";
-import type { DiagnosticCode, Severity } from "@assetline/protocol";
+import type { AssetNode, DiagnosticCode, Severity } from "@assetline/protocol";
 
 export type AssetFunction = "asset" | "check" | "externalAsset";
 
@@ -61,6 +61,11 @@ export interface AssetRecord {
   computeNode?: ts.Node;
   /** The node of the call itself (not serialised). */
   callNode: ts.CallExpression;
+  /**
+   * The graph node last built from this record, and the state of its neighbours it was built
+   * for (graph.ts reuses it while that is the same; not serialised).
+   */
+  graphNode?: { node: AssetNode; context: string };
 }
 
 export interface CheckRecord {
