@@ -1,11 +1,13 @@
 /**
  * Analysis benchmark on synthetic workspaces.
- *   node --expose-gc --import tsx bench/analysis/run.ts [sizes...] [--edits N] [--mem-edits N] [--runs N]
+ *   node --expose-gc --import tsx bench/analysis/run.ts [sizes...] [--bodies typical,minimal]
+ *     [--edits N] [--mem-edits N] [--runs N]
  * Per size: the plain parse of the same files (`ts.createSourceFile`) and the cold index to the
  * first complete graph, each the median of N fresh processes (as in the team's performance
  * notes), and their ratio; the type checks. At 5,000 (or the largest size <= 5,000): p50/p95 of
  * the diagnostics after a one-line edit (leaf and hub file), heap and RSS, and their growth over
- * many edits. Workspaces are written under $TMPDIR/assetline-bench/ (outside the repository).
+ * many edits. Each size is measured with typical compute bodies and with minimal ones (see
+ * generate.ts). Workspaces are written under $TMPDIR/assetline-bench/ (outside the repository).
  */
 import { execFileSync } from "node:child_process";
 import { buildSync } from "esbuild";
@@ -13,7 +15,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { AnalysisSession } from "../../server/src/analysis/index";
-import { assetKey, generateWorkspace } from "./generate";
+import { assetKey, generateWorkspace, type Bodies } from "./generate";
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -23,6 +25,11 @@ const option = (name: string, fallback: number): number => {
 const editCount = option("--edits", 200);
 const memEdits = option("--mem-edits", 1000);
 const runs = option("--runs", 3);
+const bodiesIndex = args.indexOf("--bodies");
+const shapes = (bodiesIndex >= 0 ? args[bodiesIndex + 1]! : "typical,minimal").split(",") as Bodies[];
+for (const shape of shapes)
+  if (shape !== "typical" && shape !== "minimal")
+    throw new Error(`--bodies: typical or minimal, not ${String(shape)}`);
 // Outside the repository: a workspace opened at the repository root must not index them.
 const resultsDir = path.join(os.tmpdir(), "assetline-bench");
 
@@ -73,8 +80,8 @@ function fresh(mode: string, root: string): ColdRun {
   return JSON.parse(output.trim().split("\n").pop()!) as ColdRun;
 }
 
-function measure(size: number, edits: boolean): void {
-  const { files, root } = generateWorkspace(path.join(resultsDir, `ws-${size}`), size);
+function measure(size: number, bodies: Bodies, edits: boolean): void {
+  const { files, root } = generateWorkspace(path.join(resultsDir, `ws-${size}-${bodies}`), size, bodies);
 
   const parses: number[] = [];
   const colds: ColdRun[] = [];
@@ -86,7 +93,7 @@ function measure(size: number, edits: boolean): void {
   const cold = [...colds].sort((a, b) => a.ms - b.ms)[Math.floor(colds.length / 2)]!;
   if (cold.assets !== size) throw new Error(`expected ${size} assets, found ${cold.assets}`);
   console.log(
-    `${size} assets (${files.length} files): plain parse ${ms(parseMs)} [${parses.map((v) => v.toFixed(0)).join(", ")}]; ` +
+    `${size} assets (${files.length} files, ${bodies} bodies): plain parse ${ms(parseMs)} [${parses.map((v) => v.toFixed(0)).join(", ")}]; ` +
       `cold graph ${ms(cold.ms)} [${colds.map((v) => v.ms.toFixed(0)).join(", ")}] = ${(cold.ms / parseMs).toFixed(2)}x ` +
       `(medians of ${runs} fresh processes); RSS after the cold graph ${cold.rss} MB`,
   );
@@ -173,5 +180,7 @@ function measure(size: number, edits: boolean): void {
   const sizes = args.filter((arg, i) => /^\d+$/.test(arg) && !args[i - 1]?.startsWith("--")).map(Number);
   if (sizes.length === 0) sizes.push(100, 1000, 5000, 20000);
   const editSize = sizes.includes(5000) ? 5000 : Math.max(...sizes.filter((size) => size <= 5000));
-  for (const size of sizes) measure(size, size === editSize);
+  // The edits and memory are measured once, on the first shape.
+  for (const shape of shapes)
+    for (const size of sizes) measure(size, shape, shape === shapes[0] && size === editSize);
 }
