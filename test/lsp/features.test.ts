@@ -280,3 +280,45 @@ describe("language server editor features on asset keys", function () {
     assert.equal(state.projects[0]!.files, 3);
   });
 });
+
+describe("language server code lenses on generated assets", function () {
+  let client: TestClient;
+  let root: string;
+
+  before(async function () {
+    root = copyFixture("lsp-factory");
+    client = TestClient.start();
+    await client.initialize(root);
+    await client.waitForIdle((status) => status.assets === 4);
+  });
+
+  after(async function () {
+    await client.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it("puts one lens per factory call where the graph points at it, none inside the factory", async function () {
+    const pipelineFile = path.join(root, "src", "pipeline.ts");
+    const pipelineText = fs.readFileSync(pipelineFile, "utf8");
+    const lenses = await client.connection.sendRequest<CodeLens[]>("textDocument/codeLens", {
+      textDocument: { uri: uriOf(pipelineFile) },
+    });
+    const generated = lenses
+      .filter((lens) => lens.command?.title.includes("generated asset"))
+      .map((lens) => ({ line: lens.range.start.line, title: lens.command!.title }));
+    assert.deepEqual(generated, [
+      {
+        line: positionOf(pipelineText, 'regionalEvents(["eu"').line,
+        title: "2 generated assets: raw/eu_events, raw/us_events",
+      },
+      {
+        line: positionOf(pipelineText, 'regionalEvents(["apac"').line,
+        title: "1 generated asset: raw/apac_events",
+      },
+    ]);
+    const factoryLenses = await client.connection.sendRequest<CodeLens[]>("textDocument/codeLens", {
+      textDocument: { uri: uriOf(path.join(root, "src", "factory.ts")) },
+    });
+    assert.deepEqual(factoryLenses, []);
+  });
+});

@@ -1,6 +1,7 @@
 /**
  * Code lenses above each asset: "▶ Run", "Show lineage" and its direct neighbours; one lens
- * per factory call for generated assets.
+ * per factory call for generated assets, where the graph points (the call of the project's
+ * factory function, else the library call that runs once per generated asset).
  */
 import type { CodeLens } from "vscode-languageserver/node";
 import { Commands, type AssetCommandArgs } from "@assetline/protocol";
@@ -13,10 +14,11 @@ export function codeLenses(project: Project, file: string): CodeLens[] {
   if (!result) return [];
   const byCall = new Map<number, AssetRecord[]>();
   for (const record of result.records) {
-    if (record.call.file !== file) continue;
-    const list = byCall.get(record.call.start) ?? [];
+    const where = record.site ?? record.call;
+    if (where.file !== file) continue;
+    const list = byCall.get(where.start) ?? [];
     list.push(record);
-    byCall.set(record.call.start, list);
+    byCall.set(where.start, list);
   }
   const lenses: CodeLens[] = [];
   const runs = readRunIndex(project.root);
