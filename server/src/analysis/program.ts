@@ -34,12 +34,6 @@ function libText(file: string): string | undefined {
   return file.startsWith(libFolderInMemoryPath) ? libFiles().get(file) : undefined;
 }
 
-/**
- * The file a relative import names first, by the rules of TypeScript's resolution: `./x` and
- * `./x.js` are tried as `x.ts` first, `./x.mjs` as `x.mts`, and so on. When that file is one of
- * the project's own (in memory), it is the answer, found without a file-system probe; otherwise
- * the compiler's resolver decides (folders, `index` files, declarations, JavaScript, JSON).
- */
 /** The TypeScript source extension an import's JavaScript extension stands for. */
 const sourceExtensionOf = new Map([
   ["js", "ts"],
@@ -48,6 +42,12 @@ const sourceExtensionOf = new Map([
   ["cjs", "cts"],
 ]);
 
+/**
+ * The file a relative import names first, by the rules of TypeScript's resolution: `./x` and
+ * `./x.js` are tried as `x.ts` first, `./x.mjs` as `x.mts`, and so on. When that file is one of
+ * the project's own (in memory), it is the answer, found without a file-system probe; otherwise
+ * the compiler's resolver decides (folders, `index` files, declarations, JavaScript, JSON).
+ */
 function firstCandidate(
   specifier: string,
   containingFile: string,
