@@ -28,6 +28,7 @@ import {
   type Value,
 } from "./values";
 import { PackageNames } from "./files";
+import { TopLevelImports, declaresNoNames } from "./imports";
 import { missingResourceDiagnostics } from "./resources";
 
 // The compiler API's members, read once: every `ts.x` through ts-morph's re-exports is a
@@ -180,69 +181,6 @@ function isConstList(node: ts.Node): boolean {
   return isVariableDeclarationList(node) && (node.flags & NodeFlags.Const) !== 0;
 }
 
-/** Expressions and statements that declare no names: a callee inside only these resolves as at the top. */
-const NO_SCOPE = new Set<ts.SyntaxKind>([
-  SyntaxKind.CallExpression,
-  SyntaxKind.VariableDeclaration,
-  SyntaxKind.VariableDeclarationList,
-  SyntaxKind.VariableStatement,
-  SyntaxKind.ExportAssignment,
-  SyntaxKind.ExpressionStatement,
-  SyntaxKind.ParenthesizedExpression,
-  SyntaxKind.AsExpression,
-  SyntaxKind.SatisfiesExpression,
-  SyntaxKind.NonNullExpression,
-  SyntaxKind.PropertyAccessExpression,
-  SyntaxKind.ElementAccessExpression,
-  SyntaxKind.ObjectLiteralExpression,
-  SyntaxKind.PropertyAssignment,
-  SyntaxKind.ShorthandPropertyAssignment,
-  SyntaxKind.SpreadAssignment,
-  SyntaxKind.ArrayLiteralExpression,
-  SyntaxKind.SpreadElement,
-  SyntaxKind.ConditionalExpression,
-  SyntaxKind.BinaryExpression,
-]);
-
-const EXPORT_EQUALS = "export=" as ts.__String;
-
-/** A value imported by name or by default: its import declaration and the name it exports. */
-interface ImportBinding {
-  declaration: ts.ImportDeclaration;
-  name: string;
-}
-
-const importBindingsCache = new WeakMap<ts.SourceFile, Map<string, ImportBinding>>();
-
-/**
- * A file's value imports by local name (`import { a as b }`, `import d from`): not type-only
- * ones, not namespaces, not JSON modules (the evaluator reads those itself).
- */
-function importBindings(sourceFile: ts.SourceFile): Map<string, ImportBinding> {
-  let bindings = importBindingsCache.get(sourceFile);
-  if (bindings) return bindings;
-  bindings = new Map();
-  for (const statement of sourceFile.statements) {
-    if (!isImportDeclaration(statement) || !statement.importClause || statement.importClause.isTypeOnly)
-      continue;
-    const specifier = statement.moduleSpecifier;
-    if (!isStringLiteral(specifier) || specifier.text.endsWith(".json")) continue;
-    const clause = statement.importClause;
-    if (clause.name) bindings.set(clause.name.text, { declaration: statement, name: "default" });
-    const named = clause.namedBindings;
-    if (named && isNamedImports(named)) {
-      for (const element of named.elements) {
-        if (element.isTypeOnly) continue;
-        const imported = element.propertyName ?? element.name;
-        if (!isIdentifier(imported)) continue;
-        bindings.set(element.name.text, { declaration: statement, name: imported.text });
-      }
-    }
-  }
-  importBindingsCache.set(sourceFile, bindings);
-  return bindings;
-}
-
 /** What one walk over a file finds that only depends on its syntax. */
 interface FileSyntax {
   names: ImportNames;
@@ -337,10 +275,7 @@ export class Evaluator {
   private readonly modules = new Map<string, ModuleState>();
   private readonly stack: ModuleState[] = [];
   private readonly classified = new WeakMap<ts.CallExpression, AssetFunction | null>();
-  /** The checker's module symbol of each import declaration met (null: it does not resolve). */
-  private readonly importedModules = new Map<ts.ImportDeclaration, ts.Symbol | null>();
-  /** The exports of each imported module, by name. */
-  private readonly moduleExports = new Map<ts.Symbol, Map<string, ts.Symbol>>();
+  private readonly imports: TopLevelImports;
   /** What callees resolve to at the top level of a module, by name (`asset`, `al.asset`). */
   private readonly topLevelCallees = new WeakMap<ts.SourceFile, Map<string, AssetFunction | null>>();
 
@@ -362,7 +297,9 @@ export class Evaluator {
      * the session across rounds: a reused module is not run again but its reasons still hold.
      */
     private readonly skipped = new WeakMap<ts.Node, string>(),
-  ) {}
+  ) {
+    this.imports = new TopLevelImports(checker);
+  }
 
   /** Modules being validated for reuse (to stop at import cycles). */
   private readonly validating = new Set<string>();
@@ -521,7 +458,7 @@ export class Evaluator {
     let topLevel = true;
     let node: ts.Node = call.parent;
     while (node.kind !== SyntaxKind.SourceFile) {
-      if (!NO_SCOPE.has(node.kind)) topLevel = false;
+      if (!declaresNoNames(node)) topLevel = false;
       node = node.parent;
     }
     const sourceFile = node as ts.SourceFile;
@@ -891,7 +828,7 @@ export class Evaluator {
   private identifier(identifier: ts.Identifier, scope: Scope): Value {
     if (identifier.text === "undefined") return undefined;
     const symbol =
-      this.importedAtTopLevel(identifier) ??
+      this.imports.resolve(identifier) ??
       this.checker.getSymbolAtLocation(identifier) ??
       (identifier.text === "Object" || identifier.text === "String" || identifier.text === "JSON"
         ? undefined
@@ -903,40 +840,6 @@ export class Evaluator {
       return new Unknown(`\`${identifier.text}\` is not defined`, true);
     }
     return this.valueOfSymbol(symbol, identifier, scope);
-  }
-
-  /**
-   * The symbol an imported name stands for, when it is used where nothing else can declare it
-   * (an expression at the top of the module): the checker's module symbol of the import, and
-   * that module's exports, each looked up once per round. This is what resolving the name
-   * through the checker gives (`getAliasedSymbol` of the import), without resolving the import
-   * again at every use. Undefined in any other case (the caller asks the checker).
-   */
-  private importedAtTopLevel(identifier: ts.Identifier): ts.Symbol | undefined {
-    let node: ts.Node = identifier.parent;
-    while (node.kind !== SyntaxKind.SourceFile) {
-      if (!NO_SCOPE.has(node.kind)) return undefined;
-      node = node.parent;
-    }
-    const binding = importBindings(node as ts.SourceFile).get(identifier.text);
-    if (!binding) return undefined;
-    let moduleSymbol = this.importedModules.get(binding.declaration);
-    if (moduleSymbol === undefined) {
-      moduleSymbol = this.checker.getSymbolAtLocation(binding.declaration.moduleSpecifier) ?? null;
-      this.importedModules.set(binding.declaration, moduleSymbol);
-    }
-    if (!moduleSymbol) return undefined;
-    let exports = this.moduleExports.get(moduleSymbol);
-    if (!exports) {
-      exports = new Map();
-      // `export =` modules have other rules for what a named import finds: left to the checker.
-      if (!moduleSymbol.exports?.has(EXPORT_EQUALS)) {
-        for (const symbol of this.checker.getExportsOfModule(moduleSymbol)) exports.set(symbol.name, symbol);
-      }
-      this.moduleExports.set(moduleSymbol, exports);
-    }
-    const symbol = exports.get(binding.name);
-    return symbol && symbol.flags & (SymbolFlags.Value | SymbolFlags.Alias) ? symbol : undefined;
   }
 
   private valueOfSymbol(symbol: ts.Symbol, at: ts.Node, scope: Scope): Value {
@@ -1055,6 +958,7 @@ export class Evaluator {
 
   shorthand(property: ts.ShorthandPropertyAssignment, scope: Scope): Value {
     const symbol =
+      this.imports.resolve(property.name) ??
       this.checker.getShorthandAssignmentValueSymbol(property) ??
       this.librarySymbol((checker) => checker.getShorthandAssignmentValueSymbol(property));
     if (!symbol) return new Unknown(`\`${property.name.text}\` is not defined`, true);
