@@ -492,7 +492,9 @@ export class Evaluator {
   }
 
   private libraryFunction(nameNode: ts.Node, depth = 0): AssetFunction | null {
-    const found = this.checker.getSymbolAtLocation(nameNode);
+    const found =
+      (isIdentifier(nameNode) ? this.imports.resolve(nameNode) : undefined) ??
+      this.checker.getSymbolAtLocation(nameNode);
     return found ? this.assetlineSymbol(found, depth) : null;
   }
 

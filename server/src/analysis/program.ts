@@ -34,6 +34,14 @@ function libText(file: string): string | undefined {
   return file.startsWith(libFolderInMemoryPath) ? libFiles().get(file) : undefined;
 }
 
+/** TypeScript source extensions a relative import may name or imply. */
+const tsExtensions = new Map([
+  ["ts", ts.Extension.Ts],
+  ["tsx", ts.Extension.Tsx],
+  ["mts", ts.Extension.Mts],
+  ["cts", ts.Extension.Cts],
+]);
+
 /** The TypeScript source extension an import's JavaScript extension stands for. */
 const sourceExtensionOf = new Map([
   ["js", "ts"],
@@ -52,19 +60,25 @@ function firstCandidate(
   specifier: string,
   containingFile: string,
   extensionless: boolean,
-): string | undefined {
+): { file: string; extension: ts.Extension; written: boolean } | undefined {
   if (!specifier.startsWith("./") && !specifier.startsWith("../")) return undefined;
   const match = /\.([cm]?[jt]sx?)$/.exec(specifier);
-  let candidate: string;
+  let stem = specifier;
+  let source = "ts";
   if (!match) {
     if (!extensionless) return undefined;
-    candidate = `${specifier}.ts`;
   } else {
     const extension = match[1]!;
-    const stem = specifier.slice(0, -extension.length);
-    candidate = stem + (sourceExtensionOf.get(extension) ?? extension);
+    stem = specifier.slice(0, -extension.length - 1);
+    source = sourceExtensionOf.get(extension) ?? extension;
   }
-  return joinRelative(containingFile, candidate);
+  const extension = tsExtensions.get(source);
+  if (extension === undefined) return undefined;
+  return {
+    file: joinRelative(containingFile, `${stem}.${source}`),
+    extension,
+    written: match !== null && match[1] === source,
+  };
 }
 
 /** `relative` (starting with `./` or `../`) from the folder of `file`, by string operations. */
@@ -85,13 +99,6 @@ function joinRelative(file: string, relative: string): string {
     return path.resolve(path.dirname(file), relative);
   return `${folder}/${rest}`;
 }
-
-const tsExtensions: Record<string, ts.Extension> = {
-  ".ts": ts.Extension.Ts,
-  ".tsx": ts.Extension.Tsx,
-  ".mts": ts.Extension.Mts,
-  ".cts": ts.Extension.Cts,
-};
 
 /** Parsed library files, shared by every ProgramHost of the process. */
 const sharedLibs = new Map<string, ts.SourceFile>();
@@ -183,18 +190,15 @@ export class ProgramHost {
       );
       return literals.map((literal) => {
         const candidate = fastPath ? firstCandidate(literal.text, containingFile, extensionless) : undefined;
-        if (candidate !== undefined && isProjectFile(candidate)) {
-          const extension = tsExtensions[path.extname(candidate)];
-          if (extension !== undefined) {
-            return {
-              resolvedModule: {
-                resolvedFileName: candidate,
-                extension,
-                isExternalLibraryImport: false,
-                resolvedUsingTsExtension: /\.[cm]?tsx?$/.test(literal.text),
-              },
-            };
-          }
+        if (candidate !== undefined && isProjectFile(candidate.file)) {
+          return {
+            resolvedModule: {
+              resolvedFileName: candidate.file,
+              extension: candidate.extension,
+              isExternalLibraryImport: false,
+              resolvedUsingTsExtension: candidate.written,
+            },
+          };
         }
         const mode = ts.getModeForUsageLocation(containingSourceFile, literal, compilerOptions);
         return ts.resolveModuleName(
