@@ -258,8 +258,21 @@ export class AnalysisSession {
   locate(file: string, offset: number): { line: number; column: number } {
     const sourceFile = this.sourceFileOf(file);
     if (!sourceFile) return { line: 1, column: 1 };
-    const position = sourceFile.getLineAndCharacterOfPosition(Math.min(offset, sourceFile.end));
-    return { line: position.line + 1, column: position.character + 1 };
+    const position = Math.min(offset, sourceFile.end);
+    const starts = lineStarts(sourceFile);
+    if (!starts) {
+      const { line, character } = sourceFile.getLineAndCharacterOfPosition(position);
+      return { line: line + 1, column: character + 1 };
+    }
+    // The last line starting at or before the position.
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (starts[middle]! <= position) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low + 1, column: position - starts[low]! + 1 };
   }
 
   private readonly relatives = new Map<string, string>();
@@ -473,6 +486,27 @@ export class AnalysisSession {
  * when present; node_modules, dist and .assetline excluded) -> the asset graph with diagnostics,
  * the type checks (`input-type-mismatch`) included unless `types: false`.
  */
+const lineStartsCache = new WeakMap<ts.SourceFile, number[] | null>();
+
+/**
+ * Where each line of a file starts, found with the string search built into the engine (the
+ * compiler's own line map is a loop over every character, and positions of every asset are
+ * converted on each analysis). Null when the file breaks lines with anything but `\n` and
+ * `\r\n` (a lone `\r`, U+2028, U+2029): then the compiler's line map, which counts those too.
+ */
+function lineStarts(sourceFile: ts.SourceFile): number[] | null {
+  let starts = lineStartsCache.get(sourceFile);
+  if (starts !== undefined) return starts;
+  const text = sourceFile.text;
+  starts = null;
+  if (!text.includes("\u2028") && !text.includes("\u2029") && !/\r(?!\n)/.test(text)) {
+    starts = [0];
+    for (let next = text.indexOf("\n"); next >= 0; next = text.indexOf("\n", next + 1)) starts.push(next + 1);
+  }
+  lineStartsCache.set(sourceFile, starts);
+  return starts;
+}
+
 /**
  * When `assetline` does not resolve from the project (not installed yet, or a folder outside any
  * package), map it to the fallback entry so its calls are still recognised through the checker.

@@ -112,6 +112,23 @@ function usedResources(compute: ts.FunctionLikeDeclaration): { name: string; nod
   return used;
 }
 
+/** Where a file writes `resources` (ascending offsets), found once per file. */
+const mentionsByFile = new WeakMap<ts.SourceFile, number[]>();
+
+/** Whether the text of a node contains the word `resources` (in code, strings or comments). */
+function mentionsResources(node: ts.Node): boolean {
+  const sourceFile = node.getSourceFile();
+  let mentions = mentionsByFile.get(sourceFile);
+  if (!mentions) {
+    mentions = [];
+    const text = sourceFile.text;
+    for (let at = text.indexOf("resources"); at >= 0; at = text.indexOf("resources", at + 1))
+      mentions.push(at);
+    mentionsByFile.set(sourceFile, mentions);
+  }
+  return mentions.some((at) => at >= node.pos && at < node.end);
+}
+
 /**
  * `evaluated`: the declared names as the evaluator read them (the spec or its `resources` in a
  * variable), used when the spec cannot be read syntactically; undefined when unknown.
@@ -122,10 +139,8 @@ export function missingResourceDiagnostics(
   evaluated?: Set<string>,
 ): RawDiagnostic[] {
   if (!compute || !(isArrowFunction(compute) || isFunctionExpression(compute))) return [];
-  // Most compute functions never mention resources: skip the walk without building a string.
-  const text = compute.getSourceFile().text;
-  const mention = text.indexOf("resources", compute.pos);
-  if (mention < 0 || mention >= compute.end) return [];
+  // Most compute functions never mention resources: skip the walk.
+  if (!mentionsResources(compute)) return [];
   const declared = declaredResources(spec) ?? evaluated;
   if (!declared) return [];
   const sourceFile = compute.getSourceFile();
