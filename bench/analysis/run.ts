@@ -80,6 +80,9 @@ function fresh(mode: string, root: string): ColdRun {
   return JSON.parse(output.trim().split("\n").pop()!) as ColdRun;
 }
 
+/** Cold graph / plain parse, by shape and size, for the summary. */
+const ratios: { bodies: Bodies; size: number; ratio: number }[] = [];
+
 function measure(size: number, bodies: Bodies, edits: boolean): void {
   const { files, root } = generateWorkspace(path.join(resultsDir, `ws-${size}-${bodies}`), size, bodies);
 
@@ -102,6 +105,7 @@ function measure(size: number, bodies: Bodies, edits: boolean): void {
       .map(([name, value]) => `${name} ${ms(value)}`)
       .join(", ")}`,
   );
+  ratios.push({ bodies, size, ratio: cold.ms / parseMs });
   if (!edits) return;
 
   let started = performance.now();
@@ -183,4 +187,13 @@ function measure(size: number, bodies: Bodies, edits: boolean): void {
   // The edits and memory are measured once, on the first shape.
   for (const shape of shapes)
     for (const size of sizes) measure(size, shape, shape === shapes[0] && size === editSize);
+  console.log("cold graph / plain parse (target <= 3x):");
+  for (const shape of shapes) {
+    const mine = ratios.filter((entry) => entry.bodies === shape);
+    const over = mine.filter((entry) => entry.ratio > 3).map((entry) => entry.size.toLocaleString("en"));
+    console.log(
+      `  ${shape} bodies: ${mine.map((entry) => `${entry.size.toLocaleString("en")} ${entry.ratio.toFixed(2)}x`).join(", ")}; ` +
+        (over.length === 0 ? "within the target at every size" : `above it at ${over.join(", ")}`),
+    );
+  }
 }
