@@ -13,6 +13,8 @@ import type { AssetRecord, CheckRecord, RawDiagnostic, SourceSpan } from "./mode
 
 /** Asset keys (the library's rule): segments of letters, digits, "_", "." and "-" joined by "/". */
 const SEGMENT = /^[A-Za-z0-9_.-]+$/;
+/** A whole valid key at once (the common case): segments as above, none "." or "..". */
+const VALID_KEY = /^(?!\.\.?(?:\/|$))[A-Za-z0-9_.-]+(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9_.-]+)*$/;
 
 const keyProblems = new Map<string, string | undefined>();
 
@@ -26,6 +28,7 @@ function cachedKeyProblem(key: string): string | undefined {
 }
 
 export function keyProblem(key: string): string | undefined {
+  if (VALID_KEY.test(key)) return undefined;
   if (key.length === 0) return 'An asset key must not be empty; use segments like "ingest/raw_orders".';
   const segments = key.split("/");
   for (const [index, segment] of segments.entries()) {
@@ -372,46 +375,71 @@ function cycleDiagnostics(
 
 /** Tarjan's strongly connected components; for each, the shortest cycle through its first key. */
 function findCycles(edges: Map<string, Set<string>>): { cycles: string[][]; components: string[][] } {
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const stack: string[] = [];
+  // Keys as numbers and the edges as flat arrays: no map lookup or allocation per step.
+  const keys: string[] = [...edges.keys()];
+  const ids = new Map<string, number>();
+  keys.forEach((key, i) => ids.set(key, i));
+  const starts: number[] = [];
+  const targets: number[] = [];
+  for (let i = 0; i < edges.size; i++) {
+    starts.push(targets.length);
+    for (const target of edges.get(keys[i]!)!) {
+      let id = ids.get(target);
+      if (id === undefined) {
+        // A target without edges of its own (every asset has an entry; kept for safety).
+        id = keys.length;
+        ids.set(target, id);
+        keys.push(target);
+      }
+      targets.push(id);
+    }
+  }
+  while (starts.length <= keys.length) starts.push(targets.length);
+  const count = keys.length;
+
+  const index = new Int32Array(count).fill(-1);
+  const low = new Int32Array(count);
+  const onStack = new Uint8Array(count);
+  const stack = new Int32Array(count);
+  let stackSize = 0;
+  // The depth-first path (iterative, to survive deep graphs) and each node's next edge.
+  const path = new Int32Array(count);
+  let depth = 0;
+  const next = new Int32Array(count);
   const components: string[][] = [];
   let counter = 0;
+  const enter = (node: number): void => {
+    index[node] = low[node] = counter++;
+    stack[stackSize++] = node;
+    onStack[node] = 1;
+    next[node] = starts[node]!;
+    path[depth++] = node;
+  };
 
-  // Iterative to survive deep graphs.
-  for (const start of edges.keys()) {
-    if (index.has(start)) continue;
-    const work: { node: string; iterator: Iterator<string> }[] = [];
-    const enter = (node: string): void => {
-      index.set(node, counter);
-      low.set(node, counter);
-      counter++;
-      stack.push(node);
-      onStack.add(node);
-      work.push({ node, iterator: (edges.get(node) ?? new Set<string>()).values() });
-    };
+  for (let start = 0; start < count; start++) {
+    if (index[start] !== -1) continue;
     enter(start);
-    while (work.length > 0) {
-      const frame = work[work.length - 1]!;
-      const next = frame.iterator.next();
-      if (!next.done) {
-        const target = next.value;
-        if (!index.has(target)) enter(target);
-        else if (onStack.has(target)) low.set(frame.node, Math.min(low.get(frame.node)!, index.get(target)!));
+    while (depth > 0) {
+      const node = path[depth - 1]!;
+      if (next[node]! < starts[node + 1]!) {
+        const target = targets[next[node]!++]!;
+        if (index[target] === -1) enter(target);
+        else if (onStack[target]) low[node] = Math.min(low[node]!, index[target]!);
         continue;
       }
-      work.pop();
-      const parent = work[work.length - 1];
-      if (parent) low.set(parent.node, Math.min(low.get(parent.node)!, low.get(frame.node)!));
-      if (low.get(frame.node) === index.get(frame.node)) {
+      depth--;
+      if (depth > 0) {
+        const parent = path[depth - 1]!;
+        low[parent] = Math.min(low[parent]!, low[node]!);
+      }
+      if (low[node] === index[node]) {
         const component: string[] = [];
-        let member: string | undefined;
+        let member: number;
         do {
-          member = stack.pop()!;
-          onStack.delete(member);
-          component.push(member);
-        } while (member !== frame.node);
+          member = stack[--stackSize]!;
+          onStack[member] = 0;
+          component.push(keys[member]!);
+        } while (member !== node);
         if (component.length > 1) components.push(component);
       }
     }
