@@ -832,13 +832,11 @@ export class Evaluator {
     const symbol =
       this.imports.resolve(identifier) ??
       this.checker.getSymbolAtLocation(identifier) ??
-      (identifier.text === "Object" || identifier.text === "String" || identifier.text === "JSON"
+      (BUILTIN_NAMESPACES.has(identifier.text)
         ? undefined
         : this.librarySymbol((checker) => checker.getSymbolAtLocation(identifier)));
     if (!symbol) {
-      if (identifier.text === "Object" || identifier.text === "String" || identifier.text === "JSON") {
-        return builtinNamespace(identifier.text);
-      }
+      if (BUILTIN_NAMESPACES.has(identifier.text)) return builtinNamespace(identifier.text);
       return new Unknown(`\`${identifier.text}\` is not defined`, true);
     }
     return this.valueOfSymbol(symbol, identifier, scope);
@@ -863,7 +861,7 @@ export class Evaluator {
     const sourceFile = declaration.getSourceFile();
     const file = sourceFile.fileName;
     if (!this.host.isProjectFile(file)) {
-      if (name === "Object" || name === "String" || name === "JSON") return builtinNamespace(name);
+      if (BUILTIN_NAMESPACES.has(name)) return builtinNamespace(name);
       return new Unknown(`\`${name}\` is known only at run time`);
     }
     if (file === this.current.file) return new Unknown(`\`${name}\` is known only at run time`);
@@ -1099,6 +1097,7 @@ export class Evaluator {
       if (Array.isArray(receiver)) return this.arrayMethod(receiver, method, node, scope);
       if (typeof receiver === "string") return this.stringMethod(receiver, method, node, scope);
       if (receiver instanceof BuiltinValue) {
+        if (receiver.name === "Array" && method === "from") return this.arrayFrom(node, scope);
         const member = builtinMember(receiver.name, method);
         return this.invoke(member, node, scope);
       }
@@ -1219,8 +1218,36 @@ export class Evaluator {
     }
   }
 
+  /** `Array.from(items)` and `Array.from(items, (item, index) => ...)`. */
+  private arrayFrom(node: ts.CallExpression, scope: Scope): Value {
+    const source = node.arguments[0] ? this.eval(node.arguments[0], scope) : undefined;
+    if (source instanceof Unknown) return source;
+    const items = iterate(source);
+    if (!items) return new Unknown(`\`Array.from\` of ${describe(source)}`);
+    if (node.arguments.length < 2) return [...items];
+    const mapper = this.eval(node.arguments[1]!, scope);
+    if (mapper instanceof Unknown) return mapper;
+    if (!(mapper instanceof FunctionValue || mapper instanceof BuiltinValue)) {
+      return new Unknown("the callback is not a function");
+    }
+    return items.map((item, index) => this.applyAny(mapper, [item, index], node));
+  }
+
   private arrayMethod(array: Value[], method: string, node: ts.CallExpression, scope: Scope): Value {
     switch (method) {
+      case "reduce": {
+        const fn = this.callback(node, scope);
+        if (fn instanceof Unknown) return fn;
+        let index = 0;
+        let accumulator: Value;
+        if (node.arguments.length >= 2) accumulator = this.eval(node.arguments[1]!, scope);
+        else if (array.length > 0) accumulator = array[index++];
+        else return new Unknown("reducing an empty array without a start value");
+        for (; index < array.length; index++) {
+          accumulator = this.applyAny(fn, [accumulator, array[index], index, array], node);
+        }
+        return accumulator;
+      }
       case "map":
       case "flatMap":
       case "filter":
@@ -1289,6 +1316,16 @@ export class Evaluator {
         return array.flatMap((item) => (Array.isArray(item) ? item : [item]));
       case "at":
         return typeof args[0] === "number" ? array.at(args[0]) : new Unknown("a computed index");
+      case "entries":
+        return array.map((item, index) => [index, item]);
+      case "keys":
+        return array.map((_, index) => index);
+      case "values":
+        return [...array];
+      case "reverse":
+        return array.reverse();
+      case "toReversed":
+        return [...array].reverse();
     }
     return new Unknown(`the array method \`${method}\` is not evaluated`);
   }
@@ -1677,6 +1714,9 @@ function fromJson(data: unknown): Value {
   return undefined;
 }
 
+/** Globals the evaluator knows (their members are evaluated by `builtinMember`). */
+const BUILTIN_NAMESPACES = new Set(["Object", "String", "JSON", "Array"]);
+
 function builtinNamespace(name: string): Value {
   return new BuiltinValue(name, (args) => {
     if (name === "String") return args.length === 0 ? "" : primitiveText(args[0]);
@@ -1722,6 +1762,10 @@ function builtinMember(namespace: string, name: string): Value {
         }
         return result;
       });
+    case "Array.isArray":
+      return new BuiltinValue(qualified, ([value]) => Array.isArray(value));
+    case "Array.of":
+      return new BuiltinValue(qualified, (args) => [...args]);
     case "Object.assign":
       return new BuiltinValue(qualified, (args) => {
         const [target, ...sources] = args;

@@ -45,11 +45,16 @@ describe("analyzeProject: reference patterns (test/fixtures/patterns)", function
       "ingest/fx_rates",
       "ingest/raw_customers",
       "ingest/raw_orders",
+      "mirror/bronze_0",
+      "mirror/silver_1",
       "ml/features",
       "ml/model",
+      "ranked/0_gold",
       "regional/eu_revenue",
       "regional/us_revenue",
       "report/summary",
+      "snapshot/bronze",
+      "snapshot/silver",
       "tableau/customers",
       "tableau/sales",
       "transform/daily_revenue",
@@ -126,6 +131,21 @@ describe("analyzeProject: reference patterns (test/fixtures/patterns)", function
       "filtered out by the manifest",
     );
     assert.deepEqual(byKey(graph, "warehouse/payments").deps, ["ingest/raw_orders"]);
+  });
+
+  it("evaluates Array.from with a mapper, reduce, entries() and Array.of", function () {
+    const keys = graph.assets.map((asset) => asset.key);
+    for (const key of [
+      "mirror/bronze_0",
+      "mirror/silver_1",
+      "snapshot/bronze",
+      "snapshot/silver",
+      "ranked/0_gold",
+    ]) {
+      assert.ok(keys.includes(key), `${key} is missing`);
+      assert.equal(byKey(graph, key).generated, true);
+    }
+    assert.deepEqual(byKey(graph, "snapshot/silver").deps, ["ingest/raw_orders"]);
   });
 
   it("reports dynamic-asset (info) where a key cannot be evaluated: awaited data, declared-only values", function () {
