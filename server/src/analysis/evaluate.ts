@@ -1,7 +1,7 @@
 /**
  * The partial evaluator: runs the top level of each module over a small subset of TypeScript
- * (constants, `as const` data, imported JSON, template literals, `.map/.flatMap/.filter`,
- * `for...of` with `push`, simple functions) and records every `asset`/`check`/`externalAsset`
+ * (constants, `as const` data, imported JSON, template literals, `.map/.flatMap/.filter/.reduce`,
+ * loops with `push`, `if`/`switch`, simple functions) and records every `asset`/`check`/`externalAsset`
  * call it reaches with the values of its key and spec. What it cannot know (environment
  * variables, calls into unknown code, `await`) becomes an `Unknown` with a reason.
  *
@@ -45,12 +45,15 @@ const {
   isBlock,
   isBreakStatement,
   isComputedPropertyName,
+  isCaseClause,
   isContinueStatement,
+  isDoStatement,
   isEmptyStatement,
   isExportAssignment,
   isExportDeclaration,
   isExpressionStatement,
   isForOfStatement,
+  isForStatement,
   isFunctionDeclaration,
   isFunctionExpression,
   isFunctionLike,
@@ -79,10 +82,13 @@ const {
   isSpreadAssignment,
   isSpreadElement,
   isStringLiteral,
+  isSwitchStatement,
+  isTryStatement,
   isTypeAssertionExpression,
   isVariableDeclaration,
   isVariableDeclarationList,
   isVariableStatement,
+  isWhileStatement,
   getModeForUsageLocation,
 } = ts;
 
@@ -106,6 +112,33 @@ class BudgetExceeded extends Error {}
 
 const STEP_BUDGET = 2_000_000;
 const MAX_CALL_DEPTH = 64;
+
+/** `a += b` and its kin, by the operator they apply. */
+const COMPOUND_ASSIGNMENT = new Map<ts.SyntaxKind, ts.SyntaxKind>([
+  [SyntaxKind.PlusEqualsToken, SyntaxKind.PlusToken],
+  [SyntaxKind.MinusEqualsToken, SyntaxKind.MinusToken],
+  [SyntaxKind.AsteriskEqualsToken, SyntaxKind.AsteriskToken],
+  [SyntaxKind.SlashEqualsToken, SyntaxKind.SlashToken],
+  [SyntaxKind.PercentEqualsToken, SyntaxKind.PercentToken],
+]);
+
+/** How a statement is named in a message ("a `for...in` statement ..."). */
+function statementKind(statement: ts.Statement): string {
+  switch (statement.kind) {
+    case SyntaxKind.ForInStatement:
+      return "for...in";
+    case SyntaxKind.LabeledStatement:
+      return "labelled";
+    case SyntaxKind.ThrowStatement:
+      return "throw";
+    case SyntaxKind.ClassDeclaration:
+      return "class";
+    case SyntaxKind.WithStatement:
+      return "with";
+    default:
+      return SyntaxKind[statement.kind] ?? "statement";
+  }
+}
 
 type Completion = { type: "return"; value: Value } | { type: "break" } | { type: "continue" } | undefined;
 
@@ -655,11 +688,87 @@ export class Evaluator {
       }
       return undefined;
     }
+    if (isForStatement(statement) || isWhileStatement(statement) || isDoStatement(statement)) {
+      return this.loop(statement, scope);
+    }
+    if (isSwitchStatement(statement)) return this.switchOver(statement, scope);
+    if (isTryStatement(statement)) {
+      // Statically the `try` block runs to its end; `catch` is for failures at run time.
+      const completion = this.execBlock(statement.tryBlock.statements, new Scope(scope));
+      if (statement.catchClause) {
+        this.skipped.set(
+          statement.catchClause.block,
+          "a `catch` block runs only when something fails at run time",
+        );
+      }
+      const after = statement.finallyBlock
+        ? this.execBlock(statement.finallyBlock.statements, new Scope(scope))
+        : undefined;
+      return after ?? completion;
+    }
     if (isBreakStatement(statement)) return { type: "break" };
     if (isContinueStatement(statement)) return { type: "continue" };
     if (isFunctionDeclaration(statement) || isEmptyStatement(statement)) return undefined;
-    if (isIterationStatement(statement, false)) {
-      this.skipped.set(statement, "only `for...of` loops over known lists are evaluated");
+    // Anything else (for...in, labels, classes, throw): its calls are reported as not evaluated.
+    this.skipped.set(statement, `a \`${statementKind(statement)}\` statement is not evaluated statically`);
+    return undefined;
+  }
+
+  /** `for (init; condition; step)`, `while` and `do...while`, each pass costing budget steps. */
+  private loop(statement: ts.ForStatement | ts.WhileStatement | ts.DoStatement, scope: Scope): Completion {
+    const loopScope = new Scope(scope);
+    let condition: ts.Expression | undefined;
+    if (isForStatement(statement)) {
+      const init = statement.initializer;
+      if (init && isVariableDeclarationList(init)) {
+        for (const declaration of init.declarations) {
+          const value = declaration.initializer ? this.eval(declaration.initializer, loopScope) : undefined;
+          this.bind(declaration.name, value, loopScope);
+        }
+      } else if (init) this.eval(init, loopScope);
+      condition = statement.condition;
+    } else condition = statement.expression;
+    let first = isDoStatement(statement);
+    for (;;) {
+      if (!first && condition) {
+        const test = this.eval(condition, loopScope);
+        if (test instanceof Unknown) {
+          this.skipped.set(
+            statement.statement,
+            `the loop condition \`${shortText(condition)}\` is known only at run time`,
+          );
+          return undefined;
+        }
+        if (!truthy(test)) return undefined;
+      }
+      first = false;
+      const completion = this.exec(statement.statement, new Scope(loopScope));
+      if (completion?.type === "break") return undefined;
+      if (completion?.type === "return") return completion;
+      if (isForStatement(statement) && statement.incrementor) this.eval(statement.incrementor, loopScope);
+    }
+  }
+
+  private switchOver(statement: ts.SwitchStatement, scope: Scope): Completion {
+    const subject = this.eval(statement.expression, scope);
+    const clauses = statement.caseBlock.clauses;
+    if (subject instanceof Unknown) {
+      const reason = `the \`switch\` on \`${shortText(statement.expression)}\` is decided at run time`;
+      for (const clause of clauses) this.skipped.set(clause, reason);
+      return undefined;
+    }
+    let start = clauses.findIndex((clause) => {
+      if (!isCaseClause(clause)) return false;
+      const value = this.eval(clause.expression, scope);
+      return !(value instanceof Unknown) && value === subject;
+    });
+    if (start < 0) start = clauses.findIndex((clause) => !isCaseClause(clause));
+    if (start < 0) return undefined;
+    const blockScope = new Scope(scope);
+    for (const clause of clauses.slice(start)) {
+      const completion = this.execBlock(clause.statements, blockScope);
+      if (completion?.type === "break") return undefined;
+      if (completion) return completion;
     }
     return undefined;
   }
@@ -791,7 +900,31 @@ export class Evaluator {
         if (unary.operator === SyntaxKind.ExclamationToken) return !truthy(operand);
         if (unary.operator === SyntaxKind.MinusToken && typeof operand === "number") return -operand;
         if (unary.operator === SyntaxKind.PlusToken && typeof operand === "number") return operand;
+        if (unary.operator === SyntaxKind.PlusPlusToken || unary.operator === SyntaxKind.MinusMinusToken) {
+          const result =
+            typeof operand === "number"
+              ? operand + (unary.operator === SyntaxKind.PlusPlusToken ? 1 : -1)
+              : new Unknown(`\`${shortText(node)}\` is not evaluated`);
+          this.assignTo(unary.operand, result, scope);
+          return result;
+        }
         return new Unknown(`\`${shortText(node)}\` is not evaluated`);
+      }
+      case SyntaxKind.PostfixUnaryExpression: {
+        const unary = node as ts.PostfixUnaryExpression;
+        const operand = this.eval(unary.operand, scope);
+        if (typeof operand !== "number") {
+          const result =
+            operand instanceof Unknown ? operand : new Unknown(`\`${shortText(node)}\` is not evaluated`);
+          this.assignTo(unary.operand, result, scope);
+          return result;
+        }
+        this.assignTo(
+          unary.operand,
+          unary.operator === SyntaxKind.PlusPlusToken ? operand + 1 : operand - 1,
+          scope,
+        );
+        return operand;
       }
       case SyntaxKind.AwaitExpression: {
         this.eval((node as ts.AwaitExpression).expression, scope);
@@ -837,6 +970,8 @@ export class Evaluator {
         : this.librarySymbol((checker) => checker.getSymbolAtLocation(identifier)));
     if (!symbol) {
       if (BUILTIN_NAMESPACES.has(identifier.text)) return builtinNamespace(identifier.text);
+      const runtime = RUNTIME_GLOBALS.get(identifier.text);
+      if (runtime) return new Unknown(runtime);
       return new Unknown(`\`${identifier.text}\` is not defined`, true);
     }
     return this.valueOfSymbol(symbol, identifier, scope);
@@ -1009,6 +1144,12 @@ export class Evaluator {
       this.assignTo(node.left, value, scope);
       return value;
     }
+    const compound = COMPOUND_ASSIGNMENT.get(operator);
+    if (compound !== undefined) {
+      const value = this.combine(compound, this.eval(node.left, scope), this.eval(node.right, scope), node);
+      this.assignTo(node.left, value, scope);
+      return value;
+    }
     const left = this.eval(node.left, scope);
     if (operator === SyntaxKind.AmpersandAmpersandToken) {
       if (left instanceof Unknown) return left;
@@ -1022,7 +1163,11 @@ export class Evaluator {
       if (left instanceof Unknown) return left;
       return left === null || left === undefined ? this.eval(node.right, scope) : left;
     }
-    const right = this.eval(node.right, scope);
+    return this.combine(operator, left, this.eval(node.right, scope), node);
+  }
+
+  /** `left operator right` for an operator that evaluates both sides. */
+  private combine(operator: ts.SyntaxKind, left: Value, right: Value, node: ts.Node): Value {
     if (left instanceof Unknown) return left;
     if (right instanceof Unknown) return right;
     const primitive = (value: Value): value is string | number | boolean | null | undefined =>
@@ -1713,6 +1858,23 @@ function fromJson(data: unknown): Value {
   }
   return undefined;
 }
+
+/**
+ * Globals of the runtime that a project may use without their declarations installed (no
+ * `@types/node`): known only at run time, never "not defined".
+ */
+const RUNTIME_GLOBALS = new Map([
+  ["process", "`process` (environment variables, arguments) is known only at run time"],
+  ["Deno", "`Deno` is known only at run time"],
+  ["Bun", "`Bun` is known only at run time"],
+  ["globalThis", "`globalThis` is known only at run time"],
+  ["require", "`require` loads modules at run time"],
+  ["__dirname", "`__dirname` is known only at run time"],
+  ["__filename", "`__filename` is known only at run time"],
+  ["Date", "dates are known only at run time"],
+  ["Math", "`Math` is not evaluated statically"],
+  ["fetch", "`fetch` runs at run time"],
+]);
 
 /** Globals the evaluator knows (their members are evaluated by `builtinMember`). */
 const BUILTIN_NAMESPACES = new Set(["Object", "String", "JSON", "Array"]);

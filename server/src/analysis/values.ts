@@ -141,6 +141,7 @@ export function describe(value: Value): string {
   if (value instanceof NamespaceValue) return "a module";
   if (Array.isArray(value)) return "an array";
   if (value === null) return "null";
+  if (value === undefined) return "undefined";
   if (typeof value === "object") return "an object";
   return `the ${typeof value} ${JSON.stringify(value)}`;
 }

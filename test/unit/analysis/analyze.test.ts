@@ -41,7 +41,12 @@ describe("analyzeProject: reference patterns (test/fixtures/patterns)", function
 
   it("finds every asset declared through the library, whatever the import form", function () {
     assert.deepEqual(graph.assets.map((asset) => asset.key).sort(), [
+      "control/from_env",
+      "countdown/1",
+      "countdown/2",
       "export/csv",
+      "guarded/cleanup",
+      "guarded/main",
       "ingest/fx_rates",
       "ingest/raw_customers",
       "ingest/raw_orders",
@@ -53,10 +58,14 @@ describe("analyzeProject: reference patterns (test/fixtures/patterns)", function
       "regional/eu_revenue",
       "regional/us_revenue",
       "report/summary",
+      "shard/orders_01",
+      "shard/orders_02",
       "snapshot/bronze",
       "snapshot/silver",
       "tableau/customers",
       "tableau/sales",
+      "tier/gold",
+      "tier/silver",
       "transform/daily_revenue",
       "warehouse/orders",
       "warehouse/payments",
@@ -148,13 +157,34 @@ describe("analyzeProject: reference patterns (test/fixtures/patterns)", function
     assert.deepEqual(byKey(graph, "snapshot/silver").deps, ["ingest/raw_orders"]);
   });
 
+  it("evaluates counted loops with += and ++, while loops, switch and try blocks", function () {
+    const call = locate(root, "src/control.ts", 'shards("orders", 2)');
+    for (const key of ["shard/orders_01", "shard/orders_02"]) {
+      const shard = byKey(graph, key);
+      assert.deepEqual([shard.line, shard.generated, shard.deps], [call.line, true, ["ingest/raw_orders"]]);
+    }
+    const tiers = locate(root, "src/control.ts", "[tier(");
+    assert.deepEqual(
+      ["tier/gold", "tier/silver"].map((key) => byKey(graph, key).line),
+      [tiers.line, tiers.line],
+    );
+    for (const key of ["countdown/1", "countdown/2", "guarded/main", "guarded/cleanup"]) byKey(graph, key);
+    assert.equal(
+      graph.assets.some((asset) => asset.key === "countdown/0"),
+      false,
+    );
+  });
+
   it("reports dynamic-asset (info) where a key cannot be evaluated: awaited data, declared-only values", function () {
     const dynamic = diagnosticsOf(graph, "dynamic-asset");
-    assert.equal(dynamic.length, 2);
+    assert.equal(dynamic.length, 3);
     assert.ok(dynamic.every((diagnostic) => diagnostic.severity === "info"));
-    assertAt(dynamic[0], locate(root, "src/dynamic.ts", "`raw/${t}`"), "src/dynamic.ts");
-    assert.match(dynamic[0]!.message, /await loadTables\(\)/);
-    assertAt(dynamic[1], locate(root, "src/dynamic.ts", "`env/${env.STAGE}`"), "src/dynamic.ts");
+    // An environment variable used as a dependency is dynamic, not an unknown asset.
+    assertAt(dynamic[0], locate(root, "src/control.ts", "process.env.UPSTREAM_KEY"), "src/control.ts");
+    assert.match(dynamic[0]!.message, /environment variables/);
+    assertAt(dynamic[1], locate(root, "src/dynamic.ts", "`raw/${t}`"), "src/dynamic.ts");
+    assert.match(dynamic[1]!.message, /await loadTables\(\)/);
+    assertAt(dynamic[2], locate(root, "src/dynamic.ts", "`env/${env.STAGE}`"), "src/dynamic.ts");
   });
 
   it("has no other diagnostics", function () {
