@@ -3,7 +3,21 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: ["**/node_modules/**", "**/dist/**", "out/**", ".cache/**", "test-results/**", "bench/results/**", "**/*.cjs", "**/*.mjs", "sdk/bin/**", "examples/*/data/**", ".assetline/**", "**/.assetline/**", "test/fixtures/**"],
+    ignores: [
+      "**/node_modules/**",
+      "**/dist/**",
+      "out/**",
+      ".cache/**",
+      "test-results/**",
+      "bench/results/**",
+      "**/*.cjs",
+      "**/*.mjs",
+      "sdk/bin/**",
+      "examples/*/data/**",
+      ".assetline/**",
+      "**/.assetline/**",
+      "test/fixtures/**",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

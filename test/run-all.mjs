@@ -1,4 +1,4 @@
-// `npm test`: builds, type-checks and lints, then runs every test suite and ends with one line
+// `npm test`: builds, type-checks, lints and checks formatting, then runs every test suite and ends with one line
 // `N passed, N failed` over all of them (what CI reads).
 //
 //   npm test                       everything
@@ -32,12 +32,39 @@ const steps = [
   { name: "build", command: [process.execPath, "scripts/build.mjs"] },
   { name: "typecheck", command: [process.execPath, "node_modules/typescript/bin/tsc", "-b"] },
   { name: "lint", command: [process.execPath, "node_modules/eslint/bin/eslint.js", "."] },
+  { name: "format", command: [process.execPath, "node_modules/prettier/bin/prettier.cjs", "--check", "."] },
 ];
 
 /** A suite is mocha (or a launcher running mocha) writing its counts to a results file. */
 const suites = [
-  { name: "unit", command: [process.execPath, "--import", "tsx", mocha, "--reporter", reporter, "--timeout", "20000", "test/unit/**/*.test.ts"] },
-  { name: "lsp", command: [process.execPath, "--import", "tsx", mocha, "--reporter", reporter, "--timeout", "30000", "test/lsp/**/*.test.ts"] },
+  {
+    name: "unit",
+    command: [
+      process.execPath,
+      "--import",
+      "tsx",
+      mocha,
+      "--reporter",
+      reporter,
+      "--timeout",
+      "20000",
+      "test/unit/**/*.test.ts",
+    ],
+  },
+  {
+    name: "lsp",
+    command: [
+      process.execPath,
+      "--import",
+      "tsx",
+      mocha,
+      "--reporter",
+      reporter,
+      "--timeout",
+      "30000",
+      "test/lsp/**/*.test.ts",
+    ],
+  },
   { name: "e2e", command: [process.execPath, "test/e2e/launch.mjs"] },
   // The packaged .vsix (npm run package) installed into a clean code-server: slower, so its own suite.
   { name: "e2e-packaged", command: [process.execPath, "test/e2e/launch.mjs", "packaged"] },

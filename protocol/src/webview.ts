@@ -54,10 +54,17 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
     case "runAsset":
       return (
         isKey(message.key) &&
-        (message.mode === undefined || message.mode === "asset" || message.mode === "upstream" || message.mode === "downstream")
+        (message.mode === undefined ||
+          message.mode === "asset" ||
+          message.mode === "upstream" ||
+          message.mode === "downstream")
       );
     case "exportSvg":
-      return typeof message.svg === "string" && message.svg.length <= EXPORT_SVG_MAX && message.svg.startsWith("<svg");
+      return (
+        typeof message.svg === "string" &&
+        message.svg.length <= EXPORT_SVG_MAX &&
+        message.svg.startsWith("<svg")
+      );
     default:
       return false;
   }

@@ -120,8 +120,31 @@ function compareSpans(a: SourceSpan, b: SourceSpan): number {
   return a.start - b.start;
 }
 
+/**
+ * Where a problem with an asset's key is reported: the key argument, or for an asset made by a
+ * project's factory function the call of that factory (where the key's parts are chosen).
+ */
+function keyPlace(record: AssetRecord): SourceSpan {
+  return record.site ?? record.keySpan;
+}
+
+/**
+ * The diagnostics without repeats: a callback run once per item (`.map`, a loop) reports the
+ * same problem at the same place each time.
+ */
+function withoutRepeats(list: RawDiagnostic[]): RawDiagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((diagnostic) => {
+    const { file, start, end } = diagnostic.span;
+    const id = `${file}\u0000${start}\u0000${end}\u0000${diagnostic.code}\u0000${diagnostic.message}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
 export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): BuiltGraph {
-  const diagnostics: RawDiagnostic[] = [...input.diagnostics];
+  const diagnostics: RawDiagnostic[] = withoutRepeats(input.diagnostics);
   const records = input.assets.filter((record) => record.key !== undefined);
   const order = (a: AssetRecord, b: AssetRecord): number =>
     compareSpans(a.call, b.call) || ((a.key ?? "") < (b.key ?? "") ? -1 : 1);
@@ -136,7 +159,7 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
     const key = record.key as string;
     const problem = cachedKeyProblem(key);
     if (problem) {
-      diagnostics.push({ span: record.keySpan, severity: "error", code: "invalid-key", message: problem });
+      diagnostics.push({ span: keyPlace(record), severity: "error", code: "invalid-key", message: problem });
     }
     const first = byKey.get(key);
     if (!first) {
@@ -153,16 +176,20 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
     // Generated assets from one factory call share a location: report that call once.
     const seen = new Set<string>();
     for (const record of list) {
-      const where = `${record.keySpan.file}:${record.keySpan.start}`;
+      const place = keyPlace(record);
+      const where = `${place.file}:${place.start}`;
       if (seen.has(where)) continue;
       seen.add(where);
       const others = list.filter((other) => other !== record);
       diagnostics.push({
-        span: record.keySpan,
+        span: place,
         severity: "error",
         code: "duplicate-key",
         message: `The asset key "${key}" is declared ${list.length} times; keys must be unique.`,
-        related: others.map((other) => ({ span: other.keySpan, message: `"${key}" is also declared here` })),
+        related: others.map((other) => ({
+          span: keyPlace(other),
+          message: `"${key}" is also declared here`,
+        })),
       });
     }
   }
