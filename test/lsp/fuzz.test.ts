@@ -36,6 +36,11 @@ const FRAGMENTS = [
   "/*",
   "await ",
   "process.env.X",
+  "for (let i = 0; i < 3; i++) ",
+  "while (true) ",
+  "switch (x) { case 1: ",
+  "i += i;",
+  "[...list, ...list]",
 ];
 
 const edit = fc.record({
@@ -44,7 +49,7 @@ const edit = fc.record({
   insert: fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 8 }), fc.constant("")),
 });
 
-describe("language server under 1,000 random edits (fast-check)", function () {
+describe("language server under 1,000 random edits (fast-check), each one analysed", function () {
   this.timeout(240_000);
   let client: TestClient;
   let root: string;
@@ -90,6 +95,18 @@ describe("language server under 1,000 random edits (fast-check)", function () {
             contentChanges: [change],
           });
           total++;
+          // A request after every edit analyses that very state (requests flush pending edits).
+          const at = document.positionAt(start);
+          if (total % 3 === 0) {
+            await client.connection.sendRequest("textDocument/codeLens", { textDocument: { uri } });
+          } else if (total % 3 === 1) {
+            await client.connection.sendRequest("textDocument/hover", {
+              textDocument: { uri },
+              position: at,
+            });
+          } else {
+            await client.connection.sendRequest(GraphRequest.method, { uri });
+          }
         }
         // The server must still answer every kind of request about the mangled buffer.
         const position = document.positionAt(Math.floor(document.getText().length / 2));

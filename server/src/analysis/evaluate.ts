@@ -111,6 +111,8 @@ export interface EvaluatorHost {
 class BudgetExceeded extends Error {}
 
 const STEP_BUDGET = 2_000_000;
+/** Passes of a `for (;;)`, `while` or `do` loop before the evaluator gives up on it. */
+const MAX_LOOP_PASSES = 10_000;
 const MAX_CALL_DEPTH = 64;
 
 /** `a += b` and its kin, by the operator they apply. */
@@ -412,7 +414,8 @@ export class Evaluator {
         try {
           this.execTopLevel(statement, state.scope);
         } catch (error) {
-          if (error instanceof BudgetExceeded) {
+          // A runaway loop, or values or nesting too large for the engine (RangeError).
+          if (error instanceof BudgetExceeded || error instanceof RangeError) {
             state.result.diagnostics.push({
               span: spanOf(statement, sourceFile),
               severity: "info",
@@ -595,6 +598,15 @@ export class Evaluator {
     if (++this.steps > STEP_BUDGET) throw new BudgetExceeded();
   }
 
+  /**
+   * Charges work proportional to what a step builds (the items a spread copies, the length of
+   * text), so that a loop doubling a list or a string stops at the budget, not out of memory.
+   */
+  private charge(units: number): void {
+    this.steps += units;
+    if (this.steps > STEP_BUDGET) throw new BudgetExceeded();
+  }
+
   private hoistFunctions(statements: ts.NodeArray<ts.Statement>, scope: Scope): void {
     for (const statement of statements) {
       if (isFunctionDeclaration(statement) && statement.body) {
@@ -729,7 +741,9 @@ export class Evaluator {
       condition = statement.condition;
     } else condition = statement.expression;
     let first = isDoStatement(statement);
-    for (;;) {
+    for (let pass = 0; ; pass++) {
+      // A loop that is not over a list stops early: endless ones are usually half-typed code.
+      if (pass === MAX_LOOP_PASSES) throw new BudgetExceeded();
       if (!first && condition) {
         const test = this.eval(condition, loopScope);
         if (test instanceof Unknown) {
@@ -1050,6 +1064,7 @@ export class Evaluator {
       }
       text += span.literal.text;
     }
+    this.charge(text.length >> 4);
     return text;
   }
 
@@ -1060,7 +1075,8 @@ export class Evaluator {
       if (isSpreadElement(element)) {
         const spread = this.eval(element.expression, scope);
         const items = iterate(spread);
-        if (items) result.push(...items);
+        if (items) this.charge(items.length);
+        if (items) for (const item of items) result.push(item);
         else unknown ??= spread instanceof Unknown ? spread : new Unknown("a spread of something not a list");
       } else if (isOmittedExpression(element)) {
         result.push(undefined);
@@ -1210,7 +1226,9 @@ export class Evaluator {
       primitive(left) &&
       primitive(right)
     ) {
-      return String(left) + String(right);
+      const text = String(left) + String(right);
+      this.charge(text.length >> 4);
+      return text;
     }
     return new Unknown(`\`${shortText(node)}\` is not evaluated statically`);
   }
@@ -1369,6 +1387,7 @@ export class Evaluator {
     if (source instanceof Unknown) return source;
     const items = iterate(source);
     if (!items) return new Unknown(`\`Array.from\` of ${describe(source)}`);
+    this.charge(items.length);
     if (node.arguments.length < 2) return [...items];
     const mapper = this.eval(node.arguments[1]!, scope);
     if (mapper instanceof Unknown) return mapper;
@@ -1432,6 +1451,7 @@ export class Evaluator {
     }
     const args = this.evalArguments(node, scope);
     if (args instanceof Unknown) return args;
+    this.charge(array.length);
     switch (method) {
       case "concat": {
         const result = [...array];
@@ -1506,7 +1526,9 @@ export class Evaluator {
       case "slice":
         return text.slice(typeof a === "number" ? a : undefined, typeof b === "number" ? b : undefined);
       case "padStart":
-        return typeof a === "number" ? text.padStart(a, typeof b === "string" ? b : " ") : text;
+        if (typeof a !== "number") return text;
+        this.charge(a >> 4);
+        return text.padStart(a, typeof b === "string" ? b : " ");
       case "concat":
         return (
           text + args.map((arg) => (typeof arg === "string" ? arg : JSON.stringify(toJson(arg)))).join("")
@@ -1826,7 +1848,7 @@ export class Evaluator {
         message: `This asset's key cannot be evaluated statically (${reason}); it is not in the graph.`,
       });
     } catch (error) {
-      if (!(error instanceof BudgetExceeded)) throw error;
+      if (!(error instanceof BudgetExceeded || error instanceof RangeError)) throw error;
     } finally {
       this.stack.pop();
     }
