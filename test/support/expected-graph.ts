@@ -46,9 +46,13 @@ export interface SeenDiagnostic {
   message: string;
 }
 
-export const heldoutFixtures = ["heldout", "heldout2"].filter((name) =>
-  fs.existsSync(path.resolve(__dirname, "..", "fixtures", name, "expected.json")),
-);
+const fixtures = path.resolve(__dirname, "..", "fixtures");
+
+/** Every fixture folder named `heldout*` with an expected.json. */
+export const heldoutFixtures = fs
+  .readdirSync(fixtures)
+  .filter((name) => name.startsWith("heldout") && fs.existsSync(path.join(fixtures, name, "expected.json")))
+  .sort();
 
 export function loadExpected(root: string): Expected {
   return JSON.parse(fs.readFileSync(path.join(root, "expected.json"), "utf8")) as Expected;
