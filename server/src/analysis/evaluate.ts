@@ -11,7 +11,16 @@
  */
 import path from "node:path";
 import { ts } from "ts-morph";
-import type { AssetFunction, AssetRecord, CheckRecord, DepRef, FileResult, SourceSpan } from "./model";
+import {
+  emptyMarks,
+  type AssetFunction,
+  type AssetRecord,
+  type CheckRecord,
+  type CodeMarks,
+  type DepRef,
+  type FileResult,
+  type SourceSpan,
+} from "./model";
 import {
   AssetValue,
   BuiltinValue,
@@ -46,6 +55,10 @@ const {
   isBreakStatement,
   isComputedPropertyName,
   isCaseClause,
+  isClassDeclaration,
+  isClassElement,
+  isClassLike,
+  isClassStaticBlockDeclaration,
   isContinueStatement,
   isDoStatement,
   isEmptyStatement,
@@ -72,9 +85,11 @@ const {
   isObjectBindingPattern,
   isObjectLiteralExpression,
   isOmittedExpression,
+  isParameter,
   isParenthesizedExpression,
   isPropertyAccessExpression,
   isPropertyAssignment,
+  isPropertyDeclaration,
   isReturnStatement,
   isSatisfiesExpression,
   isShorthandPropertyAssignment,
@@ -90,6 +105,8 @@ const {
   isVariableStatement,
   isWhileStatement,
   getModeForUsageLocation,
+  getCombinedModifierFlags,
+  ModifierFlags,
 } = ts;
 
 /** What the evaluator needs from its session. */
@@ -327,11 +344,6 @@ export class Evaluator {
     private readonly host: EvaluatorHost,
     /** The previous round: modules are reused when neither they nor what they read changed. */
     private readonly previous: PreviousRound = { states: new Map(), dirty: new Set() },
-    /**
-     * Why a function body or loop body was never run, for the `dynamic-asset` message. Kept by
-     * the session across rounds: a reused module is not run again but its reasons still hold.
-     */
-    private readonly skipped = new WeakMap<ts.Node, string>(),
   ) {
     this.imports = new TopLevelImports(checker);
   }
@@ -396,7 +408,15 @@ export class Evaluator {
       file,
       sourceFile,
       scope: new Scope(),
-      result: { file, assets: [], checks: [], diagnostics: [], reads: new Set(), evaluatedCalls: new Set() },
+      result: {
+        file,
+        assets: [],
+        checks: [],
+        diagnostics: [],
+        reads: new Set(),
+        evaluatedCalls: new Set(),
+        marks: emptyMarks(),
+      },
       done: false,
       signature: "",
       changed: true,
@@ -594,6 +614,19 @@ export class Evaluator {
 
   // ---------------------------------------------------------------- statements
 
+  /**
+   * Code not run, that may run at run time (a branch on an unknown condition, a callback of an
+   * unknown call): recorded by the module being evaluated, valid as long as its evaluation is.
+   */
+  private skip(node: ts.Node, reason: string): void {
+    this.current.result.marks.skipped.set(node, reason);
+  }
+
+  /** Code that cannot run: a branch whose condition is known and not taken, a loop run 0 times. */
+  private kill(node: ts.Node): void {
+    this.current.result.marks.dead.add(node);
+  }
+
   private tick(): void {
     if (++this.steps > STEP_BUDGET) throw new BudgetExceeded();
   }
@@ -665,11 +698,15 @@ export class Evaluator {
       const condition = this.eval(statement.expression, scope);
       if (condition instanceof Unknown) {
         const reason = `the condition \`${shortText(statement.expression)}\` is known only at run time`;
-        this.skipped.set(statement.thenStatement, reason);
-        if (statement.elseStatement) this.skipped.set(statement.elseStatement, reason);
+        this.skip(statement.thenStatement, reason);
+        if (statement.elseStatement) this.skip(statement.elseStatement, reason);
         return undefined;
       }
-      if (truthy(condition)) return this.exec(statement.thenStatement, scope);
+      if (truthy(condition)) {
+        if (statement.elseStatement) this.kill(statement.elseStatement);
+        return this.exec(statement.thenStatement, scope);
+      }
+      this.kill(statement.thenStatement);
       if (statement.elseStatement) return this.exec(statement.elseStatement, scope);
       return undefined;
     }
@@ -677,7 +714,7 @@ export class Evaluator {
       const iterable = this.eval(statement.expression, scope);
       const items = iterate(iterable);
       if (!items) {
-        this.skipped.set(
+        this.skip(
           statement.statement,
           iterable instanceof Unknown
             ? iterable.reason
@@ -685,6 +722,7 @@ export class Evaluator {
         );
         return undefined;
       }
+      if (items.length === 0) this.kill(statement.statement);
       for (const item of items) {
         const loopScope = new Scope(scope);
         const initializer = statement.initializer;
@@ -708,22 +746,51 @@ export class Evaluator {
       // Statically the `try` block runs to its end; `catch` is for failures at run time.
       const completion = this.execBlock(statement.tryBlock.statements, new Scope(scope));
       if (statement.catchClause) {
-        this.skipped.set(
-          statement.catchClause.block,
-          "a `catch` block runs only when something fails at run time",
-        );
+        this.skip(statement.catchClause.block, "a `catch` block runs only when something fails at run time");
       }
       const after = statement.finallyBlock
         ? this.execBlock(statement.finallyBlock.statements, new Scope(scope))
         : undefined;
       return after ?? completion;
     }
+    if (isClassDeclaration(statement)) {
+      const value = this.classValue(statement, scope);
+      if (statement.name) scope.set(statement, value);
+      return undefined;
+    }
     if (isBreakStatement(statement)) return { type: "break" };
     if (isContinueStatement(statement)) return { type: "continue" };
     if (isFunctionDeclaration(statement) || isEmptyStatement(statement)) return undefined;
     // Anything else (for...in, labels, classes, throw): its calls are reported as not evaluated.
-    this.skipped.set(statement, `a \`${statementKind(statement)}\` statement is not evaluated statically`);
+    this.skip(statement, `a \`${statementKind(statement)}\` statement is not evaluated statically`);
     return undefined;
+  }
+
+  /**
+   * A class as the evaluator sees it: its static methods and fields (`Pipelines.training(...)`
+   * is a factory like any function) and static blocks run; instance members run only on objects
+   * made at run time.
+   */
+  private classValue(node: ts.ClassLikeDeclaration, scope: Scope): Value {
+    const value = newObject();
+    for (const member of node.members) {
+      const isStatic = (getCombinedModifierFlags(member) & ModifierFlags.Static) !== 0;
+      if (isClassStaticBlockDeclaration(member)) {
+        this.execBlock(member.body.statements, new Scope(scope));
+        continue;
+      }
+      if (!isStatic) {
+        this.skip(member, "a method of a class instance runs only at run time");
+        continue;
+      }
+      const name = member.name ? this.propertyName(member.name, scope) : undefined;
+      if (name === undefined) continue;
+      if (isMethodDeclaration(member) && member.body) value[name] = new FunctionValue(member, scope);
+      else if (isPropertyDeclaration(member) && member.initializer) {
+        value[name] = this.eval(member.initializer, scope);
+      } else this.skip(member, "a class accessor runs only at run time");
+    }
+    return value;
   }
 
   /** `for (init; condition; step)`, `while` and `do...while`, each pass costing budget steps. */
@@ -747,13 +814,16 @@ export class Evaluator {
       if (!first && condition) {
         const test = this.eval(condition, loopScope);
         if (test instanceof Unknown) {
-          this.skipped.set(
+          this.skip(
             statement.statement,
             `the loop condition \`${shortText(condition)}\` is known only at run time`,
           );
           return undefined;
         }
-        if (!truthy(test)) return undefined;
+        if (!truthy(test)) {
+          if (pass === 0) this.kill(statement.statement);
+          return undefined;
+        }
       }
       first = false;
       const completion = this.exec(statement.statement, new Scope(loopScope));
@@ -768,7 +838,7 @@ export class Evaluator {
     const clauses = statement.caseBlock.clauses;
     if (subject instanceof Unknown) {
       const reason = `the \`switch\` on \`${shortText(statement.expression)}\` is decided at run time`;
-      for (const clause of clauses) this.skipped.set(clause, reason);
+      for (const clause of clauses) this.skip(clause, reason);
       return undefined;
     }
     let start = clauses.findIndex((clause) => {
@@ -777,14 +847,20 @@ export class Evaluator {
       return !(value instanceof Unknown) && value === subject;
     });
     if (start < 0) start = clauses.findIndex((clause) => !isCaseClause(clause));
-    if (start < 0) return undefined;
     const blockScope = new Scope(scope);
-    for (const clause of clauses.slice(start)) {
-      const completion = this.execBlock(clause.statements, blockScope);
-      if (completion?.type === "break") return undefined;
-      if (completion) return completion;
+    let end = clauses.length;
+    let completion: Completion;
+    for (let index = Math.max(start, 0); start >= 0 && index < clauses.length; index++) {
+      completion = this.execBlock(clauses[index]!.statements, blockScope);
+      if (completion) {
+        end = index + 1;
+        break;
+      }
     }
-    return undefined;
+    clauses.forEach((clause, index) => {
+      if (start < 0 || index < start || index >= end) this.kill(clause);
+    });
+    return completion?.type === "break" ? undefined : completion;
   }
 
   private execBlock(statements: ts.NodeArray<ts.Statement>, scope: Scope): Completion {
@@ -902,7 +978,13 @@ export class Evaluator {
       case SyntaxKind.ConditionalExpression: {
         const conditional = node as ts.ConditionalExpression;
         const condition = this.eval(conditional.condition, scope);
-        if (condition instanceof Unknown) return condition;
+        if (condition instanceof Unknown) {
+          const reason = `the condition \`${shortText(conditional.condition)}\` is known only at run time`;
+          this.skip(conditional.whenTrue, reason);
+          this.skip(conditional.whenFalse, reason);
+          return condition;
+        }
+        this.kill(truthy(condition) ? conditional.whenFalse : conditional.whenTrue);
         return this.eval(truthy(condition) ? conditional.whenTrue : conditional.whenFalse, scope);
       }
       case SyntaxKind.BinaryExpression:
@@ -1032,9 +1114,15 @@ export class Evaluator {
     if (!importDeclaration || !isImportDeclaration(importDeclaration)) return undefined;
     const specifier = importDeclaration.moduleSpecifier;
     if (!isStringLiteral(specifier) || !specifier.text.endsWith(".json")) return undefined;
-    if (!specifier.text.startsWith("."))
-      return new Unknown(`the JSON module "${specifier.text}" is not read`);
-    const file = path.resolve(path.dirname(declaration.getSourceFile().fileName), specifier.text);
+    let file: string | undefined;
+    if (specifier.text.startsWith(".")) {
+      file = path.resolve(path.dirname(declaration.getSourceFile().fileName), specifier.text);
+    } else {
+      // Through `paths`, `baseUrl` or package `imports`: where the compiler resolved it.
+      const module = this.checker.getSymbolAtLocation(specifier)?.declarations?.[0];
+      if (module && isSourceFile(module) && module.fileName.endsWith(".json")) file = module.fileName;
+    }
+    if (!file) return new Unknown(`the JSON module "${specifier.text}" cannot be found`);
     const data = this.readJson(file);
     if (isImportSpecifier(declaration)) {
       const name = (declaration.propertyName ?? declaration.name).text;
@@ -1167,17 +1255,24 @@ export class Evaluator {
       return value;
     }
     const left = this.eval(node.left, scope);
-    if (operator === SyntaxKind.AmpersandAmpersandToken) {
-      if (left instanceof Unknown) return left;
-      return truthy(left) ? this.eval(node.right, scope) : left;
-    }
-    if (operator === SyntaxKind.BarBarToken) {
-      if (left instanceof Unknown) return left;
-      return truthy(left) ? left : this.eval(node.right, scope);
-    }
-    if (operator === SyntaxKind.QuestionQuestionToken) {
-      if (left instanceof Unknown) return left;
-      return left === null || left === undefined ? this.eval(node.right, scope) : left;
+    if (
+      operator === SyntaxKind.AmpersandAmpersandToken ||
+      operator === SyntaxKind.BarBarToken ||
+      operator === SyntaxKind.QuestionQuestionToken
+    ) {
+      if (left instanceof Unknown) {
+        this.skip(node.right, `\`${shortText(node.left)}\` is known only at run time`);
+        return left;
+      }
+      const evaluateRight =
+        operator === SyntaxKind.AmpersandAmpersandToken
+          ? truthy(left)
+          : operator === SyntaxKind.BarBarToken
+            ? !truthy(left)
+            : left === null || left === undefined;
+      if (evaluateRight) return this.eval(node.right, scope);
+      this.kill(node.right);
+      return left;
     }
     return this.combine(operator, left, this.eval(node.right, scope), node);
   }
@@ -1210,6 +1305,18 @@ export class Evaluator {
           return left / right;
         case SyntaxKind.PercentToken:
           return left % right;
+        case SyntaxKind.LessThanToken:
+          return left < right;
+        case SyntaxKind.GreaterThanToken:
+          return left > right;
+        case SyntaxKind.LessThanEqualsToken:
+          return left <= right;
+        case SyntaxKind.GreaterThanEqualsToken:
+          return left >= right;
+      }
+    }
+    if (typeof left === "string" && typeof right === "string") {
+      switch (operator) {
         case SyntaxKind.LessThanToken:
           return left < right;
         case SyntaxKind.GreaterThanToken:
@@ -1273,7 +1380,13 @@ export class Evaluator {
   private invoke(target: Value, node: ts.CallExpression, scope: Scope): Value {
     if (target instanceof FunctionValue) {
       const args = this.evalArguments(node, scope);
-      if (args instanceof Unknown) return args;
+      if (args instanceof Unknown) {
+        this.skip(
+          target.node,
+          `the arguments of \`${shortText(node.expression)}(...)\` are known only at run time`,
+        );
+        return args;
+      }
       return this.applyAt(target, args, node);
     }
     if (target instanceof BuiltinValue) {
@@ -1320,14 +1433,24 @@ export class Evaluator {
     }
   }
 
+  /** Functions passed to a call Assetline cannot follow may be run by it at run time. */
   private markSkippedCallbacks(node: ts.CallExpression, reason: string): void {
     for (const argument of node.arguments) {
-      if (isArrowFunction(argument) || isFunctionExpression(argument)) this.skipped.set(argument, reason);
+      const inner = unwrap(isSpreadElement(argument) ? argument.expression : argument);
+      if (isArrowFunction(inner) || isFunctionExpression(inner)) this.skip(inner, reason);
+      else if (isIdentifier(inner) || isPropertyAccessExpression(inner)) {
+        const declaration = this.declarationOf(isIdentifier(inner) ? inner : inner.name);
+        const fn = declaration && isVariableDeclaration(declaration) ? declaration.initializer : declaration;
+        if (fn && (isFunctionLike(fn) || isClassLike(fn))) this.skip(fn, reason);
+      }
     }
   }
 
   apply(fn: FunctionValue, args: Value[]): Value {
-    if (this.depth >= MAX_CALL_DEPTH) return new Unknown("the call nesting is too deep to evaluate");
+    if (this.depth >= MAX_CALL_DEPTH) {
+      this.skip(fn.node, "the call nesting is too deep to evaluate");
+      return new Unknown("the call nesting is too deep to evaluate");
+    }
     this.depth++;
     try {
       const scope = new Scope(fn.scope);
@@ -1340,7 +1463,7 @@ export class Evaluator {
       if (!body) return new Unknown("a function without a body");
       if (isBlock(body)) {
         if (fn.node.modifiers?.some((modifier) => modifier.kind === SyntaxKind.AsyncKeyword)) {
-          this.skipped.set(body, "an async function's result is known only at run time");
+          this.skip(body, "an async function's result is known only at run time");
           return new Unknown("an async function's result is known only at run time");
         }
         const completion = this.execBlock(body.statements, scope);
@@ -1561,7 +1684,8 @@ export class Evaluator {
     if (typeof keyValue === "string") record.key = keyValue;
     else if (keyValue instanceof Unknown) {
       state.result.diagnostics.push({
-        span: record.keySpan,
+        // Made by a project factory: where the factory is called (its arguments choose the key).
+        span: record.site ?? record.keySpan,
         severity: "info",
         code: "dynamic-asset",
         message: `This asset's key cannot be evaluated statically (${keyValue.reason}); it is not in the graph.`,
@@ -1576,8 +1700,14 @@ export class Evaluator {
     }
     const spec = node.arguments[1];
     const specIsCompute = spec !== undefined && (isArrowFunction(spec) || isFunctionExpression(spec));
-    const evaluatedResources =
-      spec && !specIsCompute ? this.readSpec(record, spec, scope) : new Set<string>();
+    const outerSite = this.factorySite;
+    this.factorySite = record.site;
+    let evaluatedResources: Set<string> | undefined = new Set<string>();
+    try {
+      if (spec && !specIsCompute) evaluatedResources = this.readSpec(record, spec, scope);
+    } finally {
+      this.factorySite = outerSite;
+    }
     if (fn === "asset") {
       record.computeNode = specIsCompute ? spec : node.arguments[2];
       // Once per call, however many assets a factory makes from it.
@@ -1759,6 +1889,7 @@ export class Evaluator {
   private depFrom(value: Value, node: ts.Node, input?: string): DepRef {
     const span = spanOf(node);
     const dep: DepRef = { span, via: "string" };
+    if (this.factorySite && this.mentionsParameter(node)) dep.reportAt = this.factorySite;
     if (input !== undefined) dep.input = input;
     if (typeof value === "string") {
       dep.key = value;
@@ -1809,13 +1940,65 @@ export class Evaluator {
     return new CheckValue(record);
   }
 
-  /** Why an unevaluated call was not reached: the nearest skipped function or loop body. */
-  skippedReason(node: ts.Node): string | undefined {
-    for (let current: ts.Node | undefined = node.parent; current; current = current.parent) {
-      const reason = this.skipped.get(current);
-      if (reason) return reason;
+  /** The factory call that made the asset whose spec is being read (see `DepRef.reportAt`). */
+  private factorySite: SourceSpan | undefined;
+  private readonly parameterMentions = new WeakMap<ts.Node, boolean>();
+
+  /** Whether an expression reads a function parameter (its value then comes from the caller). */
+  private mentionsParameter(node: ts.Node): boolean {
+    let known = this.parameterMentions.get(node);
+    if (known !== undefined) return known;
+    const visit = (current: ts.Node): boolean => {
+      if (isIdentifier(current)) {
+        const shorthand = isShorthandPropertyAssignment(current.parent) && current.parent.name === current;
+        const symbol = shorthand
+          ? this.checker.getShorthandAssignmentValueSymbol(current.parent)
+          : this.checker.getSymbolAtLocation(current);
+        let declaration: ts.Node | undefined = symbol?.valueDeclaration;
+        while (declaration && isBindingElement(declaration)) declaration = declaration.parent.parent;
+        return declaration !== undefined && isParameter(declaration);
+      }
+      return forEachChild(current, visit) === true;
+    };
+    known = visit(node);
+    this.parameterMentions.set(node, known);
+    return known;
+  }
+
+  /** This round's marks of every module (reused ones included), merged for lookups. */
+  private merged: { marks: CodeMarks; modules: number } | undefined;
+
+  private allMarks(): CodeMarks {
+    if (this.merged?.modules === this.modules.size) return this.merged.marks;
+    const marks = emptyMarks();
+    for (const state of this.modules.values()) {
+      for (const [node, reason] of state.result.marks.skipped) marks.skipped.set(node, reason);
+      for (const node of state.result.marks.dead) marks.dead.add(node);
     }
-    return undefined;
+    this.merged = { marks, modules: this.modules.size };
+    return marks;
+  }
+
+  /**
+   * Why no evaluation reached a library call. `{ mayRun }`: it lies in code that may run at run
+   * time (the reason says on what it depends). "never": in code that cannot run (a branch not
+   * taken, a function nothing calls), as at run time. "module": at the top of its module, in a
+   * construct the evaluator does not follow: evaluated there on its own.
+   */
+  private unreachedPlace(call: ts.CallExpression): { mayRun: string } | "never" | "module" {
+    const marks = this.allMarks();
+    for (let current: ts.Node = call; !isSourceFile(current); current = current.parent) {
+      const reason = marks.skipped.get(current);
+      if (reason) return { mayRun: reason };
+      if (marks.dead.has(current)) return "never";
+      if (isFunctionLike(current)) {
+        if (isClassElement(current) && !isClassDeclaration(current.parent)) {
+          return { mayRun: "a method of a class expression runs only at run time" };
+        }
+        return "never";
+      }
+    }
+    return "module";
   }
 
   /**
@@ -1823,6 +2006,8 @@ export class Evaluator {
    * calls with known values, a class, a skipped branch), in its module's scope.
    */
   evaluateUnreached(call: ts.CallExpression, fn: AssetFunction, result: FileResult): void {
+    const place = this.unreachedPlace(call);
+    if (place === "never") return;
     const sourceFile = call.getSourceFile();
     const state = this.moduleState(sourceFile);
     const fallback: ModuleState = { ...state, result, done: true };
@@ -1836,10 +2021,18 @@ export class Evaluator {
       const key = keyNode ? this.eval(keyNode, state.scope) : undefined;
       if (typeof key === "string") {
         this.assetCall(call, fn, state.scope);
+        if (place !== "module") {
+          result.diagnostics.push({
+            span: spanOf(keyNode ?? call, sourceFile),
+            severity: "info",
+            code: "dynamic-asset",
+            message: `Whether this asset exists is known only at run time (${place.mayRun}); the graph shows it.`,
+          });
+        }
         return;
       }
       const reason =
-        this.skippedReason(call) ?? (key instanceof Unknown ? key.reason : "the key is not a string");
+        place !== "module" ? place.mayRun : key instanceof Unknown ? key.reason : "the key is not a string";
       result.evaluatedCalls.add(call);
       result.diagnostics.push({
         span: spanOf(keyNode ?? call, sourceFile),

@@ -144,7 +144,7 @@ function withoutRepeats(list: RawDiagnostic[]): RawDiagnostic[] {
 }
 
 export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): BuiltGraph {
-  const diagnostics: RawDiagnostic[] = withoutRepeats(input.diagnostics);
+  const diagnostics: RawDiagnostic[] = [...input.diagnostics];
   const records = input.assets.filter((record) => record.key !== undefined);
   const order = (a: AssetRecord, b: AssetRecord): number =>
     compareSpans(a.call, b.call) || ((a.key ?? "") < (b.key ?? "") ? -1 : 1);
@@ -224,10 +224,11 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
     const ownEdges = edges.get(key) ?? new Set<string>();
     edges.set(key, ownEdges);
     for (const dep of record.deps) {
+      const at = dep.reportAt ?? dep.span;
       if (dep.problem) {
         if (dep.problem.kind === "not-an-asset" || dep.problem.kind === "undefined-name") {
           diagnostics.push({
-            span: dep.span,
+            span: at,
             severity: "error",
             code: "unknown-asset",
             message: `${capitalise(dep.problem.message)}.`,
@@ -236,10 +237,10 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
           // Never a silent gap: the edge is missing from the graph, so say why (once per place,
           // however many assets a factory makes from it).
           const message = `This dependency cannot be evaluated statically (${dep.problem.message}); it is not in the graph.`;
-          const place = `${dep.span.file}\u0000${dep.span.start}\u0000${dep.span.end}\u0000${message}`;
+          const place = `${at.file}\u0000${at.start}\u0000${at.end}\u0000${message}`;
           if (!reportedPlaces.has(place)) {
             reportedPlaces.add(place);
-            diagnostics.push({ span: dep.span, severity: "info", code: "dynamic-asset", message });
+            diagnostics.push({ span: at, severity: "info", code: "dynamic-asset", message });
           }
         }
         continue;
@@ -247,11 +248,11 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
       const target = dep.key as string;
       if (target === key) {
         // Generated assets from one factory call share the reference: report it once.
-        const place = `${dep.span.file}\u0000${dep.span.start}\u0000self`;
+        const place = `${at.file}\u0000${at.start}\u0000self`;
         if (reportedPlaces.has(place)) continue;
         reportedPlaces.add(place);
         diagnostics.push({
-          span: dep.span,
+          span: at,
           severity: "error",
           code: "self-dependency",
           message: `The asset "${key}" depends on itself.`,
@@ -262,12 +263,12 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
         // Not even a key: the library refuses it when the module loads, so say why (as it does).
         const keyError = cachedKeyProblem(target);
         if (keyError) {
-          diagnostics.push({ span: dep.span, severity: "error", code: "invalid-key", message: keyError });
+          diagnostics.push({ span: at, severity: "error", code: "invalid-key", message: keyError });
           continue;
         }
         const suggestion = suggest(target);
         diagnostics.push({
-          span: dep.span,
+          span: at,
           severity: "error",
           code: "unknown-asset",
           message: suggestion
@@ -321,7 +322,7 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
     checksByKey.set(key, list);
   }
 
-  return { byKey, records, checksByKey, downstream, diagnostics };
+  return { byKey, records, checksByKey, downstream, diagnostics: withoutRepeats(diagnostics) };
 }
 
 function capitalise(text: string): string {

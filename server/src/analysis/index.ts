@@ -11,7 +11,7 @@ import { Evaluator, type ModuleState } from "./evaluate";
 import type { AssetFunction } from "./model";
 import { PackageNames, isExcludedPath, isSourceFile, listSourceFiles, readCompilerOptions } from "./files";
 import { assembleGraph, buildGraph, type BuiltGraph, type CycleCache } from "./graph";
-import type { AssetRecord, CheckRecord, FileResult, RawDiagnostic } from "./model";
+import { emptyMarks, type AssetRecord, type CheckRecord, type FileResult, type RawDiagnostic } from "./model";
 import { TypeChecks } from "./types";
 import { ProgramHost } from "./program";
 
@@ -145,8 +145,6 @@ export class AnalysisSession {
   /** Per-file facts that only change with the file: its library calls and syntax errors. */
   private fileInfos = new Map<string, FileInfo>();
   private dirty = new Set<string>();
-  /** Why factory bodies were not run (see Evaluator), by node: valid as long as the node lives. */
-  private readonly skippedReasons = new WeakMap<ts.Node, string>();
   private last: AnalysisResult | undefined;
   private readonly cycleCache: CycleCache = {};
 
@@ -335,7 +333,6 @@ export class AnalysisSession {
         typedChecker: getTypedChecker,
       },
       { states: this.previousStates, dirty: this.dirty },
-      this.skippedReasons,
     );
 
     const results: FileResult[] = [];
@@ -365,6 +362,7 @@ export class AnalysisSession {
       diagnostics: [],
       reads: new Set(),
       evaluatedCalls: new Set(),
+      marks: emptyMarks(),
     };
     const syntax: RawDiagnostic[] = [];
     for (const file of files) {

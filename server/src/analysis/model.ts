@@ -20,6 +20,11 @@ export interface SourceSpan {
 export interface DepRef {
   /** Where the reference is written (the identifier, the string literal, or the smallest known expression). */
   span: SourceSpan;
+  /**
+   * Where a problem with it is reported instead: the call of the project factory that made the
+   * asset, when the reference comes from that factory's parameters (the caller chose it).
+   */
+  reportAt?: SourceSpan;
   /** The upstream key when it is known statically. */
   key?: string;
   /** How the key was written: a reference to an asset value, or a string. */
@@ -97,4 +102,19 @@ export interface FileResult {
   reads: Set<string>;
   /** Library calls this module's evaluation reached (the others are evaluated on their own). */
   evaluatedCalls: Set<ts.CallExpression>;
+  /** What this module's evaluation learnt about code it did not run (anywhere in the project). */
+  marks: CodeMarks;
+}
+
+/**
+ * Code an evaluation did not run, and why: `skipped` may run at run time (the reason says on
+ * what it depends); `dead` cannot (a branch whose condition is known and not taken).
+ */
+export interface CodeMarks {
+  skipped: Map<ts.Node, string>;
+  dead: Set<ts.Node>;
+}
+
+export function emptyMarks(): CodeMarks {
+  return { skipped: new Map(), dead: new Set() };
 }

@@ -41,6 +41,9 @@ describe("analyzeProject: reference patterns (test/fixtures/patterns)", function
 
   it("finds every asset declared through the library, whatever the import form", function () {
     assert.deepEqual(graph.assets.map((asset) => asset.key).sort(), [
+      "conditional/debug",
+      "conditional/picked",
+      "conditional/stable",
       "control/from_env",
       "countdown/1",
       "countdown/2",
@@ -50,6 +53,7 @@ describe("analyzeProject: reference patterns (test/fixtures/patterns)", function
       "ingest/fx_rates",
       "ingest/raw_customers",
       "ingest/raw_orders",
+      "layer/bronze",
       "mirror/bronze_0",
       "mirror/silver_1",
       "ml/features",
@@ -175,10 +179,36 @@ describe("analyzeProject: reference patterns (test/fixtures/patterns)", function
     );
   });
 
+  it("follows known conditions as run time would: only the branch taken exists; a function nothing calls makes nothing", function () {
+    const keys = graph.assets.map((asset) => asset.key);
+    for (const absent of ["conditional/beta", "conditional/unpicked", "conditional/unused"]) {
+      assert.ok(!keys.includes(absent), `${absent} is in the graph`);
+    }
+    assert.ok(
+      !graph.diagnostics.some(
+        (d) =>
+          d.file === "src/conditional.ts" &&
+          d.line !== locate(root, "src/conditional.ts", '"conditional/debug"').line,
+      ),
+      "dead or uncalled code has no diagnostics",
+    );
+    const bronze = byKey(graph, "layer/bronze");
+    const call = locate(root, "src/conditional.ts", 'Layers.make("bronze")');
+    assert.deepEqual([bronze.line, bronze.generated, bronze.deps], [call.line, true, ["conditional/stable"]]);
+  });
+
   it("reports dynamic-asset (info) where a key cannot be evaluated: awaited data, declared-only values", function () {
     const dynamic = diagnosticsOf(graph, "dynamic-asset");
-    assert.equal(dynamic.length, 3);
+    assert.equal(dynamic.length, 4);
     assert.ok(dynamic.every((diagnostic) => diagnostic.severity === "info"));
+    // An asset under a condition known only at run time: shown, and an info says on what it depends.
+    const debug = dynamic.shift();
+    assertAt(debug, locate(root, "src/conditional.ts", '"conditional/debug"'), "src/conditional.ts");
+    assert.match(
+      debug!.message,
+      /Whether this asset exists is known only at run time \(the condition `process\.env\.ENABLE_DEBUG === "1"`/,
+    );
+    byKey(graph, "conditional/debug");
     // An environment variable used as a dependency is dynamic, not an unknown asset.
     assertAt(dynamic[0], locate(root, "src/control.ts", "process.env.UPSTREAM_KEY"), "src/control.ts");
     assert.match(dynamic[0]!.message, /environment variables/);
