@@ -64,6 +64,7 @@ const {
   isEmptyStatement,
   isExportAssignment,
   isExportDeclaration,
+  isExpression,
   isExpressionStatement,
   isForOfStatement,
   isForStatement,
@@ -77,6 +78,8 @@ const {
   isImportSpecifier,
   isIterationStatement,
   isMethodDeclaration,
+  isModuleBlock,
+  isModuleDeclaration,
   isNamedImports,
   isNamespaceImport,
   isNoSubstitutionTemplateLiteral,
@@ -106,6 +109,8 @@ const {
   isWhileStatement,
   getModeForUsageLocation,
   getCombinedModifierFlags,
+  canHaveModifiers,
+  getModifiers,
   ModifierFlags,
 } = ts;
 
@@ -753,6 +758,11 @@ export class Evaluator {
         : undefined;
       return after ?? completion;
     }
+    if (isModuleDeclaration(statement) && isIdentifier(statement.name) && statement.body) {
+      const ambient = getCombinedModifierFlags(statement) & ModifierFlags.Ambient;
+      if (!ambient) scope.set(statement, this.namespaceValue(statement, scope));
+      return undefined;
+    }
     if (isClassDeclaration(statement)) {
       const value = this.classValue(statement, scope);
       if (statement.name) scope.set(statement, value);
@@ -764,6 +774,45 @@ export class Evaluator {
     // Anything else (for...in, labels, classes, throw): its calls are reported as not evaluated.
     this.skip(statement, `a \`${statementKind(statement)}\` statement is not evaluated statically`);
     return undefined;
+  }
+
+  /** `namespace Treasury { export const ... }`: its statements run, its exports are members. */
+  private namespaceValue(node: ts.ModuleDeclaration, scope: Scope): Value {
+    const value = newObject();
+    const inner = new Scope(scope);
+    const body = node.body;
+    if (body && isModuleDeclaration(body) && isIdentifier(body.name)) {
+      // `namespace A.B { ... }`: B is a member of A.
+      value[body.name.text] = this.namespaceValue(body, inner);
+      return value;
+    }
+    if (!body || !isModuleBlock(body)) return value;
+    this.hoistFunctions(body.statements, inner);
+    for (const statement of body.statements) {
+      this.execTopLevel(statement, inner);
+      const exported =
+        canHaveModifiers(statement) &&
+        getModifiers(statement)?.some((modifier) => modifier.kind === SyntaxKind.ExportKeyword) === true;
+      if (!exported) continue;
+      if (isVariableStatement(statement)) {
+        for (const declaration of statement.declarationList.declarations) {
+          if (isIdentifier(declaration.name)) {
+            const item = inner.lookup(declaration);
+            if (item !== Scope.NOT_FOUND) value[declaration.name.text] = item;
+          }
+        }
+      } else if (
+        (isFunctionDeclaration(statement) ||
+          isClassDeclaration(statement) ||
+          isModuleDeclaration(statement)) &&
+        statement.name &&
+        isIdentifier(statement.name)
+      ) {
+        const item = inner.lookup(statement);
+        if (item !== Scope.NOT_FOUND) value[statement.name.text] = item;
+      }
+    }
+    return value;
   }
 
   /**
@@ -1715,7 +1764,7 @@ export class Evaluator {
         this.resourceChecked.add(node);
         state.result.diagnostics.push(
           ...missingResourceDiagnostics(
-            record.computeNode,
+            this.functionOf(record.computeNode),
             specIsCompute ? undefined : spec,
             evaluatedResources,
           ),
@@ -1924,6 +1973,12 @@ export class Evaluator {
       span: spanOf(node, sourceFile),
       targetSpan: spanOf(targetNode ? unwrap(targetNode) : node, sourceFile),
     };
+    // Made by a project helper (`const fresh = (target) => check(target, ...)`): a target that
+    // comes from the helper's parameters is the caller's choice.
+    const site = this.callSites.find((call) => call.getSourceFile().fileName === state.file);
+    if (site && targetNode && isInsideFactory(node) && this.mentionsParameter(targetNode)) {
+      record.targetReportAt = spanOf(site);
+    }
     const name = nameNode ? this.eval(nameNode, scope) : undefined;
     if (typeof name === "string") record.name = name;
     const target = targetNode ? this.eval(targetNode, scope) : new Unknown("the target argument is missing");
@@ -1938,6 +1993,16 @@ export class Evaluator {
     }
     state.result.checks.push(record);
     return new CheckValue(record);
+  }
+
+  /** The function a compute argument is: written inline, or a project function by name. */
+  private functionOf(node: ts.Node | undefined): ts.Node | undefined {
+    const inner = node && isExpression(node) ? unwrap(node) : node;
+    if (!inner || !isIdentifier(inner)) return inner;
+    const declaration = this.declarationOf(inner);
+    const fn = declaration && isVariableDeclaration(declaration) ? declaration.initializer : declaration;
+    if (!fn || !this.host.isProjectFile(fn.getSourceFile().fileName)) return undefined;
+    return isFunctionDeclaration(fn) || isArrowFunction(fn) || isFunctionExpression(fn) ? fn : undefined;
   }
 
   /** The factory call that made the asset whose spec is being read (see `DepRef.reportAt`). */

@@ -298,7 +298,7 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
       if (!byKey.has(key)) {
         const suggestion = suggest(key);
         diagnostics.push({
-          span: check.targetSpan,
+          span: check.targetReportAt ?? check.targetSpan,
           severity: "error",
           code: "unknown-check-target",
           message: suggestion
@@ -309,7 +309,7 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
       }
     } else if (check.problem) {
       diagnostics.push({
-        span: check.targetSpan,
+        span: check.targetReportAt ?? check.targetSpan,
         severity: "error",
         code: "unknown-check-target",
         message: `${capitalise(check.problem)}.`,

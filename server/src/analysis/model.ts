@@ -77,6 +77,8 @@ export interface CheckRecord {
   name?: string;
   span: SourceSpan;
   targetSpan: SourceSpan;
+  /** Where a problem with the target is reported instead (see `DepRef.reportAt`). */
+  targetReportAt?: SourceSpan;
   /** The asset the target references, when it is a reference to an asset value. */
   target?: AssetRecord;
   /** The key when the target is written as a string. */

@@ -13,6 +13,7 @@ const {
   isArrowFunction,
   isAsExpression,
   isElementAccessExpression,
+  isFunctionDeclaration,
   isFunctionExpression,
   isIdentifier,
   isObjectBindingPattern,
@@ -138,7 +139,11 @@ export function missingResourceDiagnostics(
   spec: ts.Expression | undefined,
   evaluated?: Set<string>,
 ): RawDiagnostic[] {
-  if (!compute || !(isArrowFunction(compute) || isFunctionExpression(compute))) return [];
+  if (
+    !compute ||
+    !(isArrowFunction(compute) || isFunctionExpression(compute) || isFunctionDeclaration(compute))
+  )
+    return [];
   // Most compute functions never mention resources: skip the walk.
   if (!mentionsResources(compute)) return [];
   const declared = declaredResources(spec) ?? evaluated;

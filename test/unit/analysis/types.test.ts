@@ -42,12 +42,13 @@ describe("analyzeProject: type and resource diagnostics (test/fixtures/types)", 
     assert.equal(structural.diagnostics.filter((d) => d.code === "input-type-mismatch").length, 0);
   });
 
-  it("missing-resource on each resource used but not declared (member access, destructuring, parameter pattern)", function () {
+  it("missing-resource on each resource used but not declared (member access, destructuring, parameter pattern, a named compute function)", function () {
     const missing = only("missing-resource");
     const expected = [
       locate(root, file, "warehouse } =", 1),
       locate(root, file, "mailer", 1),
       locate(root, file, "files } })", 1),
+      locate(root, file, "ledgerStore", 1),
     ];
     assert.deepEqual(
       missing.map((d) => [d.line, d.column]),
