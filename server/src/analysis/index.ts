@@ -239,7 +239,8 @@ export class AnalysisSession {
     let data: unknown;
     try {
       const text = this.overlays.get(file) ?? fs.readFileSync(file, "utf8");
-      data = JSON.parse(text) as unknown;
+      // A byte order mark is allowed in a JSON file (TypeScript and editors accept it).
+      data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as unknown;
     } catch {
       data = undefined;
     }
