@@ -209,20 +209,26 @@ describe("language server: type diagnostics after the structural ones (test/fixt
       await client.initialize(typesRoot);
       const first = await structural;
       const [mismatch] = (await typed).diagnostics.filter((d) => d.code === "input-type-mismatch");
-      assert.equal(first.diagnostics.filter((d) => d.code === "missing-resource").length, 3);
+      assert.equal(first.diagnostics.filter((d) => d.code === "missing-resource").length, 4);
       const message = mismatch!.message;
       assert.match(
         typeof message === "string" ? message : message.value,
         /declared as string\[\], but "ingest\/orders" produces Order\[\]/,
       );
       assert.equal(mismatch!.relatedInformation?.length, 2);
-      const idle = await client.waitForIdle((status) => status.assets === 6 && status.errors === 4);
+      const idle = await client.waitForIdle((status) => status.assets === 7 && status.errors === 5);
       assert.equal(idle.state, "idle");
       // The graph request carries the type diagnostics too.
       const result = await client.connection.sendRequest<GraphResult>(GraphRequest.method, { uri });
       assert.deepEqual(
         result.graph.diagnostics.map((d) => d.code),
-        ["input-type-mismatch", "missing-resource", "missing-resource", "missing-resource"],
+        [
+          "input-type-mismatch",
+          "missing-resource",
+          "missing-resource",
+          "missing-resource",
+          "missing-resource",
+        ],
       );
     } finally {
       await client.stop();

@@ -411,16 +411,34 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   if (!materializing) process.exit(0);
 });
 
+/**
+ * Exits once everything written has reached stdout and stderr: to a pipe, writes are
+ * asynchronous, and `process.exit` right after a large write would cut the output (at 64 KiB).
+ */
+function exit(code: number): void {
+  let pending = 2;
+  const done = (): void => {
+    if (--pending === 0) process.exit(code);
+  };
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.writableLength === 0 || stream.destroyed || (stream === process.stdout && stdoutClosed))
+      done();
+    else stream.write("", done);
+  }
+}
+
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exit(code),
   (error: unknown) => {
     if (error instanceof UsageError) {
       process.stderr.write(`assetline: ${error.message}\n`);
-      process.exit(2);
+      exit(2);
+      return;
     }
     if (error instanceof Failure) {
       process.stderr.write(`assetline: ${error.message}\n`);
-      process.exit(error.code);
+      exit(error.code);
+      return;
     }
     if (
       error instanceof ConfigError ||
@@ -431,13 +449,14 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`assetline: ${error.message}\n`);
       if (error instanceof DefinitionsError && error.stack && process.env.ASSETLINE_DEBUG)
         process.stderr.write(error.stack + "\n");
-      process.exit(1);
+      exit(1);
+      return;
     }
     // Errors from user code while loading definitions (e.g. an invalid key) arrive as plain errors.
     const err = error as Error;
     process.stderr.write(
       `assetline: ${err?.message ?? String(error)}\n${err?.stack ? err.stack.split("\n").slice(1, 8).join("\n") + "\n" : ""}`,
     );
-    process.exit(1);
+    exit(1);
   },
 );

@@ -23,6 +23,7 @@ import {
 } from "./model";
 import {
   AssetValue,
+  CollectionValue,
   BuiltinValue,
   CheckValue,
   FunctionValue,
@@ -1071,6 +1072,8 @@ export class Evaluator {
         );
         return operand;
       }
+      case SyntaxKind.NewExpression:
+        return this.construct(node as ts.NewExpression, scope);
       case SyntaxKind.AwaitExpression: {
         this.eval((node as ts.AwaitExpression).expression, scope);
         return new Unknown(`\`${shortText(node)}\` is awaited at run time`);
@@ -1283,6 +1286,7 @@ export class Evaluator {
       return new Unknown(`the asset's \`${name}\` is known only at run time`);
     }
     if (target instanceof BuiltinValue) return builtinMember(target.name, name);
+    if (target instanceof CollectionValue && name === "size") return target.items.size;
     if (isPlainObject(target))
       return Object.prototype.hasOwnProperty.call(target, name) ? target[name] : undefined;
     if (target === undefined || target === null)
@@ -1414,6 +1418,17 @@ export class Evaluator {
         return new Unknown(`\`${shortText(callee)}\` is called on ${String(receiver)}`);
       }
       if (Array.isArray(receiver)) return this.arrayMethod(receiver, method, node, scope);
+      if (receiver instanceof CollectionValue) {
+        if (method === "forEach") {
+          const entries = [...receiver.items].map(([key, item]): Value => [item, key]);
+          const fn = this.callback(node, scope);
+          if (fn instanceof Unknown) return fn;
+          for (const [item, key] of entries as [Value, Value][])
+            this.applyAny(fn, [item, key, receiver], node);
+          return undefined;
+        }
+        return this.collectionMethod(receiver, method, node, scope);
+      }
       if (typeof receiver === "string") return this.stringMethod(receiver, method, node, scope);
       if (receiver instanceof BuiltinValue) {
         if (receiver.name === "Array" && method === "from") return this.arrayFrom(node, scope);
@@ -1553,11 +1568,65 @@ export class Evaluator {
     }
   }
 
+  /** `new Map(entries)` and `new Set(items)` of known items; anything else is known at run time. */
+  private construct(node: ts.NewExpression, scope: Scope): Value {
+    const callee = unwrap(node.expression);
+    const kind = isIdentifier(callee) ? callee.text : undefined;
+    const global =
+      (kind === "Map" || kind === "Set") &&
+      !this.host.isProjectFile(this.declarationOf(callee)?.getSourceFile().fileName ?? "");
+    if (!global) {
+      for (const argument of node.arguments ?? []) this.eval(argument, scope);
+      return new Unknown(`\`${shortText(node)}\` is made at run time`);
+    }
+    const source = node.arguments?.[0] ? this.eval(node.arguments[0], scope) : [];
+    if (source instanceof Unknown) return source;
+    const items = source === undefined || source === null ? [] : iterate(source);
+    if (!items) return new Unknown(`\`new ${kind}\` of ${describe(source)}`);
+    this.charge(items.length);
+    const collection = new CollectionValue(kind, new Map());
+    for (const item of items) {
+      if (kind === "Set") collection.items.set(item, item);
+      else if (Array.isArray(item)) collection.items.set(item[0], item[1]);
+      else return new Unknown(`\`new Map\` of entries Assetline cannot read`);
+    }
+    return collection;
+  }
+
+  private collectionMethod(
+    collection: CollectionValue,
+    method: string,
+    node: ts.CallExpression,
+    scope: Scope,
+  ): Value {
+    const args = this.evalArguments(node, scope);
+    if (args instanceof Unknown) return args;
+    this.charge(collection.items.size);
+    switch (method) {
+      case "get":
+        return collection.kind === "Map" ? collection.items.get(args[0]) : undefined;
+      case "has":
+        return collection.items.has(args[0]);
+      case "keys":
+        return [...collection.items.keys()];
+      case "values":
+        return [...collection.items.values()];
+      case "entries":
+        return [...collection.items].map(([key, item]) => [key, item]);
+    }
+    return new Unknown(`the ${collection.kind} method \`${method}\` is not evaluated`);
+  }
+
   /** `Array.from(items)` and `Array.from(items, (item, index) => ...)`. */
   private arrayFrom(node: ts.CallExpression, scope: Scope): Value {
     const source = node.arguments[0] ? this.eval(node.arguments[0], scope) : undefined;
     if (source instanceof Unknown) return source;
-    const items = iterate(source);
+    const length = isPlainObject(source) ? source.length : undefined;
+    if (typeof length === "number" && (!Number.isInteger(length) || length < 0)) {
+      return new Unknown(`\`Array.from\` of a length of ${length}`);
+    }
+    if (typeof length === "number") this.charge(length);
+    const items = typeof length === "number" ? Array.from<Value>({ length }) : iterate(source);
     if (!items) return new Unknown(`\`Array.from\` of ${describe(source)}`);
     this.charge(items.length);
     if (node.arguments.length < 2) return [...items];
@@ -2124,6 +2193,11 @@ function unknownFrom(value: Value): Unknown {
 function iterate(value: Value): Value[] | undefined {
   if (Array.isArray(value)) return value;
   if (typeof value === "string") return [...value];
+  if (value instanceof CollectionValue) {
+    return value.kind === "Set"
+      ? [...value.items.keys()]
+      : [...value.items].map(([key, item]) => [key, item]);
+  }
   return undefined;
 }
 
@@ -2257,6 +2331,12 @@ function valueSignature(value: Value, depth: number): string {
   if (value instanceof NamespaceValue) return `ns(${value.file.fileName})`;
   if (value instanceof BuiltinValue) return `builtin(${value.name})`;
   if (value instanceof FunctionValue) return `fn(${value.node.getText()})`;
+  if (value instanceof CollectionValue) {
+    const entries = [...value.items].map(
+      ([key, item]) => `${valueSignature(key, depth + 1)}=>${valueSignature(item, depth + 1)}`,
+    );
+    return `${value.kind}(${entries.join(",")})`;
+  }
   return `{${Object.entries(value)
     .map(([key, item]) => `${JSON.stringify(key)}:${valueSignature(item, depth + 1)}`)
     .join(",")}}`;

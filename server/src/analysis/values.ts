@@ -43,6 +43,15 @@ export class BuiltinValue {
   ) {}
 }
 
+/** A `Map` or `Set` built from known items (`new Map(entries)`, `new Set(list)`). */
+export class CollectionValue {
+  constructor(
+    readonly kind: "Map" | "Set",
+    /** For a Set, each item maps to itself. */
+    readonly items: Map<Value, Value>,
+  ) {}
+}
+
 export type PlainObject = { [key: string]: Value };
 
 export type Value =
@@ -58,7 +67,8 @@ export type Value =
   | CheckValue
   | FunctionValue
   | NamespaceValue
-  | BuiltinValue;
+  | BuiltinValue
+  | CollectionValue;
 
 export function isPlainObject(value: Value): value is PlainObject {
   return (
@@ -70,7 +80,8 @@ export function isPlainObject(value: Value): value is PlainObject {
     !(value instanceof CheckValue) &&
     !(value instanceof FunctionValue) &&
     !(value instanceof NamespaceValue) &&
-    !(value instanceof BuiltinValue)
+    !(value instanceof BuiltinValue) &&
+    !(value instanceof CollectionValue)
   );
 }
 
@@ -139,6 +150,7 @@ export function describe(value: Value): string {
   if (value instanceof CheckValue) return "a check";
   if (value instanceof FunctionValue || value instanceof BuiltinValue) return "a function";
   if (value instanceof NamespaceValue) return "a module";
+  if (value instanceof CollectionValue) return `a ${value.kind}`;
   if (Array.isArray(value)) return "an array";
   if (value === null) return "null";
   if (value === undefined) return "undefined";

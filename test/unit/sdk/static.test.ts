@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { removeTemps, requireBuiltCli, runCli, tempProject } from "./helpers";
+import { cliBin, removeTemps, requireBuiltCli, runCli, tempProject } from "./helpers";
 
 interface Graph {
   version: number;
@@ -13,6 +14,20 @@ describe("static graph and check (CLI with the bundled analyser)", function () {
   this.timeout(60000);
   before(requireBuiltCli);
   after(removeTemps);
+
+  it("graph --json through a slow pipe is complete however large (a held-out workspace: ~110 KB)", () => {
+    // The reader waits before reading: the CLI fills the pipe's buffer (64 KiB) and must not
+    // exit before the rest is written.
+    const root = path.resolve(__dirname, "..", "..", "fixtures", "heldout5");
+    const command = `"${process.execPath}" "${cliBin}" graph --json --root "${root}" | (sleep 0.5; cat)`;
+    const stdout = execFileSync("sh", ["-c", command], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    assert.ok(stdout.length > 65_536, `only ${stdout.length} bytes`);
+    const graph = JSON.parse(stdout) as Graph;
+    const expected = JSON.parse(fs.readFileSync(path.join(root, "expected.json"), "utf8")) as {
+      assets: unknown[];
+    };
+    assert.ok(graph.assets.length >= expected.assets.length);
+  });
 
   it("the static graph of the example equals the graph loaded at run time", async () => {
     const dir = tempProject({}, true);
