@@ -12,6 +12,7 @@
 import path from "node:path";
 import { ts } from "ts-morph";
 import {
+  emptyFileResult,
   emptyMarks,
   type AssetFunction,
   type AssetRecord,
@@ -414,15 +415,7 @@ export class Evaluator {
       file,
       sourceFile,
       scope: new Scope(),
-      result: {
-        file,
-        assets: [],
-        checks: [],
-        diagnostics: [],
-        reads: new Set(),
-        evaluatedCalls: new Set(),
-        marks: emptyMarks(),
-      },
+      result: emptyFileResult(file),
       done: false,
       signature: "",
       changed: true,
@@ -1358,26 +1351,23 @@ export class Evaluator {
           return left / right;
         case SyntaxKind.PercentToken:
           return left % right;
-        case SyntaxKind.LessThanToken:
-          return left < right;
-        case SyntaxKind.GreaterThanToken:
-          return left > right;
-        case SyntaxKind.LessThanEqualsToken:
-          return left <= right;
-        case SyntaxKind.GreaterThanEqualsToken:
-          return left >= right;
       }
     }
-    if (typeof left === "string" && typeof right === "string") {
+    // Numbers with numbers, text with text (`origin < dest`, as JavaScript compares them).
+    const comparable =
+      (typeof left === "number" && typeof right === "number") ||
+      (typeof left === "string" && typeof right === "string");
+    if (comparable) {
+      const [a, b] = [left, right] as [number | string, number | string];
       switch (operator) {
         case SyntaxKind.LessThanToken:
-          return left < right;
+          return a < b;
         case SyntaxKind.GreaterThanToken:
-          return left > right;
+          return a > b;
         case SyntaxKind.LessThanEqualsToken:
-          return left <= right;
+          return a <= b;
         case SyntaxKind.GreaterThanEqualsToken:
-          return left >= right;
+          return a >= b;
       }
     }
     if (

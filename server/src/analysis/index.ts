@@ -11,7 +11,13 @@ import { Evaluator, type ModuleState } from "./evaluate";
 import type { AssetFunction } from "./model";
 import { PackageNames, isExcludedPath, isSourceFile, listSourceFiles, readCompilerOptions } from "./files";
 import { assembleGraph, buildGraph, type BuiltGraph, type CycleCache } from "./graph";
-import { emptyMarks, type AssetRecord, type CheckRecord, type FileResult, type RawDiagnostic } from "./model";
+import {
+  emptyFileResult,
+  type AssetRecord,
+  type CheckRecord,
+  type FileResult,
+  type RawDiagnostic,
+} from "./model";
 import { TypeChecks } from "./types";
 import { ProgramHost } from "./program";
 
@@ -356,15 +362,7 @@ export class AnalysisSession {
     // branches that depend on run time) are evaluated on their own, fresh each round.
     const reached = new Set<ts.CallExpression>();
     for (const result of results) for (const call of result.evaluatedCalls) reached.add(call);
-    const fallback: FileResult = {
-      file: "",
-      assets: [],
-      checks: [],
-      diagnostics: [],
-      reads: new Set(),
-      evaluatedCalls: new Set(),
-      marks: emptyMarks(),
-    };
+    const fallback: FileResult = emptyFileResult("");
     const syntax: RawDiagnostic[] = [];
     for (const file of files) {
       const sourceFile = sourceFiles.get(file);

@@ -120,3 +120,15 @@ export interface CodeMarks {
 export function emptyMarks(): CodeMarks {
   return { skipped: new Map(), dead: new Set() };
 }
+
+export function emptyFileResult(file: string): FileResult {
+  return {
+    file,
+    assets: [],
+    checks: [],
+    diagnostics: [],
+    reads: new Set(),
+    evaluatedCalls: new Set(),
+    marks: emptyMarks(),
+  };
+}
