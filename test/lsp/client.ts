@@ -8,6 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import type { Diagnostic, PublishDiagnosticsParams } from "vscode-languageserver-protocol";
 import {
   createProtocolConnection,
   StreamMessageReader,
@@ -153,6 +154,17 @@ export class TestClient {
       20_000,
       includePast,
     );
+  }
+
+  /** The diagnostics last published for each file URI so far. */
+  publishedDiagnostics(): Map<string, Diagnostic[]> {
+    const published = new Map<string, Diagnostic[]>();
+    for (const note of this.notifications) {
+      if (note.method !== "textDocument/publishDiagnostics") continue;
+      const params = note.params as PublishDiagnosticsParams;
+      published.set(params.uri, params.diagnostics);
+    }
+    return published;
   }
 
   /** Initializes with one workspace folder, or several (a multi-root workspace). */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import type { Diagnostic, PublishDiagnosticsParams, Range } from "vscode-languageserver-protocol";
+import type { Diagnostic, Range } from "vscode-languageserver-protocol";
 import { GraphRequest, type GraphResult } from "@assetline/protocol";
 import { TestClient, fixture, uriOf } from "./client";
 
@@ -41,11 +41,7 @@ describe("language server diagnostics: ranges and related locations (test/fixtur
     client = TestClient.start();
     await client.initialize(root);
     await client.waitForIdle((status) => status.assets > 0);
-    for (const note of client.notifications) {
-      if (note.method !== "textDocument/publishDiagnostics") continue;
-      const params = note.params as PublishDiagnosticsParams;
-      published.set(params.uri, params.diagnostics);
-    }
+    for (const [uri, diagnostics] of client.publishedDiagnostics()) published.set(uri, diagnostics);
   });
 
   after(async function () {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Diagnostic, PublishDiagnosticsParams } from "vscode-languageserver-protocol";
+import type { Diagnostic } from "vscode-languageserver-protocol";
 import { GraphRequest, type GraphResult } from "@assetline/protocol";
 import {
   compareAssets,
@@ -32,11 +32,7 @@ for (const name of heldoutFixtures) {
       client = TestClient.start();
       await client.initialize(root);
       await client.waitForIdle((status) => status.assets >= expected.assets.length);
-      for (const note of client.notifications) {
-        if (note.method !== "textDocument/publishDiagnostics") continue;
-        const params = note.params as PublishDiagnosticsParams;
-        published.set(params.uri, params.diagnostics);
-      }
+      for (const [uri, diagnostics] of client.publishedDiagnostics()) published.set(uri, diagnostics);
     });
 
     after(async function () {
