@@ -102,6 +102,7 @@ const {
   isSpreadAssignment,
   isSpreadElement,
   isStringLiteral,
+  isStringLiteralLike,
   isSwitchStatement,
   isTryStatement,
   isTypeAssertionExpression,
@@ -1353,6 +1354,11 @@ export class Evaluator {
           return left % right;
       }
     }
+    if (operator === SyntaxKind.InKeyword && (typeof left === "string" || typeof left === "number")) {
+      if (isPlainObject(right)) return Object.prototype.hasOwnProperty.call(right, String(left));
+      if (Array.isArray(right))
+        return String(left) === "length" || (Number(left) >= 0 && Number(left) < right.length);
+    }
     // Numbers with numbers, text with text (`origin < dest`, as JavaScript compares them).
     const comparable =
       (typeof left === "number" && typeof right === "number") ||
@@ -1995,7 +2001,11 @@ export class Evaluator {
   }
 
   private depFrom(value: Value, node: ts.Node, input?: string): DepRef {
-    const span = spanOf(node);
+    // A key read from a larger expression (a spec built by a helper) points at its own string
+    // when that string is written inside the expression, once.
+    const written =
+      typeof value === "string" && !isStringLiteralLike(node) ? this.literalIn(node, value) : undefined;
+    const span = spanOf(written ?? node);
     const dep: DepRef = { span, via: "string" };
     if (this.factorySite && this.mentionsParameter(node)) dep.reportAt = this.factorySite;
     if (input !== undefined) dep.input = input;
@@ -2062,6 +2072,25 @@ export class Evaluator {
     const fn = declaration && isVariableDeclaration(declaration) ? declaration.initializer : declaration;
     if (!fn || !this.host.isProjectFile(fn.getSourceFile().fileName)) return undefined;
     return isFunctionDeclaration(fn) || isArrowFunction(fn) || isFunctionExpression(fn) ? fn : undefined;
+  }
+
+  private readonly literalsIn = new WeakMap<ts.Node, Map<string, ts.Node | null>>();
+
+  /** The string literal with this text inside a node; undefined when none or several. */
+  private literalIn(node: ts.Node, text: string): ts.Node | undefined {
+    let literals = this.literalsIn.get(node);
+    if (!literals) {
+      const found = new Map<string, ts.Node | null>();
+      const visit = (current: ts.Node): void => {
+        if (isStringLiteralLike(current)) {
+          found.set(current.text, found.has(current.text) ? null : current);
+        } else forEachChild(current, visit);
+      };
+      visit(node);
+      literals = found;
+      this.literalsIn.set(node, literals);
+    }
+    return literals.get(text) ?? undefined;
   }
 
   /** The factory call that made the asset whose spec is being read (see `DepRef.reportAt`). */
