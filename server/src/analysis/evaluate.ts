@@ -63,7 +63,9 @@ const {
   isClassStaticBlockDeclaration,
   isContinueStatement,
   isDoStatement,
+  isElementAccessExpression,
   isEmptyStatement,
+  isEnumDeclaration,
   isExportAssignment,
   isExportDeclaration,
   isExpression,
@@ -74,7 +76,9 @@ const {
   isFunctionExpression,
   isFunctionLike,
   isIdentifier,
+  isGetAccessorDeclaration,
   isIfStatement,
+  isLabeledStatement,
   isImportDeclaration,
   isImportEqualsDeclaration,
   isImportSpecifier,
@@ -167,7 +171,27 @@ function statementKind(statement: ts.Statement): string {
   }
 }
 
-type Completion = { type: "return"; value: Value } | { type: "break" } | { type: "continue" } | undefined;
+type Completion =
+  | { type: "return"; value: Value }
+  | { type: "break"; label?: string }
+  | { type: "continue"; label?: string }
+  | undefined;
+
+/** The label of a loop (`outer: for ...`), for labelled `break` and `continue`. */
+function labelOf(statement: ts.Statement): string | undefined {
+  return isLabeledStatement(statement.parent) ? statement.parent.label.text : undefined;
+}
+
+/**
+ * What a loop does with its body's completion: "next" pass, "stop" the loop, or pass it on
+ * (a return, or a labelled break/continue of an outer statement).
+ */
+function loopControl(completion: Completion, label: string | undefined): "next" | "stop" | Completion {
+  if (!completion) return "next";
+  if (completion.type === "return") return completion;
+  if (completion.label !== undefined && completion.label !== label) return completion;
+  return completion.type === "break" ? "stop" : "next";
+}
 
 /** A module's evaluation: its top-level values, what it contributed, what it read. */
 export interface ModuleState {
@@ -732,9 +756,9 @@ export class Evaluator {
         } else {
           this.assignTo(initializer, item, scope);
         }
-        const completion = this.exec(statement.statement, loopScope);
-        if (completion?.type === "break") break;
-        if (completion?.type === "return") return completion;
+        const control = loopControl(this.exec(statement.statement, loopScope), labelOf(statement));
+        if (control === "stop") break;
+        if (control !== "next") return control;
       }
       return undefined;
     }
@@ -758,17 +782,50 @@ export class Evaluator {
       if (!ambient) scope.set(statement, this.namespaceValue(statement, scope));
       return undefined;
     }
+    if (isEnumDeclaration(statement)) {
+      scope.set(statement, this.enumValue(statement, scope));
+      return undefined;
+    }
     if (isClassDeclaration(statement)) {
       const value = this.classValue(statement, scope);
       if (statement.name) scope.set(statement, value);
       return undefined;
     }
-    if (isBreakStatement(statement)) return { type: "break" };
-    if (isContinueStatement(statement)) return { type: "continue" };
+    if (isBreakStatement(statement)) return { type: "break", label: statement.label?.text };
+    if (isContinueStatement(statement)) return { type: "continue", label: statement.label?.text };
+    if (isLabeledStatement(statement)) {
+      const completion = this.exec(statement.statement, scope);
+      return completion?.type === "break" && completion.label === statement.label.text
+        ? undefined
+        : completion;
+    }
     if (isFunctionDeclaration(statement) || isEmptyStatement(statement)) return undefined;
     // Anything else (for...in, labels, classes, throw): its calls are reported as not evaluated.
     this.skip(statement, `a \`${statementKind(statement)}\` statement is not evaluated statically`);
     return undefined;
+  }
+
+  /**
+   * An enum as at run time (`const enum` too: its members are the same values): string members,
+   * numbers counting on from the last one, and numeric members mapped back to their names.
+   */
+  private enumValue(node: ts.EnumDeclaration, scope: Scope): Value {
+    const value = newObject();
+    const inner = new Scope(scope);
+    let next: Value = 0;
+    for (const member of node.members) {
+      const name = this.propertyName(member.name, scope);
+      let item: Value = member.initializer ? this.eval(member.initializer, inner) : next;
+      if (item === undefined) item = new Unknown(`the enum member \`${member.name.getText()}\` has no value`);
+      if (name === undefined) continue;
+      value[name] = item;
+      inner.set(member, item);
+      if (typeof item === "number") {
+        value[String(item)] = name;
+        next = item + 1;
+      } else next = new Unknown(`the enum member after \`${name}\` has no value`);
+    }
+    return value;
   }
 
   /** `namespace Treasury { export const ... }`: its statements run, its exports are members. */
@@ -817,6 +874,12 @@ export class Evaluator {
    */
   private classValue(node: ts.ClassLikeDeclaration, scope: Scope): Value {
     const value = newObject();
+    // Static members are inherited: the base class's first, this class's over them.
+    const base = node.members[0] ? this.superOf(node.members[0], scope) : undefined;
+    if (isPlainObject(base)) Object.assign(value, base);
+    const classScope = new Scope(scope);
+    classScope.set(node, value);
+    scope = classScope;
     for (const member of node.members) {
       const isStatic = (getCombinedModifierFlags(member) & ModifierFlags.Static) !== 0;
       if (isClassStaticBlockDeclaration(member)) {
@@ -870,9 +933,9 @@ export class Evaluator {
         }
       }
       first = false;
-      const completion = this.exec(statement.statement, new Scope(loopScope));
-      if (completion?.type === "break") return undefined;
-      if (completion?.type === "return") return completion;
+      const control = loopControl(this.exec(statement.statement, new Scope(loopScope)), labelOf(statement));
+      if (control === "stop") return undefined;
+      if (control !== "next") return control;
       if (isForStatement(statement) && statement.incrementor) this.eval(statement.incrementor, loopScope);
     }
   }
@@ -904,7 +967,7 @@ export class Evaluator {
     clauses.forEach((clause, index) => {
       if (start < 0 || index < start || index >= end) this.kill(clause);
     });
-    return completion?.type === "break" ? undefined : completion;
+    return completion?.type === "break" && completion.label === undefined ? undefined : completion;
   }
 
   private execBlock(statements: ts.NodeArray<ts.Statement>, scope: Scope): Completion {
@@ -969,6 +1032,19 @@ export class Evaluator {
     if (isIdentifier(target)) {
       const declaration = this.declarationOf(target);
       if (declaration) scope.assign(declaration, value);
+      return;
+    }
+    // `out[name] = ...`, `registry.orders = ...` on an object or list the evaluator holds.
+    if (isPropertyAccessExpression(target) || isElementAccessExpression(target)) {
+      const object = this.eval(target.expression, scope);
+      const key = isPropertyAccessExpression(target)
+        ? target.name.text
+        : this.eval(target.argumentExpression, scope);
+      if (typeof key !== "string" && typeof key !== "number") return;
+      if (isPlainObject(object)) object[String(key)] = value;
+      else if (Array.isArray(object) && typeof key === "number" && key >= 0 && key <= object.length) {
+        object[key] = value;
+      }
     }
   }
 
@@ -1066,6 +1142,16 @@ export class Evaluator {
         );
         return operand;
       }
+      case SyntaxKind.TaggedTemplateExpression:
+        return this.taggedTemplate(node as ts.TaggedTemplateExpression, scope);
+      case SyntaxKind.ThisKeyword:
+        return this.thisAt(node, scope);
+      case SyntaxKind.TypeOfExpression: {
+        const operand = this.eval((node as ts.TypeOfExpression).expression, scope);
+        if (operand instanceof Unknown) return operand;
+        if (operand instanceof FunctionValue || operand instanceof BuiltinValue) return "function";
+        return operand === null || typeof operand === "object" ? "object" : typeof operand;
+      }
       case SyntaxKind.NewExpression:
         return this.construct(node as ts.NewExpression, scope);
       case SyntaxKind.AwaitExpression: {
@@ -1126,7 +1212,12 @@ export class Evaluator {
       if (json !== undefined) return json;
       target = this.checker.getAliasedSymbol(symbol);
     }
-    const declaration = target.valueDeclaration ?? target.declarations?.[0];
+    let declaration = target.valueDeclaration ?? target.declarations?.[0];
+    // An overloaded function: its implementation (the declaration with a body).
+    if (declaration && isFunctionDeclaration(declaration) && !declaration.body) {
+      declaration =
+        target.declarations?.find((each) => isFunctionDeclaration(each) && each.body) ?? declaration;
+    }
     const name = isIdentifier(at) ? at.text : target.name;
     if (!declaration) return new Unknown(`\`${name}\` has no declaration Assetline can read`);
     if (isSourceFile(declaration)) {
@@ -1237,6 +1328,12 @@ export class Evaluator {
         const key = this.propertyName(property.name, scope);
         if (key !== undefined) result[key] = new FunctionValue(property, scope);
       }
+    }
+    // Getters read once the object is built (statically they return the same each time).
+    for (const property of node.properties) {
+      if (!isGetAccessorDeclaration(property)) continue;
+      const key = this.propertyName(property.name, scope);
+      if (key !== undefined) result[key] = this.apply(new FunctionValue(property, scope), [], result);
     }
     return result;
   }
@@ -1397,6 +1494,11 @@ export class Evaluator {
     if (fn === "check") return this.checkCall(node, scope);
 
     const callee = unwrap(node.expression);
+    if (isPropertyAccessExpression(callee) && callee.expression.kind === SyntaxKind.SuperKeyword) {
+      // `super.make(...)` in a static method: the parent's method, with this class as `this`.
+      const parent = this.superOf(callee, scope);
+      return this.invoke(this.member(parent, callee.name.text), node, scope, this.thisAt(callee, scope));
+    }
     if (isPropertyAccessExpression(callee)) {
       const receiver = this.eval(callee.expression, scope);
       if (receiver instanceof NamespaceValue) {
@@ -1431,13 +1533,13 @@ export class Evaluator {
         const member = builtinMember(receiver.name, method);
         return this.invoke(member, node, scope);
       }
-      return this.invoke(this.member(receiver, method), node, scope);
+      return this.invoke(this.member(receiver, method), node, scope, receiver);
     }
     const target = this.eval(callee, scope);
     return this.invoke(target, node, scope);
   }
 
-  private invoke(target: Value, node: ts.CallExpression, scope: Scope): Value {
+  private invoke(target: Value, node: ts.CallExpression, scope: Scope, thisValue?: Value): Value {
     if (target instanceof FunctionValue) {
       const args = this.evalArguments(node, scope);
       if (args instanceof Unknown) {
@@ -1447,7 +1549,7 @@ export class Evaluator {
         );
         return args;
       }
-      return this.applyAt(target, args, node);
+      return this.applyAt(target, args, node, thisValue);
     }
     if (target instanceof BuiltinValue) {
       const args = this.evalArguments(node, scope);
@@ -1506,7 +1608,7 @@ export class Evaluator {
     }
   }
 
-  apply(fn: FunctionValue, args: Value[]): Value {
+  apply(fn: FunctionValue, args: Value[], thisValue?: Value): Value {
     if (this.depth >= MAX_CALL_DEPTH) {
       this.skip(fn.node, "the call nesting is too deep to evaluate");
       return new Unknown("the call nesting is too deep to evaluate");
@@ -1514,6 +1616,8 @@ export class Evaluator {
     this.depth++;
     try {
       const scope = new Scope(fn.scope);
+      // `this` of a method called on a known object (`Finance.make()`, `registry.make()`).
+      if (!isArrowFunction(fn.node)) scope.set(fn.node, thisValue);
       fn.node.parameters.forEach((parameter, index) => {
         let value: Value = parameter.dotDotDotToken ? args.slice(index) : args[index];
         if (value === undefined && parameter.initializer) value = this.eval(parameter.initializer, scope);
@@ -1552,16 +1656,69 @@ export class Evaluator {
    * (a factory called several times, `.map(makeAsset)`), the assets it makes point at the call
    * that made them; an inline callback or IIFE keeps its own `asset(...)` call.
    */
-  private applyAt(fn: FunctionValue, args: Value[], site: ts.CallExpression): Value {
+  private applyAt(fn: FunctionValue, args: Value[], site: ts.CallExpression, thisValue?: Value): Value {
     const inline =
       fn.node.getSourceFile() === site.getSourceFile() && fn.node.pos >= site.pos && fn.node.end <= site.end;
-    if (inline) return this.apply(fn, args);
+    if (inline) return this.apply(fn, args, thisValue);
     this.callSites.push(site);
     try {
-      return this.apply(fn, args);
+      return this.apply(fn, args, thisValue);
     } finally {
       this.callSites.pop();
     }
+  }
+
+  /** `` tag`text ${value}` `` with a project function as the tag: called as at run time. */
+  private taggedTemplate(node: ts.TaggedTemplateExpression, scope: Scope): Value {
+    const tag = this.eval(node.tag, scope);
+    if (!(tag instanceof FunctionValue)) {
+      return tag instanceof Unknown
+        ? tag
+        : new Unknown(`the tag \`${shortText(node.tag)}\` is not evaluated`);
+    }
+    const template = node.template;
+    const strings: Value[] = [
+      template.kind === SyntaxKind.NoSubstitutionTemplateLiteral ? template.text : template.head.text,
+    ];
+    const values: Value[] = [];
+    if (template.kind === SyntaxKind.TemplateExpression) {
+      for (const span of template.templateSpans) {
+        values.push(this.eval(span.expression, scope));
+        strings.push(span.literal.text);
+      }
+    }
+    return this.apply(tag, [strings, ...values]);
+  }
+
+  /** The function or class whose `this` a node sees (arrow functions see their parent's). */
+  private thisContainer(node: ts.Node): ts.Node | undefined {
+    for (let current = node.parent; !isSourceFile(current); current = current.parent) {
+      if (isFunctionLike(current) && !isArrowFunction(current)) return current;
+      if (isClassLike(current)) return current;
+    }
+    return undefined;
+  }
+
+  private thisAt(node: ts.Node, scope: Scope): Value {
+    const container = this.thisContainer(node);
+    const value = container ? scope.lookup(container) : Scope.NOT_FOUND;
+    return value === Scope.NOT_FOUND || value === undefined
+      ? new Unknown("`this` is known only at run time")
+      : value;
+  }
+
+  /** The class a `super` refers to: what the enclosing class extends. */
+  private superOf(node: ts.Node, scope: Scope): Value {
+    for (let current = node.parent; !isSourceFile(current); current = current.parent) {
+      if (isClassLike(current)) {
+        const heritage = current.heritageClauses?.find(
+          (clause) => clause.token === SyntaxKind.ExtendsKeyword,
+        );
+        const base = heritage?.types[0]?.expression;
+        return base ? this.eval(base, scope) : new Unknown("`super` without a base class");
+      }
+    }
+    return new Unknown("`super` outside a class");
   }
 
   /** `new Map(entries)` and `new Set(items)` of known items; anything else is known at run time. */
