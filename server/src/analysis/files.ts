@@ -99,6 +99,32 @@ export interface ProjectConfig {
   folders?: string[];
   /** Plain folders of tsconfig.json's `exclude`. */
   excluded: string[];
+  /** Its glob patterns (`**\/*.test.ts`), as expressions on paths relative to the root. */
+  excludedPatterns: RegExp[];
+}
+
+/** A tsconfig glob (`*`, `?`, `**`) as an expression on a root-relative path with "/". */
+function globExpression(pattern: string): RegExp {
+  const normalized = pattern.replace(/\\/g, "/").replace(/^\.\//, "").replace(/\/$/, "");
+  let source = "";
+  for (let i = 0; i < normalized.length; i++) {
+    const char = normalized[i]!;
+    if (char === "*" && normalized[i + 1] === "*") {
+      source += normalized[i + 2] === "/" ? "(?:.*/)?" : ".*";
+      i += normalized[i + 2] === "/" ? 2 : 1;
+    } else if (char === "*") source += "[^/]*";
+    else if (char === "?") source += "[^/]";
+    else source += char.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+  }
+  // A pattern naming a folder excludes what is inside it too.
+  return new RegExp(`^${source}(?:/.*)?$`);
+}
+
+/** Whether a file matches one of tsconfig's `exclude` globs. */
+export function matchesExcluded(root: string, file: string, patterns: readonly RegExp[]): boolean {
+  if (patterns.length === 0) return false;
+  const relative = path.relative(root, file).split(path.sep).join("/");
+  return patterns.some((pattern) => pattern.test(relative));
 }
 
 function plainFolders(root: string, value: unknown): string[] | undefined {
@@ -113,13 +139,15 @@ function plainFolders(root: string, value: unknown): string[] | undefined {
 
 export function readCompilerOptions(root: string): ProjectConfig {
   const configPath = path.join(root, "tsconfig.json");
-  if (!fs.existsSync(configPath)) return { options: { ...DEFAULT_OPTIONS }, errors: [], excluded: [] };
+  if (!fs.existsSync(configPath))
+    return { options: { ...DEFAULT_OPTIONS }, errors: [], excluded: [], excludedPatterns: [] };
   const read = ts.readConfigFile(configPath, (file) => ts.sys.readFile(file));
   if (read.error) {
     return {
       options: { ...DEFAULT_OPTIONS },
       errors: [ts.flattenDiagnosticMessageText(read.error.messageText, "\n")],
       excluded: [],
+      excludedPatterns: [],
     };
   }
   // A host that lists no files: only the options are wanted, not the include globs.
@@ -141,7 +169,16 @@ export function readCompilerOptions(root: string): ProjectConfig {
   delete options.incremental;
   delete options.tsBuildInfoFile;
   const config = read.config as { include?: unknown; files?: unknown; exclude?: unknown };
-  const result: ProjectConfig = { options, errors, excluded: plainFolders(root, config.exclude) ?? [] };
+  const exclude = Array.isArray(config.exclude)
+    ? config.exclude.filter((entry): entry is string => typeof entry === "string")
+    : [];
+  const isGlob = (entry: string): boolean => /[*?]/.test(entry);
+  const result: ProjectConfig = {
+    options,
+    errors,
+    excluded: exclude.filter((entry) => !isGlob(entry)).map((entry) => path.resolve(root, entry)),
+    excludedPatterns: exclude.filter(isGlob).map(globExpression),
+  };
   // `files` alone (no include) lists files, not folders: read the whole root then.
   const folders = config.include !== undefined ? plainFolders(root, config.include) : undefined;
   if (folders) result.folders = folders;

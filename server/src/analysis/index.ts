@@ -9,7 +9,14 @@ import { ts } from "ts-morph";
 import type { AssetGraph } from "@assetline/protocol";
 import { Evaluator, type ModuleState } from "./evaluate";
 import type { AssetFunction } from "./model";
-import { PackageNames, isExcludedPath, isSourceFile, listSourceFiles, readCompilerOptions } from "./files";
+import {
+  PackageNames,
+  isExcludedPath,
+  isSourceFile,
+  listSourceFiles,
+  matchesExcluded,
+  readCompilerOptions,
+} from "./files";
 import { assembleGraph, buildGraph, type BuiltGraph, type CycleCache } from "./graph";
 import {
   emptyFileResult,
@@ -146,6 +153,8 @@ export class AnalysisSession {
   private readonly exclude: string[];
   /** tsconfig.json's `include` folders, when it names plain folders. */
   private readonly folders: string[] | undefined;
+  /** tsconfig.json's `exclude` globs. */
+  private readonly excludedPatterns: RegExp[];
   /** Module states of the last round, reused when their file and what they read are unchanged. */
   private previousStates = new Map<string, ModuleState>();
   /** Per-file facts that only change with the file: its library calls and syntax errors. */
@@ -165,8 +174,11 @@ export class AnalysisSession {
     for (const error of errors) this.log(`tsconfig.json: ${error}`);
     this.host = new ProgramHost(compilerOptions);
     this.exclude.push(...config.excluded);
+    this.excludedPatterns = config.excludedPatterns;
     this.folders = config.folders;
-    for (const file of listSourceFiles(this.root, this.exclude, this.folders)) this.addFile(file);
+    for (const file of listSourceFiles(this.root, this.exclude, this.folders)) {
+      if (!matchesExcluded(this.root, file, this.excludedPatterns)) this.addFile(file);
+    }
   }
 
   /** Absolute paths of the project's own source files. */
@@ -178,6 +190,7 @@ export class AnalysisSession {
   contains(file: string): boolean {
     const absolute = path.resolve(file);
     if (isExcludedPath(this.root, absolute, this.exclude)) return false;
+    if (matchesExcluded(this.root, absolute, this.excludedPatterns)) return false;
     if (!this.folders) return true;
     return this.folders.some((folder) => {
       const relative = path.relative(folder, absolute);
@@ -323,7 +336,15 @@ export class AnalysisSession {
     const getTypedChecker = (): ts.TypeChecker =>
       (typedChecker ??= host.typedProgram(program).getTypeChecker());
     phase("checker");
-    const files = [...this.files].sort();
+    // tsconfig's `exclude` is not a fence: a project file's import brings the file in (as it
+    // does for TypeScript, and at run time).
+    const imported = new Set<string>();
+    for (const sourceFile of program.getSourceFiles()) {
+      const file = sourceFile.fileName;
+      if (this.files.has(file) || !isSourceFile(file) || isExcludedPath(this.root, file)) continue;
+      imported.add(file);
+    }
+    const files = [...this.files, ...imported].sort();
     const sourceFiles = new Map<string, ts.SourceFile>();
     for (const file of files) {
       const sourceFile = program.getSourceFile(file);
@@ -334,7 +355,7 @@ export class AnalysisSession {
       program,
       checker,
       {
-        isProjectFile: (file) => this.files.has(file),
+        isProjectFile: (file) => this.files.has(file) || imported.has(file),
         readJson: (file) => this.readJson(file),
         packages: this.packages,
         typedChecker: getTypedChecker,
