@@ -138,7 +138,9 @@ export class ProgramHost {
     this.options = options.lib
       ? options
       : { ...options, lib: [ts.getDefaultLibFileName(options).replace(".full.", ".")] };
-    this.structuralOptions = { ...this.options, noLib: true };
+    // Its diagnostics are never shown (the typed program's are), so it skips the check that two
+    // imports of one file agree on the casing of its name (two path normalisations per import).
+    this.structuralOptions = { ...this.options, noLib: true, forceConsistentCasingInFileNames: false };
     this.host = this.createHost(this.structuralOptions, false);
     this.typedHost = this.createHost(this.options, true);
   }
