@@ -70,6 +70,7 @@ const {
   isExportDeclaration,
   isExpression,
   isExpressionStatement,
+  isForInStatement,
   isForOfStatement,
   isForStatement,
   isFunctionDeclaration,
@@ -734,15 +735,17 @@ export class Evaluator {
       if (statement.elseStatement) return this.exec(statement.elseStatement, scope);
       return undefined;
     }
-    if (isForOfStatement(statement)) {
+    if (isForOfStatement(statement) || isForInStatement(statement)) {
       const iterable = this.eval(statement.expression, scope);
-      const items = iterate(iterable);
+      const items = isForOfStatement(statement) ? iterate(iterable) : keysOf(iterable);
       if (!items) {
         this.skip(
           statement.statement,
           iterable instanceof Unknown
             ? iterable.reason
-            : `\`${shortText(statement.expression)}\` is not a list`,
+            : isForOfStatement(statement)
+              ? `\`${shortText(statement.expression)}\` is not a list`
+              : `the keys of \`${shortText(statement.expression)}\` are not known`,
         );
         return undefined;
       }
@@ -1359,6 +1362,15 @@ export class Evaluator {
     return this.member(target, node.name.text);
   }
 
+  /** An export of a module read by name (`const { orders } = ns`, `ns["orders"]`). */
+  private namespaceMember(namespace: NamespaceValue, name: string): Value {
+    const module = this.checker.getSymbolAtLocation(namespace.file);
+    const symbol = module && this.checker.tryGetMemberInModuleExports(name, module);
+    if (!symbol)
+      return new Unknown(`\`${name}\` is not exported by ${path.basename(namespace.file.fileName)}`, true);
+    return this.valueOfSymbol(symbol, namespace.file, this.current.scope);
+  }
+
   private member(target: Value, name: string): Value {
     if (target instanceof Unknown) return target;
     if (Array.isArray(target)) {
@@ -1377,6 +1389,7 @@ export class Evaluator {
       return new Unknown(`the asset's \`${name}\` is known only at run time`);
     }
     if (target instanceof BuiltinValue) return builtinMember(target.name, name);
+    if (target instanceof NamespaceValue) return this.namespaceMember(target, name);
     if (target instanceof CollectionValue && name === "size") return target.items.size;
     if (isPlainObject(target))
       return Object.prototype.hasOwnProperty.call(target, name) ? target[name] : undefined;
@@ -1671,6 +1684,8 @@ export class Evaluator {
   /** `` tag`text ${value}` `` with a project function as the tag: called as at run time. */
   private taggedTemplate(node: ts.TaggedTemplateExpression, scope: Scope): Value {
     const tag = this.eval(node.tag, scope);
+    if (tag instanceof BuiltinValue && tag.name === "String.raw")
+      return this.rawTemplate(node.template, scope);
     if (!(tag instanceof FunctionValue)) {
       return tag instanceof Unknown
         ? tag
@@ -1688,6 +1703,18 @@ export class Evaluator {
       }
     }
     return this.apply(tag, [strings, ...values]);
+  }
+
+  /** ``String.raw`text ${value}` ``: the text as written (backslashes kept), values as text. */
+  private rawTemplate(template: ts.TemplateLiteral, scope: Scope): Value {
+    if (template.kind === SyntaxKind.NoSubstitutionTemplateLiteral) return template.rawText ?? template.text;
+    let text = template.head.rawText ?? template.head.text;
+    for (const span of template.templateSpans) {
+      const value = primitiveText(this.eval(span.expression, scope));
+      if (typeof value !== "string") return value;
+      text += value + (span.literal.rawText ?? span.literal.text);
+    }
+    return text;
   }
 
   /** The function or class whose `this` a node sees (arrow functions see their parent's). */
@@ -1951,7 +1978,10 @@ export class Evaluator {
       callNode: node,
     };
     const site = this.callSites.find((call) => call.getSourceFile().fileName === state.file);
-    if (site && record.generated) record.site = spanOf(site);
+    if (site && record.generated) {
+      record.site = spanOf(site);
+      record.siteNode = site;
+    }
     if (typeof keyValue === "string") record.key = keyValue;
     else if (keyValue instanceof Unknown) {
       state.result.diagnostics.push({
@@ -2407,13 +2437,39 @@ const RUNTIME_GLOBALS = new Map([
 ]);
 
 /** Globals the evaluator knows (their members are evaluated by `builtinMember`). */
-const BUILTIN_NAMESPACES = new Set(["Object", "String", "JSON", "Array"]);
+const BUILTIN_NAMESPACES = new Set(["Object", "String", "Number", "Boolean", "JSON", "Array"]);
 
 function builtinNamespace(name: string): Value {
   return new BuiltinValue(name, (args) => {
     if (name === "String") return args.length === 0 ? "" : primitiveText(args[0]);
+    if (name === "Number") return args.length === 0 ? 0 : primitiveNumber(args[0]);
+    if (name === "Boolean") return args[0] instanceof Unknown ? args[0] : truthy(args[0]);
     return new Unknown(`calling \`${name}\` is not evaluated`);
   });
+}
+
+/**
+ * The keys a `for...in` visits: an object's own keys in the engine's order (integer-like keys
+ * ascending, then the others as written), a list's indexes; undefined for anything else.
+ */
+function keysOf(value: Value): string[] | undefined {
+  if (isPlainObject(value)) return Object.keys(value);
+  if (Array.isArray(value)) return value.map((_, index) => String(index));
+  if (typeof value === "string") return [...value].map((_, index) => String(index));
+  if (value === null || value === undefined) return [];
+  return undefined;
+}
+
+function primitiveNumber(value: Value): Value {
+  if (
+    value === null ||
+    value === undefined ||
+    typeof value === "string" ||
+    typeof value === "number" ||
+    typeof value === "boolean"
+  )
+    return Number(value);
+  return new Unknown(`${describe(value)} converted to a number`);
 }
 
 function primitiveText(value: Value): Value {
@@ -2454,6 +2510,17 @@ function builtinMember(namespace: string, name: string): Value {
         }
         return result;
       });
+    case "Number.isInteger":
+      return new BuiltinValue(qualified, ([value]) => Number.isInteger(value));
+    case "Number.parseInt":
+      return new BuiltinValue(qualified, ([text, radix]) =>
+        typeof text === "string" && (radix === undefined || typeof radix === "number")
+          ? Number.parseInt(text, radix)
+          : new Unknown(`\`${qualified}\` of ${describe(text)}`),
+      );
+    case "String.raw":
+      // Called as a tag (see rawTemplate); a direct call (`String.raw({ raw }, ...)`) is rare.
+      return new BuiltinValue(qualified, () => new Unknown("`String.raw` called directly is not evaluated"));
     case "Array.isArray":
       return new BuiltinValue(qualified, ([value]) => Array.isArray(value));
     case "Array.of":

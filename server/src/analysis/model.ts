@@ -45,6 +45,8 @@ export interface AssetRecord {
    * outermost call of that function from the module's own code: where the graph points.
    */
   site?: SourceSpan;
+  /** That call's node (not serialised). */
+  siteNode?: ts.CallExpression;
   /** The key argument (or the call when the argument is missing). */
   keySpan: SourceSpan;
   /** The exported name when the asset is assigned to a top-level const. */

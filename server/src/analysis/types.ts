@@ -10,6 +10,7 @@ import type { AssetRecord, RawDiagnostic } from "./model";
 // The compiler API's members, read once: every `ts.x` through ts-morph's re-exports is a
 // chain of property getters, and the analysis calls these in its hottest loops.
 const {
+  ObjectFlags,
   SymbolFlags,
   TypeFlags,
   TypeFormatFlags,
@@ -17,8 +18,10 @@ const {
   isAsExpression,
   isFunctionDeclaration,
   isFunctionExpression,
+  isFunctionLike,
   isIdentifier,
   isParenthesizedExpression,
+  isReturnStatement,
   isSatisfiesExpression,
   isVariableDeclaration,
 } = ts;
@@ -44,6 +47,41 @@ function functionOf(
       return functionOf(declaration.initializer, checker);
   }
   return undefined;
+}
+
+/** The function whose result a call is (`return call`, or an arrow function's body). */
+function returningFunction(call: ts.CallExpression): ts.SignatureDeclaration | undefined {
+  let node: ts.Node = call;
+  while (
+    isParenthesizedExpression(node.parent) ||
+    isAsExpression(node.parent) ||
+    isSatisfiesExpression(node.parent)
+  )
+    node = node.parent;
+  const parent = node.parent;
+  if (isArrowFunction(parent) && parent.body === node) return parent;
+  if (!isReturnStatement(parent)) return undefined;
+  for (let current: ts.Node = parent.parent; current; current = current.parent) {
+    if (isFunctionLike(current)) return current;
+  }
+  return undefined;
+}
+
+/** Whether a type names a type parameter (`Row[]`, `{ rows: Row }`), looking a few levels in. */
+function mentionsTypeParameter(type: ts.Type, checker: ts.TypeChecker, depth = 0): boolean {
+  if (type.flags & TypeFlags.TypeParameter) return true;
+  if (depth > 3) return false;
+  const inner = (other: ts.Type): boolean => mentionsTypeParameter(other, checker, depth + 1);
+  if (type.isUnionOrIntersection()) return type.types.some(inner);
+  if (!(type.flags & TypeFlags.Object)) return false;
+  const object = type as ts.ObjectType;
+  if (object.objectFlags & ObjectFlags.Reference) {
+    if (checker.getTypeArguments(object as ts.TypeReference).some(inner)) return true;
+  }
+  if (object.objectFlags & ObjectFlags.Anonymous || object.objectFlags & ObjectFlags.Mapped) {
+    return type.getProperties().some((property) => inner(checker.getTypeOfSymbol(property)));
+  }
+  return false;
 }
 
 export class TypeChecks {
@@ -81,8 +119,27 @@ export class TypeChecks {
         if (!(raw.flags & vague) && !(declared.flags & vague)) result = declared;
       }
     }
+    // Inside a generic factory (`function source<Row>() { return externalAsset<Row[]>(...) }`)
+    // the type names the factory's type parameter: known only where the factory is called.
+    if (result && mentionsTypeParameter(result, this.checker)) result = this.outputAtSite(record);
     this.outputs.set(record, result);
     return result;
+  }
+
+  /**
+   * The output type of an asset that a factory returns, read from the factory's call in the
+   * module (`const trips = source<Trip>("fleet", "trips")`); null for any other asset a factory
+   * makes (which of its type arguments it would take is not known).
+   */
+  private outputAtSite(record: AssetRecord): ts.Type | null {
+    const site = record.siteNode;
+    const factory = returningFunction(record.callNode);
+    if (!site || !factory || this.checker.getResolvedSignature(site)?.declaration !== factory) return null;
+    const phantom = this.checker.getTypeAtLocation(site).getProperty("__output");
+    if (!phantom) return null;
+    const output = this.checker.getNonNullableType(this.checker.getTypeOfSymbolAtLocation(phantom, site));
+    const vague = TypeFlags.Any | TypeFlags.Unknown | TypeFlags.Never;
+    return output.flags & vague || mentionsTypeParameter(output, this.checker) ? null : output;
   }
 
   /** Type diagnostics of one asset (empty when its compute does not declare input types). */

@@ -48,6 +48,7 @@ describe("analyzeProject: reference patterns (test/fixtures/patterns)", function
       "countdown/1",
       "countdown/2",
       "export/csv",
+      "export/daily",
       "guarded/cleanup",
       "guarded/main",
       "ingest/fx_rates",
@@ -59,6 +60,9 @@ describe("analyzeProject: reference patterns (test/fixtures/patterns)", function
       "ml/features",
       "ml/model",
       "ranked/0_gold",
+      "region/03",
+      "region/12",
+      "region/west",
       "regional/eu_revenue",
       "regional/us_revenue",
       "report/summary",
@@ -177,6 +181,22 @@ describe("analyzeProject: reference patterns (test/fixtures/patterns)", function
       graph.assets.some((asset) => asset.key === "countdown/0"),
       false,
     );
+  });
+
+  it("evaluates for...in in the engine's key order, String.raw, Number() and members of an `export * as` namespace", function () {
+    const loop = locate(root, "src/corners.ts", "asset(`region/");
+    assert.deepEqual(
+      ["region/03", "region/12", "region/west"].map((key) => {
+        const region = byKey(graph, key);
+        return [region.line, region.generated, region.deps];
+      }),
+      [
+        [loop.line, true, ["ingest/raw_orders"]],
+        [loop.line, true, ["region/03"]],
+        [loop.line, true, ["region/12"]],
+      ],
+    );
+    assert.deepEqual(byKey(graph, "export/daily").deps, ["ingest/fx_rates"]);
   });
 
   it("follows known conditions as run time would: only the branch taken exists; a function nothing calls makes nothing", function () {
