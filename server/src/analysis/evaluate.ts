@@ -31,6 +31,7 @@ import {
   NamespaceValue,
   Scope,
   Unknown,
+  classes,
   describe,
   isPlainObject,
   newObject,
@@ -58,6 +59,7 @@ const {
   isComputedPropertyName,
   isCaseClause,
   isClassDeclaration,
+  isConstructorDeclaration,
   isClassElement,
   isClassLike,
   isClassStaticBlockDeclaration,
@@ -78,6 +80,7 @@ const {
   isFunctionLike,
   isIdentifier,
   isGetAccessorDeclaration,
+  isParameterPropertyDeclaration,
   isIfStatement,
   isLabeledStatement,
   isImportDeclaration,
@@ -369,7 +372,12 @@ export class Evaluator {
   private steps = 0;
   private depth = 0;
   /** Calls of project functions written elsewhere, outermost first (where generated assets point). */
-  private readonly callSites: ts.CallExpression[] = [];
+  private readonly callSites: (ts.CallExpression | ts.NewExpression)[] = [];
+  /** Methods of objects made by `new` (their prototype), by instance. */
+  private readonly prototypes = new WeakMap<PlainObject, Map<string, FunctionValue>>();
+  /** Constructors running (innermost last): what a `super(...)` call initialises. */
+  private readonly constructing: { node: ts.ClassLikeDeclaration; scope: Scope; instance: PlainObject }[] =
+    [];
 
   constructor(
     private readonly program: ts.Program,
@@ -877,6 +885,7 @@ export class Evaluator {
    */
   private classValue(node: ts.ClassLikeDeclaration, scope: Scope): Value {
     const value = newObject();
+    classes.set(value, { node, scope });
     // Static members are inherited: the base class's first, this class's over them.
     const base = node.members[0] ? this.superOf(node.members[0], scope) : undefined;
     if (isPlainObject(base)) Object.assign(value, base);
@@ -890,6 +899,8 @@ export class Evaluator {
         continue;
       }
       if (!isStatic) {
+        // Run when an object is made with `new` and its methods are called on it; until then,
+        // code that may run (an object made where Assetline cannot follow).
         this.skip(member, "a method of a class instance runs only at run time");
         continue;
       }
@@ -1391,8 +1402,10 @@ export class Evaluator {
     if (target instanceof BuiltinValue) return builtinMember(target.name, name);
     if (target instanceof NamespaceValue) return this.namespaceMember(target, name);
     if (target instanceof CollectionValue && name === "size") return target.items.size;
-    if (isPlainObject(target))
-      return Object.prototype.hasOwnProperty.call(target, name) ? target[name] : undefined;
+    if (isPlainObject(target)) {
+      if (Object.prototype.hasOwnProperty.call(target, name)) return target[name];
+      return this.prototypes.get(target)?.get(name);
+    }
     if (target === undefined || target === null)
       return new Unknown(`reading \`${name}\` of ${String(target)}`);
     return new Unknown(`\`${name}\` of ${describe(target)} is not evaluated`);
@@ -1507,6 +1520,7 @@ export class Evaluator {
     if (fn === "check") return this.checkCall(node, scope);
 
     const callee = unwrap(node.expression);
+    if (callee.kind === SyntaxKind.SuperKeyword) return this.superCall(node, scope);
     if (isPropertyAccessExpression(callee) && callee.expression.kind === SyntaxKind.SuperKeyword) {
       // `super.make(...)` in a static method: the parent's method, with this class as `this`.
       const parent = this.superOf(callee, scope);
@@ -1585,9 +1599,9 @@ export class Evaluator {
     );
   }
 
-  private evalArguments(node: ts.CallExpression, scope: Scope): Value[] | Unknown {
+  private evalArguments(node: ts.CallExpression | ts.NewExpression, scope: Scope): Value[] | Unknown {
     const args: Value[] = [];
-    for (const argument of node.arguments) {
+    for (const argument of node.arguments ?? []) {
       if (isSpreadElement(argument)) {
         const spread = this.eval(argument.expression, scope);
         const items = iterate(spread);
@@ -1734,6 +1748,114 @@ export class Evaluator {
       : value;
   }
 
+  /**
+   * Runs a class's part of `new`: its constructor (whose `super(...)` runs the base class's
+   * part), or, without one, the base class's part with the same arguments; then its parameter
+   * properties and fields. Its methods become the object's (over the base class's).
+   */
+  private initialise(
+    info: { node: ts.ClassLikeDeclaration; scope: Scope },
+    args: Value[],
+    instance: PlainObject,
+  ): void {
+    if (this.depth >= MAX_CALL_DEPTH) return;
+    this.depth++;
+    try {
+      const methods = this.prototypes.get(instance)!;
+      const constructor = info.node.members.find(
+        (member): member is ts.ConstructorDeclaration =>
+          isConstructorDeclaration(member) && member.body !== undefined,
+      );
+      if (!constructor) {
+        this.initialiseBase(info, args, instance);
+        this.initialiseFields(info, instance, methods);
+        return;
+      }
+      this.constructing.push({ ...info, instance });
+      try {
+        const scope = new Scope(info.scope);
+        scope.set(constructor, instance);
+        constructor.parameters.forEach((parameter, index) => {
+          let value: Value = parameter.dotDotDotToken ? args.slice(index) : args[index];
+          if (value === undefined && parameter.initializer) value = this.eval(parameter.initializer, scope);
+          this.bind(parameter.name, value, scope);
+        });
+        // Without a base class, fields are set before the body; with one, by `super(...)`.
+        if (!this.baseClass(info)) this.initialiseFields(info, instance, methods, constructor, scope);
+        this.execBlock(constructor.body!.statements, scope);
+      } finally {
+        this.constructing.pop();
+      }
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** The class a class extends, when it is a project class Assetline evaluated. */
+  private baseClass(info: { node: ts.ClassLikeDeclaration; scope: Scope }) {
+    const heritage = info.node.heritageClauses?.find((clause) => clause.token === SyntaxKind.ExtendsKeyword);
+    const expression = heritage?.types[0]?.expression;
+    if (!expression) return undefined;
+    const base = this.eval(expression, info.scope);
+    return isPlainObject(base) ? classes.get(base) : undefined;
+  }
+
+  private initialiseBase(
+    info: { node: ts.ClassLikeDeclaration; scope: Scope },
+    args: Value[],
+    instance: PlainObject,
+  ): void {
+    const base = this.baseClass(info);
+    if (base) this.initialise(base, args, instance);
+  }
+
+  /** Parameter properties (`constructor(readonly name: string)`), methods and fields. */
+  private initialiseFields(
+    info: { node: ts.ClassLikeDeclaration; scope: Scope },
+    instance: PlainObject,
+    methods: Map<string, FunctionValue>,
+    constructor?: ts.ConstructorDeclaration,
+    constructorScope?: Scope,
+  ): void {
+    if (constructor && constructorScope) {
+      for (const parameter of constructor.parameters) {
+        if (isParameterPropertyDeclaration(parameter, constructor) && isIdentifier(parameter.name)) {
+          const value = constructorScope.lookup(parameter);
+          instance[parameter.name.text] = value === Scope.NOT_FOUND ? undefined : value;
+        }
+      }
+    }
+    const scope = new Scope(info.scope);
+    scope.set(info.node, instance);
+    for (const member of info.node.members) {
+      if (getCombinedModifierFlags(member) & ModifierFlags.Static) continue;
+      const name = member.name ? this.propertyName(member.name, scope) : undefined;
+      if (name === undefined) continue;
+      if (isMethodDeclaration(member) && member.body)
+        methods.set(name, new FunctionValue(member, info.scope));
+      else if (isPropertyDeclaration(member)) {
+        instance[name] = member.initializer ? this.eval(member.initializer, scope) : undefined;
+      }
+    }
+  }
+
+  /** `super(...)` in a constructor: the base class's part of `new`, then this class's fields. */
+  private superCall(node: ts.CallExpression, scope: Scope): Value {
+    const current = this.constructing.at(-1);
+    if (!current) return new Unknown("`super(...)` outside a constructor Assetline runs");
+    const args = this.evalArguments(node, scope);
+    this.initialiseBase(current, args instanceof Unknown ? [] : args, current.instance);
+    const constructor = current.node.members.find(isConstructorDeclaration);
+    this.initialiseFields(
+      current,
+      current.instance,
+      this.prototypes.get(current.instance)!,
+      constructor,
+      scope,
+    );
+    return undefined;
+  }
+
   /** The class a `super` refers to: what the enclosing class extends. */
   private superOf(node: ts.Node, scope: Scope): Value {
     for (let current = node.parent; !isSourceFile(current); current = current.parent) {
@@ -1748,7 +1870,10 @@ export class Evaluator {
     return new Unknown("`super` outside a class");
   }
 
-  /** `new Map(entries)` and `new Set(items)` of known items; anything else is known at run time. */
+  /**
+   * `new` of a project class (its constructor, fields and methods run as at run time), and
+   * `new Map(entries)` and `new Set(items)` of known items; anything else is known at run time.
+   */
   private construct(node: ts.NewExpression, scope: Scope): Value {
     const callee = unwrap(node.expression);
     const kind = isIdentifier(callee) ? callee.text : undefined;
@@ -1756,6 +1881,24 @@ export class Evaluator {
       (kind === "Map" || kind === "Set") &&
       !this.host.isProjectFile(this.declarationOf(callee)?.getSourceFile().fileName ?? "");
     if (!global) {
+      const target = this.eval(callee, scope);
+      const info = isPlainObject(target) ? classes.get(target) : undefined;
+      if (info) {
+        const args = node.arguments ? this.evalArguments(node, scope) : [];
+        const instance = newObject();
+        this.prototypes.set(instance, new Map());
+        const inline =
+          info.node.getSourceFile() === node.getSourceFile() &&
+          info.node.pos >= node.pos &&
+          info.node.end <= node.end;
+        if (!inline) this.callSites.push(node);
+        try {
+          this.initialise(info, args instanceof Unknown ? [] : args, instance);
+        } finally {
+          if (!inline) this.callSites.pop();
+        }
+        return instance;
+      }
       for (const argument of node.arguments ?? []) this.eval(argument, scope);
       return new Unknown(`\`${shortText(node)}\` is made at run time`);
     }
@@ -2580,7 +2723,9 @@ function valueSignature(value: Value, depth: number): string {
     );
     return `${value.kind}(${entries.join(",")})`;
   }
-  return `{${Object.entries(value)
+  // A class: its text too (what its instances do lies in its methods, not in its statics).
+  const declaration = classes.get(value)?.node;
+  return `${declaration ? `class(${declaration.getText()})` : ""}{${Object.entries(value)
     .map(([key, item]) => `${JSON.stringify(key)}:${valueSignature(item, depth + 1)}`)
     .join(",")}}`;
 }

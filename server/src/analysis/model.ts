@@ -46,7 +46,7 @@ export interface AssetRecord {
    */
   site?: SourceSpan;
   /** That call's node (not serialised). */
-  siteNode?: ts.CallExpression;
+  siteNode?: ts.CallExpression | ts.NewExpression;
   /** The key argument (or the call when the argument is missing). */
   keySpan: SourceSpan;
   /** The exported name when the asset is assigned to a top-level const. */

@@ -54,6 +54,12 @@ export class CollectionValue {
 
 export type PlainObject = { [key: string]: Value };
 
+/**
+ * Classes by the object of their statics (the value a class declaration evaluates to, what
+ * `new` is applied to): the declaration and the scope it was evaluated in.
+ */
+export const classes = new WeakMap<PlainObject, { node: ts.ClassLikeDeclaration; scope: Scope }>();
+
 export type Value =
   | string
   | number

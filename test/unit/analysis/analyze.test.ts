@@ -49,6 +49,7 @@ describe("analyzeProject: reference patterns (test/fixtures/patterns)", function
       "countdown/2",
       "export/csv",
       "export/daily",
+      "gold/orders",
       "guarded/cleanup",
       "guarded/main",
       "ingest/fx_rates",
@@ -68,6 +69,8 @@ describe("analyzeProject: reference patterns (test/fixtures/patterns)", function
       "report/summary",
       "shard/orders_01",
       "shard/orders_02",
+      "silver/orders_clean",
+      "silver/orders_orders_dedup",
       "snapshot/bronze",
       "snapshot/silver",
       "tableau/customers",
@@ -197,6 +200,21 @@ describe("analyzeProject: reference patterns (test/fixtures/patterns)", function
       ],
     );
     assert.deepEqual(byKey(graph, "export/daily").deps, ["ingest/fx_rates"]);
+  });
+
+  it("runs objects made with `new`: constructors with super(...), parameter properties, fields, fluent methods on `this`", function () {
+    const made = locate(root, "src/builders.ts", "new SilverLayer(");
+    assert.deepEqual(
+      ["silver/orders_clean", "silver/orders_orders_dedup"].map((key) => {
+        const asset = byKey(graph, key);
+        return [asset.file, asset.line, asset.generated, asset.deps];
+      }),
+      [
+        ["src/builders.ts", made.line, true, ["ingest/raw_orders"]],
+        ["src/builders.ts", made.line, true, ["silver/orders_clean"]],
+      ],
+    );
+    assert.deepEqual(byKey(graph, "gold/orders").deps, ["silver/orders_orders_dedup"]);
   });
 
   it("follows known conditions as run time would: only the branch taken exists; a function nothing calls makes nothing", function () {

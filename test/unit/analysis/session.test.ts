@@ -30,9 +30,10 @@ describe("AnalysisSession: unsaved buffers and incremental re-analysis (test/fix
     session.setFileText(ingest, text);
     const result = session.analyze();
     // barrel re-exports ingest, transform imports the barrel, checks/report import ingest
-    // directly, corners/index re-exports it as a namespace that corners reads.
+    // directly (and builders), corners/index re-exports it as a namespace that corners reads.
     assert.deepEqual(relative(result.evaluatedFiles), [
       "src/barrel.ts",
+      "src/builders.ts",
       "src/checks.ts",
       "src/corners.ts",
       "src/corners/index.ts",
@@ -48,6 +49,24 @@ describe("AnalysisSession: unsaved buffers and incremental re-analysis (test/fix
         (d) => d.code === "unknown-asset" && d.message.includes("ingest/raw_customers"),
       ),
     );
+  });
+
+  it("re-evaluates the modules that made objects of a class when a method of the class changes", function () {
+    const layer = file("layers/layer.ts");
+    const text = fs
+      .readFileSync(layer, "utf8")
+      .replace("`${this.prefix}_${suffix}`", "`${this.prefix}__${suffix}`");
+    session.setFileText(layer, text);
+    const result = session.analyze();
+    assert.ok(
+      relative(result.evaluatedFiles).includes("src/builders.ts"),
+      relative(result.evaluatedFiles).join(),
+    );
+    const keys = result.graph.assets.map((asset) => asset.key);
+    assert.ok(keys.includes("silver/orders__clean") && !keys.includes("silver/orders_clean"), keys.join());
+    const fresh = new AnalysisSession(root);
+    fresh.setFileText(layer, text);
+    assert.deepEqual(result.graph, fresh.analyze().graph);
   });
 
   it("re-evaluates the factories that read a JSON manifest when the manifest changes", function () {
