@@ -279,6 +279,40 @@ interface FileSyntax {
   calls: ts.CallExpression[];
 }
 
+/**
+ * Where the text mentions any of the words as a whole identifier (comments and strings too),
+ * sorted. A neighbour outside ASCII counts as a boundary: a mention too many only walks more.
+ */
+function wordPositions(text: string, words: Set<string>): number[] {
+  const positions: number[] = [];
+  const identifierCharacter = (code: number): boolean =>
+    (code >= 97 && code <= 122) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 48 && code <= 57) ||
+    code === 95 ||
+    code === 36;
+  for (const word of words) {
+    for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) {
+      if (at > 0 && identifierCharacter(text.charCodeAt(at - 1))) continue;
+      if (identifierCharacter(text.charCodeAt(at + word.length))) continue;
+      positions.push(at);
+    }
+  }
+  return positions.sort((a, b) => a - b);
+}
+
+/** Whether a sorted list of positions has one in [start, end). */
+function mentionsBetween(positions: number[], start: number, end: number): boolean {
+  let low = 0;
+  let high = positions.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (positions[middle]! < start) low = middle + 1;
+    else high = middle;
+  }
+  return low < positions.length && positions[low]! < end;
+}
+
 /** By source file: kept while the file is unchanged (programs after an edit reuse it). */
 const fileSyntax = new WeakMap<ts.SourceFile, FileSyntax>();
 
@@ -304,48 +338,65 @@ function syntaxOf(sourceFile: ts.SourceFile): FileSyntax {
   if (names.direct.size === 0 && names.qualifiers.size === 0) return syntax;
 
   // One walk: `const` declarations that may alias an imported name, and calls by a simple name.
-  const constants: ts.VariableDeclaration[] = [];
-  const calls: ts.CallExpression[] = [];
-  const visit = (node: ts.Node): void => {
-    // Tokens, identifiers, types and type declarations hold no calls or declarations.
-    const kind = node.kind;
-    if (
-      kind < SyntaxKind.FirstNode ||
-      (kind >= SyntaxKind.FirstTypeNode && kind <= SyntaxKind.LastTypeNode) ||
-      kind === SyntaxKind.InterfaceDeclaration ||
-      kind === SyntaxKind.TypeAliasDeclaration ||
-      kind === SyntaxKind.ImportDeclaration
-    )
-      return;
-    if (kind === SyntaxKind.CallExpression) {
-      const callee = (node as ts.CallExpression).expression;
-      if (isIdentifier(callee) || (isPropertyAccessExpression(callee) && isIdentifier(callee.expression)))
-        calls.push(node as ts.CallExpression);
-    } else if (kind === SyntaxKind.VariableDeclaration) {
-      const declaration = node as ts.VariableDeclaration;
-      if (declaration.initializer && isConstList(declaration.parent)) constants.push(declaration);
-    }
-    forEachChild(node, visit);
-  };
-  visit(sourceFile);
+  // It skips the code whose text never mentions an imported name or an alias (compute bodies,
+  // mostly): nothing there can call the library. A walk that finds a new alias is redone with
+  // it among the names (an alias of an alias declared in code the first walk skipped).
+  let constants: ts.VariableDeclaration[] = [];
+  let calls: ts.CallExpression[] = [];
+  const text = sourceFile.text;
+  // Identifiers written with escapes (`\u0061sset`) are not found in the text: walk everything.
+  const everything = text.includes("\\u");
+  let words = new Set([...names.direct, ...names.qualifiers]);
+  for (;;) {
+    const positions = everything ? undefined : wordPositions(text, words);
+    constants = [];
+    calls = [];
+    const visit = (node: ts.Node): void => {
+      // Tokens, identifiers, types and type declarations hold no calls or declarations.
+      const kind = node.kind;
+      if (
+        kind < SyntaxKind.FirstNode ||
+        (kind >= SyntaxKind.FirstTypeNode && kind <= SyntaxKind.LastTypeNode) ||
+        kind === SyntaxKind.InterfaceDeclaration ||
+        kind === SyntaxKind.TypeAliasDeclaration ||
+        kind === SyntaxKind.ImportDeclaration
+      )
+        return;
+      if (positions && node.end - node.pos > 40 && !mentionsBetween(positions, node.pos, node.end)) return;
+      if (kind === SyntaxKind.CallExpression) {
+        const callee = (node as ts.CallExpression).expression;
+        if (isIdentifier(callee) || (isPropertyAccessExpression(callee) && isIdentifier(callee.expression)))
+          calls.push(node as ts.CallExpression);
+      } else if (kind === SyntaxKind.VariableDeclaration) {
+        const declaration = node as ts.VariableDeclaration;
+        if (declaration.initializer && isConstList(declaration.parent)) constants.push(declaration);
+      }
+      forEachChild(node, visit);
+    };
+    visit(sourceFile);
 
-  // Aliases in source order, so that aliases of aliases are found too.
-  const known = (node: ts.Expression): boolean => {
-    const inner = unwrap(node);
-    if (isIdentifier(inner))
-      return (
-        names.direct.has(inner.text) || names.qualifiers.has(inner.text) || names.aliases.has(inner.text)
-      );
-    return isPropertyAccessExpression(inner) && known(inner.expression);
-  };
-  for (const declaration of constants) {
-    if (!known(declaration.initializer!)) continue;
-    if (isIdentifier(declaration.name)) names.aliases.add(declaration.name.text);
-    else if (isObjectBindingPattern(declaration.name)) {
-      for (const element of declaration.name.elements) {
-        if (!element.dotDotDotToken && isIdentifier(element.name)) names.aliases.add(element.name.text);
+    // Aliases in source order, so that aliases of aliases are found too.
+    const known = (node: ts.Expression): boolean => {
+      const inner = unwrap(node);
+      if (isIdentifier(inner))
+        return (
+          names.direct.has(inner.text) || names.qualifiers.has(inner.text) || names.aliases.has(inner.text)
+        );
+      return isPropertyAccessExpression(inner) && known(inner.expression);
+    };
+    for (const declaration of constants) {
+      if (!known(declaration.initializer!)) continue;
+      if (isIdentifier(declaration.name)) names.aliases.add(declaration.name.text);
+      else if (isObjectBindingPattern(declaration.name)) {
+        for (const element of declaration.name.elements) {
+          if (!element.dotDotDotToken && isIdentifier(element.name)) names.aliases.add(element.name.text);
+        }
       }
     }
+    // Done when this walk found no alias the previous ones had not (an alias read before its
+    // declaration in the text, as in a function, is found by the next walk).
+    if ([...names.aliases].every((alias) => words.has(alias))) break;
+    words = new Set([...words, ...names.aliases]);
   }
   const isName = (name: string): boolean =>
     names.direct.has(name) || names.qualifiers.has(name) || names.aliases.has(name);

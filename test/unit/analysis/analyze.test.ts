@@ -55,6 +55,9 @@ describe("analyzeProject: reference patterns (test/fixtures/patterns)", function
       "ingest/fx_rates",
       "ingest/raw_customers",
       "ingest/raw_orders",
+      "late/escaped",
+      "late/one",
+      "late/two",
       "layer/bronze",
       "mirror/bronze_0",
       "mirror/silver_1",
@@ -200,6 +203,16 @@ describe("analyzeProject: reference patterns (test/fixtures/patterns)", function
       ],
     );
     assert.deepEqual(byKey(graph, "export/daily").deps, ["ingest/fx_rates"]);
+  });
+
+  it("finds calls through aliases read before their declaration, and names written with escapes", function () {
+    for (const [key, file, text] of [
+      ["late/one", "src/late.ts", 'lateFactory("one")'],
+      ["late/escaped", "src/late.ts", "\\u006dake("],
+      ["late/two", "src/late2.ts", 'lateFactory2("two")'],
+    ] as const) {
+      assert.equal(byKey(graph, key).line, locate(root, file, text).line, key);
+    }
   });
 
   it("runs objects made with `new`: constructors with super(...), parameter properties, fields, fluent methods on `this`", function () {
