@@ -362,7 +362,7 @@ function syntaxOf(sourceFile: ts.SourceFile): FileSyntax {
         kind === SyntaxKind.ImportDeclaration
       )
         return;
-      if (positions && node.end - node.pos > 40 && !mentionsBetween(positions, node.pos, node.end)) return;
+      if (positions && node.end - node.pos > 12 && !mentionsBetween(positions, node.pos, node.end)) return;
       if (kind === SyntaxKind.CallExpression) {
         const callee = (node as ts.CallExpression).expression;
         if (isIdentifier(callee) || (isPropertyAccessExpression(callee) && isIdentifier(callee.expression)))
