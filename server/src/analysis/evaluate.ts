@@ -313,6 +313,11 @@ function mentionsBetween(positions: number[], start: number, end: number): boole
   return low < positions.length && positions[low]! < end;
 }
 
+/** A getter of objects made with `new`: run on each read, with the object as `this`. */
+class Getter {
+  constructor(readonly fn: FunctionValue) {}
+}
+
 /** By source file: kept while the file is unchanged (programs after an edit reuse it). */
 const fileSyntax = new WeakMap<ts.SourceFile, FileSyntax>();
 
@@ -425,7 +430,7 @@ export class Evaluator {
   /** Calls of project functions written elsewhere, outermost first (where generated assets point). */
   private readonly callSites: (ts.CallExpression | ts.NewExpression)[] = [];
   /** Methods of objects made by `new` (their prototype), by instance. */
-  private readonly prototypes = new WeakMap<PlainObject, Map<string, FunctionValue>>();
+  private readonly prototypes = new WeakMap<PlainObject, Map<string, FunctionValue | Getter>>();
   /** Constructors running (innermost last): what a `super(...)` call initialises. */
   private readonly constructing: { node: ts.ClassLikeDeclaration; scope: Scope; instance: PlainObject }[] =
     [];
@@ -1455,7 +1460,8 @@ export class Evaluator {
     if (target instanceof CollectionValue && name === "size") return target.items.size;
     if (isPlainObject(target)) {
       if (Object.prototype.hasOwnProperty.call(target, name)) return target[name];
-      return this.prototypes.get(target)?.get(name);
+      const inherited = this.prototypes.get(target)?.get(name);
+      return inherited instanceof Getter ? this.apply(inherited.fn, [], target) : inherited;
     }
     if (target === undefined || target === null)
       return new Unknown(`reading \`${name}\` of ${String(target)}`);
@@ -1864,7 +1870,7 @@ export class Evaluator {
   private initialiseFields(
     info: { node: ts.ClassLikeDeclaration; scope: Scope },
     instance: PlainObject,
-    methods: Map<string, FunctionValue>,
+    methods: Map<string, FunctionValue | Getter>,
     constructor?: ts.ConstructorDeclaration,
     constructorScope?: Scope,
   ): void {
@@ -1884,6 +1890,8 @@ export class Evaluator {
       if (name === undefined) continue;
       if (isMethodDeclaration(member) && member.body)
         methods.set(name, new FunctionValue(member, info.scope));
+      else if (isGetAccessorDeclaration(member) && member.body)
+        methods.set(name, new Getter(new FunctionValue(member, info.scope)));
       else if (isPropertyDeclaration(member)) {
         instance[name] = member.initializer ? this.eval(member.initializer, scope) : undefined;
       }

@@ -215,7 +215,7 @@ describe("analyzeProject: reference patterns (test/fixtures/patterns)", function
     }
   });
 
-  it("runs objects made with `new`: constructors with super(...), parameter properties, fields, fluent methods on `this`", function () {
+  it("runs objects made with `new`: constructors with super(...), parameter properties, fields, fluent methods on `this`, getters", function () {
     const made = locate(root, "src/builders.ts", "new SilverLayer(");
     assert.deepEqual(
       ["silver/orders_clean", "silver/orders_orders_dedup"].map((key) => {
