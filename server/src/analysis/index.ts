@@ -454,7 +454,7 @@ export class AnalysisSession {
     if (!last) return undefined;
     if (this.occurrenceCache?.result !== last) {
       const sourceFiles = this.lastSourceFiles;
-      const index = new OccurrenceIndex(last.records, last.checks, (file) => sourceFiles.get(file)?.text);
+      const index = new OccurrenceIndex(last.records, last.checks, sourceFiles);
       this.occurrenceCache = { result: last, index };
     }
     return this.occurrenceCache.index;

@@ -144,7 +144,8 @@ export function definition(project: Project, file: string, position: Position): 
       ?.of(occurrence.key)
       .filter((item) => item.kind === "declaration") ?? [];
   if (declarations.length === 0) return null;
-  return declarations.map((item) => locationOf(project, item.span));
+  // An asset a factory made: where the factory is called (as the graph and the lenses place it).
+  return declarations.map((item) => locationOf(project, item.record?.site ?? item.span));
 }
 
 export function references(
@@ -158,7 +159,7 @@ export function references(
   const occurrences = project.session.occurrences()?.of(key) ?? [];
   return occurrences
     .filter((item) => includeDeclaration || item.kind !== "declaration")
-    .map((item) => locationOf(project, item.span));
+    .map((item) => locationOf(project, item.record?.site ?? item.span));
 }
 
 /** The key under the cursor, when it can be renamed: every place it is written is a plain string. */
@@ -293,14 +294,15 @@ export function completion(project: Project, file: string, position: Position): 
 }
 
 export function documentSymbols(project: Project, file: string): DocumentSymbol[] {
+  // An asset a factory made is listed where the factory is called, as the graph places it.
   return (project.result?.records ?? [])
-    .filter((record) => record.call.file === file)
+    .filter((record) => record.key !== undefined && (record.site ?? record.call).file === file)
     .map((record) => {
       const symbol: DocumentSymbol = {
         name: record.key as string,
         kind: record.external ? SymbolKind.Interface : SymbolKind.Constant,
-        range: rangeOf(project, record.call),
-        selectionRange: rangeOf(project, record.keySpan),
+        range: rangeOf(project, record.site ?? record.call),
+        selectionRange: rangeOf(project, record.site ?? record.keySpan),
       };
       const detail = [record.exportName, record.generated ? "generated" : undefined, record.group]
         .filter(Boolean)
@@ -315,13 +317,14 @@ export function workspaceSymbols(projects: readonly Project[], query: string): S
   const result: SymbolInformation[] = [];
   for (const project of projects) {
     for (const record of project.result?.records ?? []) {
-      const key = record.key as string;
+      if (record.key === undefined) continue;
+      const key = record.key;
       if (needle && !fuzzy(key.toLowerCase(), needle)) continue;
       result.push({
         name: key,
         kind: record.external ? SymbolKind.Interface : SymbolKind.Constant,
-        location: locationOf(project, record.keySpan),
-        containerName: record.group ?? project.session.relative(record.call.file),
+        location: locationOf(project, record.site ?? record.keySpan),
+        containerName: record.group ?? project.session.relative((record.site ?? record.call).file),
       });
       if (result.length >= 500) return result;
     }

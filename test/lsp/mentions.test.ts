@@ -1,0 +1,142 @@
+/**
+ * Editor features on keys written outside the places a key is expected (a metadata table a
+ * factory reads, a constant) and on assets a factory made (test/fixtures/lsp-mentions).
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import type {
+  DocumentSymbol,
+  Hover,
+  Location,
+  SymbolInformation,
+  WorkspaceEdit,
+} from "vscode-languageserver-protocol";
+import { GraphRequest, type GraphResult } from "@assetline/protocol";
+import { TestClient, copyFixture, uriOf } from "./client";
+
+/** Line/character (0-based) of the first `needle` in a text, plus `shift` characters. */
+function positionOf(text: string, needle: string, shift = 0): { line: number; character: number } {
+  const index = text.indexOf(needle);
+  assert.ok(index >= 0, `${needle} not found`);
+  const before = text.slice(0, index + shift).split("\n");
+  return { line: before.length - 1, character: before[before.length - 1]!.length };
+}
+
+describe("language server: keys in tables and constants, assets made by factories", function () {
+  let client: TestClient;
+  let root: string;
+  const text = (file: string): string => fs.readFileSync(path.join(root, file), "utf8");
+  const uri = (file: string): string => uriOf(path.join(root, file));
+  /** A position inside the first `needle` of a file. */
+  const at = (file: string, needle: string) => ({
+    textDocument: { uri: uri(file) },
+    position: positionOf(text(file), needle, 3),
+  });
+  const request = <T>(method: string, params: unknown): Promise<T> =>
+    client.connection.sendRequest<T>(method, params);
+
+  before(async function () {
+    root = copyFixture("lsp-mentions");
+    client = TestClient.start();
+    await client.initialize(root);
+    await client.waitForIdle((status) => status.assets === 10);
+  });
+
+  after(async function () {
+    await client.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it("renames a key in every string that names it: a metadata table and a constant too", async function () {
+    const edit = await request<WorkspaceEdit>("textDocument/rename", {
+      ...at("src/ingest.ts", '"ingest/raw_customers"'),
+      newName: "ingest/customers",
+    });
+    const edited = Object.keys(edit.changes ?? {})
+      .map((key) => path.relative(root, new URL(key).pathname))
+      .sort();
+    assert.deepEqual(edited, [
+      "src/checks.ts",
+      "src/consts.ts",
+      "src/dashboards.ts",
+      "src/ingest.ts",
+      "src/reports/customers.ts",
+      "src/transform.ts",
+    ]);
+    // Each edit replaces exactly the text between the quotes.
+    for (const [key, edits] of Object.entries(edit.changes ?? {})) {
+      const lines = fs.readFileSync(new URL(key), "utf8").split("\n");
+      for (const { range, newText } of edits) {
+        assert.equal(
+          lines[range.start.line]!.slice(range.start.character, range.end.character),
+          "ingest/raw_customers",
+        );
+        assert.equal(newText, "ingest/customers");
+      }
+    }
+  });
+
+  it("finds references at the strings of a metadata table and a constant", async function () {
+    const references = await request<Location[]>("textDocument/references", {
+      ...at("src/ingest.ts", '"ingest/raw_customers"'),
+      context: { includeDeclaration: true },
+    });
+    for (const file of ["src/dashboards.ts", "src/consts.ts"]) {
+      const where = positionOf(text(file), '"ingest/raw_customers"');
+      assert.ok(
+        references.some(
+          (item) =>
+            item.uri === uri(file) &&
+            item.range.start.line === where.line &&
+            item.range.start.character === where.character,
+        ),
+        `${file}: ${JSON.stringify(references)}`,
+      );
+    }
+  });
+
+  it("hovers and goes to the definition from a key written in a table or a constant", async function () {
+    const declared = positionOf(text("src/ingest.ts"), '"ingest/raw_customers"');
+    for (const file of ["src/dashboards.ts", "src/consts.ts"]) {
+      const hover = await request<Hover | null>("textDocument/hover", at(file, '"ingest/raw_customers"'));
+      assert.match(JSON.stringify(hover?.contents), /ingest\/raw_customers/, file);
+      const definition = await request<Location[]>(
+        "textDocument/definition",
+        at(file, '"ingest/raw_customers"'),
+      );
+      assert.deepEqual(
+        definition.map((item) => [item.uri, item.range.start.line]),
+        [[uri("src/ingest.ts"), declared.line]],
+        file,
+      );
+    }
+  });
+
+  it("goes to the factory's call for a key of an asset it made, where the graph places it", async function () {
+    const definition = await request<Location[]>(
+      "textDocument/definition",
+      at("src/reports/customers.ts", '"raw/eu_events"'),
+    );
+    const { graph } = await request<GraphResult>(GraphRequest.method, {});
+    const node = graph.assets.find((asset) => asset.key === "raw/eu_events");
+    assert.equal(node?.file, "src/regions.ts");
+    assert.deepEqual(
+      definition.map((item) => [item.uri, item.range.start.line + 1]),
+      [[uri("src/regions.ts"), node.line]],
+    );
+  });
+
+  it("lists assets a factory made among the symbols of the file that calls it", async function () {
+    const symbols = await request<DocumentSymbol[]>("textDocument/documentSymbol", {
+      textDocument: { uri: uri("src/regions.ts") },
+    });
+    assert.deepEqual(symbols.map((symbol) => symbol.name).sort(), ["raw/eu_events", "raw/us_events"]);
+    const factory = await request<DocumentSymbol[]>("textDocument/documentSymbol", {
+      textDocument: { uri: uri("src/factory.ts") },
+    });
+    assert.deepEqual(factory, []);
+    const found = await request<SymbolInformation[]>("workspace/symbol", { query: "eu_events" });
+    assert.equal(found[0]?.location.uri, uri("src/regions.ts"));
+  });
+});
