@@ -19,7 +19,7 @@ import {
 } from "vscode-languageserver/node";
 import path from "node:path";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { keyProblem } from "./analysis/index";
+import { closestKey, keyProblem } from "./analysis/index";
 import {
   GraphRequest,
   ServerStateRequest,
@@ -247,6 +247,17 @@ connection.onRequest(
         );
       }
       const graph = projects.graphOf(project);
+      const focus = params?.focus;
+      if (focus !== undefined && !graph.assets.some((asset) => asset.key === focus)) {
+        const suggestion = closestKey(
+          focus,
+          graph.assets.map((asset) => asset.key),
+        );
+        return new ResponseError(
+          ErrorCodes.InvalidParams,
+          `No asset has the key "${focus}"${suggestion ? `; did you mean "${suggestion}"?` : "."}`,
+        );
+      }
       return { rootUri: project.rootUri, graph: focusGraph(graph, params ?? {}) };
     } catch (error) {
       log(

@@ -1,11 +1,13 @@
 /**
  * Editor features on keys written outside the places a key is expected (a metadata table a
- * factory reads, a constant) and on assets a factory made (test/fixtures/lsp-mentions).
+ * factory reads, a constant), on assets a factory made, and while a key is being typed
+ * (test/fixtures/lsp-mentions). Found by a blind acceptance test of the editor features.
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import type {
+  CompletionItem,
   DocumentSymbol,
   Hover,
   Location,
@@ -23,7 +25,7 @@ function positionOf(text: string, needle: string, shift = 0): { line: number; ch
   return { line: before.length - 1, character: before[before.length - 1]!.length };
 }
 
-describe("language server: keys in tables and constants, assets made by factories", function () {
+describe("language server: keys in tables and constants, assets made by factories, keys being typed", function () {
   let client: TestClient;
   let root: string;
   const text = (file: string): string => fs.readFileSync(path.join(root, file), "utf8");
@@ -138,5 +140,45 @@ describe("language server: keys in tables and constants, assets made by factorie
     assert.deepEqual(factory, []);
     const found = await request<SymbolInformation[]>("workspace/symbol", { query: "eu_events" });
     assert.equal(found[0]?.location.uri, uri("src/regions.ts"));
+  });
+  /** Labels completed at the `shift`-th character after `needle` in an unsaved text of a file. */
+  async function completeIn(file: string, edited: string, needle: string, shift: number): Promise<string[]> {
+    const documentUri = uri(file);
+    await client.connection.sendNotification("textDocument/didOpen", {
+      textDocument: { uri: documentUri, languageId: "typescript", version: 1, text: edited },
+    });
+    try {
+      const items = await request<CompletionItem[]>("textDocument/completion", {
+        textDocument: { uri: documentUri },
+        position: positionOf(edited, needle, shift),
+      });
+      return items.map((item) => item.label);
+    } finally {
+      await client.connection.sendNotification("textDocument/didClose", {
+        textDocument: { uri: documentUri },
+      });
+    }
+  }
+
+  it("completes keys in a string still being typed (not yet closed), and never the asset's own key", async function () {
+    const file = "src/reports/customers.ts";
+    const written = 'deps: ["ingest/raw_customers", "raw/eu_events"] },';
+    for (const typed of ['deps: ["', 'deps: ["ing', 'deps: ["ingest/raw_customers", "']) {
+      const labels = await completeIn(file, text(file).replace(written, typed), typed, typed.length);
+      assert.ok(labels.includes("ingest/raw_orders"), `${typed}: ${labels.join(", ")}`);
+      assert.ok(!labels.includes("report/customers"), `${typed} offers the asset's own key`);
+    }
+  });
+
+  it("hovers on the name an asset is assigned to where it is declared", async function () {
+    const hover = await request<Hover | null>("textDocument/hover", at("src/ingest.ts", "rawOrders"));
+    assert.match(JSON.stringify(hover?.contents), /ingest\/raw_orders/);
+  });
+
+  it("refuses a focus on an unknown key with the closest one", async function () {
+    await assert.rejects(
+      request(GraphRequest.method, { focus: "ingest/raw_ordrs" }),
+      /No asset has the key "ingest\/raw_ordrs"; did you mean "ingest\/raw_orders"\?/,
+    );
   });
 });

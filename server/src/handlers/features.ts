@@ -68,7 +68,17 @@ function declarationAt(project: Project, file: string, position: Position): Asse
   let best: AssetRecord | undefined;
   for (const record of project.result?.records ?? []) {
     const call = record.call;
-    if (call.file !== file || offset < call.start || offset > record.keySpan.end) continue;
+    if (call.file !== file) continue;
+    // The name it is assigned to (`export const orders = asset(...)`), as on its uses.
+    const declaration = record.callNode.parent;
+    if (
+      ts.isVariableDeclaration(declaration) &&
+      declaration.initializer === record.callNode &&
+      offset >= declaration.name.getStart() &&
+      offset <= declaration.name.end
+    )
+      return record;
+    if (offset < call.start || offset > record.keySpan.end) continue;
     if (!best || call.start > best.call.start) best = record;
   }
   return best;
@@ -229,14 +239,36 @@ function propertyNameOf(node: ts.Node | undefined): string | undefined {
   return undefined;
 }
 
+/**
+ * The node standing for a string in its list or object: the string itself, or, while it is
+ * unterminated (being typed), what the parser made of it with the next line (`"ing\n ()` is
+ * parsed as a call of the string).
+ */
+function elementOf(literal: ts.StringLiteral | ts.NoSubstitutionTemplateLiteral): ts.Node {
+  let element: ts.Node = literal;
+  if (!(literal as { isUnterminated?: boolean }).isUnterminated) return element;
+  for (;;) {
+    const parent = element.parent;
+    const leads =
+      ((ts.isCallExpression(parent) ||
+        ts.isPropertyAccessExpression(parent) ||
+        ts.isElementAccessExpression(parent)) &&
+        parent.expression === element) ||
+      (ts.isBinaryExpression(parent) && parent.left === element);
+    if (!leads) return element;
+    element = parent;
+  }
+}
+
 /** True when a string literal is where a key is expected: in `deps`, in `ins`, or a check's target. */
-function expectsKey(literal: ts.Node): boolean {
-  const parent = literal.parent;
+function expectsKey(literal: ts.StringLiteral | ts.NoSubstitutionTemplateLiteral): boolean {
+  const element = elementOf(literal);
+  const parent = element.parent;
   if (ts.isArrayLiteralExpression(parent) && propertyNameOf(parent.parent) === "deps") return true;
-  if (ts.isPropertyAssignment(parent) && parent.initializer === literal) {
+  if (ts.isPropertyAssignment(parent) && parent.initializer === element) {
     return propertyNameOf(parent.parent.parent) === "ins";
   }
-  if (ts.isCallExpression(parent) && parent.arguments[0] === literal) {
+  if (ts.isCallExpression(parent) && parent.arguments[0] === element) {
     const callee = parent.expression;
     const name = ts.isIdentifier(callee)
       ? callee.text
@@ -246,6 +278,17 @@ function expectsKey(literal: ts.Node): boolean {
     return name === "check";
   }
   return false;
+}
+
+/** The key of the `asset("key", spec)` call whose spec holds a node. */
+function ownKey(node: ts.Node): string | undefined {
+  for (let current = node.parent; current && !ts.isSourceFile(current); current = current.parent) {
+    if (!ts.isCallExpression(current)) continue;
+    const [key, spec] = current.arguments;
+    if (key && spec && ts.isStringLiteralLike(key) && spec.pos <= node.pos && node.end <= spec.end)
+      return key.text;
+  }
+  return undefined;
 }
 
 export function completion(project: Project, file: string, position: Position): CompletionItem[] {
@@ -270,8 +313,15 @@ export function completion(project: Project, file: string, position: Position): 
     start: { line: start.line, character: start.character },
     end: { line: end.line, character: end.character },
   };
+  // Not the key of the asset being written (it would depend on itself).
+  const own = ownKey(node);
   return (project.result?.records ?? [])
-    .filter((record, index, all) => all.findIndex((other) => other.key === record.key) === index)
+    .filter(
+      (record, index, all) =>
+        record.key !== undefined &&
+        record.key !== own &&
+        all.findIndex((other) => other.key === record.key) === index,
+    )
     .map((record): CompletionItem => {
       const key = record.key as string;
       const item: CompletionItem = {
