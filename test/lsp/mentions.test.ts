@@ -11,6 +11,7 @@ import type {
   DocumentSymbol,
   Hover,
   Location,
+  PublishDiagnosticsParams,
   SymbolInformation,
   WorkspaceEdit,
 } from "vscode-languageserver-protocol";
@@ -180,5 +181,34 @@ describe("language server: keys in tables and constants, assets made by factorie
       request(GraphRequest.method, { focus: "ingest/raw_ordrs" }),
       /No asset has the key "ingest\/raw_ordrs"; did you mean "ingest\/raw_orders"\?/,
     );
+  });
+  it("reports an assetline.config.json that is not valid JSON where it breaks, and clears it once fixed", async function () {
+    const config = path.join(root, "assetline.config.json");
+    const configUri = uriOf(config);
+    const good = fs.readFileSync(config, "utf8");
+    const changed = () =>
+      client.connection.sendNotification("workspace/didChangeWatchedFiles", {
+        changes: [{ uri: configUri, type: 2 }],
+      });
+    const reported = client.waitFor<PublishDiagnosticsParams>(
+      "textDocument/publishDiagnostics",
+      (params) => params.uri === configUri && params.diagnostics.length > 0,
+    );
+    fs.writeFileSync(config, '{\n  "definitions": \n}\n');
+    await changed();
+    const [diagnostic] = (await reported).diagnostics;
+    assert.equal(diagnostic?.code, "invalid-config");
+    assert.match(
+      diagnostic!.message,
+      /^assetline\.config\.json is not valid JSON: Expression expected\. Fix it/,
+    );
+    assert.equal(diagnostic!.range.start.line, 2);
+    const cleared = client.waitFor<PublishDiagnosticsParams>(
+      "textDocument/publishDiagnostics",
+      (params) => params.uri === configUri && params.diagnostics.length === 0,
+    );
+    fs.writeFileSync(config, good);
+    await changed();
+    await cleared;
   });
 });

@@ -2,6 +2,9 @@
  * Publishes a project's diagnostics: one list per file, on the smallest range the analysis
  * found, with related locations (the other duplicate, every step of a cycle).
  */
+import fs from "node:fs";
+import path from "node:path";
+import { ts } from "ts-morph";
 import {
   DiagnosticSeverity,
   type Connection,
@@ -50,6 +53,47 @@ export function toLspDiagnostic(project: Project, diagnostic: RawDiagnostic): Di
   return result;
 }
 
+const CONFIG_FILE = "assetline.config.json";
+
+/**
+ * What is wrong with a project's `assetline.config.json` as JSON (the runner checks its
+ * settings when a run starts); undefined when it is missing or reads as a JSON object.
+ */
+export function configDiagnostic(root: string): Diagnostic | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(root, CONFIG_FILE), "utf8");
+  } catch {
+    return undefined;
+  }
+  let problem: string | undefined;
+  let offset = 0;
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== "object" || value === null || Array.isArray(value))
+      problem = `${CONFIG_FILE} must hold a JSON object, like { "definitions": "src/definitions.ts" }.`;
+  } catch {
+    // Where and why, from TypeScript's JSON parser (it also allows comments and trailing commas,
+    // which JSON.parse, and so the runner, refuses).
+    const { error } = ts.parseConfigFileTextToJson(CONFIG_FILE, text);
+    offset = error?.start ?? 0;
+    const why = error
+      ? ts.flattenDiagnosticMessageText(error.messageText, " ")
+      : "comments and trailing commas are not allowed";
+    problem = `${CONFIG_FILE} is not valid JSON: ${why} Fix it, or runs of this project stop with this error.`;
+  }
+  if (problem === undefined) return undefined;
+  const before = text.slice(0, offset).split(/\r?\n/);
+  const at = { line: before.length - 1, character: before[before.length - 1]!.length };
+  return {
+    range: { start: at, end: at },
+    severity: DiagnosticSeverity.Error,
+    code: "invalid-config",
+    source: "assetline",
+    message: problem,
+  };
+}
+
 export class DiagnosticsPublisher {
   /** Files that received diagnostics last time, per project root (to clear them later). */
   private readonly published = new Map<string, Set<string>>();
@@ -64,6 +108,8 @@ export class DiagnosticsPublisher {
       list.push(toLspDiagnostic(project, diagnostic));
       byFile.set(diagnostic.span.file, list);
     }
+    const config = configDiagnostic(project.root);
+    if (config) byFile.set(path.join(project.root, CONFIG_FILE), [config]);
     const previous = this.published.get(project.root) ?? new Set<string>();
     for (const file of previous) {
       if (!byFile.has(file)) void this.connection.sendDiagnostics({ uri: pathToUri(file), diagnostics: [] });
