@@ -27,10 +27,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
   const runWith = (mode: RunMode) => (args: unknown) => {
     const valid = parseAssetArgs(args);
     if (!valid) return Promise.resolve(undefined);
+    const keys = valid.keys ?? [valid.key];
     return runSelection(
       ctx,
       vscode.Uri.parse(valid.rootUri).fsPath,
-      selectionFor(valid.key, mode),
+      keys.map((key) => selectionFor(key, mode)).join(" or "),
     ) as Promise<RunOutcome | undefined>;
   };
 
@@ -65,7 +66,10 @@ function parseAssetArgs(args: unknown): AssetCommandArgs | undefined {
   const fromTree = assetArgs(args);
   if (fromTree) return fromTree;
   if (typeof args !== "object" || args === null) return undefined;
-  const { key, rootUri } = args as Record<string, unknown>;
+  const { key, rootUri, keys } = args as Record<string, unknown>;
   if (typeof key !== "string" || key.length === 0 || typeof rootUri !== "string") return undefined;
-  return { key, rootUri };
+  if (keys === undefined) return { key, rootUri };
+  if (!Array.isArray(keys) || keys.length === 0 || keys.length > 10_000) return undefined;
+  if (!keys.every((item): item is string => typeof item === "string" && item.length > 0)) return undefined;
+  return { key, rootUri, keys };
 }

@@ -70,6 +70,8 @@ export interface AssetCommandArgs {
   key: string;
   /** Absolute file URI of the pipeline project's root. */
   rootUri: string;
+  /** Run these assets together (those one factory call makes); `key` is the first of them. */
+  keys?: string[];
 }
 
 export const Commands = {

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import type {
+  CodeLens,
   CompletionItem,
   DocumentSymbol,
   Hover,
@@ -209,5 +210,32 @@ describe("language server: keys in tables and constants, assets made by factorie
     fs.writeFileSync(config, good);
     await changed();
     await cleared;
+  });
+  it("offers a factory call's assets to run together, with the count of their last runs", async function () {
+    fs.mkdirSync(path.join(root, ".assetline"), { recursive: true });
+    const failed = new Date(Date.now() - 60_000).toISOString();
+    fs.writeFileSync(
+      path.join(root, ".assetline", "index.json"),
+      JSON.stringify({
+        version: 1,
+        runs: {},
+        assets: { "raw/eu_events": { lastStatus: "failure", lastTime: failed } },
+      }),
+    );
+    const lenses = await request<CodeLens[]>("textDocument/codeLens", {
+      textDocument: { uri: uri("src/regions.ts") },
+    });
+    assert.deepEqual(
+      lenses.map((lens) => lens.command?.title),
+      [
+        "▶ Run 2",
+        "Run with upstream",
+        "2 generated assets: raw/eu_events, raw/us_events",
+        "✗ 1 failed · 1 never run",
+      ],
+    );
+    assert.deepEqual(lenses[0]!.command?.arguments, [
+      { key: "raw/eu_events", rootUri: uriOf(root), keys: ["raw/eu_events", "raw/us_events"] },
+    ]);
   });
 });

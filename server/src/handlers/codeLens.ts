@@ -7,7 +7,7 @@ import type { CodeLens } from "vscode-languageserver/node";
 import { Commands, type AssetCommandArgs } from "@assetline/protocol";
 import type { AssetRecord } from "../analysis/index";
 import type { Project } from "./projects";
-import { readRunIndex, runStatusTitle } from "./runStatus";
+import { readRunIndex, runStatusKind, runStatusSummary, runStatusTitle } from "./runStatus";
 
 export function codeLenses(project: Project, file: string): CodeLens[] {
   const result = project.result;
@@ -73,7 +73,32 @@ export function codeLenses(project: Project, file: string): CodeLens[] {
         });
       }
     } else {
-      const keys = records.map((record) => record.key as string).sort();
+      // A factory call: its assets run together; the status counts their last runs.
+      const keys = [
+        ...new Set(records.flatMap((record) => (record.key === undefined ? [] : [record.key]))),
+      ].sort();
+      if (keys.length === 0) continue;
+      const runnable = records.filter((record) => record.key !== undefined && !record.external);
+      const runKeys = [...new Set(runnable.map((record) => record.key as string))].sort();
+      if (runKeys.length > 0) {
+        const several = (key: string): AssetCommandArgs => ({ ...args(key), keys: runKeys });
+        lenses.push({
+          range,
+          command: {
+            title: runKeys.length === 1 ? "▶ Run" : `▶ Run ${runKeys.length}`,
+            command: Commands.runAsset,
+            arguments: [several(runKeys[0]!)],
+          },
+        });
+        lenses.push({
+          range,
+          command: {
+            title: "Run with upstream",
+            command: Commands.runAssetWithUpstream,
+            arguments: [several(runKeys[0]!)],
+          },
+        });
+      }
       lenses.push({
         range,
         command: {
@@ -82,6 +107,21 @@ export function codeLenses(project: Project, file: string): CodeLens[] {
           arguments: [args(keys[0]!)],
         },
       });
+      if (runnable.length > 0) {
+        lenses.push({
+          range,
+          command: {
+            title:
+              runnable.length === 1
+                ? runStatusTitle(runs[runnable[0]!.key as string], runnable[0]!.maxLag)
+                : runStatusSummary(
+                    runnable.map((record) => runStatusKind(runs[record.key as string], record.maxLag)),
+                  ),
+            command: Commands.showLineage,
+            arguments: [args(runKeys[0]!)],
+          },
+        });
+      }
     }
   }
   return lenses;

@@ -86,3 +86,31 @@ export function runStatusTitle(
   if (lag === undefined) return `✓ ${ago(age)}`;
   return age <= lag ? `✓ fresh (${ago(age)})` : `⚠ stale: ${ago(age)}, max lag ${maxLag}`;
 }
+
+export type RunStatusKind = "failed" | "stale" | "succeeded" | "never";
+
+/** What a status title says, in one word (for counting the statuses of several assets). */
+export function runStatusKind(
+  entry: IndexEntry | undefined,
+  maxLag: string | undefined,
+  now = Date.now(),
+): RunStatusKind {
+  if (!entry?.lastStatus) return "never";
+  if (entry.lastStatus === "failure") return "failed";
+  const success = Date.parse(entry.lastSuccess?.time ?? entry.lastTime ?? "");
+  const lag = maxLag ? parseLag(maxLag) : undefined;
+  return lag !== undefined && !Number.isNaN(success) && now - success > lag ? "stale" : "succeeded";
+}
+
+/** "✗ 1 failed · ✓ 2 succeeded · 1 never run": the last runs of several assets. */
+export function runStatusSummary(kinds: readonly RunStatusKind[]): string {
+  const count = (kind: RunStatusKind): number => kinds.filter((each) => each === kind).length;
+  const parts = [
+    [count("failed"), "✗", "failed"],
+    [count("stale"), "⚠", "stale"],
+    [count("succeeded"), "✓", "succeeded"],
+  ] as const;
+  const shown = parts.filter(([n]) => n > 0).map(([n, mark, word]) => `${mark} ${n} ${word}`);
+  if (count("never") > 0) shown.push(`${count("never")} never run`);
+  return shown.join(" · ");
+}
