@@ -238,4 +238,21 @@ describe("language server: keys in tables and constants, assets made by factorie
       { key: "raw/eu_events", rootUri: uriOf(root), keys: ["raw/eu_events", "raw/us_events"] },
     ]);
   });
+
+  it("completes the key being typed inside a selection string, and no key after group:", async function () {
+    const file = "src/selections.ts";
+    const written = [
+      'import { parseSelection, materializeInMemory } from "assetline";',
+      'export const upstream = parseSelection("+ingest/ or group:bi");',
+      'export const run = materializeInMemory([], { select: "transform/daily_revenue+ or ingest/raw_o" });',
+      'export const grouped = parseSelection("group:ing");',
+      "",
+    ].join("\n");
+    fs.writeFileSync(path.join(root, file), written);
+    const upstream = await completeIn(file, written, '"+ingest/', '"+ingest/'.length);
+    assert.ok(upstream.includes("ingest/raw_orders"), upstream.join(", "));
+    const inOptions = await completeIn(file, written, "or ingest/raw_o", "or ingest/raw_o".length);
+    assert.ok(inOptions.includes("ingest/raw_orders"), inOptions.join(", "));
+    assert.deepEqual(await completeIn(file, written, "group:ing", "group:ing".length), []);
+  });
 });

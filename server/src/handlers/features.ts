@@ -280,6 +280,37 @@ function expectsKey(literal: ts.StringLiteral | ts.NoSubstitutionTemplateLiteral
   return false;
 }
 
+/** Functions of the library whose first argument is a selection. */
+const SELECTION_FUNCTIONS = new Set(["parseSelection", "resolveSelection", "trySelect"]);
+
+/**
+ * True when a string is a selection: the first argument of `parseSelection`, `resolveSelection`
+ * or `trySelect`, or `select:` in the options of `materializeInMemory`/`materialize`.
+ */
+function isSelectionString(literal: ts.StringLiteral | ts.NoSubstitutionTemplateLiteral): boolean {
+  const element = elementOf(literal);
+  const parent = element.parent;
+  const calleeName = (call: ts.CallExpression): string => {
+    const callee = call.expression;
+    return ts.isIdentifier(callee)
+      ? callee.text
+      : ts.isPropertyAccessExpression(callee)
+        ? callee.name.text
+        : "";
+  };
+  if (ts.isCallExpression(parent) && parent.arguments[0] === element)
+    return SELECTION_FUNCTIONS.has(calleeName(parent));
+  if (
+    ts.isPropertyAssignment(parent) &&
+    parent.initializer === element &&
+    propertyNameOf(parent) === "select"
+  ) {
+    const call = parent.parent.parent;
+    return ts.isCallExpression(call) && /^materialize/.test(calleeName(call));
+  }
+  return false;
+}
+
 /** The key of the `asset("key", spec)` call whose spec holds a node. */
 function ownKey(node: ts.Node): string | undefined {
   for (let current = node.parent; current && !ts.isSourceFile(current); current = current.parent) {
@@ -301,18 +332,29 @@ export function completion(project: Project, file: string, position: Position): 
     return [];
   }
   const node = nodeAt(sourceFile, offset);
-  if (!node || !(ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) || !expectsKey(node))
-    return [];
-  const start = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile) + 1);
-  const closed =
-    node.getText(sourceFile).length >= 2 &&
-    /["'`]$/.test(node.getText(sourceFile)) &&
-    node.getEnd() - 1 > node.getStart(sourceFile);
-  const end = sourceFile.getLineAndCharacterOfPosition(closed ? node.getEnd() - 1 : node.getEnd());
-  const range = {
-    start: { line: start.line, character: start.character },
-    end: { line: end.line, character: end.character },
-  };
+  if (!node || !(ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node))) return [];
+  let range: Range;
+  if (expectsKey(node)) {
+    // The whole string is the key.
+    const start = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile) + 1);
+    const closed =
+      node.getText(sourceFile).length >= 2 &&
+      /["'`]$/.test(node.getText(sourceFile)) &&
+      node.getEnd() - 1 > node.getStart(sourceFile);
+    const end = sourceFile.getLineAndCharacterOfPosition(closed ? node.getEnd() - 1 : node.getEnd());
+    range = { start, end };
+  } else if (isSelectionString(node)) {
+    // A selection (`+ingest/raw_orders or group:marts`): the key being typed at the cursor.
+    const typed = sourceFile.text.slice(node.getStart(sourceFile) + 1, offset);
+    const word = /[A-Za-z0-9_./*-]*$/.exec(typed)![0];
+    const before = typed.slice(0, typed.length - word.length);
+    // After `group:`, `tag:`, `owner:` or `kind:` comes no key.
+    if (/(?:group|tag|owner|kind):"?$/.test(before)) return [];
+    range = {
+      start: sourceFile.getLineAndCharacterOfPosition(offset - word.length),
+      end: sourceFile.getLineAndCharacterOfPosition(offset),
+    };
+  } else return [];
   // Not the key of the asset being written (it would depend on itself).
   const own = ownKey(node);
   return (project.result?.records ?? [])
