@@ -219,7 +219,8 @@ describe("language server editor features on asset keys", function () {
     const use = actions.find((action) => action.title.startsWith("Use a reference to `rawCustomers`"));
     assert.ok(use, actions.map((action) => action.title).join(" | "));
     const edits = use.edit!.changes![uriOf(transformFile)]!;
-    assert.equal(edits[0]!.newText, 'import { rawCustomers } from "./ingest";\n');
+    // Into the file's import from the same module (`import { rawOrders } from "./ingest"`).
+    assert.equal(edits[0]!.newText, ", rawCustomers");
     assert.equal(edits[1]!.newText, "rawCustomers");
   });
 

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import type {
+  CodeAction,
   CodeLens,
   CompletionItem,
   DocumentSymbol,
@@ -254,5 +255,27 @@ describe("language server: keys in tables and constants, assets made by factorie
     const inOptions = await completeIn(file, written, "or ingest/raw_o", "or ingest/raw_o".length);
     assert.ok(inOptions.includes("ingest/raw_orders"), inOptions.join(", "));
     assert.deepEqual(await completeIn(file, written, "group:ing", "group:ing".length), []);
+  });
+
+  it("adds the import a quick fix needs to the file's import from the same module", async function () {
+    const file = "src/transform.ts";
+    const where = positionOf(text(file), '"ingest/raw_customers"', 2);
+    const actions = await request<CodeAction[]>("textDocument/codeAction", {
+      textDocument: { uri: uri(file) },
+      range: { start: where, end: where },
+      context: { diagnostics: [] },
+    });
+    const use = actions.find((action) => action.title.startsWith("Use a reference to `rawCustomers`"));
+    assert.ok(use, actions.map((action) => action.title).join(" | "));
+    const [importing] = use.edit!.changes![uri(file)]!;
+    // `import { rawOrders } from "./ingest";` -> `import { rawOrders, rawCustomers } from "./ingest";`
+    const rawOrders = positionOf(text(file), "rawOrders }");
+    assert.deepEqual(importing, {
+      range: {
+        start: { line: rawOrders.line, character: rawOrders.character + "rawOrders".length },
+        end: { line: rawOrders.line, character: rawOrders.character + "rawOrders".length },
+      },
+      newText: ", rawCustomers",
+    });
   });
 });

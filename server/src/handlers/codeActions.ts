@@ -10,6 +10,7 @@ import {
   type Diagnostic,
   type TextEdit,
 } from "vscode-languageserver/node";
+import { ts } from "ts-morph";
 import { closestKey } from "../analysis/index";
 import { offsetAt, rangeOf } from "./features";
 import { pathToUri, type Project } from "./projects";
@@ -35,6 +36,32 @@ function importLine(text: string): number {
       last = index;
   });
   return last + 1;
+}
+
+/**
+ * The edit that imports `name` from `specifier`: into the file's named import from that module
+ * when it has one (`import { a } from "./x"` -> `import { a, name } from "./x"`), else as a new
+ * import after the last one.
+ */
+function importEdit(file: string, text: string, name: string, specifier: string): TextEdit {
+  const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false);
+  const bare = (written: string): string =>
+    written.replace(/\.(?:[cm]?[jt]s|tsx)$/, "").replace(/\/index$/, "");
+  for (const statement of sourceFile.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    if (bare(statement.moduleSpecifier.text) !== bare(specifier)) continue;
+    const clause = statement.importClause;
+    const bindings = clause?.namedBindings;
+    if (!clause || clause.isTypeOnly || !bindings || !ts.isNamedImports(bindings)) continue;
+    const last = bindings.elements[bindings.elements.length - 1];
+    const at = sourceFile.getLineAndCharacterOfPosition(last ? last.end : bindings.getStart(sourceFile) + 1);
+    return { range: { start: at, end: at }, newText: last ? `, ${name}` : ` ${name} ` };
+  }
+  const line = importLine(text);
+  return {
+    range: { start: { line, character: 0 }, end: { line, character: 0 } },
+    newText: `import { ${name} } from "${specifier}";\n`,
+  };
 }
 
 /** The local name under which the file imports `asset` from the library, if it does. */
@@ -84,13 +111,7 @@ export function codeActions(project: Project, file: string, params: CodeActionPa
     // A stub asset for the unknown key, at the end of this file.
     const local = assetImportName(text);
     const edits: TextEdit[] = [];
-    if (!local) {
-      const line = importLine(text);
-      edits.push({
-        range: { start: { line, character: 0 }, end: { line, character: 0 } },
-        newText: `import { asset } from "assetline";\n`,
-      });
-    }
+    if (!local) edits.push(importEdit(file, text, "asset", "assetline"));
     const lines = text.split("\n");
     const endLine = lines.length - 1;
     const endCharacter = lines[endLine]!.length;
@@ -122,13 +143,7 @@ export function codeActions(project: Project, file: string, params: CodeActionPa
         specifier = specifier.replace(/\.(ts|tsx|mts|cts)$/, "");
         if (!specifier.startsWith(".")) specifier = `./${specifier}`;
         const alreadyImported = new RegExp(`import\\s*{[^}]*\\b${name}\\b[^}]*}\\s*from`).test(text);
-        if (!alreadyImported) {
-          const line = importLine(text);
-          edits.unshift({
-            range: { start: { line, character: 0 }, end: { line, character: 0 } },
-            newText: `import { ${name} } from "${specifier}";\n`,
-          });
-        }
+        if (!alreadyImported) edits.unshift(importEdit(file, text, name, specifier));
       }
       actions.push({
         title: `Use a reference to \`${name}\` instead of "${occurrence.key}"`,
