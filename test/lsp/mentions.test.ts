@@ -278,4 +278,38 @@ describe("language server: keys in tables and constants, assets made by factorie
       newText: ", rawCustomers",
     });
   });
+
+  it("offers to replace a misspelt key a factory read from a table, in the table", async function () {
+    const file = "src/dashboards.ts";
+    const misspelt = text(file).replace('sources: ["ingest/raw_orders"]', 'sources: ["ingest/raw_ordrs"]');
+    const published = client.waitFor<PublishDiagnosticsParams>(
+      "textDocument/publishDiagnostics",
+      (params) => params.uri === uri(file) && params.diagnostics.some((d) => d.code === "unknown-asset"),
+    );
+    await client.connection.sendNotification("textDocument/didOpen", {
+      textDocument: { uri: uri(file), languageId: "typescript", version: 1, text: misspelt },
+    });
+    try {
+      const diagnostics = (await published).diagnostics.filter((d) => d.code === "unknown-asset");
+      const actions = await request<CodeAction[]>("textDocument/codeAction", {
+        textDocument: { uri: uri(file) },
+        range: diagnostics[0]!.range,
+        context: { diagnostics },
+      });
+      const replace = actions.find((action) => action.title === 'Replace with "ingest/raw_orders"');
+      assert.ok(replace, actions.map((action) => action.title).join(" | "));
+      const where = positionOf(misspelt, '"ingest/raw_ordrs"', 1);
+      assert.deepEqual(replace.edit!.changes![uri(file)], [
+        {
+          range: {
+            start: where,
+            end: { line: where.line, character: where.character + "ingest/raw_ordrs".length },
+          },
+          newText: "ingest/raw_orders",
+        },
+      ]);
+    } finally {
+      await client.connection.sendNotification("textDocument/didClose", { textDocument: { uri: uri(file) } });
+    }
+  });
 });

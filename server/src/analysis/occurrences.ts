@@ -118,10 +118,18 @@ export class OccurrenceIndex {
    * text (a fast search), each confirmed as a string literal of the syntax tree.
    */
   private mentionsOf(key: string): Occurrence[] {
+    return this.keys.has(key) ? this.stringsNaming(key) : [];
+  }
+
+  /**
+   * Strings that are exactly the key (known or not: a misspelt key in a table a factory reads),
+   * where the index has no occurrence yet.
+   */
+  stringsNaming(key: string): Occurrence[] {
     let found = this.mentions.get(key);
     if (found) return found;
     found = [];
-    if (this.keys.has(key)) {
+    {
       const taken = new Set(
         (this.byKey.get(key) ?? []).map((item) => `${item.span.file}:${item.span.start}:${item.span.end}`),
       );

@@ -91,8 +91,15 @@ export function codeActions(project: Project, file: string, params: CodeActionPa
 
   for (const diagnostic of relevant) {
     const at = offsetAt(project, file, diagnostic.range.start);
-    const item = at === undefined ? undefined : index.at(file, at);
-    if (!item || !item.literal) continue;
+    let item = at === undefined ? undefined : index.at(file, at);
+    // A key a factory read from elsewhere (a table): the string where it is written, when there
+    // is exactly one.
+    if (item && !item.literal) {
+      const strings = index.stringsNaming(item.key);
+      item = strings.length === 1 ? strings[0] : undefined;
+    }
+    if (!item) continue;
+    const itemUri = pathToUri(item.span.file);
     const range = rangeOf(project, item.span);
     const inner = {
       start: { ...range.start, character: range.start.character + 1 },
@@ -105,7 +112,7 @@ export function codeActions(project: Project, file: string, params: CodeActionPa
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
         isPreferred: true,
-        edit: { changes: { [uri]: [{ range: inner, newText: suggestion }] } },
+        edit: { changes: { [itemUri]: [{ range: inner, newText: suggestion }] } },
       });
     }
     // A stub asset for the unknown key, at the end of this file.
