@@ -42,7 +42,9 @@ export type DiagnosticCode =
   | "invalid-key"
   | "unknown-check-target"
   | "dynamic-asset"
-  | "syntax-error";
+  | "syntax-error"
+  /** A file the parser cannot read (nested too deeply): its assets are missing from the graph. */
+  | "unreadable-file";
 
 export interface RelatedLocation {
   file: string;

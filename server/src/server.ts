@@ -86,6 +86,7 @@ function currentStatus(): ServerStatusParams {
       errors += graph.diagnostics.filter((diagnostic) => diagnostic.severity === "error").length;
       errors += project.typeDiagnostics.filter((diagnostic) => diagnostic.severity === "error").length;
     }
+    if (project.configInvalid) errors++;
     if (project.error) failed.push(`${project.root}: ${project.error}`);
   }
   const status: ServerStatusParams = {
@@ -370,7 +371,8 @@ connection.onRequest(ServerStateRequest.method, (): ServerStateResult =>
         assets: graph?.assets.length ?? 0,
         errors:
           (graph?.diagnostics.filter((diagnostic) => diagnostic.severity === "error").length ?? 0) +
-          project.typeDiagnostics.filter((diagnostic) => diagnostic.severity === "error").length,
+          project.typeDiagnostics.filter((diagnostic) => diagnostic.severity === "error").length +
+          (project.configInvalid ? 1 : 0),
         typing: project.typing,
       };
       if (project.result) state.lastAnalysisMs = Math.round(project.result.elapsedMs);

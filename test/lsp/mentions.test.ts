@@ -313,3 +313,77 @@ describe("language server: keys in tables and constants, assets made by factorie
     }
   });
 });
+
+describe("language server: type diagnostics stay while typing elsewhere (test/fixtures/types)", function () {
+  let client: TestClient;
+  let root: string;
+
+  before(async function () {
+    root = copyFixture("types");
+    client = TestClient.start();
+    await client.initialize(root);
+  });
+
+  after(async function () {
+    await client.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it("keeps an input-type-mismatch in every publish after an unrelated edit of its file", async function () {
+    const file = path.join(root, "src", "pipeline.ts");
+    const fileUri = uriOf(file);
+    const hasMismatch = (params: PublishDiagnosticsParams): boolean =>
+      params.diagnostics.some((diagnostic) => diagnostic.code === "input-type-mismatch");
+    await client.waitFor<PublishDiagnosticsParams>(
+      "textDocument/publishDiagnostics",
+      (params) => params.uri === fileUri && hasMismatch(params),
+      20_000,
+      true,
+    );
+    const text = fs.readFileSync(file, "utf8");
+    await client.connection.sendNotification("textDocument/didOpen", {
+      textDocument: { uri: fileUri, languageId: "typescript", version: 1, text },
+    });
+    const from = client.notifications.length;
+    for (let version = 2; version <= 6; version++) {
+      await client.connection.sendNotification("textDocument/didChange", {
+        textDocument: { uri: fileUri, version },
+        contentChanges: [{ text: `${text}\n// note ${version}\n` }],
+      });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    // Settled: the last status since the edits is idle and stays so (the last analysis may end
+    // before this line runs, so waiting for a new idle notification could wait forever).
+    const lastStatus = (): { state: string; errors: number } | undefined =>
+      client.notifications
+        .slice(from)
+        .filter((note) => note.method === "assetline/serverStatus")
+        .map((note) => note.params as { state: string; errors: number })
+        .at(-1);
+    for (let quiet = 0, waited = 0; quiet < 5 && waited < 20_000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      quiet = lastStatus()?.state === "idle" ? quiet + 1 : 0;
+    }
+    assert.equal(lastStatus()?.state, "idle");
+    const published = client.notifications
+      .slice(from)
+      .filter((note) => note.method === "textDocument/publishDiagnostics")
+      .map((note) => note.params as PublishDiagnosticsParams)
+      .filter((params) => params.uri === fileUri);
+    assert.ok(published.length >= 1, "nothing published after the edits");
+    assert.ok(
+      published.every(hasMismatch),
+      `a publish without the mismatch: ${published.map((p) => p.diagnostics.map((d) => d.code).join(",")).join(" | ")}`,
+    );
+    const counts = client.notifications
+      .slice(from)
+      .filter((note) => note.method === "assetline/serverStatus")
+      .map((note) => note.params as { state: string; errors: number })
+      .filter((status) => status.state === "idle")
+      .map((status) => status.errors);
+    assert.ok(
+      counts.every((errors) => errors === 6),
+      `idle error counts: ${counts.join(", ")}`,
+    );
+  });
+});

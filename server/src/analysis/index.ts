@@ -104,6 +104,14 @@ export class TypeCheckJob {
     return this.queue.length === 0;
   }
 
+  /** Files whose every asset with inputs has been checked. */
+  checkedFiles(): string[] {
+    const pending = new Set(this.queue.map((record) => record.call.file));
+    return [...new Set([...this.seen].map((record) => record.call.file))].filter(
+      (file) => !pending.has(file),
+    );
+  }
+
   /** Checks assets until `deadline` (a `performance.now()` value); true when everything is checked. */
   step(deadline = Infinity): boolean {
     if (this.queue.length > 0) this.checks ??= new TypeChecks(this.result.checker, this.result.built.byKey);
@@ -133,6 +141,8 @@ export interface AnalysisResult {
   readonly checker: ts.TypeChecker;
   /** Modules this analysis evaluated again (the others were reused from the previous one). */
   evaluatedFiles: string[];
+  /** Files whose text changed since the previous analysis (all of them on the first). */
+  changedFiles: string[];
   /** Milliseconds per phase: program, checker, evaluate, unreached, graph. */
   phases: Record<string, number>;
 }
@@ -204,8 +214,14 @@ export class AnalysisSession {
       this.log(`Cannot read ${file}`);
       return;
     }
+    // A new file may be what an import of another module was waiting for: that module read
+    // nothing from it, so no signature says it must run again. Everything runs again once.
+    if (!this.files.has(file)) this.filesAdded = true;
     this.files.add(file);
   }
+
+  /** A file joined the project since the last analysis (see addFile). */
+  private filesAdded = false;
 
   /**
    * Sets the contents of a file as the editor has it (unsaved), or, with `undefined`, goes back
@@ -328,6 +344,7 @@ export class AnalysisSession {
       mark = now;
     };
     // The structural program (no standard library): see program.ts.
+    const changedFiles = this.last ? [...this.dirty] : [...this.files];
     const program = this.host.getProgram();
     phase("program");
     const checker = program.getTypeChecker();
@@ -360,7 +377,7 @@ export class AnalysisSession {
         packages: this.packages,
         typedChecker: getTypedChecker,
       },
-      { states: this.previousStates, dirty: this.dirty },
+      { states: this.filesAdded ? new Map<string, ModuleState>() : this.previousStates, dirty: this.dirty },
     );
 
     const results: FileResult[] = [];
@@ -377,6 +394,7 @@ export class AnalysisSession {
     const evaluatedFiles = files.filter((file) => evaluator.wasEvaluated(file));
     this.previousStates = evaluator.states;
     this.dirty = new Set();
+    this.filesAdded = false;
     phase("evaluate");
 
     // Library calls no module evaluation reached (factories never called with known values,
@@ -385,6 +403,17 @@ export class AnalysisSession {
     for (const result of results) for (const call of result.evaluatedCalls) reached.add(call);
     const fallback: FileResult = emptyFileResult("");
     const syntax: RawDiagnostic[] = [];
+    for (const file of this.host.unreadable) {
+      if (!this.files.has(file)) continue;
+      syntax.push({
+        span: { file, start: 0, end: 0 },
+        severity: "error",
+        code: "unreadable-file",
+        message:
+          "Assetline cannot read this file: it is nested too deeply for the TypeScript parser (its call stack overflowed). " +
+          "Its assets are not in the graph; split the deepest value into named parts.",
+      });
+    }
     for (const file of files) {
       const sourceFile = sourceFiles.get(file);
       if (!sourceFile) continue;
@@ -434,6 +463,7 @@ export class AnalysisSession {
         return getTypedChecker();
       },
       evaluatedFiles,
+      changedFiles,
       phases,
     };
     phase("graph");

@@ -232,7 +232,7 @@ export class ProgramHost {
         const entry = this.entries.get(file);
         if (entry) {
           // No parent pointers here: binding sets them, and it runs before the analysis reads a node.
-          entry.sourceFile ??= ts.createSourceFile(file, entry.text, options, false);
+          entry.sourceFile ??= this.parse(file, entry.text, options);
           return entry.sourceFile;
         }
       }
@@ -259,6 +259,24 @@ export class ProgramHost {
     return host;
   }
 
+  /**
+   * Project files the parser could not read (nesting so deep that its call stack overflowed),
+   * each standing in the program as an empty file so that the others are analysed.
+   */
+  readonly unreadable = new Set<string>();
+
+  private parse(file: string, text: string, options: ts.CreateSourceFileOptions): ts.SourceFile {
+    try {
+      const sourceFile = ts.createSourceFile(file, text, options, false);
+      this.unreadable.delete(file);
+      return sourceFile;
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      this.unreadable.add(file);
+      return ts.createSourceFile(file, "", options, false);
+    }
+  }
+
   has(file: string): boolean {
     return this.entries.has(file);
   }
@@ -272,6 +290,7 @@ export class ProgramHost {
     const entry = this.entries.get(file);
     if (entry && entry.text === text) return false;
     this.entries.set(file, { text });
+    this.unreadable.delete(file);
     this.stale = true;
     return true;
   }
@@ -288,6 +307,7 @@ export class ProgramHost {
 
   delete(file: string): void {
     if (this.entries.delete(file)) this.stale = true;
+    this.unreadable.delete(file);
   }
 
   get files(): string[] {
@@ -339,12 +359,18 @@ export class ProgramHost {
   sourceFile(file: string): ts.SourceFile | undefined {
     const entry = this.entries.get(file);
     if (!entry) return undefined;
-    entry.sourceFile ??= ts.createSourceFile(
-      file,
-      entry.text,
-      this.options.target ?? ts.ScriptTarget.ES2022,
-      true,
-    );
+    try {
+      entry.sourceFile ??= ts.createSourceFile(
+        file,
+        entry.text,
+        this.options.target ?? ts.ScriptTarget.ES2022,
+        true,
+      );
+    } catch (error) {
+      // Too deeply nested for the parser (see `unreadable`): no tree to offer.
+      if (!(error instanceof RangeError)) throw error;
+      return undefined;
+    }
     return entry.sourceFile;
   }
 }

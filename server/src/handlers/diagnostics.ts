@@ -109,6 +109,7 @@ export class DiagnosticsPublisher {
       byFile.set(diagnostic.span.file, list);
     }
     const config = configDiagnostic(project.root);
+    project.configInvalid = config !== undefined;
     if (config) byFile.set(path.join(project.root, CONFIG_FILE), [config]);
     const previous = this.published.get(project.root) ?? new Set<string>();
     for (const file of previous) {

@@ -6,7 +6,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { AnalysisSession, type AnalysisResult, type RawDiagnostic } from "../analysis/index";
+import {
+  AnalysisSession,
+  type AnalysisResult,
+  type RawDiagnostic,
+  type TypeCheckJob,
+} from "../analysis/index";
 
 const SKIPPED_DIRS = new Set(["node_modules", "dist", "out", ".assetline", ".git"]);
 const MAX_DEPTH = 8;
@@ -78,6 +83,10 @@ export interface Project {
   typeDiagnostics: RawDiagnostic[];
   /** True while the type checks of the last analysis run. */
   typing: boolean;
+  /** Its assetline.config.json is not valid JSON (an error diagnostic on that file). */
+  configInvalid?: boolean;
+  /** The type checks ran to the end once (the typed program exists: later checks are quick). */
+  typedOnce?: boolean;
   /** Increases with every analysis; a background job of an older one stops. */
   generation: number;
 }
@@ -94,6 +103,8 @@ export interface ProjectEvents {
 
 /** How long one slice of background type checking may hold the event loop. */
 const TYPE_SLICE_MS = 15;
+/** The type checks of the open files run before an analysis is published, up to this long. */
+const TYPE_SYNC_MS = 40;
 
 export class Projects {
   private readonly projects = new Map<string, Project>();
@@ -201,6 +212,7 @@ export class Projects {
         if (!project.pending) continue;
         project.pending = false;
         project.generation++;
+        const previous = project.typeDiagnostics;
         project.typeDiagnostics = [];
         project.typing = false;
         try {
@@ -212,8 +224,9 @@ export class Projects {
             `Analysis of ${project.root} failed: ${error instanceof Error ? (error.stack ?? error.message) : project.error}`,
           );
         }
+        const job = project.result && !project.error ? this.typeCheckJob(project, previous) : undefined;
         this.events.analysed(project);
-        if (project.result && !project.error) this.startTypeChecks(project);
+        if (job) this.startTypeChecks(project, job);
       }
     } finally {
       this.running = false;
@@ -222,13 +235,44 @@ export class Projects {
   }
 
   /**
+   * The type checks of a new analysis. Until they end, the last ones stay for the files whose
+   * text did not change (no diagnostic flickers away and back while typing elsewhere); once the
+   * typed program has been built, the open files are checked at once (a few milliseconds), so
+   * that the edited file's type diagnostics come with its structural ones.
+   */
+  private typeCheckJob(project: Project, previous: RawDiagnostic[]): TypeCheckJob | undefined {
+    const result = project.result!;
+    const job = project.session.typeCheckJob(this.events.openFiles());
+    if (!job) return undefined;
+    const changed = new Set(result.changedFiles);
+    const stale = (diagnostic: RawDiagnostic): boolean =>
+      changed.has(diagnostic.span.file) ||
+      (diagnostic.related ?? []).some((related) => changed.has(related.span.file));
+    const kept = previous.filter((diagnostic) => !stale(diagnostic));
+    if (project.typedOnce) {
+      try {
+        job.step(performance.now() + TYPE_SYNC_MS);
+      } catch (error) {
+        this.events.log(`Type checks of ${project.root} failed: ${describeError(error)}`);
+      }
+    }
+    const checked = new Set(job.checkedFiles());
+    const id = (diagnostic: RawDiagnostic): string =>
+      `${diagnostic.span.file}:${diagnostic.span.start}:${diagnostic.span.end}:${diagnostic.message}`;
+    const fresh = new Set(job.diagnostics.map(id));
+    project.typeDiagnostics = [
+      ...kept.filter((diagnostic) => !checked.has(diagnostic.span.file) && !fresh.has(id(diagnostic))),
+      ...job.diagnostics,
+    ];
+    return job;
+  }
+
+  /**
    * Type checks after the structural diagnostics are out: in slices of a few milliseconds,
    * open files first, abandoned as soon as a newer analysis exists.
    */
-  private startTypeChecks(project: Project): void {
+  private startTypeChecks(project: Project, job: TypeCheckJob): void {
     const generation = project.generation;
-    const job = project.session.typeCheckJob(this.events.openFiles());
-    if (!job) return;
     project.typing = true;
     const slice = (): void => {
       if (project.generation !== generation) return;
@@ -248,8 +292,10 @@ export class Projects {
         return;
       }
       project.typing = false;
+      project.typedOnce = true;
+      const before = project.typeDiagnostics;
       project.typeDiagnostics = job.diagnostics;
-      if (job.diagnostics.length > 0) this.events.analysed(project);
+      if (job.diagnostics.length > 0 || before.length > 0) this.events.analysed(project);
       this.events.stateChanged();
     };
     setImmediate(slice);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { analyzeProject } from "../../../server/src/analysis/index";
+import { AnalysisSession, analyzeProject } from "../../../server/src/analysis/index";
 import { installFakeLibrary } from "../../support/fake-library.cjs";
 
 /**
@@ -51,4 +51,40 @@ describe("analyzeProject: runaway evaluation stops at the budget", function () {
       assert.ok(stopped[0]!.line >= 3 && stopped[0]!.line <= lastLine, `line ${stopped[0]!.line}`);
     });
   }
+
+  it("a file nested too deeply for the parser: an error on it, the other files analysed, and back once fixed", function () {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "assetline-deep-"));
+    roots.push(root);
+    fs.mkdirSync(path.join(root, "src"));
+    installFakeLibrary(root);
+    fs.writeFileSync(path.join(root, "assetline.config.json"), "{}\n");
+    const deep = path.join(root, "src", "deep.ts");
+    const nested = (depth: number): string =>
+      `import { asset } from "assetline";\nexport const deep = asset("x/deep", { metadata: { v: ${"[".repeat(depth)}${"]".repeat(depth)} } }, () => 1);\n`;
+    fs.writeFileSync(deep, nested(20_000));
+    fs.writeFileSync(
+      path.join(root, "src", "ok.ts"),
+      'import { asset } from "assetline";\nexport const ok = asset("x/ok", {}, () => 1);\n',
+    );
+    const session = new AnalysisSession(root);
+    const first = session.analyze().graph;
+    assert.deepEqual(
+      first.assets.map((asset) => asset.key),
+      ["x/ok"],
+    );
+    assert.deepEqual(
+      first.diagnostics.map((diagnostic) => [
+        diagnostic.file,
+        diagnostic.line,
+        diagnostic.severity,
+        diagnostic.code,
+      ]),
+      [["src/deep.ts", 1, "error", "unreadable-file"]],
+    );
+    assert.match(first.diagnostics[0]!.message, /nested too deeply .* split the deepest value/);
+    session.setFileText(deep, nested(3));
+    const fixed = session.analyze().graph;
+    assert.deepEqual(fixed.assets.map((asset) => asset.key).sort(), ["x/deep", "x/ok"]);
+    assert.deepEqual(fixed.diagnostics, []);
+  });
 });

@@ -69,6 +69,21 @@ describe("AnalysisSession: unsaved buffers and incremental re-analysis (test/fix
     assert.deepEqual(result.graph, fresh.analyze().graph);
   });
 
+  it("re-evaluates a module whose import was waiting for a file that now appears", function () {
+    const later = file("later.ts");
+    const report = file("report.ts");
+    const importing = `${fs.readFileSync(report, "utf8")}\nimport { laterAsset } from "./later";\nexport const afterLater = al.asset("report/after_later", { deps: [laterAsset] }, () => 1);\n`;
+    session.setFileText(report, importing);
+    const waiting = session.analyze().graph;
+    assert.deepEqual(waiting.assets.find((asset) => asset.key === "report/after_later")?.deps, []);
+    session.setFileText(
+      later,
+      'import { asset } from "assetline";\nexport const laterAsset = asset("x/later", {}, () => 1);\n',
+    );
+    const joined = session.analyze().graph;
+    assert.deepEqual(joined.assets.find((asset) => asset.key === "report/after_later")?.deps, ["x/later"]);
+  });
+
   it("re-evaluates the factories that read a JSON manifest when the manifest changes", function () {
     const manifest = file("data/dashboards.json");
     session.setFileText(manifest, JSON.stringify([{ name: "ops", sources: ["raw_orders"] }]));
