@@ -36,6 +36,20 @@ export function copyFixture(name: string): string {
   return fs.realpathSync(target);
 }
 
+/** Line/character (0-based) of the `occurrence`-th `needle` in a text, plus `shift` characters. */
+export function positionOf(
+  text: string,
+  needle: string,
+  shift = 0,
+  occurrence = 1,
+): { line: number; character: number } {
+  let index = -1;
+  for (let i = 0; i < occurrence; i++) index = text.indexOf(needle, index + 1);
+  if (index < 0) throw new Error(`${needle} not found`);
+  const before = text.slice(0, index + shift).split("\n");
+  return { line: before.length - 1, character: before[before.length - 1]!.length };
+}
+
 export function uriOf(file: string): string {
   return pathToFileURL(file).href;
 }

@@ -14,21 +14,7 @@ import type {
   WorkspaceEdit,
 } from "vscode-languageserver-protocol";
 import { ServerStateRequest, type ServerStateResult } from "@assetline/protocol";
-import { TestClient, copyFixture, uriOf } from "./client";
-
-/** Line/character (0-based) of the `occurrence`-th `needle` in a text, plus `shift` characters. */
-function positionOf(
-  text: string,
-  needle: string,
-  shift = 0,
-  occurrence = 1,
-): { line: number; character: number } {
-  let index = -1;
-  for (let i = 0; i < occurrence; i++) index = text.indexOf(needle, index + 1);
-  assert.ok(index >= 0, `${needle} not found`);
-  const before = text.slice(0, index + shift).split("\n");
-  return { line: before.length - 1, character: before[before.length - 1]!.length };
-}
+import { TestClient, copyFixture, positionOf, uriOf } from "./client";
 
 describe("language server editor features on asset keys", function () {
   let client: TestClient;

@@ -18,15 +18,7 @@ import type {
   WorkspaceEdit,
 } from "vscode-languageserver-protocol";
 import { GraphRequest, type GraphResult } from "@assetline/protocol";
-import { TestClient, copyFixture, uriOf } from "./client";
-
-/** Line/character (0-based) of the first `needle` in a text, plus `shift` characters. */
-function positionOf(text: string, needle: string, shift = 0): { line: number; character: number } {
-  const index = text.indexOf(needle);
-  assert.ok(index >= 0, `${needle} not found`);
-  const before = text.slice(0, index + shift).split("\n");
-  return { line: before.length - 1, character: before[before.length - 1]!.length };
-}
+import { TestClient, copyFixture, positionOf, uriOf } from "./client";
 
 describe("language server: keys in tables and constants, assets made by factories, keys being typed", function () {
   let client: TestClient;

@@ -7,7 +7,7 @@ import type { CodeLens } from "vscode-languageserver/node";
 import { Commands, type AssetCommandArgs } from "@assetline/protocol";
 import type { AssetRecord } from "../analysis/index";
 import type { Project } from "./projects";
-import { readRunIndex, runStatusKind, runStatusSummary, runStatusTitle } from "./runStatus";
+import { readRunIndex, runStatus, runStatusSummary, runStatusTitle } from "./runStatus";
 
 export function codeLenses(project: Project, file: string): CodeLens[] {
   const result = project.result;
@@ -115,7 +115,7 @@ export function codeLenses(project: Project, file: string): CodeLens[] {
               runnable.length === 1
                 ? runStatusTitle(runs[runnable[0]!.key as string], runnable[0]!.maxLag)
                 : runStatusSummary(
-                    runnable.map((record) => runStatusKind(runs[record.key as string], record.maxLag)),
+                    runnable.map((record) => runStatus(runs[record.key as string], record.maxLag).kind),
                   ),
             command: Commands.showLineage,
             arguments: [args(runKeys[0]!)],

@@ -60,9 +60,29 @@ const CONFIG_FILE = "assetline.config.json";
  * settings when a run starts); undefined when it is missing or reads as a JSON object.
  */
 export function configDiagnostic(root: string): Diagnostic | undefined {
+  // Read again only when the file changed (this runs after every analysis).
+  const file = path.join(root, CONFIG_FILE);
+  let stamp: string;
+  try {
+    const stat = fs.statSync(file);
+    stamp = `${stat.mtimeMs}:${stat.size}`;
+  } catch {
+    configChecks.delete(root);
+    return undefined;
+  }
+  const cached = configChecks.get(root);
+  if (cached?.stamp === stamp) return cached.diagnostic;
+  const diagnostic = checkConfig(file);
+  configChecks.set(root, { stamp, diagnostic });
+  return diagnostic;
+}
+
+const configChecks = new Map<string, { stamp: string; diagnostic: Diagnostic | undefined }>();
+
+function checkConfig(file: string): Diagnostic | undefined {
   let text: string;
   try {
-    text = fs.readFileSync(path.join(root, CONFIG_FILE), "utf8");
+    text = fs.readFileSync(file, "utf8");
   } catch {
     return undefined;
   }

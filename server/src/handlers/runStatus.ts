@@ -68,38 +68,36 @@ export function ago(ms: number): string {
   return `${Math.round(ms / 86_400_000)} d ago`;
 }
 
-/** The code lens title for an asset's last run, or undefined when it never ran. */
+export type RunStatusKind = "failed" | "stale" | "succeeded" | "never";
+
+/** An asset's last run: what it was, and the title of its code lens. */
+export function runStatus(
+  entry: IndexEntry | undefined,
+  maxLag: string | undefined,
+  now = Date.now(),
+): { kind: RunStatusKind; title: string } {
+  if (!entry?.lastStatus) return { kind: "never", title: "never run" };
+  if (entry.lastStatus === "failure") {
+    const lastTime = Date.parse(entry.lastTime ?? "");
+    return { kind: "failed", title: `✗ failed ${Number.isNaN(lastTime) ? "" : ago(now - lastTime)}`.trim() };
+  }
+  const success = Date.parse(entry.lastSuccess?.time ?? entry.lastTime ?? "");
+  if (Number.isNaN(success)) return { kind: "succeeded", title: "✓ succeeded" };
+  const age = now - success;
+  const lag = maxLag ? parseLag(maxLag) : undefined;
+  if (lag === undefined) return { kind: "succeeded", title: `✓ ${ago(age)}` };
+  return age <= lag
+    ? { kind: "succeeded", title: `✓ fresh (${ago(age)})` }
+    : { kind: "stale", title: `⚠ stale: ${ago(age)}, max lag ${maxLag}` };
+}
+
+/** The code lens title for an asset's last run ("never run" when it never ran). */
 export function runStatusTitle(
   entry: IndexEntry | undefined,
   maxLag: string | undefined,
   now = Date.now(),
 ): string {
-  if (!entry?.lastStatus) return "never run";
-  const lastTime = Date.parse(entry.lastTime ?? "");
-  if (entry.lastStatus === "failure") {
-    return `✗ failed ${Number.isNaN(lastTime) ? "" : ago(now - lastTime)}`.trim();
-  }
-  const success = Date.parse(entry.lastSuccess?.time ?? entry.lastTime ?? "");
-  if (Number.isNaN(success)) return "✓ succeeded";
-  const age = now - success;
-  const lag = maxLag ? parseLag(maxLag) : undefined;
-  if (lag === undefined) return `✓ ${ago(age)}`;
-  return age <= lag ? `✓ fresh (${ago(age)})` : `⚠ stale: ${ago(age)}, max lag ${maxLag}`;
-}
-
-export type RunStatusKind = "failed" | "stale" | "succeeded" | "never";
-
-/** What a status title says, in one word (for counting the statuses of several assets). */
-export function runStatusKind(
-  entry: IndexEntry | undefined,
-  maxLag: string | undefined,
-  now = Date.now(),
-): RunStatusKind {
-  if (!entry?.lastStatus) return "never";
-  if (entry.lastStatus === "failure") return "failed";
-  const success = Date.parse(entry.lastSuccess?.time ?? entry.lastTime ?? "");
-  const lag = maxLag ? parseLag(maxLag) : undefined;
-  return lag !== undefined && !Number.isNaN(success) && now - success > lag ? "stale" : "succeeded";
+  return runStatus(entry, maxLag, now).title;
 }
 
 /** "✗ 1 failed · ✓ 2 succeeded · 1 never run": the last runs of several assets. */
