@@ -1702,11 +1702,7 @@ export class Evaluator {
       const scope = new Scope(fn.scope);
       // `this` of a method called on a known object (`Finance.make()`, `registry.make()`).
       if (!isArrowFunction(fn.node)) scope.set(fn.node, thisValue);
-      fn.node.parameters.forEach((parameter, index) => {
-        let value: Value = parameter.dotDotDotToken ? args.slice(index) : args[index];
-        if (value === undefined && parameter.initializer) value = this.eval(parameter.initializer, scope);
-        this.bind(parameter.name, value, scope);
-      });
+      this.bindParameters(fn.node, args, scope);
       const body = fn.node.body;
       if (!body) return new Unknown("a function without a body");
       if (isBlock(body)) {
@@ -1721,6 +1717,15 @@ export class Evaluator {
     } finally {
       this.depth--;
     }
+  }
+
+  /** Binds a call's arguments to the parameters (rest parameters, defaults) in `scope`. */
+  private bindParameters(fn: ts.SignatureDeclaration, args: Value[], scope: Scope): void {
+    fn.parameters.forEach((parameter, index) => {
+      let value: Value = parameter.dotDotDotToken ? args.slice(index) : args[index];
+      if (value === undefined && parameter.initializer) value = this.eval(parameter.initializer, scope);
+      this.bind(parameter.name, value, scope);
+    });
   }
 
   private callback(node: ts.CallExpression, scope: Scope): FunctionValue | BuiltinValue | Unknown {
@@ -1832,11 +1837,7 @@ export class Evaluator {
       try {
         const scope = new Scope(info.scope);
         scope.set(constructor, instance);
-        constructor.parameters.forEach((parameter, index) => {
-          let value: Value = parameter.dotDotDotToken ? args.slice(index) : args[index];
-          if (value === undefined && parameter.initializer) value = this.eval(parameter.initializer, scope);
-          this.bind(parameter.name, value, scope);
-        });
+        this.bindParameters(constructor, args, scope);
         // Without a base class, fields are set before the body; with one, by `super(...)`.
         if (!this.baseClass(info)) this.initialiseFields(info, instance, methods, constructor, scope);
         this.execBlock(constructor.body!.statements, scope);
