@@ -208,3 +208,37 @@ export class TestClient {
     this.connection.dispose();
   }
 }
+
+/**
+ * For a `describe` block: the built server started on a copy of a fixture before its tests
+ * (`prepare` may change the copy first; `ready` is the idle status to wait for), stopped and
+ * the copy removed after them. Read `client` and `root` inside the tests.
+ */
+export function serverOnFixture(
+  name: string,
+  options: { prepare?: (root: string) => void; ready?: (status: ServerStatusParams) => boolean } = {},
+): { readonly client: TestClient; readonly root: string } {
+  let client: TestClient | undefined;
+  let root: string | undefined;
+  before(async function () {
+    root = copyFixture(name);
+    options.prepare?.(root);
+    client = TestClient.start();
+    await client.initialize(root);
+    if (options.ready) await client.waitForIdle(options.ready);
+  });
+  after(async function () {
+    await client?.stop();
+    if (root) fs.rmSync(root, { recursive: true, force: true });
+  });
+  return {
+    get client() {
+      if (!client) throw new Error("the server starts in the describe block's before hook");
+      return client;
+    },
+    get root() {
+      if (!root) throw new Error("the fixture is copied in the describe block's before hook");
+      return root;
+    },
+  };
+}

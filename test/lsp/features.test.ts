@@ -14,7 +14,7 @@ import type {
   WorkspaceEdit,
 } from "vscode-languageserver-protocol";
 import { ServerStateRequest, type ServerStateResult } from "@assetline/protocol";
-import { TestClient, copyFixture, positionOf, uriOf } from "./client";
+import { TestClient, copyFixture, positionOf, serverOnFixture, uriOf } from "./client";
 
 describe("language server editor features on asset keys", function () {
   let client: TestClient;
@@ -269,25 +269,12 @@ describe("language server editor features on asset keys", function () {
 });
 
 describe("language server code lenses on generated assets", function () {
-  let client: TestClient;
-  let root: string;
-
-  before(async function () {
-    root = copyFixture("lsp-factory");
-    client = TestClient.start();
-    await client.initialize(root);
-    await client.waitForIdle((status) => status.assets === 4);
-  });
-
-  after(async function () {
-    await client.stop();
-    fs.rmSync(root, { recursive: true, force: true });
-  });
+  const server = serverOnFixture("lsp-factory", { ready: (status) => status.assets === 4 });
 
   it("puts one lens per factory call where the graph points at it, none inside the factory", async function () {
-    const pipelineFile = path.join(root, "src", "pipeline.ts");
+    const pipelineFile = path.join(server.root, "src", "pipeline.ts");
     const pipelineText = fs.readFileSync(pipelineFile, "utf8");
-    const lenses = await client.connection.sendRequest<CodeLens[]>("textDocument/codeLens", {
+    const lenses = await server.client.connection.sendRequest<CodeLens[]>("textDocument/codeLens", {
       textDocument: { uri: uriOf(pipelineFile) },
     });
     const generated = lenses
@@ -303,8 +290,8 @@ describe("language server code lenses on generated assets", function () {
         title: "1 generated asset: raw/apac_events",
       },
     ]);
-    const factoryLenses = await client.connection.sendRequest<CodeLens[]>("textDocument/codeLens", {
-      textDocument: { uri: uriOf(path.join(root, "src", "factory.ts")) },
+    const factoryLenses = await server.client.connection.sendRequest<CodeLens[]>("textDocument/codeLens", {
+      textDocument: { uri: uriOf(path.join(server.root, "src", "factory.ts")) },
     });
     assert.deepEqual(factoryLenses, []);
   });

@@ -10,7 +10,7 @@ import {
   type GraphResult,
   type ServerStateResult,
 } from "@assetline/protocol";
-import { TestClient, copyFixture, uriOf } from "./client";
+import { serverOnFixture, uriOf } from "./client";
 
 /** Fragments that make edits land on interesting syntax: half-typed calls, keys, brackets. */
 const FRAGMENTS = [
@@ -51,26 +51,13 @@ const edit = fc.record({
 
 describe("language server under 1,000 random edits (fast-check), each one analysed", function () {
   this.timeout(240_000);
-  let client: TestClient;
-  let root: string;
-
-  before(async function () {
-    root = copyFixture("lsp-shop");
-    client = TestClient.start();
-    await client.initialize(root);
-    await client.waitForIdle((status) => status.assets === 4);
-  });
-
-  after(async function () {
-    await client?.stop();
-    if (root) fs.rmSync(root, { recursive: true, force: true });
-  });
+  const server = serverOnFixture("lsp-shop", { ready: (status) => status.assets === 4 });
 
   it("never crashes, keeps answering, and recovers the graph when the buffer is closed", async function () {
-    const file = path.join(root, "src", "transform.ts");
+    const file = path.join(server.root, "src", "transform.ts");
     const uri = uriOf(file);
     const original = fs.readFileSync(file, "utf8");
-    await client.connection.sendNotification("textDocument/didOpen", {
+    await server.client.connection.sendNotification("textDocument/didOpen", {
       textDocument: { uri, languageId: "typescript", version: 1, text: original },
     });
     let version = 1;
@@ -79,7 +66,7 @@ describe("language server under 1,000 random edits (fast-check), each one analys
       fc.asyncProperty(fc.array(edit, { minLength: 50, maxLength: 50 }), async (edits) => {
         let document = TextDocument.create(uri, "typescript", version, original);
         // Back to the original text (a whole-document change), then the random edits.
-        await client.connection.sendNotification("textDocument/didChange", {
+        await server.client.connection.sendNotification("textDocument/didChange", {
           textDocument: { uri, version: ++version },
           contentChanges: [{ text: original }],
         });
@@ -90,7 +77,7 @@ describe("language server under 1,000 random edits (fast-check), each one analys
           const range = { start: document.positionAt(start), end: document.positionAt(end) };
           const change = { range, text: step.insert };
           document = TextDocument.update(document, [change], ++version);
-          await client.connection.sendNotification("textDocument/didChange", {
+          await server.client.connection.sendNotification("textDocument/didChange", {
             textDocument: { uri, version },
             contentChanges: [change],
           });
@@ -98,40 +85,48 @@ describe("language server under 1,000 random edits (fast-check), each one analys
           // A request after every edit analyses that very state (requests flush pending edits).
           const at = document.positionAt(start);
           if (total % 3 === 0) {
-            await client.connection.sendRequest("textDocument/codeLens", { textDocument: { uri } });
+            await server.client.connection.sendRequest("textDocument/codeLens", { textDocument: { uri } });
           } else if (total % 3 === 1) {
-            await client.connection.sendRequest("textDocument/hover", {
+            await server.client.connection.sendRequest("textDocument/hover", {
               textDocument: { uri },
               position: at,
             });
           } else {
-            await client.connection.sendRequest(GraphRequest.method, { uri });
+            await server.client.connection.sendRequest(GraphRequest.method, { uri });
           }
         }
         // The server must still answer every kind of request about the mangled buffer.
         const position = document.positionAt(Math.floor(document.getText().length / 2));
-        await client.connection.sendRequest<CodeLens[]>("textDocument/codeLens", { textDocument: { uri } });
-        await client.connection.sendRequest<Hover | null>("textDocument/hover", {
+        await server.client.connection.sendRequest<CodeLens[]>("textDocument/codeLens", {
+          textDocument: { uri },
+        });
+        await server.client.connection.sendRequest<Hover | null>("textDocument/hover", {
           textDocument: { uri },
           position,
         });
-        await client.connection.sendRequest("textDocument/completion", { textDocument: { uri }, position });
-        const graph = await client.connection.sendRequest<GraphResult>(GraphRequest.method, { uri });
+        await server.client.connection.sendRequest("textDocument/completion", {
+          textDocument: { uri },
+          position,
+        });
+        const graph = await server.client.connection.sendRequest<GraphResult>(GraphRequest.method, { uri });
         assert.ok(Array.isArray(graph.graph.assets));
-        const state = await client.connection.sendRequest<ServerStateResult>(ServerStateRequest.method, {});
+        const state = await server.client.connection.sendRequest<ServerStateResult>(
+          ServerStateRequest.method,
+          {},
+        );
         assert.notEqual(state.status.state, "error", state.status.message);
-        assert.equal(client.hasExited, false);
+        assert.equal(server.client.hasExited, false);
       }),
       { numRuns: 20, seed: 20261124, endOnFailure: true },
     );
     assert.equal(total, 1000);
-    const restored = client.waitForIdle((status) => status.assets === 4 && status.errors === 0, false);
-    await client.connection.sendNotification("textDocument/didClose", { textDocument: { uri } });
+    const restored = server.client.waitForIdle((status) => status.assets === 4 && status.errors === 0, false);
+    await server.client.connection.sendNotification("textDocument/didClose", { textDocument: { uri } });
     await restored;
-    const graph = await client.connection.sendRequest<GraphResult>(GraphRequest.method, { uri });
+    const graph = await server.client.connection.sendRequest<GraphResult>(GraphRequest.method, { uri });
     assert.equal(graph.graph.assets.length, 4);
     // Handlers catch their own failures and log them: there must be none to catch.
-    const logged = client.notifications
+    const logged = server.client.notifications
       .filter((item) => item.method === "window/logMessage")
       .map((item) => (item.params as { message: string }).message);
     assert.ok(

@@ -18,32 +18,19 @@ import type {
   WorkspaceEdit,
 } from "vscode-languageserver-protocol";
 import { GraphRequest, type GraphResult } from "@assetline/protocol";
-import { TestClient, copyFixture, positionOf, uriOf } from "./client";
+import { positionOf, serverOnFixture, uriOf } from "./client";
 
 describe("language server: keys in tables and constants, assets made by factories, keys being typed", function () {
-  let client: TestClient;
-  let root: string;
-  const text = (file: string): string => fs.readFileSync(path.join(root, file), "utf8");
-  const uri = (file: string): string => uriOf(path.join(root, file));
+  const server = serverOnFixture("lsp-mentions", { ready: (status) => status.assets === 10 });
+  const text = (file: string): string => fs.readFileSync(path.join(server.root, file), "utf8");
+  const uri = (file: string): string => uriOf(path.join(server.root, file));
   /** A position inside the first `needle` of a file. */
   const at = (file: string, needle: string) => ({
     textDocument: { uri: uri(file) },
     position: positionOf(text(file), needle, 3),
   });
   const request = <T>(method: string, params: unknown): Promise<T> =>
-    client.connection.sendRequest<T>(method, params);
-
-  before(async function () {
-    root = copyFixture("lsp-mentions");
-    client = TestClient.start();
-    await client.initialize(root);
-    await client.waitForIdle((status) => status.assets === 10);
-  });
-
-  after(async function () {
-    await client.stop();
-    fs.rmSync(root, { recursive: true, force: true });
-  });
+    server.client.connection.sendRequest<T>(method, params);
 
   it("renames a key in every string that names it: a metadata table and a constant too", async function () {
     const edit = await request<WorkspaceEdit>("textDocument/rename", {
@@ -51,7 +38,7 @@ describe("language server: keys in tables and constants, assets made by factorie
       newName: "ingest/customers",
     });
     const edited = Object.keys(edit.changes ?? {})
-      .map((key) => path.relative(root, new URL(key).pathname))
+      .map((key) => path.relative(server.root, new URL(key).pathname))
       .sort();
     assert.deepEqual(edited, [
       "src/checks.ts",
@@ -139,7 +126,7 @@ describe("language server: keys in tables and constants, assets made by factorie
   /** Labels completed at the `shift`-th character after `needle` in an unsaved text of a file. */
   async function completeIn(file: string, edited: string, needle: string, shift: number): Promise<string[]> {
     const documentUri = uri(file);
-    await client.connection.sendNotification("textDocument/didOpen", {
+    await server.client.connection.sendNotification("textDocument/didOpen", {
       textDocument: { uri: documentUri, languageId: "typescript", version: 1, text: edited },
     });
     try {
@@ -149,7 +136,7 @@ describe("language server: keys in tables and constants, assets made by factorie
       });
       return items.map((item) => item.label);
     } finally {
-      await client.connection.sendNotification("textDocument/didClose", {
+      await server.client.connection.sendNotification("textDocument/didClose", {
         textDocument: { uri: documentUri },
       });
     }
@@ -177,14 +164,14 @@ describe("language server: keys in tables and constants, assets made by factorie
     );
   });
   it("reports an assetline.config.json that is not valid JSON where it breaks, and clears it once fixed", async function () {
-    const config = path.join(root, "assetline.config.json");
+    const config = path.join(server.root, "assetline.config.json");
     const configUri = uriOf(config);
     const good = fs.readFileSync(config, "utf8");
     const changed = () =>
-      client.connection.sendNotification("workspace/didChangeWatchedFiles", {
+      server.client.connection.sendNotification("workspace/didChangeWatchedFiles", {
         changes: [{ uri: configUri, type: 2 }],
       });
-    const reported = client.waitFor<PublishDiagnosticsParams>(
+    const reported = server.client.waitFor<PublishDiagnosticsParams>(
       "textDocument/publishDiagnostics",
       (params) => params.uri === configUri && params.diagnostics.length > 0,
     );
@@ -196,7 +183,7 @@ describe("language server: keys in tables and constants, assets made by factorie
     const message = typeof diagnostic.message === "string" ? diagnostic.message : diagnostic.message.value;
     assert.match(message, /^assetline\.config\.json is not valid JSON: Expression expected\. Fix it/);
     assert.equal(diagnostic.range.start.line, 2);
-    const cleared = client.waitFor<PublishDiagnosticsParams>(
+    const cleared = server.client.waitFor<PublishDiagnosticsParams>(
       "textDocument/publishDiagnostics",
       (params) => params.uri === configUri && params.diagnostics.length === 0,
     );
@@ -205,10 +192,10 @@ describe("language server: keys in tables and constants, assets made by factorie
     await cleared;
   });
   it("offers a factory call's assets to run together, with the count of their last runs", async function () {
-    fs.mkdirSync(path.join(root, ".assetline"), { recursive: true });
+    fs.mkdirSync(path.join(server.root, ".assetline"), { recursive: true });
     const failed = new Date(Date.now() - 60_000).toISOString();
     fs.writeFileSync(
-      path.join(root, ".assetline", "index.json"),
+      path.join(server.root, ".assetline", "index.json"),
       JSON.stringify({
         version: 1,
         runs: {},
@@ -228,7 +215,7 @@ describe("language server: keys in tables and constants, assets made by factorie
       ],
     );
     assert.deepEqual(lenses[0]!.command?.arguments, [
-      { key: "raw/eu_events", rootUri: uriOf(root), keys: ["raw/eu_events", "raw/us_events"] },
+      { key: "raw/eu_events", rootUri: uriOf(server.root), keys: ["raw/eu_events", "raw/us_events"] },
     ]);
   });
 
@@ -241,7 +228,7 @@ describe("language server: keys in tables and constants, assets made by factorie
       'export const grouped = parseSelection("group:ing");',
       "",
     ].join("\n");
-    fs.writeFileSync(path.join(root, file), written);
+    fs.writeFileSync(path.join(server.root, file), written);
     const upstream = await completeIn(file, written, '"+ingest/', '"+ingest/'.length);
     assert.ok(upstream.includes("ingest/raw_orders"), upstream.join(", "));
     const inOptions = await completeIn(file, written, "or ingest/raw_o", "or ingest/raw_o".length);
@@ -274,11 +261,11 @@ describe("language server: keys in tables and constants, assets made by factorie
   it("offers to replace a misspelt key a factory read from a table, in the table", async function () {
     const file = "src/dashboards.ts";
     const misspelt = text(file).replace('sources: ["ingest/raw_orders"]', 'sources: ["ingest/raw_ordrs"]');
-    const published = client.waitFor<PublishDiagnosticsParams>(
+    const published = server.client.waitFor<PublishDiagnosticsParams>(
       "textDocument/publishDiagnostics",
       (params) => params.uri === uri(file) && params.diagnostics.some((d) => d.code === "unknown-asset"),
     );
-    await client.connection.sendNotification("textDocument/didOpen", {
+    await server.client.connection.sendNotification("textDocument/didOpen", {
       textDocument: { uri: uri(file), languageId: "typescript", version: 1, text: misspelt },
     });
     try {
@@ -301,44 +288,34 @@ describe("language server: keys in tables and constants, assets made by factorie
         },
       ]);
     } finally {
-      await client.connection.sendNotification("textDocument/didClose", { textDocument: { uri: uri(file) } });
+      await server.client.connection.sendNotification("textDocument/didClose", {
+        textDocument: { uri: uri(file) },
+      });
     }
   });
 });
 
 describe("language server: type diagnostics stay while typing elsewhere (test/fixtures/types)", function () {
-  let client: TestClient;
-  let root: string;
-
-  before(async function () {
-    root = copyFixture("types");
-    client = TestClient.start();
-    await client.initialize(root);
-  });
-
-  after(async function () {
-    await client.stop();
-    fs.rmSync(root, { recursive: true, force: true });
-  });
+  const server = serverOnFixture("types");
 
   it("keeps an input-type-mismatch in every publish after an unrelated edit of its file", async function () {
-    const file = path.join(root, "src", "pipeline.ts");
+    const file = path.join(server.root, "src", "pipeline.ts");
     const fileUri = uriOf(file);
     const hasMismatch = (params: PublishDiagnosticsParams): boolean =>
       params.diagnostics.some((diagnostic) => diagnostic.code === "input-type-mismatch");
-    await client.waitFor<PublishDiagnosticsParams>(
+    await server.client.waitFor<PublishDiagnosticsParams>(
       "textDocument/publishDiagnostics",
       (params) => params.uri === fileUri && hasMismatch(params),
       20_000,
       true,
     );
     const text = fs.readFileSync(file, "utf8");
-    await client.connection.sendNotification("textDocument/didOpen", {
+    await server.client.connection.sendNotification("textDocument/didOpen", {
       textDocument: { uri: fileUri, languageId: "typescript", version: 1, text },
     });
-    const from = client.notifications.length;
+    const from = server.client.notifications.length;
     for (let version = 2; version <= 6; version++) {
-      await client.connection.sendNotification("textDocument/didChange", {
+      await server.client.connection.sendNotification("textDocument/didChange", {
         textDocument: { uri: fileUri, version },
         contentChanges: [{ text: `${text}\n// note ${version}\n` }],
       });
@@ -347,7 +324,7 @@ describe("language server: type diagnostics stay while typing elsewhere (test/fi
     // Settled: the last status since the edits is idle and stays so (the last analysis may end
     // before this line runs, so waiting for a new idle notification could wait forever).
     const lastStatus = (): { state: string; errors: number } | undefined =>
-      client.notifications
+      server.client.notifications
         .slice(from)
         .filter((note) => note.method === "assetline/serverStatus")
         .map((note) => note.params as { state: string; errors: number })
@@ -357,7 +334,7 @@ describe("language server: type diagnostics stay while typing elsewhere (test/fi
       quiet = lastStatus()?.state === "idle" ? quiet + 1 : 0;
     }
     assert.equal(lastStatus()?.state, "idle");
-    const published = client.notifications
+    const published = server.client.notifications
       .slice(from)
       .filter((note) => note.method === "textDocument/publishDiagnostics")
       .map((note) => note.params as PublishDiagnosticsParams)
@@ -367,7 +344,7 @@ describe("language server: type diagnostics stay while typing elsewhere (test/fi
       published.every(hasMismatch),
       `a publish without the mismatch: ${published.map((p) => p.diagnostics.map((d) => d.code).join(",")).join(" | ")}`,
     );
-    const counts = client.notifications
+    const counts = server.client.notifications
       .slice(from)
       .filter((note) => note.method === "assetline/serverStatus")
       .map((note) => note.params as { state: string; errors: number })
