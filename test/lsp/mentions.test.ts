@@ -315,11 +315,16 @@ describe("language server: type diagnostics stay while typing elsewhere (test/fi
     });
     const from = server.client.notifications.length;
     for (let version = 2; version <= 6; version++) {
+      // Each edit analysed and published before the next one.
+      const published = server.client.waitFor<PublishDiagnosticsParams>(
+        "textDocument/publishDiagnostics",
+        (params) => params.uri === fileUri,
+      );
       await server.client.connection.sendNotification("textDocument/didChange", {
         textDocument: { uri: fileUri, version },
         contentChanges: [{ text: `${text}\n// note ${version}\n` }],
       });
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await published;
     }
     // Settled: the last status since the edits is idle and stays so (the last analysis may end
     // before this line runs, so waiting for a new idle notification could wait forever).
