@@ -10,6 +10,7 @@ import type {
   Location,
   MarkupContent,
   PublishDiagnosticsParams,
+  Range,
   SymbolInformation,
   WorkspaceEdit,
 } from "vscode-languageserver-protocol";
@@ -154,6 +155,44 @@ describe("language server editor features on asset keys", function () {
     await client.connection.sendNotification("textDocument/didClose", {
       textDocument: { uri: uriOf(transformFile) },
     });
+  });
+
+  it("completes a key after a `/` for a client whose own word stops at the `/` (Neovim's)", async function () {
+    // Still being typed, with the rest of the line after the cursor (an editor closed the bracket).
+    const edited = transformText.replace('deps: ["ingest/raw_customers"] }', 'deps: ["ingest/raw_c] }');
+    await client.connection.sendNotification("textDocument/didOpen", {
+      textDocument: { uri: uriOf(transformFile), languageId: "typescript", version: 1, text: edited },
+    });
+    try {
+      const cursor = positionOf(edited, '"ingest/raw_c', '"ingest/raw_c'.length);
+      const items = await request<CompletionItem[]>("textDocument/completion", {
+        textDocument: { uri: uriOf(transformFile) },
+        position: cursor,
+      });
+      const line = edited.split("\n")[cursor.line]!;
+      // Neovim 0.7's omnifunc: the start of the items' common textEdit range when none has a
+      // filterText, else its own keyword before the cursor; keeps the items whose text starts
+      // with what lies between that start and the cursor, and replaces that with the item.
+      const edits = items.map((item) => item.textEdit as { range: Range; newText: string } | undefined);
+      const starts = new Set(edits.map((edit) => edit?.range.start.character));
+      const start =
+        items.every((item) => item.filterText === undefined) && edits.every(Boolean) && starts.size === 1
+          ? [...starts][0]!
+          : cursor.character - /[A-Za-z0-9_]*$/.exec(line.slice(0, cursor.character))![0].length;
+      const typed = line.slice(start, cursor.character);
+      assert.equal(typed, "ingest/raw_c");
+      const kept = items.filter((item, index) => (edits[index]?.newText ?? item.label).startsWith(typed));
+      assert.deepEqual(
+        kept.map((item) => item.label),
+        ["ingest/raw_customers"],
+      );
+      // The range covers the key typed so far and not the rest of the line.
+      assert.deepEqual(edits[0]!.range.end, cursor);
+    } finally {
+      await client.connection.sendNotification("textDocument/didClose", {
+        textDocument: { uri: uriOf(transformFile) },
+      });
+    }
   });
 
   it("quick fixes for a misspelt key: replace with the closest, create a stub", async function () {

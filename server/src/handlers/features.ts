@@ -333,6 +333,8 @@ export function completion(project: Project, file: string, position: Position): 
   }
   const node = nodeAt(sourceFile, offset);
   if (!node || !(ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node))) return [];
+  // Before the opening quote is outside the string.
+  if (offset <= node.getStart(sourceFile)) return [];
   let range: Range;
   if (expectsKey(node)) {
     // The whole string is the key.
@@ -341,7 +343,8 @@ export function completion(project: Project, file: string, position: Position): 
       node.getText(sourceFile).length >= 2 &&
       /["'`]$/.test(node.getText(sourceFile)) &&
       node.getEnd() - 1 > node.getStart(sourceFile);
-    const end = sourceFile.getLineAndCharacterOfPosition(closed ? node.getEnd() - 1 : node.getEnd());
+    // A string still being typed runs to the end of the line (`"ingest/|],`): up to the cursor.
+    const end = sourceFile.getLineAndCharacterOfPosition(closed ? node.getEnd() - 1 : offset);
     range = { start, end };
   } else if (isSelectionString(node)) {
     // A selection (`+ingest/raw_orders or group:marts`): the key being typed at the cursor.
@@ -366,11 +369,14 @@ export function completion(project: Project, file: string, position: Position): 
     )
     .map((record): CompletionItem => {
       const key = record.key as string;
+      // No filterText: it would be the label anyway, and a client that sees one falls back to
+      // its own word before the cursor (Neovim's stops at `/`: `"ingest/raw_c` filters on
+      // `raw_c` and drops every key), where without it the client filters the text of the
+      // range (the whole key typed so far) against the label.
       const item: CompletionItem = {
         label: key,
         kind: CompletionItemKind.Reference,
         textEdit: { range, newText: key },
-        filterText: key,
         sortText: key,
       };
       const detail = [
