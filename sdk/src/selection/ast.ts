@@ -13,11 +13,19 @@ export type SelectionExpr =
   | {
       type: "attr";
       attr: AttributeName;
-      /** The key (pattern), group, owner or kind; for `tag:` the tag's name. */
+      /**
+       * The key (pattern), group (a pattern when quoted with `*`), owner or kind; for `tag:` the
+       * tag's name. Empty for `<null>`.
+       */
       value: string;
-      /** For `tag:name=value`: the value after `=`. Absent for `tag:name`. */
+      /** For `tag:name=value`: the value after `=` (`""` for `=""` and `=<null>`). Absent for `tag:name`. */
       tagValue?: string;
       quoted: boolean;
+      /**
+       * The value was Dagster's `<null>` (unquoted): the assets without this attribute (no group,
+       * no owner, no kind, no tag at all).
+       */
+      isNull?: true;
       span: Span;
     }
   | { type: "and"; left: SelectionExpr; right: SelectionExpr; span: Span }

@@ -17,7 +17,13 @@
  *              | ATTR ":" value                            ATTR: key group tag owner kind
  *              | "tag" ":" value "=" value
  *              | QUOTED                                    a key (Assetline extension)
- *   value     := QUOTED | unquoted run (no spaces, parentheses, quotes, `+`; `=` ends a tag name)
+ *   value     := QUOTED | "<null>" | unquoted run (no spaces, parentheses, quotes, `+`; `=` ends a tag name)
+ *
+ * Values follow Dagster's: `<null>` (unquoted, not after key:) stands for no value, the assets
+ * without that attribute, and `tag:name=<null>` is `tag:name`; a quoted value may be empty
+ * (`kind:""` is the empty kind), except a key; `*` is a wildcard in key: (quoted or not) and in a
+ * quoted group: value (Dagster's grammar takes no unquoted `*` there); in tag:, owner: and kind:
+ * a quoted `*` is literal.
  *
  * Whitespace may separate any two tokens, as in Dagster (`key: "a"`, `2 + key:a`), except
  * inside the older clause syntax (`+raw_orders`), which is one word.
@@ -44,6 +50,8 @@ const NAME_CHAR = /[^\s()"+*:=,]/;
 const PATTERN_CHAR = /[^\s()"+:=,]/;
 /** Characters of an unquoted attribute value (`*` is checked afterwards). */
 const VALUE_CHAR = /[^\s()"+=,]/;
+/** Dagster's token for "no value" (its grammar's NULL_STRING). */
+const NULL_TOKEN = "<null>";
 
 type Bare = Extract<SelectionExpr, { type: "attr" }> & { bare: true };
 
@@ -421,11 +429,18 @@ class Parser {
       const attr = word as AttributeName;
       this.pos++;
       this.skipSpace();
+      const valueColumn = this.pos + 1;
       const value = this.value(attr);
       if (attr === "tag") {
         const afterName = this.pos;
         this.skipSpace();
         if (this.char() === "=") {
+          if (value.isNull)
+            throw new SelectionError(
+              "`tag:<null>` selects the assets without tags; it takes no `=` value. Write tag:name=value for a tag's value.",
+              valueColumn,
+              this.pos + 2,
+            );
           this.pos++;
           this.skipSpace();
           const tagValue = this.value(attr, "a tag value after `=`");
@@ -433,6 +448,7 @@ class Parser {
             type: "attr",
             attr,
             value: value.text,
+            // Dagster reads `tag:name=<null>` as `tag:name`: the tag with an empty value.
             tagValue: tagValue.text,
             quoted: value.quoted || tagValue.quoted,
             span: { start, end: this.pos + 1 },
@@ -445,6 +461,7 @@ class Parser {
         attr,
         value: value.text,
         quoted: value.quoted,
+        ...(value.isNull ? { isNull: true as const } : {}),
         span: { start, end: this.pos + 1 },
       };
     }
@@ -487,23 +504,42 @@ class Parser {
     return value;
   }
 
-  private value(attr: AttributeName, what?: string): { text: string; quoted: boolean } {
+  /** An attribute's value; `<null>` gives `isNull` and an empty text. */
+  private value(attr: AttributeName, what?: string): { text: string; quoted: boolean; isNull?: true } {
     const start = this.pos + 1;
     const missing = what
       ? `\`${attr}:\` needs ${what}, e.g. ${attr}:${example(attr)}.`
       : `\`${attr}:\` needs a value, e.g. ${attr}:${example(attr)}.`;
     if (this.char() === '"') {
       const text = this.quoted();
-      if (text === "") throw new SelectionError(missing, start, this.pos + 1);
+      // An empty quoted value is the empty string, as in Dagster (kind:"" is the empty kind);
+      // no asset has an empty key, so key:"" is refused as a missing value.
+      if (text === "" && attr === "key") throw new SelectionError(missing, start, this.pos + 1);
       return { text, quoted: true };
     }
     let end = this.pos;
     while (end < this.text.length && VALUE_CHAR.test(this.text[end]!)) end++;
     const text = this.text.slice(this.pos, end);
     if (text === "") throw new SelectionError(missing, start);
+    if (text === NULL_TOKEN) {
+      if (attr === "key")
+        throw new SelectionError(
+          "`key:` takes no `<null>`: every asset has a key. `<null>` (no value) goes with group:, tag:, owner: and kind:.",
+          start,
+          end + 1,
+        );
+      this.pos = end;
+      return { text: "", quoted: false, isNull: true };
+    }
+    if (attr === "group" && text.includes("*"))
+      throw new SelectionError(
+        `Quote a group pattern: group:"${text}" (Dagster reads \`*\` in group: only inside quotes).`,
+        start,
+        end + 1,
+      );
     if (attr !== "key" && text.includes("*"))
       throw new SelectionError(
-        `Only key: takes \`*\` wildcards; ${attr}: matches the exact value (quote it to match a literal \`*\`).`,
+        `Only key: and group: take \`*\` wildcards; ${attr}: matches the exact value (quote it to match a literal \`*\`).`,
         start,
         end + 1,
       );

@@ -46,7 +46,7 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   return bestScore <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
 
-/** Dagster's key pattern: `*` stands for any run of characters, `/` included; anchored. */
+/** Dagster's key and group pattern: `*` stands for any run of characters, `/` included; anchored. */
 function wildcard(pattern: string): RegExp {
   const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*");
   return new RegExp(`^${escaped}$`, "s");
@@ -56,7 +56,8 @@ function wildcard(pattern: string): RegExp {
  * Set semantics follow Dagster's AssetSelection (from_string with include_sources=False):
  * `*`, `not`, group:, tag: and kind: range over materializable (non-external) assets, key:
  * and owner: over every asset; upstream traversal walks the whole graph and keeps the
- * materializable assets it reaches, downstream traversal keeps everything.
+ * materializable assets it reaches, downstream traversal keeps everything. `<null>` selects
+ * the assets without the attribute, as Dagster's UI does (no group, no owner, no kind, no tag).
  */
 class Resolver {
   private readonly byKey = new Map<string, SelectableAsset>();
@@ -188,12 +189,25 @@ class Resolver {
       for (const key of this.byKey.keys()) if (pattern.test(key)) result.add(key);
       return result;
     }
+    const none = expr.isNull === true;
+    // A quoted group with `*` is a pattern (Dagster's GroupWildCardAssetSelection).
+    const groupPattern = attr === "group" && !none && value.includes("*") ? wildcard(value) : undefined;
     for (const asset of this.assets) {
       let hit: boolean;
-      if (attr === "owner") hit = (asset.owners ?? []).includes(value);
-      else if (!this.materializable(asset.key)) hit = false;
-      else if (attr === "group") hit = asset.group === value;
-      else if (attr === "kind") hit = (asset.kinds ?? []).includes(value);
+      if (attr === "owner") {
+        const owners = asset.owners ?? [];
+        hit = none ? owners.length === 0 : owners.includes(value);
+      } else if (!this.materializable(asset.key)) hit = false;
+      else if (attr === "group")
+        hit = none
+          ? asset.group === undefined
+          : groupPattern
+            ? asset.group !== undefined && groupPattern.test(asset.group)
+            : asset.group === value;
+      else if (attr === "kind") {
+        const kinds = asset.kinds ?? [];
+        hit = none ? kinds.length === 0 : kinds.includes(value);
+      } else if (none) hit = Object.keys(asset.tags ?? {}).length === 0;
       // tag:name matches the tag with an empty value; tag:name=value that value (Dagster's TagAssetSelection).
       else
         hit =

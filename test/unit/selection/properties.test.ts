@@ -28,6 +28,11 @@ const atom = fc.oneof(
     "tag:layer",
     'owner:"team:x"',
     "kind:duckdb",
+    "kind:<null>",
+    "owner:<null>",
+    "tag:<null>",
+    'group:"g*"',
+    'kind:""',
   ),
 );
 const expr: fc.Arbitrary<string> = fc.letrec((tieAny) => {
@@ -52,7 +57,7 @@ const expr: fc.Arbitrary<string> = fc.letrec((tieAny) => {
 
 describe("selection: properties", () => {
   it("any text either parses or fails with a SelectionError whose column lies within the text", () => {
-    const alphabet = fc.constantFrom(...'ab/*+() :"=-_ andornotkeygroupagsinkrots12'.split(""));
+    const alphabet = fc.constantFrom(...'ab/*+() :"=-_ andornotkeygroupagsinkrots12<null>'.split(""));
     fc.assert(
       fc.property(
         fc.array(alphabet, { maxLength: 40 }).map((cs) => cs.join("")),

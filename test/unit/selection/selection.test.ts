@@ -302,9 +302,9 @@ describe("selection: attributes", () => {
   it("an attribute that matches nothing is an empty selection, not an error", () => {
     assert.deepEqual(select("group:nothing"), []);
   });
-  it("only key: takes wildcards; a quoted * elsewhere is literal", () => {
-    expectError("group:trans*", 7, /Only key: takes `\*` wildcards/);
-    assert.deepEqual(select('group:"trans*"'), []);
+  it("kind: takes no wildcards; a quoted * there is literal", () => {
+    expectError("kind:cs*", 6, /Only key: and group: take `\*` wildcards/);
+    assert.deepEqual(select('kind:"cs*"'), []);
   });
   it("Dagster attributes that mean nothing here are refused with the reason", () => {
     expectError('code_location:"repo1"', 1, /Unknown attribute `code_location:`.*no code locations/);
@@ -500,6 +500,129 @@ describe("selection: Dagster's own test graph a -> b -> c", () => {
   ];
   for (const [text, expected] of cases)
     it(text, () => assert.deepEqual(resolveSelection(text, abc), expected));
+});
+
+describe("selection: <null>, empty quoted values and group patterns (Dagster's semantics)", () => {
+  // Dagster's UI tests (AntlrAssetSelection.test.ts): A has tags and an owner, B an empty-valued
+  // tag and two kinds, B2 nothing at all, C only a group. A -> B, A -> B2, B -> C, B2 -> C.
+  const ui: SelectableAsset[] = [
+    { key: "A", deps: [], group: "default", tags: { foo: "bar" }, owners: ["owner@owner.com"] },
+    { key: "B", deps: ["A"], group: "default", tags: { foo: "" }, kinds: ["python", "snowflake"] },
+    { key: "B2", deps: ["A"], tags: {}, owners: [], kinds: [] },
+    { key: "C", deps: ["B", "B2"], group: "my_group" },
+  ];
+  const pick = (text: string): string[] => resolveSelection(text, ui);
+
+  it("kind:<null> selects the assets without a kind", () => {
+    assert.deepEqual(pick("kind:<null>"), ["A", "B2", "C"]);
+    assert.deepEqual(pick("not kind:<null>"), ["B"]);
+  });
+  it("group:<null>, owner:<null> and tag:<null>: the assets without a group, an owner, any tag", () => {
+    assert.deepEqual(pick("group:<null>"), ["B2"]);
+    assert.deepEqual(pick("owner:<null>"), ["B", "B2", "C"]);
+    assert.deepEqual(pick("tag:<null>"), ["B2", "C"]);
+  });
+  it("<null> combines, traverses and takes spaces like any value", () => {
+    assert.deepEqual(pick("kind:<null> and owner:<null>"), ["B2", "C"]);
+    assert.deepEqual(pick("group:<null>+"), ["B2", "C"]);
+    assert.deepEqual(pick("kind: <null>"), ["A", "B2", "C"]);
+    assert.deepEqual(pick("sinks(kind:<null>)"), ["C"]);
+  });
+  it("<null> after a tag's = means no value: tag:foo=<null> is tag:foo", () => {
+    assert.deepEqual(pick("tag:foo"), ["B"]);
+    assert.deepEqual(pick("tag:foo=<null>"), ["B"]);
+    assert.deepEqual(pick("tag:foo=bar"), ["A"]);
+  });
+  it('a quoted "<null>" is the literal text', () => {
+    const literal: SelectableAsset[] = [
+      { key: "x", deps: [], kinds: ["<null>"] },
+      { key: "y", deps: [] },
+    ];
+    assert.deepEqual(resolveSelection('kind:"<null>"', literal), ["x"]);
+    assert.deepEqual(resolveSelection("kind:<null>", literal), ["y"]);
+  });
+  it("<null> leaves out external assets where the attribute does, owner: keeps them", () => {
+    assert.deepEqual(select("owner:<null>"), [
+      "transform/by_customer",
+      "reports/weekly",
+      "misc/lonely",
+      "transform/fx_rates",
+    ]);
+    assert.deepEqual(select("group:<null>"), ["misc/lonely"]);
+    assert.deepEqual(select("kind:<null> and key:ext/fx"), []);
+  });
+  it("key:<null> and tag:<null>=value are refused with what to write instead", () => {
+    expectError("key:<null>", 5, /`key:` takes no `<null>`: every asset has a key/);
+    expectError("tag:<null>=x", 5, /`tag:<null>` selects the assets without tags; it takes no `=` value/);
+  });
+
+  // Dagster's AssetSelection tests: kinds {"my_kind"}, {""} and none; the selection strings
+  // its AssetSelection objects print (tag:"", tag:"fake", kind:"", owner:"", group:"").
+  const empties: SelectableAsset[] = [
+    { key: "asset1", deps: [], group: "g", kinds: ["my_kind"], tags: { fake: "", other: "v" } },
+    { key: "asset2", deps: [], group: "", kinds: [""], tags: { "": "" }, owners: [""] },
+    { key: "asset3", deps: [], owners: ["team:x"] },
+  ];
+  const empty = (text: string): string[] => resolveSelection(text, empties);
+
+  it('kind:"" is the empty kind, not an error and not kind:<null>', () => {
+    assert.deepEqual(empty("kind:my_kind"), ["asset1"]);
+    assert.deepEqual(empty('kind:""'), ["asset2"]);
+    assert.deepEqual(empty("kind:<null>"), ["asset3"]);
+  });
+  it('tag:"" is the tag named "" with an empty value; tag:"fake"="" is tag:"fake"', () => {
+    assert.deepEqual(empty('tag:""'), ["asset2"]);
+    assert.deepEqual(empty('tag:"fake"=""'), ["asset1"]);
+    assert.deepEqual(empty('tag:"fake"=""'), empty('tag:"fake"'));
+    assert.deepEqual(empty('tag:other=""'), [], "other has a value");
+    assert.deepEqual(parseSelection('tag:"fake"=""'), {
+      type: "attr",
+      attr: "tag",
+      value: "fake",
+      tagValue: "",
+      quoted: true,
+      span: { start: 1, end: 14 },
+    });
+  });
+  it('owner:"" and group:"" match the empty string', () => {
+    assert.deepEqual(empty('owner:""'), ["asset2"]);
+    assert.deepEqual(empty('group:""'), ["asset2"]);
+    assert.deepEqual(empty("group:<null>"), ["asset3"]);
+  });
+  it("an empty unquoted value and an empty key are still refused", () => {
+    expectError("(kind:) or *", 7, /`kind:` needs a value/);
+    expectError('key:""', 5, /`key:` needs a value/);
+  });
+
+  it('group:"*" is a pattern over group names, as key:"*" is over keys', () => {
+    assert.deepEqual(pick('group:"*"'), ["A", "B", "C"], "B2 has no group");
+    assert.deepEqual(pick('group:"my_*"'), ["C"]);
+    assert.deepEqual(pick('group:"*_group"'), ["C"]);
+    assert.deepEqual(pick('group:"*fault"'), ["A", "B"]);
+    assert.deepEqual(pick('group:"my*"'), ["C"]);
+    assert.deepEqual(pick('group:"x*"'), [], "a pattern that matches nothing is an empty selection");
+    assert.deepEqual(select('group:"trans*"'), [
+      "transform/cleaned",
+      "transform/daily",
+      "transform/by_customer",
+      "transform/fx_rates",
+    ]);
+    assert.deepEqual(select('group:"*"'), select("not group:<null>"));
+  });
+  it("an unquoted * in group: is refused with the quoted form (Dagster's grammar reads it only quoted)", () => {
+    expectError("group:trans*", 7, /Quote a group pattern: group:"trans\*"/);
+  });
+  it("tag:, owner: and kind: take no wildcards: a quoted * is literal, an unquoted one refused", () => {
+    const starred: SelectableAsset[] = [
+      { key: "s", deps: [], kinds: ["a*"], owners: ["o*"], tags: { "t*": "" } },
+      { key: "t", deps: [], kinds: ["ab"], owners: ["ob"], tags: { tb: "" } },
+    ];
+    assert.deepEqual(resolveSelection('kind:"a*"', starred), ["s"]);
+    assert.deepEqual(resolveSelection('owner:"o*"', starred), ["s"]);
+    assert.deepEqual(resolveSelection('tag:"t*"', starred), ["s"]);
+    expectError("kind:csv*", 6, /Only key: and group: take `\*` wildcards; kind: matches the exact value/);
+    expectError("tag:layer=b*", 11, /Only key: and group: take `\*` wildcards; tag: matches the exact value/);
+  });
 });
 
 describe("selection: roots and sinks on a long chain", () => {
