@@ -81,9 +81,20 @@ const ATTRIBUTES = ["key", "group", "tag", "owner", "kind"] as const;
 type Attribute = (typeof ATTRIBUTES)[number];
 const MAX_ITEMS = 50;
 
-/** A value as the selection language reads it: quoted when it holds spaces, parentheses, quotes or `+`. */
+/**
+ * A value as the selection language reads it: quoted when it is empty, holds spaces,
+ * parentheses, quotes, `+` or `*` (literal in tag:, owner: and kind: only when quoted), or is
+ * `<null>` (which unquoted means "no value").
+ */
 export function quoteValue(value: string): string {
-  return /^[^\s()"+]+$/.test(value) ? value : `"${value.replace(/["\\]/g, "\\$&")}"`;
+  return /^[^\s()"+*]+$/.test(value) && value !== "<null>" ? value : `"${value.replace(/["\\]/g, "\\$&")}"`;
+}
+
+/** A tag completion (`name` or `name=value`) with its name and its value quoted apart. */
+function quoteTag(entry: string): string {
+  const equals = entry.indexOf("=");
+  if (equals < 0) return quoteValue(entry);
+  return `${quoteValue(entry.slice(0, equals))}=${quoteValue(entry.slice(equals + 1))}`;
 }
 
 function rank(candidates: readonly string[], typed: string): string[] {
@@ -114,7 +125,11 @@ export function complete(text: string, caret: number, vocabulary: Vocabulary): C
     return {
       from: from + colon + 1,
       to,
-      items: rank(values, typed).map((value) => ({ label: value, insert: quoteValue(value), detail: attr })),
+      items: rank(values, typed).map((value) => ({
+        label: value,
+        insert: attr === "tag" ? quoteTag(value) : quoteValue(value),
+        detail: attr,
+      })),
     };
   }
   const typed = word.replace(/^"/, "");

@@ -80,4 +80,29 @@ describe("webview filter box", () => {
     );
     assert.equal(quoteValue('a "b"'), '"a \\"b\\""');
   });
+
+  it("quotes a completed value wherever the bare text would mean something else, so it selects its asset", () => {
+    const { assets: odd } = graphOf([
+      asset("odd/null_kind", [], { kinds: ["<null>"], tags: { pii: "", stage: "a b", star: "x*" } }),
+      asset("odd/star_owner", [], { owners: ["team*"], kinds: ["csv"] }),
+    ]);
+    const words = vocabularyOf(odd);
+    const selects = (text: string): string[] => {
+      const result = applyFilter(text, odd);
+      assert.ok("selected" in result, `${text}: ${"error" in result ? result.error.message : ""}`);
+      return [...result.selected!];
+    };
+    // Unquoted, <null> is Dagster's "no value" (kind:<null>: the assets without a kind).
+    const kind = complete("kind:<", 6, words).items.map((i) => i.insert);
+    assert.deepEqual(kind, ['"<null>"']);
+    assert.deepEqual(selects(`kind:${kind[0]}`), ["odd/null_kind"]);
+    const owner = complete("owner:team", 10, words).items.map((i) => i.insert);
+    assert.deepEqual(owner, ['"team*"']);
+    assert.deepEqual(selects(`owner:${owner[0]}`), ["odd/star_owner"]);
+    // A tag's name and value are quoted apart: an empty value, a space, a star.
+    const tags = complete("tag:", 4, words).items.map((i) => i.insert);
+    assert.deepEqual(tags, ["pii", 'pii=""', "stage", 'stage="a b"', "star", 'star="x*"']);
+    for (const insert of tags.filter((t) => t.includes("=")))
+      assert.deepEqual(selects(`tag:${insert}`), ["odd/null_kind"], insert);
+  });
 });
