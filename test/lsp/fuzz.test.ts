@@ -41,10 +41,29 @@ const FRAGMENTS = [
   "switch (x) { case 1: ",
   "i += i;",
   "[...list, ...list]",
+  // Half-typed imports, exports and declarations: clauses the parser recovers from with an
+  // empty name (one such import once hung the analysis for good).
+  "import * as ",
+  "import * as \n",
+  'import { rawOrders as } from "./ingest";\n',
+  "import { ",
+  'import * as 1 from "assetline";\n',
+  'import { "x" } from "assetline";\n',
+  "export * as ",
+  "export { rawOrders as ",
+  "export default ",
+  "const = ",
+  "const { : a } = ",
+  "function (",
+  "class  extends ",
+  "enum {",
+  "let [, ",
 ];
 
 const edit = fc.record({
   at: fc.double({ min: 0, max: 1, noNaN: true }),
+  // At the start of its line, where a statement begins (imports and declarations count there).
+  lineStart: fc.boolean(),
   remove: fc.nat({ max: 12 }),
   insert: fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 8 }), fc.constant("")),
 });
@@ -72,7 +91,8 @@ describe("language server under 1,000 random edits (fast-check), each one analys
         });
         for (const step of edits) {
           const text = document.getText();
-          const start = Math.floor(step.at * text.length);
+          const offset = Math.floor(step.at * text.length);
+          const start = step.lineStart ? text.lastIndexOf("\n", offset - 1) + 1 : offset;
           const end = Math.min(text.length, start + step.remove);
           const range = { start: document.positionAt(start), end: document.positionAt(end) };
           const change = { range, text: step.insert };

@@ -292,6 +292,8 @@ function wordPositions(text: string, words: Set<string>): number[] {
     code === 95 ||
     code === 36;
   for (const word of words) {
+    // An empty word would be found at every offset without advancing: never search for one.
+    if (word.length === 0) continue;
     for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) {
       if (at > 0 && identifierCharacter(text.charCodeAt(at - 1))) continue;
       if (identifierCharacter(text.charCodeAt(at + word.length))) continue;
@@ -325,17 +327,20 @@ function syntaxOf(sourceFile: ts.SourceFile): FileSyntax {
   let syntax = fileSyntax.get(sourceFile);
   if (syntax) return syntax;
   const names: ImportNames = { direct: new Set(), qualifiers: new Set(), aliases: new Set() };
+  // A clause the parser recovered from (`import * as ` half-typed) has a name with no text,
+  // which binds nothing: only names with text count.
+  const add = (set: Set<string>, name: ts.Identifier | undefined): void => {
+    if (name && name.text.length > 0) set.add(name.text);
+  };
   for (const statement of sourceFile.statements) {
     if (!isImportDeclaration(statement) || !statement.importClause) continue;
     const clause = statement.importClause;
-    if (clause.name) {
-      names.direct.add(clause.name.text);
-      names.qualifiers.add(clause.name.text);
-    }
+    add(names.direct, clause.name);
+    add(names.qualifiers, clause.name);
     const bindings = clause.namedBindings;
-    if (bindings && isNamespaceImport(bindings)) names.qualifiers.add(bindings.name.text);
+    if (bindings && isNamespaceImport(bindings)) add(names.qualifiers, bindings.name);
     if (bindings && isNamedImports(bindings)) {
-      for (const element of bindings.elements) names.direct.add(element.name.text);
+      for (const element of bindings.elements) add(names.direct, element.name);
     }
   }
   syntax = { names, calls: [] };
@@ -391,10 +396,10 @@ function syntaxOf(sourceFile: ts.SourceFile): FileSyntax {
     };
     for (const declaration of constants) {
       if (!known(declaration.initializer!)) continue;
-      if (isIdentifier(declaration.name)) names.aliases.add(declaration.name.text);
+      if (isIdentifier(declaration.name)) add(names.aliases, declaration.name);
       else if (isObjectBindingPattern(declaration.name)) {
         for (const element of declaration.name.elements) {
-          if (!element.dotDotDotToken && isIdentifier(element.name)) names.aliases.add(element.name.text);
+          if (!element.dotDotDotToken && isIdentifier(element.name)) add(names.aliases, element.name);
         }
       }
     }
