@@ -1,0 +1,187 @@
+/**
+ * How an editor runs assets: it starts the pipeline project's own `assetline` command line
+ * (`materialize --select … --json`) and reads the NDJSON events it streams. One home for the
+ * VS Code extension (client/src/run.ts, with its own progress UI) and the language server
+ * (`workspace/executeCommand`, for any editor). Not part of the library's public API.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import type { RunMode } from "@assetline/protocol";
+import type { RunEvent } from "../runner/events";
+
+/** The selection that runs an asset, alone or with everything upstream or downstream of it. */
+export function selectionFor(key: string, mode: RunMode = "asset"): string {
+  const quoted = `key:"${key.replace(/["\\]/g, "\\$&")}"`;
+  return mode === "upstream" ? `+${quoted}` : mode === "downstream" ? `${quoted}+` : quoted;
+}
+
+/**
+ * Finds the `assetline` command line of a pipeline project: the project's own installed
+ * `assetline` package (its `bin`), looked up from the project root upwards as Node would.
+ */
+export function findCli(projectRoot: string): string | undefined {
+  for (let dir = projectRoot; ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, "node_modules", "assetline", "package.json");
+    if (fs.existsSync(manifest)) {
+      const bin = (JSON.parse(fs.readFileSync(manifest, "utf8")) as { bin?: Record<string, string> | string })
+        .bin;
+      const relative = typeof bin === "string" ? bin : bin?.assetline;
+      if (relative) return path.join(path.dirname(manifest), relative);
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+export interface RunFailure {
+  key: string;
+  message: string;
+  /** Where the error was thrown in the project's own TypeScript (the runner maps stacks to it). */
+  location?: { file: string; line: number; column: number };
+}
+
+export interface RunResult {
+  status: "success" | "failure" | "cancelled";
+  exitCode: number | null;
+  selection: string;
+  durationMs: number;
+  /** The assets that failed, in the order they did. */
+  failures: RunFailure[];
+  /** The runner could not be started at all. */
+  spawnError?: Error;
+}
+
+export interface RunProgress {
+  /** Assets the run selected (known once it has started). */
+  total: number;
+  /** Assets that ended, successfully or not. */
+  done: number;
+}
+
+export interface LaunchOptions {
+  root: string;
+  selection: string;
+  concurrency?: number;
+  environment?: string;
+  /** Every event of the run, as the runner streams them, with the progress so far. */
+  onEvent?: (event: RunEvent, progress: RunProgress) => void;
+  /** What the command line prints besides events (stderr, lines that are not JSON). */
+  onOutput?: (text: string) => void;
+}
+
+export interface RunHandle {
+  /** The command line as a person would type it, for logs. */
+  readonly commandLine: string;
+  readonly result: Promise<RunResult>;
+  /** Stops the run (the runner cancels what runs and records the run as cancelled). */
+  cancel(): void;
+}
+
+/** Why assets cannot run in a project whose `assetline` package is not installed. */
+export function missingCliMessage(projectRoot: string): string {
+  return `Assetline cannot run assets in ${projectRoot}: the 'assetline' package is not installed there. Run 'npm install assetline' in the project.`;
+}
+
+/**
+ * Starts `assetline materialize --select SELECTION --json` in the project with the Node that
+ * runs the caller. Throws an Error whose message says what to do when the project has no
+ * `assetline` package.
+ */
+export function startRun(options: LaunchOptions): RunHandle {
+  const { root, selection } = options;
+  const cli = findCli(root);
+  if (!cli) throw new Error(missingCliMessage(root));
+  const args = ["materialize", "--select", selection, "--json", "--root", root];
+  if (options.concurrency !== undefined) args.push("--concurrency", String(options.concurrency));
+  if (options.environment) args.push("--env", options.environment);
+  const started = Date.now();
+  const child = spawn(process.execPath, [cli, ...args], {
+    cwd: root,
+    // In an editor's extension host the executable is Electron: run it as Node.
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: "1", FORCE_COLOR: "0" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let cancelled = false;
+  const failures: RunFailure[] = [];
+  const progress: RunProgress = { total: 0, done: 0 };
+  const result = new Promise<RunResult>((resolve) => {
+    let buffered = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (chunk: string) => {
+      buffered += chunk;
+      let newline: number;
+      while ((newline = buffered.indexOf("\n")) >= 0) {
+        const line = buffered.slice(0, newline).trim();
+        buffered = buffered.slice(newline + 1);
+        if (!line) continue;
+        let event: RunEvent;
+        try {
+          event = JSON.parse(line) as RunEvent;
+        } catch {
+          options.onOutput?.(`${line}\n`);
+          continue;
+        }
+        if (event.type === "run_start") progress.total = event.assets.length;
+        if (event.type === "asset_success" || event.type === "asset_failure") progress.done++;
+        if (event.type === "asset_failure") {
+          const location = errorLocation(event.error.stack, root);
+          failures.push({ key: event.key, message: event.error.message, ...(location ? { location } : {}) });
+        }
+        options.onEvent?.(event, progress);
+      }
+    });
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (chunk: string) => options.onOutput?.(chunk));
+    let ended = false;
+    const finish = (exitCode: number | null, spawnError?: Error) => {
+      if (ended) return;
+      ended = true;
+      const status: RunResult["status"] = cancelled ? "cancelled" : exitCode === 0 ? "success" : "failure";
+      const outcome: RunResult = { status, exitCode, selection, durationMs: Date.now() - started, failures };
+      if (spawnError) outcome.spawnError = spawnError;
+      resolve(outcome);
+    };
+    child.on("error", (error) => finish(null, error));
+    child.on("close", (code) => finish(code));
+  });
+  return {
+    commandLine: `assetline ${args.join(" ")}`,
+    result,
+    cancel: () => {
+      cancelled = true;
+      child.kill("SIGINT");
+    },
+  };
+}
+
+/** One sentence for the end of a run, as a notification says it. */
+export function describeRunResult(result: RunResult): string {
+  const seconds = (result.durationMs / 1000).toFixed(1);
+  if (result.spawnError) return `Assetline could not start the runner: ${result.spawnError.message}`;
+  if (result.status === "success") return `Assetline: materialized ${result.selection} in ${seconds} s.`;
+  if (result.status === "cancelled") return `Assetline: the run of ${result.selection} was cancelled.`;
+  const first = result.failures[0];
+  if (!first) return "Assetline: the run failed. See the Assetline log for why.";
+  const where = first.location ? ` (${first.location.file}:${first.location.line})` : "";
+  const more = result.failures.length > 1 ? ` (and ${result.failures.length - 1} more)` : "";
+  return `Assetline: ${first.key}: ${first.message}${where}${more}`;
+}
+
+/** The first frame of a stack that lies in the project's own files (not its node_modules). */
+export function errorLocation(
+  stack: string | undefined,
+  projectRoot: string,
+): { file: string; line: number; column: number } | undefined {
+  for (const match of (stack ?? "").matchAll(/((?:\/|[A-Za-z]:\\)[^()\n]*?\.[cm]?[jt]sx?):(\d+):(\d+)/g)) {
+    const file = path.normalize(match[1]!);
+    const relative = path.relative(projectRoot, file);
+    if (
+      relative.startsWith("..") ||
+      path.isAbsolute(relative) ||
+      relative.split(path.sep).includes("node_modules")
+    )
+      continue;
+    return { file, line: Number(match[2]), column: Number(match[3]) };
+  }
+  return undefined;
+}
