@@ -3,6 +3,7 @@ import {
   CloseAction,
   ErrorAction,
   LanguageClient,
+  RevealOutputChannelOn,
   State,
   TransportKind,
   type ErrorHandler,
@@ -11,9 +12,12 @@ import {
 } from "vscode-languageclient/node";
 import {
   GraphRequest,
+  RunAllowedNotification,
   ServerStatusNotification,
   type GraphParams,
   type GraphResult,
+  type InitializationOptions,
+  type RunAllowedParams,
   type ServerStatusParams,
 } from "@assetline/protocol";
 import type { AssetlineApi, CheckRunResult, LineageRender } from "./api";
@@ -82,13 +86,16 @@ export class Ctx implements vscode.Disposable {
         { scheme: "file", language: "typescriptreact" },
       ],
       outputChannel: this.log,
+      // Failures are errors in the log; the status bar and notifications say what to do.
+      revealOutputChannelOn: RevealOutputChannelOn.Never,
       errorHandler: this.crashHandler(),
-      synchronize: {
-        fileEvents: [
-          vscode.workspace.createFileSystemWatcher("**/*.{ts,tsx,json}"),
-          vscode.workspace.createFileSystemWatcher("**/.assetline/index.json"),
-        ],
-      },
+      // Files on disk: the server registers the watchers it needs, as with any editor.
+      // The lens commands run here (run.ts), in a trusted workspace only; the server is told
+      // the trust too, so that it refuses to run anything in an untrusted one.
+      initializationOptions: {
+        runAllowed: vscode.workspace.isTrusted,
+        clientRunsCommands: true,
+      } satisfies InitializationOptions,
     };
     const client = new LanguageClient("assetline", "Assetline Language Server", serverOptions, clientOptions);
     this.client = client;
@@ -101,6 +108,12 @@ export class Ctx implements vscode.Disposable {
       client.onNotification(ServerStatusNotification.method, (params: ServerStatusParams) =>
         this.setStatus(params),
       ),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        if (this.client !== client || !client.isRunning()) return;
+        void client.sendNotification(RunAllowedNotification.method, {
+          allowed: true,
+        } satisfies RunAllowedParams);
+      }),
     );
   }
 

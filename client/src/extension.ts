@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import { Commands, type AssetCommandArgs, type RunMode } from "@assetline/protocol";
+import { Commands, parseAssetCommandArgs, type AssetCommandArgs, type RunMode } from "@assetline/protocol";
 import type { AssetlineApi, RunOutcome } from "./api";
 import { ChecksController } from "./checks";
 import { Ctx } from "./ctx";
@@ -63,13 +63,5 @@ export function deactivate(): void {
 
 /** Code lenses pass `{ key, rootUri }`, the Assets view its tree items; anything else is refused. */
 function parseAssetArgs(args: unknown): AssetCommandArgs | undefined {
-  const fromTree = assetArgs(args);
-  if (fromTree) return fromTree;
-  if (typeof args !== "object" || args === null) return undefined;
-  const { key, rootUri, keys } = args as Record<string, unknown>;
-  if (typeof key !== "string" || key.length === 0 || typeof rootUri !== "string") return undefined;
-  if (keys === undefined) return { key, rootUri };
-  if (!Array.isArray(keys) || keys.length === 0 || keys.length > 10_000) return undefined;
-  if (!keys.every((item): item is string => typeof item === "string" && item.length > 0)) return undefined;
-  return { key, rootUri, keys };
+  return assetArgs(args) ?? parseAssetCommandArgs(args);
 }

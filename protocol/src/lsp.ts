@@ -74,8 +74,43 @@ export interface AssetCommandArgs {
   keys?: string[];
 }
 
+/** The argument of a lens command when it is well formed (as the server makes it), else undefined. */
+export function parseAssetCommandArgs(value: unknown): AssetCommandArgs | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const { key, rootUri, keys } = value as Record<string, unknown>;
+  if (typeof key !== "string" || key.length === 0 || typeof rootUri !== "string") return undefined;
+  if (keys === undefined) return { key, rootUri };
+  if (!Array.isArray(keys) || keys.length === 0 || keys.length > 10_000) return undefined;
+  if (!keys.every((item): item is string => typeof item === "string" && item.length > 0)) return undefined;
+  return { key, rootUri, keys };
+}
+
 export const Commands = {
   runAsset: "assetline.runAsset",
   runAssetWithUpstream: "assetline.runAssetWithUpstream",
   showLineage: "assetline.showLineage",
 } as const;
+
+/** What a client may send as `initializationOptions` (every field optional). */
+export interface InitializationOptions {
+  /**
+   * Running assets executes the workspace's code. `false`: the server refuses to run anything
+   * (`workspace/executeCommand`) until told otherwise by `RunAllowedNotification`; the VS Code
+   * extension sends its workspace trust. Omitted: allowed (editors without a trust model).
+   */
+  runAllowed?: boolean;
+  /**
+   * The client runs the code lens commands itself (the VS Code extension, with its own progress
+   * and output): the server does not offer them through `workspace/executeCommand`.
+   */
+  clientRunsCommands?: boolean;
+}
+
+export interface RunAllowedParams {
+  allowed: boolean;
+}
+
+/** client -> server notification: running assets became allowed, or not (a workspace was trusted). */
+export namespace RunAllowedNotification {
+  export const method = "assetline/runAllowed";
+}

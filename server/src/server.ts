@@ -8,6 +8,7 @@ import {
   CodeLensRefreshRequest,
   CodeLensRequest,
   DidChangeWatchedFilesNotification,
+  MessageType,
   ProposedFeatures,
   ResponseError,
   ErrorCodes,
@@ -15,6 +16,7 @@ import {
   TextDocuments,
   createConnection,
   type InitializeResult,
+  type WorkDoneProgressReporter,
   type WorkspaceFolder,
 } from "vscode-languageserver/node";
 import path from "node:path";
@@ -22,10 +24,13 @@ import { TextDocument } from "vscode-languageserver-textdocument";
 import { closestKey, keyProblem } from "./analysis/index";
 import {
   GraphRequest,
+  RunAllowedNotification,
   ServerStateRequest,
   ServerStatusNotification,
   type GraphParams,
   type GraphResult,
+  type InitializationOptions,
+  type RunAllowedParams,
   type ServerStateResult,
   type ServerStatusParams,
 } from "@assetline/protocol";
@@ -44,6 +49,8 @@ import {
 import { DiagnosticsPublisher } from "./handlers/diagnostics";
 import { focusGraph } from "./handlers/graph";
 import { Projects, describeError, uriToPath, type Project } from "./handlers/projects";
+import { RUN_COMMANDS, executeRun } from "./handlers/run";
+import { FolderWatcher, WATCHED_GLOBS } from "./handlers/watch";
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -57,13 +64,30 @@ function log(message: string): void {
   connection.console.log(message);
 }
 
+/**
+ * A failure: an error in the client's log (shown at any client's default level), and, when
+ * the user has something to do about it, a message in the editor, once for the same text.
+ */
+const shown = new Set<string>();
+function logError(message: string, show = false): void {
+  connection.console.error(message);
+  if (!show || shown.has(message)) return;
+  shown.add(message);
+  void connection.window.showErrorMessage(message);
+}
+
+function stackOf(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
 const projects = new Projects({
   log,
+  error: logError,
   analysed: (project) => {
     try {
       diagnostics.publish(project);
     } catch (error) {
-      log(`Cannot publish diagnostics: ${describeError(error)}`);
+      logError(`Cannot publish diagnostics: ${describeError(error)}`);
     }
     refreshCodeLenses();
   },
@@ -111,7 +135,8 @@ function sendStatus(): void {
 
 function reportFatal(error: unknown): void {
   fatal = `Internal error: ${describeError(error)} (see the Assetline output for details)`;
-  log(`Internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  logError(`Internal error: ${stackOf(error)}`);
+  logError(`Assetline's language server: ${fatal}`, true);
   sendStatus();
   fatal = undefined;
 }
@@ -124,7 +149,7 @@ function guard<T>(what: string, fallback: T, run: () => T): T {
   try {
     return run();
   } catch (error) {
-    log(`${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    logError(`${what} failed: ${stackOf(error)}`);
     return fallback;
   }
 }
@@ -134,6 +159,7 @@ function refreshFolders(): void {
     .map((folder) => uriToPath(folder.uri))
     .filter((folder): folder is string => Boolean(folder));
   projects.setFolders(paths);
+  watcher?.setFolders(paths);
   for (const document of documents.all()) {
     const file = uriToPath(document.uri);
     if (file) projects.setText(file, document.getText());
@@ -148,13 +174,29 @@ function refreshCodeLenses(): void {
   lensRefresh = setTimeout(() => {
     lensRefresh = undefined;
     connection.sendRequest(CodeLensRefreshRequest.type).catch((error: unknown) => {
-      log(`Code lens refresh failed: ${describeError(error)}`);
+      logError(`Code lens refresh failed: ${describeError(error)}`);
     });
   }, 200);
 }
 
+/**
+ * Changes on disk: watched by the client when it can register watchers dynamically (VS Code
+ * does, as most editors), else by the server itself (`watcher`).
+ */
+let clientWatches = false;
+let watcher: FolderWatcher | undefined;
+
+/** Running assets executes workspace code: only while the client allows it (see InitializationOptions). */
+let runAllowed = true;
+let hasProgress = false;
+
 connection.onInitialize((params): InitializeResult => {
   canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+  clientWatches = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  hasProgress = params.capabilities.window?.workDoneProgress === true;
+  const options = (params.initializationOptions ?? {}) as InitializationOptions;
+  runAllowed = options.runAllowed !== false;
+  const offersCommands = options.clientRunsCommands !== true;
   if (params.workspaceFolders) folders = params.workspaceFolders;
   else if (params.rootUri) folders = [{ uri: params.rootUri, name: "root" }];
   return {
@@ -170,12 +212,25 @@ connection.onInitialize((params): InitializeResult => {
       workspaceSymbolProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      ...(offersCommands ? { executeCommandProvider: { commands: Object.keys(RUN_COMMANDS) } } : {}),
     },
     serverInfo: { name: "assetline-language-server", version: "0.1.0" },
   };
 });
 
 connection.onInitialized(() => {
+  if (clientWatches) {
+    connection.client
+      .register(DidChangeWatchedFilesNotification.type, {
+        watchers: WATCHED_GLOBS.map((globPattern) => ({ globPattern })),
+      })
+      .catch((error: unknown) => {
+        logError(
+          `The editor refused to watch files for Assetline (${describeError(error)}); watching them here.`,
+        );
+        startWatching();
+      });
+  } else startWatching();
   guard("Indexing the workspace", undefined, refreshFolders);
   const capabilities = connection.workspace;
   guard("Listening to workspace folder changes", undefined, () => {
@@ -203,23 +258,79 @@ documents.onDidClose((event) => {
   });
 });
 
-connection.onNotification(DidChangeWatchedFilesNotification.type, (params) => {
-  guard("Applying file changes", undefined, () => {
-    let rediscover = false;
-    for (const change of params.changes) {
-      const file = uriToPath(change.uri);
-      if (!file) continue;
-      if (file.endsWith("assetline.config.json") || file.endsWith("package.json")) rediscover = true;
-      if (file.endsWith(`${path.sep}.assetline${path.sep}index.json`)) {
-        refreshCodeLenses();
-        continue;
-      }
-      if (documents.get(change.uri)) continue;
-      projects.fileChanged(file);
+function startWatching(): void {
+  if (watcher) return;
+  watcher = new FolderWatcher(
+    (files) => guard("Applying changes on disk", undefined, () => applyDiskChanges(files)),
+    (message) => logError(message, true),
+  );
+  watcher.setFolders(folders.map((folder) => uriToPath(folder.uri)).filter((f): f is string => Boolean(f)));
+}
+
+/** Files changed on disk (reported by the client's watchers or ours): the ones not open re-analyse. */
+function applyDiskChanges(files: string[]): void {
+  const open = new Set(documents.all().map((document) => uriToPath(document.uri)));
+  let rediscover = false;
+  for (const file of files) {
+    const name = path.basename(file);
+    if (name === "assetline.config.json" || name === "package.json") rediscover = true;
+    if (file.endsWith(`${path.sep}.assetline${path.sep}index.json`)) {
+      refreshCodeLenses();
+      continue;
     }
-    if (rediscover) refreshFolders();
-  });
+    if (open.has(file)) continue;
+    projects.fileChanged(file);
+  }
+  if (rediscover) refreshFolders();
+}
+
+connection.onNotification(DidChangeWatchedFilesNotification.type, (params) => {
+  guard("Applying file changes", undefined, () =>
+    applyDiskChanges(
+      params.changes.map((change) => uriToPath(change.uri)).filter((file): file is string => Boolean(file)),
+    ),
+  );
 });
+
+connection.onNotification(RunAllowedNotification.method, (params: RunAllowedParams) => {
+  runAllowed = params?.allowed === true;
+});
+
+connection.onExecuteCommand((params, token) =>
+  executeRun(
+    {
+      allowed: () => runAllowed,
+      projectAt: (rootUri) => {
+        const root = uriToPath(rootUri);
+        return projects.all.find((project) => project.root === root);
+      },
+      log,
+      showMessage: (type, message) => {
+        if (type === MessageType.Error) logError(message);
+        void connection.sendNotification("window/showMessage", { type, message });
+      },
+      hasProgress: hasProgress || params.workDoneToken !== undefined,
+      progress: async () => {
+        if (params.workDoneToken !== undefined)
+          return { reporter: connection.window.attachWorkDoneProgress(params.workDoneToken) };
+        if (!hasProgress) return { reporter: silentProgress };
+        try {
+          const reporter = await connection.window.createWorkDoneProgress();
+          return { reporter, cancelled: reporter.token };
+        } catch (error) {
+          logError(`The editor refused a progress for the run: ${describeError(error)}`);
+          return { reporter: silentProgress };
+        }
+      },
+      ended: refreshCodeLenses,
+    },
+    params.command,
+    params.arguments,
+    token,
+  ),
+);
+
+const silentProgress: WorkDoneProgressReporter = { begin() {}, report() {}, done() {} };
 
 connection.onRequest(CodeLensRequest.type, (params) =>
   guard("Code lenses", [], () => {
@@ -261,9 +372,7 @@ connection.onRequest(
       }
       return { rootUri: project.rootUri, graph: focusGraph(graph, params ?? {}) };
     } catch (error) {
-      log(
-        `The graph request failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-      );
+      logError(`The graph request failed: ${stackOf(error)}`);
       return new ResponseError(
         ErrorCodes.InternalError,
         `The graph could not be computed: ${describeError(error)}`,
@@ -382,7 +491,10 @@ connection.onRequest(ServerStateRequest.method, (): ServerStateResult =>
   })),
 );
 
-connection.onShutdown(() => projects.dispose());
+connection.onShutdown(() => {
+  watcher?.dispose();
+  projects.dispose();
+});
 
 documents.listen(connection);
 connection.listen();

@@ -8,14 +8,23 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Diagnostic, PublishDiagnosticsParams } from "vscode-languageserver-protocol";
+import {
+  WorkDoneProgress,
+  type ClientCapabilities,
+  type Diagnostic,
+  type PublishDiagnosticsParams,
+} from "vscode-languageserver-protocol";
 import {
   createProtocolConnection,
   StreamMessageReader,
   StreamMessageWriter,
   type ProtocolConnection,
 } from "vscode-languageserver-protocol/node";
-import { ServerStatusNotification, type ServerStatusParams } from "@assetline/protocol";
+import {
+  ServerStatusNotification,
+  type InitializationOptions,
+  type ServerStatusParams,
+} from "@assetline/protocol";
 import { installFakeLibrary } from "../support/fake-library.cjs";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
@@ -82,10 +91,20 @@ export class TestClient {
     this.connection.onNotification("window/logMessage", (params: unknown) =>
       this.record("window/logMessage", params),
     );
-    // Requests the server may send to the client.
-    this.connection.onRequest("client/registerCapability", () => null);
+    // Requests the server may send to the client (recorded with the notifications).
+    this.connection.onRequest("client/registerCapability", (params: unknown) => {
+      this.record("client/registerCapability", params);
+      return null;
+    });
     this.connection.onRequest("workspace/configuration", () => []);
-    this.connection.onRequest("window/workDoneProgress/create", () => null);
+    this.connection.onRequest("window/workDoneProgress/create", (params: { token: string | number }) => {
+      this.record("window/workDoneProgress/create", params);
+      // Its reports, recorded as `$/progress` with their token.
+      this.connection.onProgress(WorkDoneProgress.type, params.token, (value) =>
+        this.record("$/progress", { token: params.token, value }),
+      );
+      return null;
+    });
     this.connection.onRequest("workspace/codeLens/refresh", () => {
       this.record("workspace/codeLens/refresh", null);
       return null;
@@ -183,16 +202,38 @@ export class TestClient {
 
   /** Initializes with one workspace folder, or several (a multi-root workspace). */
   async initialize(folder: string, ...more: string[]): Promise<void> {
-    await this.connection.sendRequest("initialize", {
-      processId: process.pid,
-      rootUri: uriOf(folder),
-      capabilities: {
-        textDocument: { publishDiagnostics: { relatedInformation: true }, codeLens: {} },
-        workspace: { workspaceFolders: true, codeLens: { refreshSupport: true } },
+    await this.initializeWith([folder, ...more]);
+  }
+
+  /**
+   * Initializes with these folders, the client capabilities of `initialize` plus `capabilities`
+   * (merged at the top level: `workspace`, `window`, ...), and `initializationOptions`.
+   */
+  async initializeWith(
+    folders: string[],
+    options: { capabilities?: ClientCapabilities; initializationOptions?: InitializationOptions } = {},
+  ): Promise<{ capabilities: Record<string, unknown> }> {
+    const base: ClientCapabilities = {
+      textDocument: { publishDiagnostics: { relatedInformation: true }, codeLens: {} },
+      workspace: { workspaceFolders: true, codeLens: { refreshSupport: true } },
+    };
+    const extra = options.capabilities ?? {};
+    const result = await this.connection.sendRequest<{ capabilities: Record<string, unknown> }>(
+      "initialize",
+      {
+        processId: process.pid,
+        rootUri: uriOf(folders[0]!),
+        capabilities: {
+          ...base,
+          ...extra,
+          workspace: { ...base.workspace, ...extra.workspace },
+        },
+        ...(options.initializationOptions ? { initializationOptions: options.initializationOptions } : {}),
+        workspaceFolders: folders.map((each) => ({ uri: uriOf(each), name: path.basename(each) })),
       },
-      workspaceFolders: [folder, ...more].map((each) => ({ uri: uriOf(each), name: path.basename(each) })),
-    });
+    );
     await this.connection.sendNotification("initialized", {});
+    return result;
   }
 
   async stop(): Promise<void> {

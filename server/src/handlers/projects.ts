@@ -13,8 +13,14 @@ import {
   type TypeCheckJob,
 } from "../analysis/index";
 
-const SKIPPED_DIRS = new Set(["node_modules", "dist", "out", ".assetline", ".git"]);
-const MAX_DEPTH = 8;
+const SKIPPED_DIRS = new Set(["node_modules", "dist", "out"]);
+/** How deep under a workspace folder projects are looked for (and the server watches folders). */
+export const MAX_DEPTH = 8;
+
+/** Folders that hold no project sources: installs, build outputs, hidden ones (`.git`, `.assetline`). */
+export function isSkippedDir(name: string): boolean {
+  return SKIPPED_DIRS.has(name) || name.startsWith(".");
+}
 
 export function uriToPath(uri: string): string | undefined {
   if (!uri.startsWith("file:")) return undefined;
@@ -62,7 +68,7 @@ export function discoverProjects(folder: string): string[] {
       return;
     }
     for (const entry of entries) {
-      if (!entry.isDirectory() || SKIPPED_DIRS.has(entry.name) || entry.name.startsWith(".")) continue;
+      if (!entry.isDirectory() || isSkippedDir(entry.name)) continue;
       walk(path.join(dir, entry.name), depth + 1);
     }
   };
@@ -93,6 +99,8 @@ export interface Project {
 
 export interface ProjectEvents {
   log(message: string): void;
+  /** A failure; `show`: the user must act on it (it is shown in the editor, not only logged). */
+  error(message: string, show?: boolean): void;
   /** Called after each analysis of a project (successful or not). */
   analysed(project: Project): void;
   /** Called whenever the overall state may have changed. */
@@ -148,7 +156,10 @@ export class Projects {
         });
         this.events.log(`Pipeline project: ${root} (${session.sourceFiles.length} files)`);
       } catch (error) {
-        this.events.log(`Cannot open the pipeline project ${root}: ${describeError(error)}`);
+        this.events.error(
+          `Assetline cannot open the pipeline project ${root}: ${describeError(error)}. Fix it, then save a file there or restart the language server.`,
+          true,
+        );
       }
     }
     this.schedule(0);
@@ -176,11 +187,15 @@ export class Projects {
     }
   }
 
-  /** A file changed on disk. */
+  /** A file changed on disk, or a folder went (each of its sources went with it). */
   fileChanged(file: string): void {
     const project = this.projectOf(file);
     if (!project) return;
-    project.session.fileChangedOnDisk(file);
+    const inside = file + path.sep;
+    const gone = fs.existsSync(file)
+      ? []
+      : project.session.sourceFiles.filter((source) => source.startsWith(inside));
+    for (const each of gone.length > 0 ? gone : [file]) project.session.fileChangedOnDisk(each);
     project.pending = true;
     this.schedule();
   }
@@ -220,7 +235,7 @@ export class Projects {
           delete project.error;
         } catch (error) {
           project.error = describeError(error);
-          this.events.log(
+          this.events.error(
             `Analysis of ${project.root} failed: ${error instanceof Error ? (error.stack ?? error.message) : project.error}`,
           );
         }
@@ -253,7 +268,7 @@ export class Projects {
       try {
         job.step(performance.now() + TYPE_SYNC_MS);
       } catch (error) {
-        this.events.log(`Type checks of ${project.root} failed: ${describeError(error)}`);
+        this.events.error(`Type checks of ${project.root} failed: ${describeError(error)}`);
       }
     }
     const checked = new Set(job.checkedFiles());
@@ -284,7 +299,7 @@ export class Projects {
       try {
         done = job.step(performance.now() + TYPE_SLICE_MS);
       } catch (error) {
-        this.events.log(`Type checks of ${project.root} failed: ${describeError(error)}`);
+        this.events.error(`Type checks of ${project.root} failed: ${describeError(error)}`);
         done = true;
       }
       if (!done) {
