@@ -1,7 +1,9 @@
 /**
  * Which files make up a pipeline project, with which compiler options, and which package a
- * declaration file belongs to. Discovery is done here (one directory walk) rather than by the
- * TypeScript config parser, which is slower and would pull in every `include` glob match.
+ * declaration file belongs to. The project's files are those under the root that can reach the
+ * library through imports (`filesReachingLibrary`), found by one directory walk and a scan of
+ * each file's import specifiers, not by the TypeScript config parser: in a repository, most
+ * files never import `assetline` and are never parsed.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -18,26 +20,7 @@ export function isSourceFile(file: string): boolean {
 }
 
 /** Every TypeScript source file under `root`, skipping excluded and hidden folders. */
-export function listSourceFiles(
-  root: string,
-  exclude: readonly string[] = [],
-  folders?: readonly string[],
-): string[] {
-  if (folders) {
-    const files = new Set<string>();
-    for (const folder of folders) {
-      if (isExcludedPath(root, folder, exclude) && folder !== root) continue;
-      let stat: fs.Stats | undefined;
-      try {
-        stat = fs.statSync(folder);
-      } catch {
-        continue;
-      }
-      if (stat.isFile() && isSourceFile(folder)) files.add(folder);
-      else if (stat.isDirectory()) for (const file of listSourceFiles(folder, exclude)) files.add(file);
-    }
-    return [...files].sort();
-  }
+export function listSourceFiles(root: string, exclude: readonly string[] = []): string[] {
   const result: string[] = [];
   const skip = new Set(exclude.map((dir) => path.resolve(dir)));
   const walk = (dir: string): void => {
@@ -86,17 +69,12 @@ const DEFAULT_OPTIONS: ts.CompilerOptions = {
 
 /**
  * The compiler options of the project: the root's tsconfig.json when there is one (its
- * `include`/`files` are not expanded here), otherwise defaults that match the library's needs.
+ * `include`/`files` are not read: see `filesReachingLibrary`; its `exclude` is honoured),
+ * otherwise defaults that match the library's needs.
  */
 export interface ProjectConfig {
   options: ts.CompilerOptions;
   errors: string[];
-  /**
-   * Folders to read sources from, when tsconfig.json's `include` names plain folders (the
-   * usual `["src"]`); undefined means the whole root. Glob patterns are not expanded (that is
-   * the slow part of the config parser): with a glob, the whole root is read.
-   */
-  folders?: string[];
   /** Plain folders of tsconfig.json's `exclude`. */
   excluded: string[];
   /** Its glob patterns (`**\/*.test.ts`), as expressions on paths relative to the root. */
@@ -125,16 +103,6 @@ export function matchesExcluded(root: string, file: string, patterns: readonly R
   if (patterns.length === 0) return false;
   const relative = path.relative(root, file).split(path.sep).join("/");
   return patterns.some((pattern) => pattern.test(relative));
-}
-
-function plainFolders(root: string, value: unknown): string[] | undefined {
-  if (!Array.isArray(value) || value.length === 0) return undefined;
-  const folders: string[] = [];
-  for (const entry of value) {
-    if (typeof entry !== "string" || /[*?{}[\]]/.test(entry)) return undefined;
-    folders.push(path.resolve(root, entry));
-  }
-  return folders;
 }
 
 export function readCompilerOptions(root: string): ProjectConfig {
@@ -168,21 +136,18 @@ export function readCompilerOptions(root: string): ProjectConfig {
   delete options.composite;
   delete options.incremental;
   delete options.tsBuildInfoFile;
-  const config = read.config as { include?: unknown; files?: unknown; exclude?: unknown };
+  // `include` and `files` are not read: the project's files are those that reach the library.
+  const config = read.config as { exclude?: unknown };
   const exclude = Array.isArray(config.exclude)
     ? config.exclude.filter((entry): entry is string => typeof entry === "string")
     : [];
   const isGlob = (entry: string): boolean => /[*?]/.test(entry);
-  const result: ProjectConfig = {
+  return {
     options,
     errors,
     excluded: exclude.filter((entry) => !isGlob(entry)).map((entry) => path.resolve(root, entry)),
     excludedPatterns: exclude.filter(isGlob).map(globExpression),
   };
-  // `files` alone (no include) lists files, not folders: read the whole root then.
-  const folders = config.include !== undefined ? plainFolders(root, config.include) : undefined;
-  if (folders) result.folders = folders;
-  return result;
 }
 
 /** Finds the name of the npm package a file belongs to (nearest package.json), cached per folder. */
@@ -214,4 +179,146 @@ export class PackageNames {
     this.byDir.set(dir, name);
     return name;
   }
+}
+
+/**
+ * Import specifiers written in a text (`from "x"`, `import "x"`, `import("x")`, `require("x")`),
+ * found by a scan rather than a parse: this runs over every file under the root, most of which
+ * never reach the library. A match in a comment or a string only costs a resolution.
+ */
+const SPECIFIER = /\b(?:from|import|require)\s*\(?\s*(["'])([^"'\r\n]{1,400})\1/g;
+
+function specifiersOf(text: string): string[] {
+  const result: string[] = [];
+  for (const match of text.matchAll(SPECIFIER)) result.push(match[2]!);
+  return result;
+}
+
+const SCRIPT_EXTENSION = /\.(?:d\.)?[cm]?[jt]sx?$/;
+
+/** The last segment of a specifier without its extension (`../lib/assets.js` -> `assets`). */
+function specifierTail(specifier: string): string {
+  const trimmed = specifier.replace(/\/+$/, "");
+  return trimmed.slice(trimmed.lastIndexOf("/") + 1).replace(SCRIPT_EXTENSION, "");
+}
+
+/**
+ * The tails an import of `file` can end with: its name, its folder's name for an `index` file,
+ * and the name of the package it belongs to (an import of a workspace package by name).
+ */
+function tailsOf(file: string, packages: PackageNames): string[] {
+  const base = path.basename(file).replace(SCRIPT_EXTENSION, "");
+  const tails = [base];
+  if (base === "index") tails.push(path.basename(path.dirname(file)));
+  const name = packages.nameOf(file);
+  if (name) tails.push(specifierTail(name));
+  return tails;
+}
+
+/**
+ * Whether one file (as the editor has it) can reach the library: it names it, or one of its
+ * imports resolves to a file that can (`isReached`). For a file that was not part of the analysis.
+ */
+export function reachesLibrary(
+  file: string,
+  text: string,
+  options: ts.CompilerOptions,
+  isReached: (file: string) => boolean,
+  library = "assetline",
+): boolean {
+  if (text.includes(library)) return true;
+  return specifiersOf(text).some((specifier) => {
+    const resolved = ts.resolveModuleName(specifier, file, options, ts.sys).resolvedModule;
+    return resolved !== undefined && isReached(path.resolve(resolved.resolvedFileName));
+  });
+}
+
+export interface LibraryReach {
+  /** The files that can reach the library, through imports (each with the text read). */
+  files: Map<string, string>;
+  /** How many candidate files were read to find them. */
+  read: number;
+}
+
+/**
+ * Which of the candidate files can reach `library`: those that name it, and those that import
+ * (directly or through others) a file that can. Only these are analysed: in a repository of
+ * thousands of files, a pipeline's are a handful, and the rest is never parsed. What those
+ * files import joins through the compiler's program, as at run time.
+ *
+ * An importer is found by the tail of its specifier (the file's name, an index's folder, a
+ * package name) and then confirmed by resolving the specifier as the compiler does. Specifiers
+ * whose tail says nothing (`.`, `..`, `#imports`, an exact `paths` alias) are always resolved.
+ */
+export function filesReachingLibrary(
+  candidates: readonly string[],
+  options: ts.CompilerOptions,
+  packages: PackageNames,
+  library = "assetline",
+): LibraryReach {
+  const texts = new Map<string, string>();
+  for (const file of candidates) {
+    try {
+      texts.set(file, fs.readFileSync(file, "utf8"));
+    } catch {
+      // Gone or unreadable since the walk: it cannot take part.
+    }
+  }
+  const exactAliases = new Set(Object.keys(options.paths ?? {}).filter((alias) => !alias.includes("*")));
+  const byTail = new Map<string, { file: string; specifier: string }[]>();
+  const opaque: { file: string; specifier: string }[] = [];
+  const reached = new Map<string, string>();
+  for (const [file, text] of texts) {
+    if (text.includes(library)) {
+      reached.set(file, text);
+      continue;
+    }
+    for (const specifier of specifiersOf(text)) {
+      const tail = specifierTail(specifier);
+      const use = { file, specifier };
+      if (
+        tail === "" ||
+        tail === "." ||
+        tail === ".." ||
+        specifier.startsWith("#") ||
+        exactAliases.has(specifier)
+      )
+        opaque.push(use);
+      else {
+        let uses = byTail.get(tail);
+        if (!uses) byTail.set(tail, (uses = []));
+        uses.push(use);
+      }
+    }
+  }
+  const cache = ts.createModuleResolutionCache(process.cwd(), (name) => name, options);
+  const resolve = (specifier: string, from: string): string | undefined => {
+    const resolved = ts.resolveModuleName(specifier, from, options, ts.sys, cache).resolvedModule;
+    return resolved ? path.resolve(resolved.resolvedFileName) : undefined;
+  };
+  // The opaque specifiers are few: resolve each once, as edges from what they name.
+  const opaqueImporters = new Map<string, string[]>();
+  for (const { file, specifier } of opaque) {
+    const target = resolve(specifier, file);
+    if (target === undefined) continue;
+    const importers = opaqueImporters.get(target) ?? [];
+    importers.push(file);
+    opaqueImporters.set(target, importers);
+  }
+  const queue = [...reached.keys()];
+  while (queue.length > 0) {
+    const target = queue.pop()!;
+    const join = (file: string): void => {
+      if (reached.has(file)) return;
+      reached.set(file, texts.get(file)!);
+      queue.push(file);
+    };
+    for (const file of opaqueImporters.get(target) ?? []) join(file);
+    for (const tail of tailsOf(target, packages)) {
+      for (const { file, specifier } of byTail.get(tail) ?? []) {
+        if (!reached.has(file) && resolve(specifier, file) === target) join(file);
+      }
+    }
+  }
+  return { files: reached, read: texts.size };
 }

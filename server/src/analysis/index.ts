@@ -12,9 +12,11 @@ import type { AssetFunction } from "./model";
 import {
   PackageNames,
   isExcludedPath,
+  filesReachingLibrary,
   isSourceFile,
   listSourceFiles,
   matchesExcluded,
+  reachesLibrary,
   readCompilerOptions,
 } from "./files";
 import { assembleGraph, buildGraph, type BuiltGraph, type CycleCache } from "./graph";
@@ -49,6 +51,14 @@ interface FileInfo {
   sourceFile: ts.SourceFile;
   calls: { call: ts.CallExpression; fn: AssetFunction }[];
   syntax: RawDiagnostic[];
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
 }
 
 function describe(error: unknown): string {
@@ -161,8 +171,7 @@ export class AnalysisSession {
   private readonly log: (message: string) => void;
   private readonly configErrors: string[];
   private readonly exclude: string[];
-  /** tsconfig.json's `include` folders, when it names plain folders. */
-  private readonly folders: string[] | undefined;
+  private readonly compilerOptions: ts.CompilerOptions;
   /** tsconfig.json's `exclude` globs. */
   private readonly excludedPatterns: RegExp[];
   /** Module states of the last round, reused when their file and what they read are unchanged. */
@@ -182,13 +191,19 @@ export class AnalysisSession {
     const compilerOptions = withLibraryFallback(this.root, config.options, options.libraryFallback, this.log);
     this.configErrors = errors;
     for (const error of errors) this.log(`tsconfig.json: ${error}`);
+    this.compilerOptions = compilerOptions;
     this.host = new ProgramHost(compilerOptions);
     this.exclude.push(...config.excluded);
     this.excludedPatterns = config.excludedPatterns;
-    this.folders = config.folders;
-    for (const file of listSourceFiles(this.root, this.exclude, this.folders)) {
-      if (!matchesExcluded(this.root, file, this.excludedPatterns)) this.addFile(file);
-    }
+    // Only the files that can reach the library are the project's (tsconfig's `include` is no
+    // fence: a pipeline folder is often outside the repository's own); what they import joins
+    // through the program. The rest of a repository is never parsed.
+    const candidates = listSourceFiles(this.root, this.exclude).filter(
+      (file) => !matchesExcluded(this.root, file, this.excludedPatterns),
+    );
+    const reach = filesReachingLibrary(candidates, compilerOptions, this.packages);
+    for (const file of [...reach.files.keys()].sort()) this.addFile(file, reach.files.get(file));
+    this.log(`${reach.files.size} of ${reach.read} source files under ${this.root} can reach assetline`);
   }
 
   /** Absolute paths of the project's own source files. */
@@ -200,13 +215,20 @@ export class AnalysisSession {
   contains(file: string): boolean {
     const absolute = path.resolve(file);
     if (isExcludedPath(this.root, absolute, this.exclude)) return false;
-    if (matchesExcluded(this.root, absolute, this.excludedPatterns)) return false;
-    if (!this.folders) return true;
-    return this.folders.some((folder) => {
-      const relative = path.relative(folder, absolute);
-      return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
-    });
+    return !matchesExcluded(this.root, absolute, this.excludedPatterns);
   }
+
+  /**
+   * Whether a file takes part in the analysis, with this text: it already does (a project file,
+   * or one a project file imports), or it can reach the library now.
+   */
+  private takesPart(file: string, text: string): boolean {
+    if (this.files.has(file) || this.imported.has(file)) return true;
+    return reachesLibrary(file, text, this.compilerOptions, (target) => this.files.has(target));
+  }
+
+  /** Files the project's files import (outside them), as of the last analysis. */
+  private imported = new Set<string>();
 
   private addFile(file: string, text?: string): void {
     if (text !== undefined) this.host.set(file, text);
@@ -225,43 +247,48 @@ export class AnalysisSession {
 
   /**
    * Sets the contents of a file as the editor has it (unsaved), or, with `undefined`, goes back
-   * to the contents on disk (after a close or a save). Files outside the project are ignored.
+   * to the contents on disk (after a close or a save). Files outside the project, and files that
+   * cannot reach the library, are ignored. Returns whether the next analysis changes.
    */
-  setFileText(file: string, text: string | undefined): void {
+  setFileText(file: string, text: string | undefined): boolean {
     const absolute = path.resolve(file);
+    if (text === undefined) this.overlays.delete(absolute);
+    else this.overlays.set(absolute, text);
     if (absolute.endsWith(".json")) {
-      if (text === undefined) this.overlays.delete(absolute);
-      else this.overlays.set(absolute, text);
       this.jsonCache.delete(absolute);
       this.dirty.add(absolute);
-      return;
+      return true;
     }
-    if (!isSourceFile(absolute) || !this.contains(absolute)) return;
-    if (text === undefined) {
-      this.overlays.delete(absolute);
-      if (fs.existsSync(absolute)) this.addFile(absolute);
-      else this.removeFile(absolute);
-    } else {
-      this.overlays.set(absolute, text);
-      if (this.host.text(absolute) === text) return;
-      this.addFile(absolute, text);
-    }
-    this.dirty.add(absolute);
+    return this.update(absolute, text ?? readText(absolute));
   }
 
-  /** A file changed, appeared or disappeared on disk (ignored while the editor has it open). */
-  fileChangedOnDisk(file: string): void {
+  /**
+   * A file changed, appeared or disappeared on disk (ignored while the editor has it open).
+   * Returns whether the next analysis changes.
+   */
+  fileChangedOnDisk(file: string): boolean {
     const absolute = path.resolve(file);
-    if (this.overlays.has(absolute)) return;
+    if (this.overlays.has(absolute)) return false;
     if (absolute.endsWith(".json")) {
       this.jsonCache.delete(absolute);
       this.dirty.add(absolute);
-      return;
+      return true;
     }
-    if (!isSourceFile(absolute) || !this.contains(absolute)) return;
-    if (fs.existsSync(absolute)) this.addFile(absolute);
-    else this.removeFile(absolute);
-    this.dirty.add(absolute);
+    return this.update(absolute, readText(absolute));
+  }
+
+  /** A source file's current text (undefined: it is gone). */
+  private update(file: string, text: string | undefined): boolean {
+    if (!isSourceFile(file) || !this.contains(file)) return false;
+    if (text === undefined) {
+      if (!this.files.has(file)) return false;
+      this.removeFile(file);
+    } else {
+      if (!this.takesPart(file, text) || this.host.text(file) === text) return false;
+      this.addFile(file, text);
+    }
+    this.dirty.add(file);
+    return true;
   }
 
   private removeFile(file: string): void {
@@ -344,8 +371,18 @@ export class AnalysisSession {
       mark = now;
     };
     // The structural program (no standard library): see program.ts.
+    let program = this.host.getProgram();
+    // An unsaved buffer of a file that took no part until a project file imported it: the
+    // program read it from disk, the analysis must see what the editor has.
+    const joined = [...this.overlays.keys()].filter(
+      (file) => isSourceFile(file) && !this.files.has(file) && program.getSourceFile(file) !== undefined,
+    );
+    for (const file of joined) {
+      this.addFile(file, this.overlays.get(file));
+      this.dirty.add(file);
+    }
+    if (joined.length > 0) program = this.host.getProgram();
     const changedFiles = this.last ? [...this.dirty] : [...this.files];
-    const program = this.host.getProgram();
     phase("program");
     const checker = program.getTypeChecker();
     const host = this.host;
@@ -361,6 +398,7 @@ export class AnalysisSession {
       if (this.files.has(file) || !isSourceFile(file) || isExcludedPath(this.root, file)) continue;
       imported.add(file);
     }
+    this.imported = imported;
     const files = [...this.files, ...imported].sort();
     const sourceFiles = new Map<string, ts.SourceFile>();
     for (const file of files) {

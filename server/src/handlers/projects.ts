@@ -180,11 +180,10 @@ export class Projects {
   setText(file: string, text: string | undefined): void {
     const project = this.projectOf(file);
     if (!project) return;
-    if (project.session.contains(file) || file.endsWith(".json")) {
-      project.session.setFileText(file, text);
-      project.pending = true;
-      this.schedule();
-    }
+    // A file that cannot reach the library (most of a repository) changes nothing.
+    if (!project.session.setFileText(file, text)) return;
+    project.pending = true;
+    this.schedule();
   }
 
   /** A file changed on disk, or a folder went (each of its sources went with it). */
@@ -195,7 +194,10 @@ export class Projects {
     const gone = fs.existsSync(file)
       ? []
       : project.session.sourceFiles.filter((source) => source.startsWith(inside));
-    for (const each of gone.length > 0 ? gone : [file]) project.session.fileChangedOnDisk(each);
+    let changed = false;
+    for (const each of gone.length > 0 ? gone : [file])
+      changed = project.session.fileChangedOnDisk(each) || changed;
+    if (!changed) return;
     project.pending = true;
     this.schedule();
   }
