@@ -408,7 +408,25 @@ async function main(argv: readonly string[]): Promise<number> {
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code !== "EPIPE") throw error;
   stdoutClosed = true;
-  if (!materializing) process.exit(0);
+  if (!materializing) {
+    finished = true;
+    process.exit(0);
+  }
+});
+
+/** Set once the command has an exit code; until then, an exit is the event loop running dry. */
+let finished = false;
+
+// The pipeline's code awaiting a promise that never settles, with nothing else for Node to do,
+// ends the process without an answer: exit code 0, as if the command had succeeded. (The runner
+// fails such an asset by name; this covers the rest, e.g. a module's top-level await.)
+process.on("exit", (code) => {
+  if (finished || code !== 0) return;
+  process.stderr.write(
+    "assetline: stopped before finishing: the pipeline's code awaits a promise that never settles " +
+      "(nothing else was left for Node to do). Make sure every promise it awaits resolves or rejects.\n",
+  );
+  process.exitCode = 1;
 });
 
 /**
@@ -416,6 +434,7 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
  * asynchronous, and `process.exit` right after a large write would cut the output (at 64 KiB).
  */
 function exit(code: number): void {
+  finished = true;
   let pending = 2;
   const done = (): void => {
     if (--pending === 0) process.exit(code);

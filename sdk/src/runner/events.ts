@@ -4,7 +4,9 @@ import path from "node:path";
 import { processAlive, readJsonFile, sweepStaleTemps, writeFileAtomic } from "../fsutil";
 
 export type RunStatus = "success" | "failure" | "cancelled";
-export type FailureReason = "error" | "timeout" | "cancelled" | "schema" | "resource" | "input" | "io";
+/** `stalled`: the asset waited on a promise that never settles, with nothing else left for Node to do. */
+export type FailureReason =
+  "error" | "timeout" | "cancelled" | "schema" | "resource" | "input" | "io" | "stalled";
 
 export interface ErrorInfo {
   message: string;

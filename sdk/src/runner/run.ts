@@ -79,6 +79,9 @@ class AssetFailure extends Error {
   }
 }
 
+/** A resource's teardown (or the factory it waits for) never settles. */
+class StalledTeardown extends Error {}
+
 function errorInfo(error: unknown): ErrorInfo {
   if (error instanceof AssetFailure) {
     const original = error.original instanceof Error ? error.original : undefined;
@@ -112,6 +115,41 @@ function issuePath(path: ReadonlyArray<PropertyKey | { readonly key: PropertyKey
     .map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`))
     .join("");
 }
+
+/**
+ * Waits that fail once Node's event loop has nothing left to do but them. A promise that never
+ * settles (and holds nothing open) would otherwise end the process in the middle of a run: exit
+ * code 0, no `run_end`, the run recorded as "interrupted". Node announces that moment with
+ * `beforeExit`.
+ */
+const stalledWaits = new Set<() => void>();
+
+function onEventLoopDrained(): void {
+  if (stalledWaits.size === 0) return;
+  for (const fail of [...stalledWaits]) fail();
+  // Come round once more: if what the run does next waits forever too, `beforeExit` comes again
+  // (with nothing pending, Node would exit right after this listener).
+  setImmediate(() => undefined);
+}
+
+/** `work`, or a rejection with `failure()` once nothing but `work` is left for Node to do. */
+function unlessStalled<T>(work: Promise<T>, failure: () => Error): Promise<T> {
+  let fail!: () => void;
+  const stalled = new Promise<never>((_, reject) => {
+    fail = () => reject(failure());
+  });
+  if (stalledWaits.size === 0) process.on("beforeExit", onEventLoopDrained);
+  stalledWaits.add(fail);
+  work.catch(() => undefined);
+  return Promise.race([work, stalled]).finally(() => {
+    stalledWaits.delete(fail);
+    if (stalledWaits.size === 0) process.off("beforeExit", onEventLoopDrained);
+  });
+}
+
+/** Why a stalled wait will never end, for the sentence that fails it. */
+const NEVER_SETTLES =
+  "returned a promise that never settles (nothing else was left for Node to do, so the run would have waited forever)";
 
 type MissingInput = { asset: string; upstream: string };
 
@@ -326,7 +364,13 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
       );
     }
     try {
-      return await Promise.race([work, ...stoppers]);
+      return await unlessStalled(
+        Promise.race([work, ...stoppers]),
+        () =>
+          new Error(
+            `check "${name}" never finished: it ${NEVER_SETTLES}. Make sure every promise it awaits resolves or rejects.`,
+          ),
+      );
     } finally {
       if (checkTimer) clearTimeout(checkTimer);
       if (onCancel) runController.signal.removeEventListener("abort", onCancel);
@@ -421,9 +465,19 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
       }),
     );
     for (const stopper of stoppers) stopper.catch(() => undefined);
-    const guard = <T>(work: Promise<T>): Promise<T> => {
+    /** Fails the asset when `what` (e.g. "its compute") waits on a promise that never settles. */
+    const unlessStuck = <T>(work: Promise<T>, what: string): Promise<T> =>
+      unlessStalled(
+        work,
+        () =>
+          new AssetFailure(
+            `Asset "${a.key}" never finished: ${what} ${NEVER_SETTLES}. Make sure every promise it awaits resolves or rejects.`,
+            "stalled",
+          ),
+      );
+    const guard = <T>(work: Promise<T>, what: string): Promise<T> => {
       work.catch(() => undefined);
-      return Promise.race([work, ...stoppers]);
+      return unlessStuck(Promise.race([work, ...stoppers]), what);
     };
     try {
       // Resources.
@@ -431,7 +485,10 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
       for (const [name, r] of Object.entries(a.spec.resources ?? {})) {
         if (isResource(r)) {
           try {
-            resources[name] = await guard(resourceValue(r, makeLogger(a.key)));
+            resources[name] = await guard(
+              resourceValue(r, makeLogger(a.key)),
+              `the factory of resource "${r.name}"`,
+            );
           } catch (e) {
             if (e instanceof AssetFailure) throw e;
             throw new AssetFailure(
@@ -446,7 +503,10 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
       const inputs: Record<string, unknown> = {};
       for (const [name, input] of Object.entries(a.spec.ins ?? {})) {
         try {
-          inputs[name] = await guard(Promise.resolve().then(() => ioOf(input).load(ioContext(input))));
+          inputs[name] = await guard(
+            Promise.resolve().then(() => ioOf(input).load(ioContext(input))),
+            `loading input "${name}" (${input.key}) through its IO manager`,
+          );
         } catch (e) {
           if (e instanceof AssetFailure) throw e;
           throw new AssetFailure(
@@ -466,13 +526,19 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
         signal: controller.signal,
         metadata: a.spec.metadata ?? {},
       };
-      let value: unknown = await guard(Promise.resolve().then(() => a.compute!(ctx, inputs)));
+      let value: unknown = await guard(
+        Promise.resolve().then(() => a.compute!(ctx, inputs)),
+        "its compute",
+      );
       if (timer) clearTimeout(timer);
       if (value === undefined) value = null;
       // Output contract.
       const schema = a.spec.schema;
       if (schema) {
-        const result = await schema["~standard"].validate(value);
+        const result = await unlessStuck(
+          Promise.resolve().then(() => schema["~standard"].validate(value)),
+          "its schema's validate",
+        );
         if (result.issues) {
           const shown = result.issues.slice(0, 5).map((i) => `${issuePath(i.path)}: ${i.message}`);
           throw new AssetFailure(
@@ -484,8 +550,14 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
       }
       let saved: SaveResult;
       try {
-        saved = (await ioOf(a).save(ioContext(a), value)) ?? {};
+        const io = ioOf(a);
+        saved =
+          (await unlessStuck(
+            Promise.resolve().then(() => io.save(ioContext(a), value)),
+            `storing it with the ${io.name ?? "custom"} IO manager`,
+          )) ?? {};
       } catch (e) {
+        if (e instanceof AssetFailure) throw e;
         const name = ioOf(a).name ?? "custom";
         throw new AssetFailure(
           `Storing "${a.key}" with the ${name} IO manager failed: ${(e as Error)?.message ?? String(e)}.`,
@@ -581,11 +653,28 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
   options.signal?.removeEventListener("abort", onAbort);
 
   for (const [r, instance] of resourceInstances) {
-    if (!r.teardown || (options.resourceOverrides && r.name in options.resourceOverrides)) continue;
+    const teardown = r.teardown;
+    if (!teardown || (options.resourceOverrides && r.name in options.resourceOverrides)) continue;
+    let started = false;
     try {
-      await r.teardown(await instance);
-    } catch {
-      // a resource that failed to start has nothing to tear down
+      await unlessStalled(
+        instance.then((value) => {
+          started = true;
+          return teardown(value);
+        }),
+        () => new StalledTeardown(started ? "its teardown" : "its factory"),
+      );
+    } catch (error) {
+      // A resource that failed to start has nothing to tear down.
+      if (error instanceof StalledTeardown) {
+        emit({
+          type: "log",
+          runId,
+          time: now(),
+          level: "warn",
+          message: `Resource "${r.name}" was not torn down: ${error.message} ${NEVER_SETTLES}.`,
+        });
+      }
     }
   }
 

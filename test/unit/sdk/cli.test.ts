@@ -365,6 +365,78 @@ export const fine = asset("h/fine", {}, () => 1);
     assert.match(bad.stderr, /--concurrency must be a whole number of at least 1/);
   });
 
+  it("an asset waiting on a promise that never settles fails the run by name, exits 1 and records the failure", async () => {
+    // Nothing keeps Node's event loop alive: without the runner noticing, the process would end
+    // mid-run with exit code 0 and the run would read "interrupted".
+    const dir = tempProject({
+      "src/definitions.ts": `import { asset, check, resource } from "assetline";
+const never = () => new Promise<never>(() => {});
+export const up = asset("n/up", {}, () => 1);
+export const stuck = asset("n/stuck", { deps: [up] }, () => never());
+export const after = asset("n/after", { deps: [stuck] }, () => 2);
+// Started after the first stall was reported: the runner notices again.
+export const alsoStuck = asset("n/also_stuck", {}, async () => { await never(); return 3; });
+const db = resource("db", () => never(), { teardown: () => undefined });
+export const viaDb = asset("n/via_db", { resources: { db } }, () => 4);
+export const checked = asset("n/checked", {}, () => 5);
+export const gate = check(checked, "gate", { blocking: true }, () => never());
+`,
+    });
+    const result = await runCli(["materialize", "--select", "*", "--concurrency", "1", "--root", dir]);
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(
+      result.stdout,
+      /FAIL n\/stuck \(stalled\): Asset "n\/stuck" never finished: its compute returned a promise that never settles/,
+    );
+    assert.match(result.stdout, /skip n\/after: upstream "n\/stuck" failed/);
+    assert.match(
+      result.stdout,
+      /FAIL n\/also_stuck \(stalled\): .*its compute returned a promise that never settles/,
+    );
+    assert.match(
+      result.stdout,
+      /FAIL n\/via_db \(stalled\): .*the factory of resource "db" returned a promise that never settles/,
+    );
+    assert.match(result.stdout, /FAIL check n\/checked:gate \(blocking\): check "gate" never finished/);
+    assert.match(
+      result.stdout,
+      /Resource "db" was not torn down: its factory returned a promise that never settles/,
+    );
+
+    const events = readNdjson<Event>(path.join(dir, ".assetline/runs", onlyRunId(dir), "events.ndjson"));
+    const failures = events.filter((e) => e.type === "asset_failure");
+    assert.deepEqual(failures.map((e) => [e.key, e.reason]).sort(), [
+      ["n/also_stuck", "stalled"],
+      ["n/stuck", "stalled"],
+      ["n/via_db", "stalled"],
+    ]);
+    const end = events.at(-1)!;
+    assert.equal(end.type, "run_end");
+    assert.equal(end.status, "failure");
+    const index = JSON.parse(fs.readFileSync(path.join(dir, ".assetline/index.json"), "utf8")) as {
+      assets: Record<string, { lastStatus: string; lastFailure?: { reason: string } }>;
+    };
+    assert.equal(index.assets["n/stuck"]!.lastFailure?.reason, "stalled");
+    const runs = await runCli(["runs", "--json", "--root", dir]);
+    assert.equal((JSON.parse(runs.stdout) as { runs: { status: string }[] }).runs[0]!.status, "failure");
+  });
+
+  it("code awaiting a promise that never settles outside a run still exits non-zero, saying why", async () => {
+    const dir = tempProject({
+      "package.json": '{ "type": "module" }',
+      "src/definitions.ts": `import { asset } from "assetline";
+await new Promise(() => {});
+export const x = asset("t/x", {}, () => 1);
+`,
+    });
+    const result = await runCli(["materialize", "--select", "*", "--root", dir]);
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(
+      result.stderr,
+      /stopped before finishing: the pipeline's code awaits a promise that never settles/,
+    );
+  });
+
   it("the CLI bundle leaves TypeScript out (start-up stays fast)", () => {
     const size = fs.statSync(path.join(repoRoot, "sdk", "dist", "cli.js")).size;
     assert.ok(
