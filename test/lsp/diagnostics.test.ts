@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import type { Diagnostic, Range } from "vscode-languageserver-protocol";
+import type { Diagnostic, Hover, MarkupContent, Range } from "vscode-languageserver-protocol";
 import { GraphRequest, type GraphResult } from "@assetline/protocol";
-import { TestClient, fixture, uriOf } from "./client";
+import { TestClient, fixture, positionOf, uriOf } from "./client";
 
 /**
  * Each diagnostic code as the editor receives it from the real server: on the smallest range
@@ -82,6 +82,17 @@ describe("language server diagnostics: ranges and related locations (test/fixtur
     const [target] = ofCode(problems, "unknown-check-target");
     assert.deepEqual(target?.range, rangeOf(problems, '"ingest/ordres"'));
     assert.match(textOf(target), /Did you mean "ingest\/orders"/);
+  });
+
+  it("hover on an asset whose dep is broken keeps it out of its upstream, and names it", async function () {
+    const hover = await client.connection.sendRequest<Hover>("textDocument/hover", {
+      textDocument: { uri: uriOf(problems) },
+      position: positionOf(fs.readFileSync(problems, "utf8"), '"transform/misspelt"', 2),
+    });
+    assert.match(
+      (hover.contents as MarkupContent).value,
+      /Upstream \(1\): `ingest\/fx`; not in the graph: `ingest\/order`/,
+    );
   });
 
   it("cycle: once, on the reference that closes it, every other step related", function () {

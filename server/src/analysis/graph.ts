@@ -554,9 +554,9 @@ export function toAssetNode(
   relative: (file: string) => string,
   locate: Locate,
 ): AssetNode {
-  let context = (built.checksByKey.get(record.key as string) ?? []).join("\u0000");
-  for (const dep of record.deps) context += dep.key !== undefined && built.byKey.has(dep.key) ? "1" : "0";
-  // Nodes of records that did not change are reused while their neighbours' existence is the same.
+  // Nodes of records that did not change are reused while their checks are the same (deps are
+  // listed as written, whether their targets exist or not).
+  const context = (built.checksByKey.get(record.key as string) ?? []).join("\u0000");
   const cached = record.graphNode;
   if (cached && cached.context === context) return cached.node;
   const node = buildAssetNode(record, built, relative, locate);
@@ -575,8 +575,11 @@ function buildAssetNode(
   const position = locate(where.file, where.start);
   const deps: string[] = [];
   const ins: Record<string, string> = {};
+  // Every key the asset declares, as written: one that names no asset, or the asset itself, is
+  // still listed (the diagnostics say what is wrong with it), so that a consumer of the graph
+  // sees what the code says. Only a reference whose key cannot be known is left out.
   for (const dep of record.deps) {
-    if (dep.key === undefined || dep.key === key || !built.byKey.has(dep.key)) continue;
+    if (dep.key === undefined) continue;
     if (!deps.includes(dep.key)) deps.push(dep.key);
     if (dep.input !== undefined) ins[dep.input] = dep.key;
   }

@@ -127,7 +127,13 @@ export function hover(project: Project, file: string, position: Position): Hover
     }
     if (record.maxLag) facts.push(`Freshness: at most ${record.maxLag} old`);
     if (node) {
-      facts.push(`Upstream (${node.deps.length}): ${node.deps.length ? list(node.deps) : "none"}`);
+      // The graph lists deps as written; a broken one (the diagnostics say why) is not upstream.
+      const upstream = node.deps.filter((dep) => dep !== key && project.result?.built.byKey.has(dep));
+      const broken = node.deps.filter((dep) => !upstream.includes(dep));
+      facts.push(
+        `Upstream (${upstream.length}): ${upstream.length ? list(upstream) : "none"}` +
+          (broken.length ? `; not in the graph: ${list(broken)}` : ""),
+      );
       const downstream = [...(project.result?.built.downstream.get(key) ?? [])].sort();
       facts.push(`Downstream (${downstream.length}): ${downstream.length ? list(downstream) : "none"}`);
       if (node.checks.length > 0) facts.push(`Checks: ${list(node.checks)}`);

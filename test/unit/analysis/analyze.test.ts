@@ -290,7 +290,13 @@ describe("analyzeProject: diagnostics (test/fixtures/errors)", function () {
     assertAt(unknown, locate(root, file, '"ingest/order"'), file);
     assert.equal(unknown!.message, 'Unknown asset "ingest/order". Did you mean "ingest/orders"?');
     assert.equal(unknown!.severity, "error");
-    assert.deepEqual(byKey(graph, "transform/misspelt").deps, ["ingest/fx"], "unknown keys stay out of deps");
+  });
+
+  it("deps and ins list every key the code declares, including the broken ones the diagnostics name", function () {
+    assert.deepEqual(byKey(graph, "transform/misspelt").deps, ["ingest/order", "ingest/fx"]);
+    assert.deepEqual(byKey(graph, "transform/selfish").deps, ["transform/selfish"]);
+    // A value that is not an asset has no key to list.
+    assert.deepEqual(byKey(graph, "transform/wrong_ref").deps, []);
   });
 
   it("unknown-asset on an identifier that is not an asset", function () {

@@ -512,7 +512,8 @@ export const sum = asset("esm/sum", {}, () => rows.reduce((a, b) => a + b, 0));
         graph.assets.map((a) => [a.key, a.deps]),
         [
           ["ingest/raw", []],
-          ["report/total", ["ingest/raw"]],
+          // The misspelt dep is listed as written; the diagnostic says it names no asset.
+          ["report/total", ["ingest/raw", "ingest/rw"]],
         ],
       );
       assert.deepEqual(

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { indexGraph } from "../../../webview/src/graph-index";
+import { layoutGraph } from "../../../webview/src/layout";
 import { buildView, clampHops, groupsOf, type ViewSettings } from "../../../webview/src/view";
 import { asset, graphOf } from "./fixtures";
 
@@ -87,6 +88,26 @@ describe("webview view model", () => {
       ["ingest/orders", "report/unrelated"],
     );
     assert.equal(model.edges.length, 0);
+  });
+
+  it("draws a graph whose deps name missing keys or the asset itself (graph --json lists them as written)", () => {
+    const broken = indexGraph(
+      graphOf([
+        asset("ingest/orders"),
+        asset("transform/clean", ["ingest/orders", "ingest/ordres", "transform/clean"]),
+      ]),
+    );
+    assert.deepEqual(broken.up.get("transform/clean"), ["ingest/orders"]);
+    for (const settings of [base, { ...base, mode: "focus" as const, focus: "transform/clean", hops: 3 }]) {
+      const model = buildView(broken, settings);
+      assert.deepEqual(model.edges, [["ingest/orders", "transform/clean"]]);
+      assert.deepEqual(
+        [model.byId.get("transform/clean")!.hiddenUp, model.byId.get("transform/clean")!.hiddenDown],
+        [0, 0],
+      );
+      const layout = layoutGraph({ keys: model.nodes.map((n) => n.id), edges: model.edges });
+      assert.deepEqual([...layout.nodes.keys()].sort(), ["ingest/orders", "transform/clean"]);
+    }
   });
 
   it("keeps hops between 1 and 9", () => {
