@@ -44,7 +44,82 @@ export type DiagnosticCode =
   | "dynamic-asset"
   | "syntax-error"
   /** A file the parser cannot read (nested too deeply): its assets are missing from the graph. */
-  | "unreadable-file";
+  | "unreadable-file"
+  /** A spec object field the library does not know (a misspelling): it would be refused at load. */
+  | "unknown-field";
+
+/**
+ * The fields each declaration function's spec object may have: the library refuses any other
+ * when the definitions load, and the analysis reports it (`unknown-field`), both from here.
+ */
+export const SPEC_FIELDS = {
+  asset: [
+    "ins",
+    "deps",
+    "group",
+    "description",
+    "owners",
+    "tags",
+    "kinds",
+    "metadata",
+    "codeVersion",
+    "freshness",
+    "resources",
+    "io",
+    "schema",
+    "timeoutMs",
+  ],
+  /** Declared, never computed: nothing to load, inject or time. */
+  externalAsset: [
+    "deps",
+    "group",
+    "description",
+    "owners",
+    "tags",
+    "kinds",
+    "metadata",
+    "codeVersion",
+    "freshness",
+    "io",
+    "schema",
+  ],
+  check: ["blocking", "severity", "description"],
+  /** `resource(name, factory, options)` */
+  resource: ["teardown", "description"],
+  defineAssets: ["assets", "checks"],
+} as const satisfies Record<string, readonly string[]>;
+
+export type SpecDeclaration = keyof typeof SPEC_FIELDS;
+
+const SPEC_NAMES: Record<SpecDeclaration, string> = {
+  asset: "an asset's spec",
+  externalAsset: "an external asset's spec",
+  check: "a check's spec",
+  resource: "a resource's options",
+  defineAssets: "defineAssets",
+};
+
+/** Whether `field` belongs in the spec of `declaration`. */
+export function isSpecField(declaration: SpecDeclaration, field: string): boolean {
+  return (SPEC_FIELDS[declaration] as readonly string[]).includes(field);
+}
+
+/**
+ * The sentence for a field that does not belong in a spec, the same at load time and in the
+ * editor. `suggestion` is the closest known field, found by the caller's closest-match helper.
+ */
+export function unknownFieldMessage(
+  declaration: SpecDeclaration,
+  field: string,
+  suggestion: string | undefined,
+): string {
+  const code = (name: string): string => "`" + name + "`";
+  if (declaration === "externalAsset" && isSpecField("asset", field)) {
+    return `${code(field)} does not apply to an external asset (it is declared, never computed); remove it.`;
+  }
+  if (suggestion !== undefined) return `unknown field ${code(field)}; did you mean ${code(suggestion)}?`;
+  return `unknown field ${code(field)}; ${SPEC_NAMES[declaration]} takes ${SPEC_FIELDS[declaration].map(code).join(", ")}.`;
+}
 
 export interface RelatedLocation {
   file: string;

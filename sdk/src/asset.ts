@@ -1,7 +1,14 @@
 /** Declaring assets, checks, external assets, resources and definition sets. */
+import {
+  SPEC_FIELDS,
+  isSpecField,
+  unknownFieldMessage,
+  type SpecDeclaration,
+} from "../../protocol/src/graph";
 import { parseDuration } from "./duration";
 import { callerLocation } from "./location";
 import { validateKey, InvalidKeyError } from "./keys";
+import { closest } from "./selection/resolve";
 import {
   ASSET_BRAND,
   BRAND_VERSION,
@@ -27,9 +34,38 @@ import {
 
 type Compute<Ins, R, T> = (ctx: AssetContext<ResourceValues<R>>, inputs: InputValues<Ins>) => T | Promise<T>;
 
-function validateSpec(key: string, spec: AssetSpec<Record<string, unknown>, unknown, unknown>): void {
+/**
+ * Refuses a field the declaration does not take: a misspelt one (`timeout` for `timeoutMs`)
+ * would otherwise be ignored without a word. The static analysis reports the same (unknown-field).
+ */
+function refuseUnknownFields(declaration: SpecDeclaration, label: string, spec: object): void {
+  for (const field of Object.keys(spec)) {
+    if (isSpecField(declaration, field)) continue;
+    const suggestion = closest(field, SPEC_FIELDS[declaration]);
+    throw new TypeError(`${label}: ${unknownFieldMessage(declaration, field, suggestion)}`);
+  }
+}
+
+// The spec types and SPEC_FIELDS name the same fields: changing one alone fails to compile.
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+type Fields<D extends SpecDeclaration> = (typeof SPEC_FIELDS)[D][number];
+const specTypesMatchFields: [
+  SameKeys<keyof AssetSpec, Fields<"asset">>,
+  SameKeys<keyof NonNullable<Parameters<typeof externalAsset>[1]>, Fields<"externalAsset">>,
+  SameKeys<keyof CheckSpec, Fields<"check">>,
+  SameKeys<keyof NonNullable<Parameters<typeof resource>[2]>, Fields<"resource">>,
+  SameKeys<keyof Parameters<typeof defineAssets>[0], Fields<"defineAssets">>,
+] = [true, true, true, true, true];
+void specTypesMatchFields;
+
+function validateSpec(
+  fn: "asset" | "externalAsset",
+  key: string,
+  spec: AssetSpec<Record<string, unknown>, unknown, unknown>,
+): void {
   if (typeof spec !== "object" || spec === null)
-    throw new TypeError(`asset("${key}"): the spec must be an object.`);
+    throw new TypeError(`${fn}("${key}"): the spec must be an object.`);
+  refuseUnknownFields(fn, `${fn}("${key}")`, spec);
   for (const [name, input] of Object.entries(spec.ins ?? {})) {
     if (!isAsset(input)) {
       throw new TypeError(
@@ -119,7 +155,7 @@ export function asset(key: string, specOrCompute: unknown, maybeCompute?: unknow
   validateKey(key);
   const spec = (typeof specOrCompute === "function" ? {} : specOrCompute) as AssetSpec;
   const compute = typeof specOrCompute === "function" ? specOrCompute : maybeCompute;
-  validateSpec(key, spec as never);
+  validateSpec("asset", key, spec as never);
   if (typeof compute !== "function") {
     throw new TypeError(
       `asset("${key}"): the third argument must be the compute function (ctx, inputs) => value.`,
@@ -143,7 +179,7 @@ export function externalAsset<T = unknown>(
 ): Asset<T> {
   const location = callerLocation(externalAsset);
   validateKey(key);
-  validateSpec(key, spec);
+  validateSpec("externalAsset", key, spec);
   return { [ASSET_BRAND]: BRAND_VERSION, key, external: true, spec: spec as AssetSpec, checks: [], location };
 }
 
@@ -165,6 +201,9 @@ export function check<T>(
   }
   const spec: CheckSpec = typeof specOrFn === "function" ? {} : specOrFn;
   const fn = typeof specOrFn === "function" ? specOrFn : maybeFn;
+  if (typeof spec !== "object" || spec === null)
+    throw new TypeError(`check("${name}") on "${target.key}": the spec must be an object.`);
+  refuseUnknownFields("check", `check("${name}") on "${target.key}"`, spec);
   if (typeof fn !== "function")
     throw new TypeError(
       `check("${name}") on "${target.key}": pass the check function (ctx, value) => result.`,
@@ -203,6 +242,9 @@ export function resource<T>(
       `resource(${JSON.stringify(name)}): the name must use letters, digits, "_", "." or "-".`,
     );
   }
+  if (typeof options !== "object" || options === null)
+    throw new TypeError(`resource("${name}"): the options must be an object.`);
+  refuseUnknownFields("resource", `resource("${name}")`, options);
   return {
     [RESOURCE_BRAND]: BRAND_VERSION,
     name,
@@ -217,6 +259,9 @@ export function defineAssets(defs: {
   assets?: ReadonlyArray<AnyAsset | readonly AnyAsset[]>;
   checks?: ReadonlyArray<AnyCheck>;
 }): Definitions {
+  if (typeof defs !== "object" || defs === null)
+    throw new TypeError("defineAssets: pass an object like { assets: [...], checks: [...] }.");
+  refuseUnknownFields("defineAssets", "defineAssets", defs);
   const assets = (defs.assets ?? []).flat();
   for (const a of assets)
     if (!isAsset(a)) throw new TypeError("defineAssets: every entry of assets must be an asset.");

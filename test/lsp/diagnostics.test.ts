@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import type { Diagnostic, Hover, MarkupContent, Range } from "vscode-languageserver-protocol";
+import type {
+  Diagnostic,
+  Hover,
+  MarkupContent,
+  PublishDiagnosticsParams,
+  Range,
+} from "vscode-languageserver-protocol";
 import { GraphRequest, type GraphResult } from "@assetline/protocol";
 import { TestClient, fixture, positionOf, uriOf } from "./client";
 
@@ -13,6 +19,7 @@ import { TestClient, fixture, positionOf, uriOf } from "./client";
 const root = fixture("errors");
 const problems = path.join(root, "src", "problems.ts");
 const cycles = path.join(root, "src", "cycle.ts");
+const fields = path.join(root, "src", "fields.ts");
 
 const textOf = (diagnostic: Diagnostic): string =>
   typeof diagnostic.message === "string" ? diagnostic.message : diagnostic.message.value;
@@ -82,6 +89,47 @@ describe("language server diagnostics: ranges and related locations (test/fixtur
     const [target] = ofCode(problems, "unknown-check-target");
     assert.deepEqual(target?.range, rangeOf(problems, '"ingest/ordres"'));
     assert.match(textOf(target), /Did you mean "ingest\/orders"/);
+  });
+
+  it("unknown-field on the misspelt property name, as the library words it", function () {
+    const found = ofCode(fields, "unknown-field");
+    const slow = found.find((d) => textOf(d).includes("`timeout`"));
+    assert.ok(slow, `no unknown-field for timeout in ${found.map(textOf).join(" | ")}`);
+    assert.deepEqual(slow.range, rangeOf(fields, "timeout"));
+    assert.equal(slow.severity, 1);
+    assert.equal(textOf(slow), "unknown field `timeout`; did you mean `timeoutMs`?");
+  });
+
+  it("unknown-field follows edits of an unsaved buffer: fixed, or moved down by a line", async function () {
+    const text = fs.readFileSync(fields, "utf8");
+    const edited = "// a line above shifts every offset\n" + text.replace("timeout:", "timeoutMs:");
+    const publishedFor = (predicate: (diagnostics: Diagnostic[]) => boolean) =>
+      client.waitFor<PublishDiagnosticsParams>(
+        "textDocument/publishDiagnostics",
+        (params) => params.uri === uriOf(fields) && predicate(params.diagnostics),
+      );
+    const fieldsOf = (diagnostics: Diagnostic[]): string[] =>
+      diagnostics.filter((d) => d.code === "unknown-field").map(textOf);
+    const fixed = publishedFor((diagnostics) => !fieldsOf(diagnostics).some((m) => m.includes("`timeout`")));
+    await client.connection.sendNotification("textDocument/didOpen", {
+      textDocument: { uri: uriOf(fields), languageId: "typescript", version: 1, text: edited },
+    });
+    const after = (await fixed).diagnostics.filter((d) => d.code === "unknown-field");
+    const vague = after.find((d) => textOf(d).includes("`descripton`"));
+    const lines = edited.split("\n");
+    const line = lines.findIndex((each) => each.includes('"descripton"'));
+    const character = lines[line]!.indexOf('"descripton"');
+    assert.deepEqual(vague?.range, {
+      start: { line, character },
+      end: { line, character: character + '"descripton"'.length },
+    });
+    const reverted = publishedFor((diagnostics) =>
+      fieldsOf(diagnostics).some((m) => m.includes("`timeout`")),
+    );
+    await client.connection.sendNotification("textDocument/didClose", {
+      textDocument: { uri: uriOf(fields) },
+    });
+    await reverted;
   });
 
   it("hover on an asset whose dep is broken keeps it out of its upstream, and names it", async function () {

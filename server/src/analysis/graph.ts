@@ -9,7 +9,11 @@ import {
   type AssetNode,
   type GraphDiagnostic,
 } from "@assetline/protocol";
+import { closestKey } from "./closest";
 import type { AssetRecord, CheckRecord, RawDiagnostic, SourceSpan } from "./model";
+import { specArgument, unknownFieldDiagnostics } from "./specs";
+
+export { closestKey, levenshtein } from "./closest";
 
 /** Asset keys (the library's rule): segments of letters, digits, "_", "." and "-" joined by "/". */
 const SEGMENT = /^[A-Za-z0-9_.-]+$/;
@@ -45,57 +49,6 @@ export function keyProblem(key: string): string | undefined {
     }
   }
   return undefined;
-}
-
-let rowA = new Int32Array(64);
-let rowB = new Int32Array(64);
-
-/** Edit distance, giving up (returning `limit + 1`) as soon as it must exceed `limit`. No allocation. */
-export function levenshtein(a: string, b: string, limit = Infinity): number {
-  if (a === b) return 0;
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  if (rowA.length <= b.length) {
-    rowA = new Int32Array(b.length * 2 + 1);
-    rowB = new Int32Array(b.length * 2 + 1);
-  }
-  let previous = rowA;
-  let current = rowB;
-  for (let j = 0; j <= b.length; j++) previous[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    current[0] = i;
-    let rowMin = i;
-    const code = a.charCodeAt(i - 1);
-    for (let j = 1; j <= b.length; j++) {
-      const cost = code === b.charCodeAt(j - 1) ? 0 : 1;
-      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
-      current[j] = value;
-      if (value < rowMin) rowMin = value;
-    }
-    if (rowMin > limit) return limit + 1;
-    const swap = previous;
-    previous = current;
-    current = swap;
-  }
-  return previous[b.length]!;
-}
-
-/** The known key closest to `key`, when one is close enough to be a likely typo. */
-export function closestKey(key: string, keys: Iterable<string>): string | undefined {
-  const limit = Math.max(2, Math.floor(key.length / 4));
-  let best: string | undefined;
-  let bestDistance = limit + 1;
-  const lastSegment = key.slice(key.lastIndexOf("/") + 1);
-  for (const candidate of keys) {
-    let distance = levenshtein(key, candidate, limit);
-    // The same name under another prefix ("raw_orders" for "ingest/raw_orders").
-    if (distance > limit && (candidate === lastSegment || candidate.endsWith(`/${lastSegment}`)))
-      distance = limit;
-    if (distance < bestDistance || (distance === bestDistance && best !== undefined && candidate < best)) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return bestDistance <= limit ? best : undefined;
 }
 
 export interface GraphInput {
@@ -145,6 +98,7 @@ function withoutRepeats(list: RawDiagnostic[]): RawDiagnostic[] {
 
 export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): BuiltGraph {
   const diagnostics: RawDiagnostic[] = [...input.diagnostics];
+  diagnostics.push(...specDiagnostics(input));
   const records = input.assets.filter((record) => record.key !== undefined);
   const order = (a: AssetRecord, b: AssetRecord): number =>
     compareSpans(a.call, b.call) || ((a.key ?? "") < (b.key ?? "") ? -1 : 1);
@@ -323,6 +277,30 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
   }
 
   return { byKey, records, checksByKey, downstream, diagnostics: withoutRepeats(diagnostics) };
+}
+
+/**
+ * Fields a spec does not take (unknown-field). Found once per record: a record lives as long as
+ * its file is unchanged, and the graph is built again after every edit. Assets whose key is not
+ * known count too (the library refuses their spec all the same); a factory's call reports once
+ * (`withoutRepeats`), however many records it makes.
+ */
+function specDiagnostics(input: GraphInput): RawDiagnostic[] {
+  const diagnostics: RawDiagnostic[] = [];
+  for (const record of input.assets) {
+    const declaration = record.external ? "externalAsset" : "asset";
+    record.fieldDiagnostics ??= unknownFieldDiagnostics(
+      declaration,
+      specArgument(declaration, record.callNode),
+    );
+    if (record.fieldDiagnostics.length > 0) diagnostics.push(...record.fieldDiagnostics);
+  }
+  for (const check of input.checks) {
+    if (!check.callNode) continue;
+    check.fieldDiagnostics ??= unknownFieldDiagnostics("check", specArgument("check", check.callNode));
+    if (check.fieldDiagnostics.length > 0) diagnostics.push(...check.fieldDiagnostics);
+  }
+  return diagnostics;
 }
 
 function capitalise(text: string): string {

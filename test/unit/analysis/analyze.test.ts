@@ -299,6 +299,32 @@ describe("analyzeProject: diagnostics (test/fixtures/errors)", function () {
     assert.deepEqual(byKey(graph, "transform/wrong_ref").deps, []);
   });
 
+  it("unknown-field on the misspelt property name, with the library's sentence", function () {
+    const fields = "src/fields.ts";
+    const found = diagnosticsOf(graph, "unknown-field").filter((d) => d.file === fields);
+    const expected: Array<[string, string]> = [
+      ["timeout", "unknown field `timeout`; did you mean `timeoutMs`?"],
+      ['"descripton"', "unknown field `descripton`; did you mean `description`?"],
+      [
+        "zzz",
+        "unknown field `zzz`; an asset's spec takes `ins`, `deps`, `group`, `description`, `owners`, `tags`, " +
+          "`kinds`, `metadata`, `codeVersion`, `freshness`, `resources`, `io`, `schema`, `timeoutMs`.",
+      ],
+      [
+        "timeoutMs",
+        "`timeoutMs` does not apply to an external asset (it is declared, never computed); remove it.",
+      ],
+    ];
+    assert.deepEqual(
+      found.map((d) => d.message),
+      expected.map(([, message]) => message),
+    );
+    found.forEach((diagnostic, i) => {
+      assertAt(diagnostic, locate(root, fields, expected[i]![0]), fields);
+      assert.equal(diagnostic.severity, "error");
+    });
+  });
+
   it("unknown-asset on an identifier that is not an asset", function () {
     const [notAsset] = diagnosticsOf(graph, "unknown-asset").filter((d) => d.message.includes("notAnAsset"));
     assertAt(notAsset, locate(root, file, "notAnAsset", 2), file);

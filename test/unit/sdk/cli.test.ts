@@ -437,6 +437,25 @@ export const x = asset("t/x", {}, () => 1);
     );
   });
 
+  it("a misspelt spec field is refused when the definitions load, and `check` reports it", async () => {
+    const dir = tempProject({
+      "src/definitions.ts": `import { asset } from "assetline";
+// @ts-expect-error the misspelling under test
+export const slow = asset("u/slow", { timeout: "2s" }, () => 1);
+`,
+    });
+    const run = await runCli(["materialize", "--select", "*", "--root", dir]);
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    assert.match(run.stderr, /asset\("u\/slow"\): unknown field `timeout`; did you mean `timeoutMs`\?/);
+    assert.ok(!fs.existsSync(path.join(dir, ".assetline/runs")), "nothing ran");
+    const checked = await runCli(["check", "--root", dir]);
+    assert.equal(checked.code, 1, checked.stdout + checked.stderr);
+    assert.match(
+      checked.stdout,
+      /src\/definitions\.ts:3:39 error unknown-field unknown field `timeout`; did you mean `timeoutMs`\?/,
+    );
+  });
+
   it("the CLI bundle leaves TypeScript out (start-up stays fast)", () => {
     const size = fs.statSync(path.join(repoRoot, "sdk", "dist", "cli.js")).size;
     assert.ok(

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ConfigError, readConfig } from "../../../sdk/src/config";
-import { asset, collectDefinitions } from "../../../sdk/src";
+import { asset, check, collectDefinitions, defineAssets, externalAsset, resource } from "../../../sdk/src";
 import type { RunIndex } from "../../../sdk/src/runner/events";
 import { computeStatus, parseDuration } from "../../../sdk/src/status/status";
 
@@ -41,6 +41,41 @@ describe("status: freshness and durations", () => {
     assert.equal(stale.state, "stale");
     assert.equal(stale.reasons[0]!.code, "freshness");
     assert.match(stale.reasons[0]!.message, /older than its freshness maxLag 24h/);
+  });
+});
+
+describe("declaration checks on spec fields", () => {
+  it("refuses a field a declaration does not take, suggesting the closest one", () => {
+    const target = asset("f/target", {}, () => 1);
+    const cases: Array<[() => unknown, RegExp]> = [
+      [
+        () => asset("f/a", { timeout: "2s" } as never, () => 1),
+        /^asset\("f\/a"\): unknown field `timeout`; did you mean `timeoutMs`\?$/,
+      ],
+      [
+        () => asset("f/b", { zzz: 1 } as never, () => 1),
+        /^asset\("f\/b"\): unknown field `zzz`; an asset's spec takes `ins`, `deps`, .*`timeoutMs`\.$/,
+      ],
+      [
+        () => externalAsset("f/c", { timeoutMs: 5 } as never),
+        /^externalAsset\("f\/c"\): `timeoutMs` does not apply to an external asset/,
+      ],
+      [
+        () => check(target, "gate", { blokcing: true } as never, () => true),
+        /^check\("gate"\) on "f\/target": unknown field `blokcing`; did you mean `blocking`\?$/,
+      ],
+      [
+        () => resource("db", () => 1, { teardwon: () => undefined } as never),
+        /^resource\("db"\): unknown field `teardwon`; did you mean `teardown`\?$/,
+      ],
+      [
+        () => defineAssets({ asset: [target] } as never),
+        /^defineAssets: unknown field `asset`; did you mean `assets`\?$/,
+      ],
+    ];
+    for (const [declare, message] of cases)
+      assert.throws(declare, (error: Error) => message.test(error.message));
+    assert.doesNotThrow(() => asset("f/ok", { timeoutMs: 5, group: "f", deps: [target] }, () => 1));
   });
 });
 

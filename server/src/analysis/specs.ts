@@ -1,0 +1,86 @@
+/**
+ * `unknown-field`: a property of a declaration's spec object that the library does not take
+ * (`timeout` for `timeoutMs`), which it refuses when the definitions load. The fields come from
+ * SPEC_FIELDS (protocol), the same list the library checks. Syntactic: the properties written in
+ * the spec's object literal (names, no checker), cheap enough for every keystroke.
+ */
+import { ts } from "ts-morph";
+import { SPEC_FIELDS, isSpecField, unknownFieldMessage, type SpecDeclaration } from "@assetline/protocol";
+import { closestKey } from "./closest";
+import type { RawDiagnostic } from "./model";
+
+// The compiler API's members, read once (every `ts.x` is a chain of getters through ts-morph).
+const {
+  isAsExpression,
+  isArrowFunction,
+  isFunctionExpression,
+  isIdentifier,
+  isNonNullExpression,
+  isNoSubstitutionTemplateLiteral,
+  isNumericLiteral,
+  isObjectLiteralExpression,
+  isParenthesizedExpression,
+  isSatisfiesExpression,
+  isSpreadAssignment,
+  isStringLiteral,
+  isTypeAssertionExpression,
+} = ts;
+
+/** The spec argument of a library call: `asset(key, spec, fn)`, `check(target, name, spec, fn)`. */
+export function specArgument(
+  declaration: "asset" | "externalAsset" | "check",
+  call: ts.CallExpression,
+): ts.Expression | undefined {
+  const spec = call.arguments[declaration === "check" ? 2 : 1];
+  // The shorter forms pass the function where the spec would be: `asset(key, fn)`, `check(t, n, fn)`.
+  if (!spec || isArrowFunction(spec) || isFunctionExpression(spec)) return undefined;
+  return spec;
+}
+
+/** One diagnostic per property of a spec object literal that `declaration` does not take. */
+export function unknownFieldDiagnostics(
+  declaration: SpecDeclaration,
+  spec: ts.Expression | undefined,
+): RawDiagnostic[] {
+  if (!spec) return [];
+  // Not remembered per node: incremental parsing keeps the nodes after an edit, at new offsets.
+  let literal = spec;
+  while (
+    isParenthesizedExpression(literal) ||
+    isAsExpression(literal) ||
+    isSatisfiesExpression(literal) ||
+    isNonNullExpression(literal) ||
+    isTypeAssertionExpression(literal)
+  ) {
+    literal = literal.expression;
+  }
+  const diagnostics: RawDiagnostic[] = [];
+  if (isObjectLiteralExpression(literal)) {
+    const sourceFile = literal.getSourceFile();
+    for (const property of literal.properties) {
+      if (isSpreadAssignment(property)) continue;
+      const name = property.name;
+      // Computed names (`[field]: ...`) are known only at run time.
+      if (
+        !name ||
+        !(
+          isIdentifier(name) ||
+          isStringLiteral(name) ||
+          isNoSubstitutionTemplateLiteral(name) ||
+          isNumericLiteral(name)
+        )
+      )
+        continue;
+      const field = name.text;
+      if (isSpecField(declaration, field)) continue;
+      diagnostics.push({
+        span: { file: sourceFile.fileName, start: name.getStart(sourceFile), end: name.getEnd() },
+        severity: "error",
+        code: "unknown-field",
+        // The library's own sentence, as `assetline materialize` prints it when the module loads.
+        message: unknownFieldMessage(declaration, field, closestKey(field, SPEC_FIELDS[declaration])),
+      });
+    }
+  }
+  return diagnostics;
+}
