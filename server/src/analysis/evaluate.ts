@@ -2436,6 +2436,7 @@ export class Evaluator {
     const record: CheckRecord = {
       span: spanOf(node, sourceFile),
       targetSpan: spanOf(targetNode ? unwrap(targetNode) : node, sourceFile),
+      callNode: node,
     };
     // Made by a project helper (`const fresh = (target) => check(target, ...)`): a target that
     // comes from the helper's parameters is the caller's choice.

@@ -314,6 +314,7 @@ describe("analyzeProject: diagnostics (test/fixtures/errors)", function () {
         "timeoutMs",
         "`timeoutMs` does not apply to an external asset (it is declared, never computed); remove it.",
       ],
+      ["blokcing", "unknown field `blokcing`; did you mean `blocking`?"],
     ];
     assert.deepEqual(
       found.map((d) => d.message),
