@@ -79,6 +79,24 @@ export interface ProjectConfig {
   excluded: string[];
   /** Its glob patterns (`**\/*.test.ts`), as expressions on paths relative to the root. */
   excludedPatterns: RegExp[];
+  /**
+   * What tsconfig.json's own `include` and `files` cover, as expressions on root-relative paths;
+   * undefined when there is no tsconfig.json or it names neither (then it covers everything).
+   * Not a fence for the analysis: it says whose compiler options a file is compiled with.
+   */
+  includedPatterns?: RegExp[];
+}
+
+/** The options of a project without a tsconfig.json (or of files outside its `include`). */
+export function defaultCompilerOptions(): ts.CompilerOptions {
+  return { ...DEFAULT_OPTIONS };
+}
+
+/** Whether tsconfig.json covers a file (its `include` or `files`; everything when it names neither). */
+export function isIncluded(root: string, file: string, config: ProjectConfig): boolean {
+  if (!config.includedPatterns) return true;
+  const relative = path.relative(root, file).split(path.sep).join("/");
+  return config.includedPatterns.some((pattern) => pattern.test(relative));
 }
 
 /** A tsconfig glob (`*`, `?`, `**`) as an expression on a root-relative path with "/". */
@@ -136,18 +154,20 @@ export function readCompilerOptions(root: string): ProjectConfig {
   delete options.composite;
   delete options.incremental;
   delete options.tsBuildInfoFile;
-  // `include` and `files` are not read: the project's files are those that reach the library.
-  const config = read.config as { exclude?: unknown };
-  const exclude = Array.isArray(config.exclude)
-    ? config.exclude.filter((entry): entry is string => typeof entry === "string")
-    : [];
+  const config = read.config as { exclude?: unknown; include?: unknown; files?: unknown };
+  const strings = (value: unknown): string[] =>
+    Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === "string") : [];
+  const exclude = strings(config.exclude);
   const isGlob = (entry: string): boolean => /[*?]/.test(entry);
-  return {
+  const result: ProjectConfig = {
     options,
     errors,
     excluded: exclude.filter((entry) => !isGlob(entry)).map((entry) => path.resolve(root, entry)),
     excludedPatterns: exclude.filter(isGlob).map(globExpression),
   };
+  if (config.include !== undefined || config.files !== undefined)
+    result.includedPatterns = [...strings(config.include), ...strings(config.files)].map(globExpression);
+  return result;
 }
 
 /** Finds the name of the npm package a file belongs to (nearest package.json), cached per folder. */

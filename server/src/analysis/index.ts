@@ -12,7 +12,9 @@ import type { AssetFunction } from "./model";
 import {
   PackageNames,
   isExcludedPath,
+  defaultCompilerOptions,
   filesReachingLibrary,
+  isIncluded,
   isSourceFile,
   listSourceFiles,
   matchesExcluded,
@@ -188,11 +190,8 @@ export class AnalysisSession {
     this.exclude = (options.exclude ?? []).map((dir) => path.resolve(dir));
     const config = readCompilerOptions(this.root);
     const { errors } = config;
-    const compilerOptions = withLibraryFallback(this.root, config.options, options.libraryFallback, this.log);
     this.configErrors = errors;
     for (const error of errors) this.log(`tsconfig.json: ${error}`);
-    this.compilerOptions = compilerOptions;
-    this.host = new ProgramHost(compilerOptions);
     this.exclude.push(...config.excluded);
     this.excludedPatterns = config.excludedPatterns;
     // Only the files that can reach the library are the project's (tsconfig's `include` is no
@@ -201,9 +200,25 @@ export class AnalysisSession {
     const candidates = listSourceFiles(this.root, this.exclude).filter(
       (file) => !matchesExcluded(this.root, file, this.excludedPatterns),
     );
-    const reach = filesReachingLibrary(candidates, compilerOptions, this.packages);
-    for (const file of [...reach.files.keys()].sort()) this.addFile(file, reach.files.get(file));
-    this.log(`${reach.files.size} of ${reach.read} source files under ${this.root} can reach assetline`);
+    const reach = filesReachingLibrary(candidates, config.options, this.packages);
+    const files = [...reach.files.keys()].sort();
+    this.log(`${files.length} of ${reach.read} source files under ${this.root} can reach assetline`);
+    // A pipeline wholly outside tsconfig.json's include is not compiled with its options (the
+    // repository's `lib`, `types` and `paths` are for its own code): the defaults, as an editor
+    // gives a file no tsconfig covers.
+    let projectOptions = config.options;
+    const outside = files.filter((file) => !isIncluded(this.root, file, config));
+    if (outside.length > 0 && outside.length === files.length) {
+      projectOptions = defaultCompilerOptions();
+      this.log(
+        `The pipeline's files (${this.relative(outside[0]!)}, ...) are outside tsconfig.json's include: analysed with default compiler options. ` +
+          "Add their folder to include, or give it a tsconfig.json of its own, to choose the options.",
+      );
+    }
+    const compilerOptions = withLibraryFallback(this.root, projectOptions, options.libraryFallback, this.log);
+    this.compilerOptions = compilerOptions;
+    this.host = new ProgramHost(compilerOptions);
+    for (const file of files) this.addFile(file, reach.files.get(file));
   }
 
   /** Absolute paths of the project's own source files. */

@@ -58,6 +58,23 @@ describe("analysis: only the files that can reach assetline (a pipeline inside a
     );
   });
 
+  it("a pipeline wholly outside tsconfig's include is compiled with the default options, not the repository's", function () {
+    const root = repository({
+      "tsconfig.json": JSON.stringify({ compilerOptions: { strict: false }, include: ["packages"] }),
+      "packages/app/src/index.ts": "export const app = 1;\n",
+      "data/pipelines/src/typed.ts":
+        'import { asset } from "assetline";\n' +
+        'export const maybe = asset("x/maybe", {}, (): number | undefined => 1);\n' +
+        'export const sum = asset("x/sum", { ins: { n: maybe } }, (_ctx, { n }: { n: number }) => n + 1);\n',
+    });
+    const graph = analyzeProject(root);
+    assert.deepEqual(
+      graph.diagnostics.map((diagnostic) => `${diagnostic.file}:${diagnostic.line} ${diagnostic.code}`),
+      ["data/pipelines/src/typed.ts:3 input-type-mismatch"],
+      "strict null checks (the defaults) find the mismatch the repository's non-strict options would hide",
+    );
+  });
+
   it("a file that starts importing the library (or a pipeline module) joins; one that does not stays out", function () {
     const root = repository(pipeline);
     const session = new AnalysisSession(root);
