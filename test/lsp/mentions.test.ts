@@ -226,6 +226,9 @@ describe("language server: keys in tables and constants, assets made by factorie
       'export const upstream = parseSelection("+ingest/ or group:bi");',
       'export const run = materializeInMemory([], { select: "transform/daily_revenue+ or ingest/raw_o" });',
       'export const grouped = parseSelection("group:ing");',
+      'export const kindless = parseSelection("kind:<nu");',
+      'export const tagged = parseSelection("tag:layer=go");',
+      'export const quoted = parseSelection(\'tag:"layer"="go\');',
       "",
     ].join("\n");
     fs.writeFileSync(path.join(server.root, file), written);
@@ -234,6 +237,10 @@ describe("language server: keys in tables and constants, assets made by factorie
     const inOptions = await completeIn(file, written, "or ingest/raw_o", "or ingest/raw_o".length);
     assert.ok(inOptions.includes("ingest/raw_orders"), inOptions.join(", "));
     assert.deepEqual(await completeIn(file, written, "group:ing", "group:ing".length), []);
+    // Nor in an attribute's value: `<null>` being typed, a tag's value after `=`.
+    assert.deepEqual(await completeIn(file, written, "kind:<nu", "kind:<nu".length), []);
+    assert.deepEqual(await completeIn(file, written, "tag:layer=go", "tag:layer=go".length), []);
+    assert.deepEqual(await completeIn(file, written, 'tag:"layer"="go', 'tag:"layer"="go'.length), []);
   });
 
   it("adds the import a quick fix needs to the file's import from the same module", async function () {

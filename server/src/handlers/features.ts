@@ -357,8 +357,10 @@ export function completion(project: Project, file: string, position: Position): 
     const typed = sourceFile.text.slice(node.getStart(sourceFile) + 1, offset);
     const word = /[A-Za-z0-9_./*-]*$/.exec(typed)![0];
     const before = typed.slice(0, typed.length - word.length);
-    // After `group:`, `tag:`, `owner:` or `kind:` comes no key.
-    if (/(?:group|tag|owner|kind):"?$/.test(before)) return [];
+    // After `group:`, `tag:`, `owner:` or `kind:` comes no key: nor `<null>` being typed, nor
+    // a tag's value after `=`.
+    if (/(?:group|tag|owner|kind):"?<?$/.test(before) || /\btag:(?:"[^"]*"|[^\s()"=]*)="?$/.test(before))
+      return [];
     range = {
       start: sourceFile.getLineAndCharacterOfPosition(offset - word.length),
       end: sourceFile.getLineAndCharacterOfPosition(offset),
