@@ -4,6 +4,8 @@
  * separators; lines and columns are 1-based.
  */
 
+import { closest } from "./closest";
+
 export const GRAPH_FORMAT_VERSION = 1;
 
 export interface AssetNode {
@@ -106,13 +108,10 @@ export function isSpecField(declaration: SpecDeclaration, field: string): boolea
 
 /**
  * The sentence for a field that does not belong in a spec, the same at load time and in the
- * editor. `suggestion` is the closest known field, found by the caller's closest-match helper.
+ * editor (the suggestion included: one closest-match rule, `closest`).
  */
-export function unknownFieldMessage(
-  declaration: SpecDeclaration,
-  field: string,
-  suggestion: string | undefined,
-): string {
+export function unknownFieldMessage(declaration: SpecDeclaration, field: string): string {
+  const suggestion = closest(field, SPEC_FIELDS[declaration]);
   const code = (name: string): string => "`" + name + "`";
   if (declaration === "externalAsset" && isSpecField("asset", field)) {
     return `${code(field)} does not apply to an external asset (it is declared, never computed); remove it.`;

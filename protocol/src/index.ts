@@ -1,3 +1,4 @@
+export * from "./closest";
 export * from "./graph";
 export * from "./lsp";
 export * from "./webview";

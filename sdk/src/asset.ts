@@ -8,7 +8,6 @@ import {
 import { parseDuration } from "./duration";
 import { callerLocation } from "./location";
 import { validateKey, InvalidKeyError } from "./keys";
-import { closest } from "./selection/resolve";
 import {
   ASSET_BRAND,
   BRAND_VERSION,
@@ -41,8 +40,7 @@ type Compute<Ins, R, T> = (ctx: AssetContext<ResourceValues<R>>, inputs: InputVa
 function refuseUnknownFields(declaration: SpecDeclaration, label: string, spec: object): void {
   for (const field of Object.keys(spec)) {
     if (isSpecField(declaration, field)) continue;
-    const suggestion = closest(field, SPEC_FIELDS[declaration]);
-    throw new TypeError(`${label}: ${unknownFieldMessage(declaration, field, suggestion)}`);
+    throw new TypeError(`${label}: ${unknownFieldMessage(declaration, field)}`);
   }
 }
 

@@ -1,6 +1,7 @@
 /** Resolves a parsed selection against an asset graph. Pure: no Node imports. */
 import { SelectionError, type SelectionExpr } from "./ast";
 import { parseSelection } from "./parser";
+import { closest } from "../../../protocol/src/closest";
 
 /** The fields the selection language reads; protocol's AssetNode satisfies it. */
 export interface SelectableAsset {
@@ -14,37 +15,8 @@ export interface SelectableAsset {
   external?: boolean;
 }
 
-/** Edit distance, used to suggest the closest key for a typo. */
-export function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length]!;
-}
-
-/** The closest candidate to `word`, if it is plausibly a typo of it. */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestScore = Infinity;
-  for (const candidate of candidates) {
-    // A key given without its prefix ("raw_orders" for "ingest/raw_orders") is a strong hint.
-    const tail = candidate.slice(candidate.lastIndexOf("/") + 1);
-    const score = Math.min(editDistance(word, candidate), tail === word ? 1 : editDistance(word, tail) + 1);
-    if (score < bestScore) {
-      bestScore = score;
-      best = candidate;
-    }
-  }
-  if (best === undefined) return undefined;
-  return bestScore <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
+// One "did you mean" for the library and the editor (protocol); exported here as before.
+export { closest, editDistance } from "../../../protocol/src/closest";
 
 /** Dagster's key and group pattern: `*` stands for any run of characters, `/` included; anchored. */
 function wildcard(pattern: string): RegExp {

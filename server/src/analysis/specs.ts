@@ -5,8 +5,7 @@
  * the spec's object literal (names, no checker), cheap enough for every keystroke.
  */
 import { ts } from "ts-morph";
-import { SPEC_FIELDS, isSpecField, unknownFieldMessage, type SpecDeclaration } from "@assetline/protocol";
-import { closestKey } from "./closest";
+import { isSpecField, unknownFieldMessage, type SpecDeclaration } from "@assetline/protocol";
 import type { RawDiagnostic } from "./model";
 
 // The compiler API's members, read once (every `ts.x` is a chain of getters through ts-morph).
@@ -78,7 +77,7 @@ export function unknownFieldDiagnostics(
         severity: "error",
         code: "unknown-field",
         // The library's own sentence, as `assetline materialize` prints it when the module loads.
-        message: unknownFieldMessage(declaration, field, closestKey(field, SPEC_FIELDS[declaration])),
+        message: unknownFieldMessage(declaration, field),
       });
     }
   }
