@@ -42,6 +42,8 @@ import {
 import { PackageNames } from "./files";
 import { TopLevelImports, declaresNoNames } from "./imports";
 import { missingResourceDiagnostics } from "./resources";
+import { unknownFieldDiagnostics } from "./specs";
+import { unwrap } from "./syntax";
 
 // The compiler API's members, read once: every `ts.x` through ts-morph's re-exports is a
 // chain of property getters, and the analysis calls these in its hottest loops.
@@ -52,7 +54,6 @@ const {
   forEachChild,
   isArrayLiteralExpression,
   isArrowFunction,
-  isAsExpression,
   isBindingElement,
   isBlock,
   isBreakStatement,
@@ -93,18 +94,15 @@ const {
   isNamedImports,
   isNamespaceImport,
   isNoSubstitutionTemplateLiteral,
-  isNonNullExpression,
   isNumericLiteral,
   isObjectBindingPattern,
   isObjectLiteralExpression,
   isOmittedExpression,
   isParameter,
-  isParenthesizedExpression,
   isPropertyAccessExpression,
   isPropertyAssignment,
   isPropertyDeclaration,
   isReturnStatement,
-  isSatisfiesExpression,
   isShorthandPropertyAssignment,
   isSourceFile,
   isSpreadAssignment,
@@ -113,7 +111,6 @@ const {
   isStringLiteralLike,
   isSwitchStatement,
   isTryStatement,
-  isTypeAssertionExpression,
   isVariableDeclaration,
   isVariableDeclarationList,
   isVariableStatement,
@@ -220,23 +217,6 @@ export interface PreviousRound {
 function spanOf(node: ts.Node, sourceFile?: ts.SourceFile): SourceSpan {
   const sf = sourceFile ?? node.getSourceFile();
   return { file: sf.fileName, start: node.getStart(sf), end: node.getEnd() };
-}
-
-function unwrap(node: ts.Expression): ts.Expression {
-  let current = node;
-  for (;;) {
-    if (
-      isParenthesizedExpression(current) ||
-      isAsExpression(current) ||
-      isSatisfiesExpression(current) ||
-      isNonNullExpression(current) ||
-      isTypeAssertionExpression(current)
-    ) {
-      current = current.expression;
-    } else {
-      return current;
-    }
-  }
 }
 
 function shortText(node: ts.Node): string {
@@ -428,7 +408,7 @@ export class Evaluator {
   /** What callees resolve to at the top level of a module, by name (`asset`, `al.asset`). */
   private readonly topLevelCallees = new WeakMap<ts.SourceFile, Map<string, AssetFunction | null>>();
 
-  private readonly resourceChecked = new WeakSet<ts.CallExpression>();
+  private readonly specChecked = new WeakSet<ts.CallExpression>();
   private readonly libraryBySymbol = new Map<ts.Symbol, AssetFunction | null>();
   private steps = 0;
   private depth = 0;
@@ -2217,11 +2197,12 @@ export class Evaluator {
     } finally {
       this.factorySite = outerSite;
     }
-    if (fn === "asset") {
-      record.computeNode = specIsCompute ? spec : node.arguments[2];
-      // Once per call, however many assets a factory makes from it.
-      if (!this.resourceChecked.has(node)) {
-        this.resourceChecked.add(node);
+    if (fn === "asset") record.computeNode = specIsCompute ? spec : node.arguments[2];
+    // What the spec says wrong, once per call, however many assets a factory makes from it.
+    if (!this.specChecked.has(node)) {
+      this.specChecked.add(node);
+      if (!specIsCompute) state.result.diagnostics.push(...unknownFieldDiagnostics(fn, spec));
+      if (fn === "asset") {
         state.result.diagnostics.push(
           ...missingResourceDiagnostics(
             this.functionOf(record.computeNode),
@@ -2436,8 +2417,13 @@ export class Evaluator {
     const record: CheckRecord = {
       span: spanOf(node, sourceFile),
       targetSpan: spanOf(targetNode ? unwrap(targetNode) : node, sourceFile),
-      callNode: node,
     };
+    // `check(target, name, spec, fn)`; `check(target, name, fn)` has no spec.
+    const spec = node.arguments[2];
+    if (spec && !isArrowFunction(spec) && !isFunctionExpression(spec) && !this.specChecked.has(node)) {
+      this.specChecked.add(node);
+      state.result.diagnostics.push(...unknownFieldDiagnostics("check", spec));
+    }
     // Made by a project helper (`const fresh = (target) => check(target, ...)`): a target that
     // comes from the helper's parameters is the caller's choice.
     const site = this.callSites.find((call) => call.getSourceFile().fileName === state.file);

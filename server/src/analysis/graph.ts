@@ -11,7 +11,6 @@ import {
 } from "@assetline/protocol";
 import { closestKey } from "./closest";
 import type { AssetRecord, CheckRecord, RawDiagnostic, SourceSpan } from "./model";
-import { specArgument, unknownFieldDiagnostics } from "./specs";
 
 export { closestKey, levenshtein } from "./closest";
 
@@ -98,7 +97,6 @@ function withoutRepeats(list: RawDiagnostic[]): RawDiagnostic[] {
 
 export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): BuiltGraph {
   const diagnostics: RawDiagnostic[] = [...input.diagnostics];
-  diagnostics.push(...specDiagnostics(input));
   const records = input.assets.filter((record) => record.key !== undefined);
   const order = (a: AssetRecord, b: AssetRecord): number =>
     compareSpans(a.call, b.call) || ((a.key ?? "") < (b.key ?? "") ? -1 : 1);
@@ -277,30 +275,6 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
   }
 
   return { byKey, records, checksByKey, downstream, diagnostics: withoutRepeats(diagnostics) };
-}
-
-/**
- * Fields a spec does not take (unknown-field). Found once per record: a record lives as long as
- * its file is unchanged, and the graph is built again after every edit. Assets whose key is not
- * known count too (the library refuses their spec all the same); a factory's call reports once
- * (`withoutRepeats`), however many records it makes.
- */
-function specDiagnostics(input: GraphInput): RawDiagnostic[] {
-  const diagnostics: RawDiagnostic[] = [];
-  for (const record of input.assets) {
-    const declaration = record.external ? "externalAsset" : "asset";
-    record.fieldDiagnostics ??= unknownFieldDiagnostics(
-      declaration,
-      specArgument(declaration, record.callNode),
-    );
-    if (record.fieldDiagnostics.length > 0) diagnostics.push(...record.fieldDiagnostics);
-  }
-  for (const check of input.checks) {
-    if (!check.callNode) continue;
-    check.fieldDiagnostics ??= unknownFieldDiagnostics("check", specArgument("check", check.callNode));
-    if (check.fieldDiagnostics.length > 0) diagnostics.push(...check.fieldDiagnostics);
-  }
-  return diagnostics;
 }
 
 function capitalise(text: string): string {

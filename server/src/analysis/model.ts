@@ -73,8 +73,6 @@ export interface AssetRecord {
    * for (graph.ts reuses it while that is the same; not serialised).
    */
   graphNode?: { node: AssetNode; context: string };
-  /** Its spec's unknown-field diagnostics, found once per record (graph.ts; not serialised). */
-  fieldDiagnostics?: RawDiagnostic[];
 }
 
 export interface CheckRecord {
@@ -88,10 +86,6 @@ export interface CheckRecord {
   /** The key when the target is written as a string. */
   targetKey?: string;
   problem?: string;
-  /** The node of the call itself, when the evaluator gives it (for its spec; not serialised). */
-  callNode?: ts.CallExpression;
-  /** Its spec's unknown-field diagnostics, found once per record (graph.ts; not serialised). */
-  fieldDiagnostics?: RawDiagnostic[];
 }
 
 export interface RawDiagnostic {

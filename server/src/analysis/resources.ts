@@ -5,23 +5,21 @@
  */
 import { ts } from "ts-morph";
 import type { RawDiagnostic } from "./model";
+import { unwrap } from "./syntax";
 
 // The compiler API's members, read once: every `ts.x` through ts-morph's re-exports is a
 // chain of property getters, and the analysis calls these in its hottest loops.
 const {
   forEachChild,
   isArrowFunction,
-  isAsExpression,
   isElementAccessExpression,
   isFunctionDeclaration,
   isFunctionExpression,
   isIdentifier,
   isObjectBindingPattern,
   isObjectLiteralExpression,
-  isParenthesizedExpression,
   isPropertyAccessExpression,
   isPropertyAssignment,
-  isSatisfiesExpression,
   isSpreadAssignment,
   isStringLiteral,
   isVariableDeclaration,
@@ -30,10 +28,7 @@ const {
 /** Names declared in `spec.resources`; undefined when they cannot be read (a spread, a variable). */
 export function declaredResources(spec: ts.Expression | undefined): Set<string> | undefined {
   if (!spec) return new Set();
-  let literal = spec;
-  while (isParenthesizedExpression(literal) || isAsExpression(literal) || isSatisfiesExpression(literal)) {
-    literal = literal.expression;
-  }
+  const literal = unwrap(spec);
   if (!isObjectLiteralExpression(literal))
     return isArrowFunction(literal) || isFunctionExpression(literal) ? new Set() : undefined;
   const property = literal.properties.find(

@@ -7,34 +7,17 @@
 import { ts } from "ts-morph";
 import { isSpecField, unknownFieldMessage, type SpecDeclaration } from "@assetline/protocol";
 import type { RawDiagnostic } from "./model";
+import { unwrap } from "./syntax";
 
 // The compiler API's members, read once (every `ts.x` is a chain of getters through ts-morph).
 const {
-  isAsExpression,
-  isArrowFunction,
-  isFunctionExpression,
   isIdentifier,
-  isNonNullExpression,
   isNoSubstitutionTemplateLiteral,
   isNumericLiteral,
   isObjectLiteralExpression,
-  isParenthesizedExpression,
-  isSatisfiesExpression,
   isSpreadAssignment,
   isStringLiteral,
-  isTypeAssertionExpression,
 } = ts;
-
-/** The spec argument of a library call: `asset(key, spec, fn)`, `check(target, name, spec, fn)`. */
-export function specArgument(
-  declaration: "asset" | "externalAsset" | "check",
-  call: ts.CallExpression,
-): ts.Expression | undefined {
-  const spec = call.arguments[declaration === "check" ? 2 : 1];
-  // The shorter forms pass the function where the spec would be: `asset(key, fn)`, `check(t, n, fn)`.
-  if (!spec || isArrowFunction(spec) || isFunctionExpression(spec)) return undefined;
-  return spec;
-}
 
 /** One diagnostic per property of a spec object literal that `declaration` does not take. */
 export function unknownFieldDiagnostics(
@@ -42,17 +25,7 @@ export function unknownFieldDiagnostics(
   spec: ts.Expression | undefined,
 ): RawDiagnostic[] {
   if (!spec) return [];
-  // Not remembered per node: incremental parsing keeps the nodes after an edit, at new offsets.
-  let literal = spec;
-  while (
-    isParenthesizedExpression(literal) ||
-    isAsExpression(literal) ||
-    isSatisfiesExpression(literal) ||
-    isNonNullExpression(literal) ||
-    isTypeAssertionExpression(literal)
-  ) {
-    literal = literal.expression;
-  }
+  const literal = unwrap(spec);
   const diagnostics: RawDiagnostic[] = [];
   if (isObjectLiteralExpression(literal)) {
     const sourceFile = literal.getSourceFile();

@@ -1,0 +1,25 @@
+/** Small helpers on the compiler's syntax tree shared by the analysis's modules. */
+import { ts } from "ts-morph";
+
+// Read once: every `ts.x` through ts-morph's re-exports is a chain of property getters.
+const {
+  isAsExpression,
+  isNonNullExpression,
+  isParenthesizedExpression,
+  isSatisfiesExpression,
+  isTypeAssertionExpression,
+} = ts;
+
+/** The expression inside parentheses, `as`, `satisfies`, `!` and `<T>` assertions. */
+export function unwrap(node: ts.Expression): ts.Expression {
+  let current = node;
+  while (
+    isParenthesizedExpression(current) ||
+    isAsExpression(current) ||
+    isSatisfiesExpression(current) ||
+    isNonNullExpression(current) ||
+    isTypeAssertionExpression(current)
+  )
+    current = current.expression;
+  return current;
+}
