@@ -3,7 +3,13 @@ import type { RunOutcome } from "./api";
 import type { Ctx } from "./ctx";
 import { config } from "./config";
 import type { RunEvent } from "../../sdk/src/runner/events";
-import { describeRunResult, startRun, type RunFailure, type RunHandle } from "../../sdk/src/cli/launch";
+import {
+  describeRunEvent,
+  describeRunResult,
+  startRun,
+  type RunFailure,
+  type RunHandle,
+} from "../../sdk/src/cli/launch";
 
 export { selectionFor } from "../../sdk/src/cli/launch";
 
@@ -49,7 +55,8 @@ export async function runSelection(
           ...(config.environment ? { environment: config.environment } : {}),
           onOutput: (text) => out.append(text),
           onEvent: (event, { done, total }) => {
-            describeEvent(event, out);
+            const line = describeRunEvent(event);
+            if (line !== undefined) out.appendLine(line);
             ctx.runStates.applyLiveEvent(projectRoot, event);
             options.onEvent?.(event);
             if (event.type === "asset_start" && event.key) {
@@ -93,36 +100,5 @@ async function reportFailure(failures: RunFailure[], out: vscode.OutputChannel):
     await vscode.window.showTextDocument(vscode.Uri.file(file), {
       selection: new vscode.Range(position, position),
     });
-  }
-}
-
-function describeEvent(event: RunEvent, out: vscode.OutputChannel): void {
-  switch (event.type) {
-    case "run_start":
-      out.appendLine(`Run ${event.runId}: ${event.assets.length} assets, environment ${event.env}`);
-      break;
-    case "asset_start":
-      out.appendLine(`▶ ${event.key}`);
-      break;
-    case "asset_success":
-      out.appendLine(`✓ ${event.key} (${Math.round(event.durationMs)} ms)`);
-      break;
-    case "asset_skipped":
-      out.appendLine(`- ${event.key} skipped: ${event.reason}`);
-      break;
-    case "asset_failure": {
-      out.appendLine(`✗ ${event.key} (${event.reason})\n${event.error.stack ?? event.error.message}`);
-      break;
-    }
-    case "log":
-      out.appendLine(`  ${event.key ? `${event.key}: ` : ""}[${event.level}] ${event.message}`);
-      break;
-    case "check_result":
-      out.appendLine(
-        `  ${event.passed ? "✓" : "✗"} check ${event.key} ${event.check}${event.description ? `: ${event.description}` : ""}`,
-      );
-      break;
-    case "run_end":
-      break;
   }
 }

@@ -154,6 +154,31 @@ export function startRun(options: LaunchOptions): RunHandle {
   };
 }
 
+/**
+ * One line of an editor's run log for an event (the VS Code extension's "Assetline Runs", the
+ * language server's log for other editors); undefined for events it does not show.
+ */
+export function describeRunEvent(event: RunEvent): string | undefined {
+  switch (event.type) {
+    case "run_start":
+      return `Run ${event.runId}: ${event.assets.length} assets, environment ${event.env}`;
+    case "asset_start":
+      return `▶ ${event.key}`;
+    case "asset_success":
+      return `✓ ${event.key} (${Math.round(event.durationMs)} ms)`;
+    case "asset_skipped":
+      return `- ${event.key} skipped: ${event.reason}`;
+    case "asset_failure":
+      return `✗ ${event.key} (${event.reason})\n${event.error.stack ?? event.error.message}`;
+    case "log":
+      return `  ${event.key ? `${event.key}: ` : ""}[${event.level}] ${event.message}`;
+    case "check_result":
+      return `  ${event.passed ? "✓" : "✗"} check ${event.key} ${event.check}${event.description ? `: ${event.description}` : ""}`;
+    case "run_end":
+      return undefined;
+  }
+}
+
 /** One sentence for the end of a run, as a notification says it. */
 export function describeRunResult(result: RunResult): string {
   const seconds = (result.durationMs / 1000).toFixed(1);

@@ -13,8 +13,13 @@ import {
   type WorkDoneProgressReporter,
 } from "vscode-languageserver/node";
 import { Commands, parseAssetCommandArgs, type RunMode } from "@assetline/protocol";
-import { describeRunResult, selectionFor, startRun, type RunResult } from "../../../sdk/src/cli/launch";
-import type { RunEvent } from "../../../sdk/src/runner/events";
+import {
+  describeRunEvent,
+  describeRunResult,
+  selectionFor,
+  startRun,
+  type RunResult,
+} from "../../../sdk/src/cli/launch";
 import type { Project } from "./projects";
 
 /** The commands the server runs, and how each selects assets around the lens's key. */
@@ -82,7 +87,7 @@ export async function executeRun(
       selection,
       onOutput: (text) => host.log(text.trimEnd()),
       onEvent: (event, { done, total }) => {
-        const line = describeEvent(event);
+        const line = describeRunEvent(event);
         if (line) host.log(line);
         if (event.type === "asset_start") {
           const percentage = total ? Math.round((100 * done) / total) : 0;
@@ -112,24 +117,4 @@ export async function executeRun(
     host.showMessage(result.status === "success" ? MessageType.Info : MessageType.Error, summary);
   }
   return result;
-}
-
-/** One line of the server's log for an event (the VS Code extension's "Assetline Runs" says the same). */
-function describeEvent(event: RunEvent): string | undefined {
-  switch (event.type) {
-    case "run_start":
-      return `Run ${event.runId}: ${event.assets.length} assets, environment ${event.env}`;
-    case "asset_success":
-      return `✓ ${event.key} (${Math.round(event.durationMs)} ms)`;
-    case "asset_skipped":
-      return `- ${event.key} skipped: ${event.reason}`;
-    case "asset_failure":
-      return `✗ ${event.key} (${event.reason})\n${event.error.stack ?? event.error.message}`;
-    case "log":
-      return `  ${event.key ? `${event.key}: ` : ""}[${event.level}] ${event.message}`;
-    case "check_result":
-      return `  ${event.passed ? "✓" : "✗"} check ${event.key} ${event.check}`;
-    default:
-      return undefined;
-  }
 }
