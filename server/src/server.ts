@@ -154,10 +154,13 @@ function guard<T>(what: string, fallback: T, run: () => T): T {
   }
 }
 
+/** The workspace folders on disk. */
+function folderPaths(): string[] {
+  return folders.map((folder) => uriToPath(folder.uri)).filter((folder): folder is string => Boolean(folder));
+}
+
 function refreshFolders(): void {
-  const paths = folders
-    .map((folder) => uriToPath(folder.uri))
-    .filter((folder): folder is string => Boolean(folder));
+  const paths = folderPaths();
   projects.setFolders(paths);
   watcher?.setFolders(paths);
   for (const document of documents.all()) {
@@ -264,7 +267,7 @@ function startWatching(): void {
     (files) => guard("Applying changes on disk", undefined, () => applyDiskChanges(files)),
     (message) => logError(message, true),
   );
-  watcher.setFolders(folders.map((folder) => uriToPath(folder.uri)).filter((f): f is string => Boolean(f)));
+  watcher.setFolders(folderPaths());
 }
 
 /** Files changed on disk (reported by the client's watchers or ours): the ones not open re-analyse. */
