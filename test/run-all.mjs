@@ -41,6 +41,8 @@ const suites = [
     name: "unit",
     command: [
       process.execPath,
+      // Our packages' sources, not their built dist/ (see scripts/build.mjs).
+      "--conditions=assetline-source",
       "--import",
       "tsx",
       mocha,
@@ -55,6 +57,8 @@ const suites = [
     name: "lsp",
     command: [
       process.execPath,
+      // Our packages' sources, not their built dist/ (see scripts/build.mjs).
+      "--conditions=assetline-source",
       "--import",
       "tsx",
       mocha,

@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { ts } from "ts-morph";
-import { AnalysisSession } from "../../server/src/analysis/index";
+import { AnalysisSession } from "../../analysis/src/index";
 
 const [mode, root] = process.argv.slice(2);
 if (!root || (mode !== "parse" && mode !== "cold")) throw new Error("usage: child parse|cold DIR");

@@ -14,7 +14,7 @@ import { buildSync } from "esbuild";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { AnalysisSession } from "../../server/src/analysis/index";
+import { AnalysisSession } from "../../analysis/src/index";
 import { assetKey, generateWorkspace, type Bodies } from "./generate";
 
 const args = process.argv.slice(2);

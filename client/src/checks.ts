@@ -3,7 +3,8 @@ import * as path from "node:path";
 import type { CheckRunResult } from "./api";
 import type { Ctx } from "./ctx";
 import { findProjects, type Project } from "./projects";
-import { runSelection, selectionFor } from "./run";
+import { selectionFor } from "@assetline/core";
+import { runSelection } from "./run";
 
 interface CheckRef {
   project: Project;

@@ -1,11 +1,12 @@
 import * as vscode from "vscode";
-import { Commands, parseAssetCommandArgs, type AssetCommandArgs, type RunMode } from "@assetline/protocol";
+import { selectionFor, type RunMode } from "@assetline/core";
+import { Commands, parseAssetCommandArgs, type AssetCommandArgs } from "@assetline/protocol";
 import type { AssetlineApi, RunOutcome } from "./api";
 import { ChecksController } from "./checks";
 import { Ctx } from "./ctx";
 import { EnvironmentPicker } from "./environment";
 import { LineagePanel } from "./lineage";
-import { runSelection, selectionFor } from "./run";
+import { runSelection } from "./run";
 import { AssetsView, assetArgs } from "./views/assetsView";
 import { RunsView } from "./views/runsView";
 

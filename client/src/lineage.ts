@@ -1,14 +1,11 @@
 import * as vscode from "vscode";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
-import {
-  isWebviewMessage,
-  type AssetGraph,
-  type HostMessage,
-  type WebviewMessage,
-} from "@assetline/protocol";
+import { type AssetGraph } from "@assetline/core";
+import { isWebviewMessage, type HostMessage, type WebviewMessage } from "@assetline/protocol";
 import type { Ctx } from "./ctx";
-import { runSelection, selectionFor } from "./run";
+import { selectionFor } from "@assetline/core";
+import { runSelection } from "./run";
 
 /**
  * The lineage view: one webview panel, reused. It asks the language server for the graph

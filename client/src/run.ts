@@ -2,16 +2,14 @@ import * as vscode from "vscode";
 import type { RunOutcome } from "./api";
 import type { Ctx } from "./ctx";
 import { config } from "./config";
-import type { RunEvent } from "../../sdk/src/runner/events";
+import type { RunEvent } from "@assetline/core";
 import {
   describeRunEvent,
   describeRunResult,
   startRun,
   type RunFailure,
   type RunHandle,
-} from "../../sdk/src/cli/launch";
-
-export { selectionFor } from "../../sdk/src/cli/launch";
+} from "assetline/launch";
 
 export interface RunOptions {
   /** Called with every event of the run, as the runner streams them. */
@@ -22,7 +20,7 @@ export interface RunOptions {
 
 /**
  * Runs `assetline materialize --select SELECTION --json` in the project (started as the
- * language server starts it, sdk/src/cli/launch.ts), with a cancellable progress
+ * language server starts it, assetline/launch), with a cancellable progress
  * notification, the events and logs in the "Assetline Runs" channel, and the result as a
  * notification. Resolves when the run has ended.
  */

@@ -1,8 +1,8 @@
 import * as vscode from "vscode";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { AssetGraph, AssetStatus } from "@assetline/protocol";
-import type { RunEvent, RunIndex } from "../../sdk/src/runner/events";
+import type { AssetGraph, AssetStatus } from "@assetline/core";
+import type { RunEvent, RunIndex } from "@assetline/core";
 
 /**
  * Run states of every asset, from the run records the runner keeps under `.assetline/`

@@ -1,4 +1,2 @@
-export * from "./closest";
-export * from "./graph";
 export * from "./lsp";
 export * from "./webview";

@@ -2,7 +2,7 @@
  * Custom LSP messages between the Assetline client and language server.
  * Each namespace names its method and says which way it travels.
  */
-import type { AssetGraph } from "./graph";
+import type { AssetGraph } from "@assetline/core";
 
 /** Where the server is: shown in the status bar, awaited by tests instead of sleeping. */
 export type ServerState = "indexing" | "idle" | "error";

@@ -3,10 +3,9 @@
  * the language server directly. Everything the webview sends is validated by the client
  * (see `isWebviewMessage`) before it is acted on.
  */
-import type { AssetGraph, AssetStatus } from "./graph";
+import type { AssetGraph, AssetStatus, RunMode } from "@assetline/core";
 
 /** What a run started from the graph includes besides the asset itself. */
-export type RunMode = "asset" | "upstream" | "downstream";
 
 /** extension -> webview */
 export type HostMessage =

@@ -1,13 +1,8 @@
 /** Declaring assets, checks, external assets, resources and definition sets. */
-import {
-  SPEC_FIELDS,
-  isSpecField,
-  unknownFieldMessage,
-  type SpecDeclaration,
-} from "../../protocol/src/graph";
-import { parseDuration } from "./duration";
+import { SPEC_FIELDS, isSpecField, unknownFieldMessage, type SpecDeclaration } from "@assetline/core";
+import { parseDuration } from "@assetline/core";
 import { callerLocation } from "./location";
-import { validateKey, InvalidKeyError } from "./keys";
+import { validateKey, InvalidKeyError } from "@assetline/core";
 import {
   ASSET_BRAND,
   BRAND_VERSION,

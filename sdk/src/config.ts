@@ -1,7 +1,7 @@
 /** `assetline.config.json` in the pipeline root. */
 import fs from "node:fs";
 import path from "node:path";
-import { closest } from "./selection/resolve";
+import { closest } from "@assetline/core";
 
 export interface EnvironmentConfig {
   /** Per-resource configuration, by resource name. */

@@ -1,6 +1,6 @@
 /** Collecting assets and checks from a definitions module, and the runtime graph they form. */
 import path from "node:path";
-import type { AssetNode, AssetGraph } from "../../protocol/src/graph";
+import type { AssetNode, AssetGraph } from "@assetline/core";
 import { isAsset, isCheck, isDefinitions, type AnyAsset, type AssetCheck } from "./types";
 
 export interface LoadedDefinitions {

@@ -2,7 +2,7 @@
  * The `assetline` library: declare assets, checks, resources and IO managers, and run them.
  */
 export { asset, check, externalAsset, resource, defineAssets } from "./asset";
-export { validateKey, isValidKey, keyProblem, InvalidKeyError } from "./keys";
+export { validateKey, isValidKey, keyProblem, InvalidKeyError } from "@assetline/core";
 export { fsIOManager, memoryIOManager, storagePath } from "./io";
 export {
   collectDefinitions,
@@ -15,15 +15,8 @@ export { readConfig, chooseEnvironment, type AssetlineConfig, type EnvironmentCo
 export { loadProject, type LoadedProject } from "./loader";
 export { materializeInMemory, type InMemoryRun, type InMemoryOptions } from "./testing";
 export { materialize, MissingUpstreamError, type MaterializeOptions, type RunResult } from "./runner/run";
-export {
-  readEvents,
-  readIndex,
-  rebuildIndex,
-  listRunIds,
-  type RunEvent,
-  type RunIndex,
-  type RunStatus,
-} from "./runner/events";
+export { type RunEvent, type RunIndex, type RunStatus } from "@assetline/core";
+export { readEvents, readIndex, rebuildIndex, listRunIds } from "./runner/events";
 export {
   parseSelection,
   resolveSelection,
@@ -31,7 +24,7 @@ export {
   SelectionError,
   type SelectionExpr,
   type SelectableAsset,
-} from "./selection";
+} from "@assetline/core";
 export type { SourceLocation } from "./location";
 export {
   isAsset,

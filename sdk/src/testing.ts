@@ -3,9 +3,9 @@ import type { AssetlineConfig } from "./config";
 import { collectDefinitions, runtimeGraph } from "./definitions";
 import { isAsset, isDefinitions } from "./types";
 import { memoryIOManager } from "./io";
-import type { RunEvent } from "./runner/events";
+import type { RunEvent } from "@assetline/core";
 import { materialize, type RunResult } from "./runner/run";
-import { resolveSelection } from "./selection";
+import { resolveSelection } from "@assetline/core";
 
 export interface InMemoryRun extends RunResult {
   /** Every stored value after the run, by key (the given `values` included). */

@@ -21,7 +21,7 @@ import {
 } from "vscode-languageserver/node";
 import path from "node:path";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { closestKey, keyProblem } from "./analysis/index";
+import { closestKey, keyProblem } from "@assetline/analysis";
 import {
   GraphRequest,
   RunAllowedNotification,

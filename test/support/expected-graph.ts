@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import type { AssetGraph } from "@assetline/protocol";
+import type { AssetGraph } from "@assetline/core";
 
 export interface ExpectedAsset {
   key: string;

@@ -1,5 +1,5 @@
 /** The hover card and the right-click menu, as DOM. */
-import type { RunMode } from "@assetline/protocol";
+import type { RunMode } from "@assetline/core";
 import type { CardContent } from "./card";
 import { el, placeAt } from "./dom";
 

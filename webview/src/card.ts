@@ -2,7 +2,7 @@
  * The hover card's content as data (title, lines of label and value). The DOM side writes
  * every string with textContent, so keys and metadata from user code stay text. Pure.
  */
-import type { AssetStatus } from "@assetline/protocol";
+import type { AssetStatus } from "@assetline/core";
 import type { GraphIndex } from "./graph-index";
 import { STATE_LABEL } from "./status";
 import type { DisplayNode } from "./view";

@@ -3,7 +3,7 @@
  * the viewport), with the theme's colours resolved into a <style> block. Pure: text is escaped
  * here, so keys and descriptions from user code cannot become markup.
  */
-import type { AssetStatus } from "@assetline/protocol";
+import type { AssetStatus } from "@assetline/core";
 import { edgePath } from "./geometry";
 import { NODE_HEIGHT, NODE_WIDTH, type Layout } from "./layout";
 import { groupState, STATE_BADGE } from "./status";

@@ -1,9 +1,9 @@
 /**
- * The filter box: the selection language shared with the command line (sdk/src/selection),
+ * The filter box: the selection language shared with the command line (@assetline/core),
  * its errors placed at their column, and completion of keys and attribute values. Pure.
  */
-import type { AssetNode } from "@assetline/protocol";
-import { trySelect } from "../../sdk/src/selection";
+import type { AssetNode } from "@assetline/core";
+import { trySelect } from "@assetline/core";
 
 export interface FilterError {
   message: string;

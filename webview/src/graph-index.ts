@@ -1,4 +1,4 @@
-import type { AssetGraph, AssetNode } from "@assetline/protocol";
+import type { AssetGraph, AssetNode } from "@assetline/core";
 
 /** Upstream and downstream adjacency of a graph, restricted to keys that exist in it. */
 export interface GraphIndex {

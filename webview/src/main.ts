@@ -5,7 +5,9 @@
  * `svg g.node` elements drawn (the contract the client and the end-to-end tests rely on).
  */
 import "./lineage.css";
-import type { AssetGraph, HostMessage, RunMode } from "@assetline/protocol";
+import type { AssetGraph } from "@assetline/core";
+import type { RunMode } from "@assetline/core";
+import type { HostMessage } from "@assetline/protocol";
 import { cardFor } from "./card";
 import { ContextMenu, HoverCard } from "./card-view";
 import { button, el } from "./dom";

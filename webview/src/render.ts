@@ -6,7 +6,7 @@
  * drawn whole. Every string from user code goes through `.text()` (textContent), never HTML.
  */
 import * as d3 from "d3";
-import type { AssetStatus } from "@assetline/protocol";
+import type { AssetStatus } from "@assetline/core";
 import { edgePath, edgePieces, intersects, visiblePieces, type Box, type EdgePieces } from "./geometry";
 import { GROUP_PAD, NODE_HEIGHT, NODE_WIDTH, type GroupSegment, type Layout } from "./layout";
 import { stepForKey, walkStep } from "./navigate";

@@ -3,7 +3,7 @@
  * client's webview serializer). Restoring validates it: a state from an older build, or a
  * damaged one, falls back to defaults instead of breaking the view. Pure.
  */
-import type { AssetGraph, AssetStatus } from "@assetline/protocol";
+import type { AssetGraph, AssetStatus } from "@assetline/core";
 import type { Expansion } from "./focus";
 import { mergeStatus } from "./status";
 import { clampHops, type ViewMode } from "./view";

@@ -1,5 +1,5 @@
 /** Run states as the view draws them: a class per state, a label and the legend. Pure. */
-import type { AssetRunState, AssetStatus } from "@assetline/protocol";
+import type { AssetRunState, AssetStatus } from "@assetline/core";
 
 export const STATES: readonly AssetRunState[] = [
   "never",

@@ -2,7 +2,7 @@
  * What the lineage view shows, as data: which assets and collapsed groups are drawn, the
  * edges between them, and which nodes can be expanded. Pure: no DOM, so it is unit-tested.
  */
-import type { AssetNode } from "@assetline/protocol";
+import type { AssetNode } from "@assetline/core";
 import { focusSet, hiddenNeighbours, lineageOf, type Expansion } from "./focus";
 import type { GraphIndex } from "./graph-index";
 

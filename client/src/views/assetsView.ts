@@ -1,11 +1,7 @@
 import * as vscode from "vscode";
 import * as path from "node:path";
-import {
-  type AssetCommandArgs,
-  type AssetNode,
-  type AssetRunState,
-  type AssetStatus,
-} from "@assetline/protocol";
+import { type AssetNode, type AssetRunState, type AssetStatus } from "@assetline/core";
+import { type AssetCommandArgs } from "@assetline/protocol";
 import type { Ctx } from "../ctx";
 import { findProjects, type Project } from "../projects";
 

@@ -1,7 +1,7 @@
 import * as vscode from "vscode";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { RunEvent } from "../../../sdk/src/runner/events";
+import type { RunEvent } from "@assetline/core";
 import { findProjects, type Project } from "../projects";
 
 const RUN_SCHEME = "assetline-run";

@@ -5,15 +5,16 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { AssetGraph, AssetNode } from "../../../protocol/src/graph";
+import type { AssetGraph, AssetNode } from "@assetline/core";
 import { chooseEnvironment, ConfigError, readConfig } from "../config";
 import { DefinitionsError, runtimeGraph } from "../definitions";
 import { processAlive } from "../fsutil";
-import { InvalidKeyError } from "../keys";
+import { InvalidKeyError } from "@assetline/core";
 import { loadProject } from "../loader";
-import { listRunIds, readEvents, readIndex, rebuildIndex, type RunEvent } from "../runner/events";
+import { type RunEvent } from "@assetline/core";
+import { listRunIds, readEvents, readIndex, rebuildIndex } from "../runner/events";
 import { materialize, MissingUpstreamError } from "../runner/run";
-import { resolveSelection, SelectionError } from "../selection";
+import { resolveSelection, SelectionError } from "@assetline/core";
 import { computeStatus } from "../status/status";
 import { flag, has, parseArgs, UsageError, type ParsedArgs } from "./args";
 
@@ -61,13 +62,15 @@ function rootOf(args: ParsedArgs): string {
 }
 
 function staticGraph(root: string): AssetGraph {
-  // Loaded lazily: ts-morph is only needed for the static commands.
+  // Loaded lazily: the analysis (and ts-morph under it) is only needed for the static commands.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { analyzeProject } = require("./static") as typeof import("./static");
-  // This package's own sources (it ships them): what `assetline` means in a project that has
-  // not installed it yet, as the runner does at run time.
-  const ownEntry = path.join(__dirname, "..", "src", "index.ts");
-  return analyzeProject(root, fs.existsSync(ownEntry) ? { libraryFallback: ownEntry } : {});
+  const { analyzeProject } = require("@assetline/analysis") as typeof import("@assetline/analysis");
+  // What `assetline` means in a project that has not installed it yet: this package's own
+  // declarations (its sources in this repository, its .d.ts once published).
+  const ownEntry = [path.join(__dirname, "..", "src", "index.ts"), path.join(__dirname, "index.d.ts")].find(
+    (file) => fs.existsSync(file),
+  );
+  return analyzeProject(root, ownEntry ? { libraryFallback: ownEntry } : {});
 }
 
 async function loadedGraph(root: string): Promise<AssetGraph> {

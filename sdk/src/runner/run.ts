@@ -14,14 +14,8 @@ import {
   type Logger,
   type Resource,
 } from "../types";
-import {
-  newRunId,
-  RunRecorder,
-  type ErrorInfo,
-  type FailureReason,
-  type RunEvent,
-  type RunStatus,
-} from "./events";
+import { type ErrorInfo, type FailureReason, type RunEvent, type RunStatus } from "@assetline/core";
+import { newRunId, RunRecorder } from "./events";
 
 export interface MaterializeOptions {
   root: string;

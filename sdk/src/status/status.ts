@@ -1,9 +1,9 @@
 /** Staleness: why an asset's latest materialization may no longer be current. */
 import type { LoadedDefinitions } from "../definitions";
 import { upstreamKeys } from "../definitions";
-import type { RunIndex } from "../runner/events";
+import type { RunIndex } from "@assetline/core";
 import { sourceHash } from "../runner/run";
-import { parseDuration } from "../duration";
+import { parseDuration } from "@assetline/core";
 
 export { parseDuration };
 

@@ -11,7 +11,7 @@ import {
   type TextEdit,
 } from "vscode-languageserver/node";
 import { ts } from "ts-morph";
-import { closestKey } from "../analysis/index";
+import { closestKey } from "@assetline/analysis";
 import { offsetAt, rangeOf } from "./features";
 import { pathToUri, type Project } from "./projects";
 

@@ -5,7 +5,7 @@
  */
 import type { CodeLens } from "vscode-languageserver/node";
 import { Commands, type AssetCommandArgs } from "@assetline/protocol";
-import type { AssetRecord } from "../analysis/index";
+import type { AssetRecord } from "@assetline/analysis";
 import type { Project } from "./projects";
 import { readRunIndex, runStatus, runStatusSummary, runStatusTitle } from "./runStatus";
 

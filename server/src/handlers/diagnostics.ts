@@ -11,8 +11,8 @@ import {
   type Diagnostic,
   type DiagnosticRelatedInformation,
 } from "vscode-languageserver/node";
-import type { Severity } from "@assetline/protocol";
-import type { RawDiagnostic } from "../analysis/index";
+import type { Severity } from "@assetline/core";
+import type { RawDiagnostic } from "@assetline/analysis";
 import { pathToUri, type Project } from "./projects";
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {

@@ -18,7 +18,7 @@ import {
   type WorkspaceEdit,
 } from "vscode-languageserver/node";
 import { ts } from "ts-morph";
-import type { AssetRecord, Occurrence, SourceSpan } from "../analysis/index";
+import type { AssetRecord, Occurrence, SourceSpan } from "@assetline/analysis";
 import { pathToUri, type Project } from "./projects";
 import { readRunIndex, runStatusTitle } from "./runStatus";
 

@@ -1,5 +1,6 @@
 /** The `assetline/graph` request: a project's graph, whole or around one asset. */
-import type { AssetGraph, GraphParams } from "@assetline/protocol";
+import type { AssetGraph } from "@assetline/core";
+import type { GraphParams } from "@assetline/protocol";
 
 /** The asset and those within the given hops upstream and downstream (all when unlimited). */
 export function focusGraph(graph: AssetGraph, params: GraphParams): AssetGraph {

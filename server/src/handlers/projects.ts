@@ -11,7 +11,7 @@ import {
   type AnalysisResult,
   type RawDiagnostic,
   type TypeCheckJob,
-} from "../analysis/index";
+} from "@assetline/analysis";
 
 const SKIPPED_DIRS = new Set(["node_modules", "dist", "out"]);
 /** How deep under a workspace folder projects are looked for (and the server watches folders). */

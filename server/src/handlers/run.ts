@@ -1,7 +1,7 @@
 /**
  * `workspace/executeCommand` for the "Run" code lenses, so that they work in any editor: the
  * server starts the project's own `assetline materialize --json` (as the VS Code extension
- * does, sdk/src/cli/launch.ts), reports progress through `$/progress` when the client supports
+ * does, assetline/launch), reports progress through `$/progress` when the client supports
  * it, and says how the run ended with `window/showMessage`. Nothing runs unless the client
  * allows it (`InitializationOptions.runAllowed`, `RunAllowedNotification`).
  */
@@ -12,14 +12,9 @@ import {
   type CancellationToken,
   type WorkDoneProgressReporter,
 } from "vscode-languageserver/node";
-import { Commands, parseAssetCommandArgs, type RunMode } from "@assetline/protocol";
-import {
-  describeRunEvent,
-  describeRunResult,
-  selectionFor,
-  startRun,
-  type RunResult,
-} from "../../../sdk/src/cli/launch";
+import { selectionFor, type RunMode } from "@assetline/core";
+import { Commands, parseAssetCommandArgs } from "@assetline/protocol";
+import { describeRunEvent, describeRunResult, startRun, type RunResult } from "assetline/launch";
 import type { Project } from "./projects";
 
 /** The commands the server runs, and how each selects assets around the lens's key. */

@@ -8,7 +8,8 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { Commands, type AssetGraph } from "@assetline/protocol";
+import { type AssetGraph } from "@assetline/core";
+import { Commands } from "@assetline/protocol";
 import type { AssetlineApi, RunOutcome } from "../../../client/src/api";
 import {
   askLauncher,

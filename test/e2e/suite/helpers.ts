@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import type { AssetGraph } from "@assetline/protocol";
+import type { AssetGraph } from "@assetline/core";
 
 /** The opened workspace folder: the throwaway copy of examples/shop. */
 export function workspaceRoot(): string {

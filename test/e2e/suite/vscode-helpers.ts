@@ -7,7 +7,7 @@ import * as path from "node:path";
 import * as vscode from "vscode";
 import type { AssetCommandArgs } from "@assetline/protocol";
 import type { AssetlineApi } from "../../../client/src/api";
-import type { RunIndex } from "../../../sdk/src/runner/events";
+import type { RunIndex } from "../../../core/src";
 import { withDeadline } from "./helpers";
 
 export const EXTENSION_ID = "assetline.assetline-vscode";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { AssetGraph } from "@assetline/protocol";
+import type { AssetGraph } from "@assetline/core";
 import { collect, removeTemps, requireBuiltCli, startCli, tempProject } from "../sdk/helpers";
 
 /**

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { analyzeProject } from "../../../server/src/analysis/index";
+import { analyzeProject } from "../../../analysis/src/index";
 import {
   compareAssets,
   compareDiagnostics,

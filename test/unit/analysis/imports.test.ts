@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { ts } from "ts-morph";
-import { readCompilerOptions } from "../../../server/src/analysis/files";
-import { TopLevelImports } from "../../../server/src/analysis/imports";
-import { ProgramHost } from "../../../server/src/analysis/program";
+import { readCompilerOptions } from "../../../analysis/src/files";
+import { TopLevelImports } from "../../../analysis/src/imports";
+import { ProgramHost } from "../../../analysis/src/program";
 import { fixture } from "./helpers";
 
 /**

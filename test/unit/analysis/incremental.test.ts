@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
-import { AnalysisSession } from "../../../server/src/analysis/index";
+import { AnalysisSession } from "../../../analysis/src/index";
 import { fixture } from "./helpers";
 
 /**

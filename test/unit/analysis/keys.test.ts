@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { keyProblem } from "../../../server/src/analysis/index";
+import { keyProblem } from "../../../analysis/src/index";
 
 /** What makes a key invalid, segment by segment (the rules keyProblem explains). */
 function invalid(key: string): boolean {

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ts } from "ts-morph";
-import { AnalysisSession } from "../../../server/src/analysis/index";
+import { AnalysisSession } from "../../../analysis/src/index";
 import { installFakeLibrary } from "../../support/fake-library.cjs";
 
 /**

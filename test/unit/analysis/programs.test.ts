@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { AnalysisSession, analyzeProject } from "../../../server/src/analysis/index";
+import { AnalysisSession, analyzeProject } from "../../../analysis/src/index";
 import { installFakeLibrary } from "../../support/fake-library.cjs";
 
 /**

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ts } from "ts-morph";
-import { ProgramHost } from "../../../server/src/analysis/program";
+import { ProgramHost } from "../../../analysis/src/program";
 import { fixture } from "./helpers";
 
 /**

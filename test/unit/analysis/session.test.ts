@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { AnalysisSession, analyzeProject } from "../../../server/src/analysis/index";
+import { AnalysisSession, analyzeProject } from "../../../analysis/src/index";
 import { fixture } from "./helpers";
 
 describe("AnalysisSession: unsaved buffers and incremental re-analysis (test/fixtures/patterns)", function () {

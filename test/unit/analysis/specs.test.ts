@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { analyzeProject } from "../../../server/src/analysis/index";
+import { analyzeProject } from "../../../analysis/src/index";
 import { asset, check } from "../../../sdk/src/index";
 import { installFakeLibrary } from "../../support/fake-library.cjs";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import type { AssetGraph, GraphDiagnostic } from "@assetline/protocol";
-import { analyzeProject } from "../../../server/src/analysis/index";
+import type { AssetGraph, GraphDiagnostic } from "@assetline/core";
+import { analyzeProject } from "../../../analysis/src/index";
 import { fixture, locate } from "./helpers";
 
 describe("analyzeProject: type and resource diagnostics (test/fixtures/types)", function () {

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { ConfigError, readConfig } from "../../../sdk/src/config";
 import { asset, check, collectDefinitions, defineAssets, externalAsset, resource } from "../../../sdk/src";
-import type { RunIndex } from "../../../sdk/src/runner/events";
+import type { RunIndex } from "../../../core/src";
 import { computeStatus, parseDuration } from "../../../sdk/src/status/status";
 
 describe("status: freshness and durations", () => {

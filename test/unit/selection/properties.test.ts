@@ -5,7 +5,7 @@ import {
   resolveSelection,
   SelectionError,
   type SelectableAsset,
-} from "../../../sdk/src/selection";
+} from "../../../core/src/selection";
 
 const graph: SelectableAsset[] = [
   { key: "a/one", deps: [], group: "g1", tags: { layer: "bronze" }, owners: ["team:x"], kinds: ["csv"] },

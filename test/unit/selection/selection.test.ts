@@ -5,7 +5,7 @@ import {
   SelectionError,
   trySelect,
   type SelectableAsset,
-} from "../../../sdk/src/selection";
+} from "../../../core/src/selection";
 
 // ingest/raw_orders -> transform/cleaned -> transform/daily -> reports/weekly
 //                                   \-> transform/by_customer

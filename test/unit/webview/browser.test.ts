@@ -6,8 +6,9 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import type { AssetGraph, HostMessage, WebviewMessage } from "@assetline/protocol";
-import { resolveSelection } from "../../../sdk/src/selection";
+import type { AssetGraph } from "@assetline/core";
+import type { HostMessage, WebviewMessage } from "@assetline/protocol";
+import { resolveSelection } from "../../../core/src/selection";
 import { asset, graphOf, randomGraph } from "./fixtures";
 
 interface Page {

@@ -1,5 +1,5 @@
 /** Small graphs for the webview's unit tests. */
-import type { AssetGraph, AssetNode } from "@assetline/protocol";
+import type { AssetGraph, AssetNode } from "@assetline/core";
 
 export function asset(key: string, deps: string[] = [], extra: Partial<AssetNode> = {}): AssetNode {
   return { key, file: "src/a.ts", line: 1, column: 1, deps, ins: {}, checks: [], generated: false, ...extra };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { resolveSelection } from "../../../sdk/src/selection";
+import { resolveSelection } from "../../../core/src/selection";
 import { focusSet, hiddenNeighbours, lineageOf, walk } from "../../../webview/src/focus";
 import { indexGraph } from "../../../webview/src/graph-index";
 import { asset, graphOf, randomGraph } from "./fixtures";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { AssetStatus } from "@assetline/protocol";
+import type { AssetStatus } from "@assetline/core";
 import { cardFor } from "../../../webview/src/card";
 import { escapeXml, exportSvg } from "../../../webview/src/export-svg";
 import { indexGraph } from "../../../webview/src/graph-index";

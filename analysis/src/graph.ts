@@ -3,12 +3,7 @@
  * unknown keys (with a suggestion), duplicate keys, self-dependencies, cycles, invalid keys and
  * checks on unknown assets.
  */
-import {
-  GRAPH_FORMAT_VERSION,
-  type AssetGraph,
-  type AssetNode,
-  type GraphDiagnostic,
-} from "@assetline/protocol";
+import { GRAPH_FORMAT_VERSION, type AssetGraph, type AssetNode, type GraphDiagnostic } from "@assetline/core";
 import { closestKey } from "./closest";
 import type { AssetRecord, CheckRecord, RawDiagnostic, SourceSpan } from "./model";
 

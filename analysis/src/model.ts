@@ -4,7 +4,7 @@
  * check, plus the diagnostics found while reading the code.
  */
 import type { ts } from "ts-morph";
-import type { AssetNode, DiagnosticCode, Severity } from "@assetline/protocol";
+import type { AssetNode, DiagnosticCode, Severity } from "@assetline/core";
 
 export type AssetFunction = "asset" | "check" | "externalAsset";
 

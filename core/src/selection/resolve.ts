@@ -1,7 +1,7 @@
 /** Resolves a parsed selection against an asset graph. Pure: no Node imports. */
 import { SelectionError, type SelectionExpr } from "./ast";
 import { parseSelection } from "./parser";
-import { closest } from "../../../protocol/src/closest";
+import { closest } from "../closest";
 
 /** The fields the selection language reads; protocol's AssetNode satisfies it. */
 export interface SelectableAsset {
@@ -16,7 +16,6 @@ export interface SelectableAsset {
 }
 
 // One "did you mean" for the library and the editor (protocol); exported here as before.
-export { closest, editDistance } from "../../../protocol/src/closest";
 
 /** Dagster's key and group pattern: `*` stands for any run of characters, `/` included; anchored. */
 function wildcard(pattern: string): RegExp {

@@ -5,7 +5,7 @@
  * the spec's object literal (names, no checker), cheap enough for every keystroke.
  */
 import { ts } from "ts-morph";
-import { isSpecField, unknownFieldMessage, type SpecDeclaration } from "@assetline/protocol";
+import { isSpecField, unknownFieldMessage, type SpecDeclaration } from "@assetline/core";
 import type { RawDiagnostic } from "./model";
 import { unwrap } from "./syntax";
 

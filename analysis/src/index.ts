@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { ts } from "ts-morph";
-import type { AssetGraph } from "@assetline/protocol";
+import type { AssetGraph } from "@assetline/core";
 import { Evaluator, type ModuleState } from "./evaluate";
 import type { AssetFunction } from "./model";
 import {

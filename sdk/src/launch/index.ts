@@ -7,14 +7,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import type { RunMode } from "@assetline/protocol";
-import type { RunEvent } from "../runner/events";
-
-/** The selection that runs an asset, alone or with everything upstream or downstream of it. */
-export function selectionFor(key: string, mode: RunMode = "asset"): string {
-  const quoted = `key:"${key.replace(/["\\]/g, "\\$&")}"`;
-  return mode === "upstream" ? `+${quoted}` : mode === "downstream" ? `${quoted}+` : quoted;
-}
+import type { RunEvent } from "@assetline/core";
 
 /**
  * Finds the `assetline` command line of a pipeline project: the project's own installed

@@ -1,0 +1,143 @@
+/** The run records' contract: the NDJSON events a run appends, and the index folded from them. Pure. */
+
+export type RunStatus = "success" | "failure" | "cancelled";
+/** `stalled`: the asset waited on a promise that never settles, with nothing else left for Node to do. */
+export type FailureReason =
+  "error" | "timeout" | "cancelled" | "schema" | "resource" | "input" | "io" | "stalled";
+
+export interface ErrorInfo {
+  message: string;
+  stack?: string;
+}
+
+interface Base {
+  runId: string;
+  /** ISO timestamp. */
+  time: string;
+}
+
+export type RunEvent =
+  | (Base & {
+      type: "run_start";
+      selection: string;
+      assets: string[];
+      env: string;
+      pid: number;
+      concurrency: number;
+    })
+  | (Base & { type: "asset_start"; key: string })
+  | (Base & {
+      type: "asset_success";
+      key: string;
+      durationMs: number;
+      output: { path?: string; metadata?: Record<string, unknown> };
+      codeVersion?: string;
+      sourceHash?: string;
+    })
+  | (Base & {
+      type: "asset_failure";
+      key: string;
+      durationMs: number;
+      reason: FailureReason;
+      error: ErrorInfo;
+    })
+  | (Base & { type: "asset_skipped"; key: string; reason: string })
+  | (Base & {
+      type: "check_result";
+      key: string;
+      check: string;
+      passed: boolean;
+      blocking: boolean;
+      severity: "error" | "warn";
+      description?: string;
+      metadata?: Record<string, unknown>;
+      error?: ErrorInfo;
+    })
+  | (Base & { type: "log"; key?: string; level: "info" | "warn" | "error"; message: string; data?: unknown })
+  | (Base & {
+      type: "run_end";
+      status: RunStatus;
+      durationMs: number;
+      materialized: string[];
+      failed: string[];
+      skipped: string[];
+      failedChecks: string[];
+    });
+
+export type RunEventType = RunEvent["type"];
+
+export interface IndexEntry {
+  key: string;
+  lastRunId: string;
+  lastStatus: "success" | "failure";
+  lastTime: string;
+  lastSuccess?: {
+    runId: string;
+    time: string;
+    durationMs: number;
+    path?: string;
+    codeVersion?: string;
+    sourceHash?: string;
+  };
+  lastFailure?: { runId: string; time: string; reason: FailureReason; message: string };
+  checks?: Record<string, { runId: string; passed: boolean; time: string }>;
+}
+
+export interface RunIndex {
+  version: 1;
+  assets: Record<string, IndexEntry>;
+  /**
+   * Runs whose whole log is folded into this index (ended, or killed). Runs not listed here are
+   * folded in from their logs when the index is read, so a killed writer or two runs writing at
+   * once never leave it wrong for long: the logs are the truth, the index a cache.
+   */
+  runs: Record<string, "complete">;
+}
+
+export function emptyIndex(): RunIndex {
+  return { version: 1, assets: {}, runs: {} };
+}
+
+/** Folds one event into the index. Order-independent: an older event never replaces a newer one. */
+export function applyToIndex(index: RunIndex, event: RunEvent): void {
+  if (event.type === "asset_success" || event.type === "asset_failure") {
+    const status = event.type === "asset_success" ? "success" : "failure";
+    let entry = index.assets[event.key];
+    if (!entry) {
+      entry = { key: event.key, lastRunId: event.runId, lastStatus: status, lastTime: event.time };
+      index.assets[event.key] = entry;
+    }
+    if (event.time >= entry.lastTime) {
+      entry.lastRunId = event.runId;
+      entry.lastStatus = status;
+      entry.lastTime = event.time;
+    }
+    if (event.type === "asset_success") {
+      if (!entry.lastSuccess || event.time >= entry.lastSuccess.time) {
+        entry.lastSuccess = {
+          runId: event.runId,
+          time: event.time,
+          durationMs: event.durationMs,
+          path: event.output.path,
+          codeVersion: event.codeVersion,
+          sourceHash: event.sourceHash,
+        };
+      }
+    } else if (!entry.lastFailure || event.time >= entry.lastFailure.time) {
+      entry.lastFailure = {
+        runId: event.runId,
+        time: event.time,
+        reason: event.reason,
+        message: event.error.message,
+      };
+    }
+  } else if (event.type === "check_result") {
+    const entry = index.assets[event.key];
+    if (!entry) return;
+    const checks = (entry.checks ??= {});
+    const previous = checks[event.check];
+    if (!previous || event.time >= previous.time) {
+      checks[event.check] = { runId: event.runId, passed: event.passed, time: event.time };
+    }
+  }
+}
