@@ -16,7 +16,7 @@ trap 'git -C "$ROOT" worktree remove --force "$WORKTREE" >/dev/null 2>&1 || true
 [ -d "$WS" ] || { echo "no workspace $WS: run bench/analysis/run.ts first" >&2; exit 2; }
 git -C "$ROOT" worktree add -f --detach "$WORKTREE" "$REV" >/dev/null 2>&1
 ln -s "$ROOT/node_modules" "$WORKTREE/node_modules"
-bundle() { "$ROOT/node_modules/.bin/esbuild" "$1/bench/analysis/child.ts" --bundle --platform=node --target=node20 --format=cjs --outfile="$2" --log-level=warning; }
+bundle() { "$ROOT/node_modules/.bin/esbuild" "$1/bench/analysis/child.ts" --bundle --platform=node --target=node20 --format=cjs --conditions=assetline-source --outfile="$2" --log-level=warning; }
 bundle "$WORKTREE" "$OUT/A.cjs"
 bundle "$ROOT" "$OUT/B.cjs"
 for _ in $(seq "$RUNS"); do
