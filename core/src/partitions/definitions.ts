@@ -1,0 +1,315 @@
+/**
+ * Partitions definitions, with Dagster's meaning: time windows (hourly, daily, weekly, monthly,
+ * in a time zone, with offsets and an optional end), a static list of keys, and two dimensions
+ * (multi). Definitions are plain data, so the analysis can read them statically, `graph --json`
+ * can carry them, and the Dagster bridge can rebuild them.
+ */
+import { isTimeZone, type WallClock } from "./zone";
+
+export type TimeUnit = "hourly" | "daily" | "weekly" | "monthly";
+
+export interface TimeWindowPartitions {
+  type: TimeUnit;
+  /** The first partition's start, in `format` (Dagster's start_date). */
+  start: string;
+  /** Partitions end before this time, in `format` (Dagster's end_date, exclusive). */
+  end?: string;
+  timezone: string;
+  /** strftime-like: %Y %m %d %H %M, as Dagster's fmt. */
+  format: string;
+  minuteOffset: number;
+  hourOffset: number;
+  /** Weekly: the day of the week the windows start on (0 = Sunday). Monthly: the day of the month. */
+  dayOffset: number;
+  /** Windows beyond (positive) or before (negative) the last complete one, when there is no end. */
+  endOffset: number;
+}
+
+export interface StaticPartitions {
+  type: "static";
+  keys: string[];
+}
+
+export type DimensionPartitions = TimeWindowPartitions | StaticPartitions;
+
+export interface MultiPartitions {
+  type: "multi";
+  /** Sorted by name, as Dagster orders them; a key is the dimensions' keys joined by "|". */
+  dimensions: { name: string; partitions: DimensionPartitions }[];
+}
+
+export type PartitionsDefinition = TimeWindowPartitions | StaticPartitions | MultiPartitions;
+
+export interface TimePartitionsOptions {
+  start: string | Date;
+  end?: string | Date;
+  /** An IANA time zone; default "UTC". */
+  timezone?: string;
+  minuteOffset?: number;
+  hourOffset?: number;
+  dayOffset?: number;
+  endOffset?: number;
+  format?: string;
+}
+
+/** A partitions definition that cannot be used, with every reason in a sentence. */
+export class PartitionsDefinitionError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid partitions: ${problems.join(" ")}`);
+    this.name = "PartitionsDefinitionError";
+  }
+}
+
+export const DEFAULT_FORMAT: Record<TimeUnit, string> = {
+  hourly: "%Y-%m-%d-%H:%M",
+  daily: "%Y-%m-%d",
+  weekly: "%Y-%m-%d",
+  monthly: "%Y-%m-%d",
+};
+
+const FIELDS: Record<string, { field: keyof WallClock; digits: number }> = {
+  Y: { field: "year", digits: 4 },
+  m: { field: "month", digits: 2 },
+  d: { field: "day", digits: 2 },
+  H: { field: "hour", digits: 2 },
+  M: { field: "minute", digits: 2 },
+};
+
+/** Writes a wall clock in a strftime-like format (%Y %m %d %H %M %%). */
+export function formatWall(format: string, wall: WallClock): string {
+  return format.replace(/%([YmdHM%])/g, (_all, code: string) => {
+    const spec = FIELDS[code];
+    return spec === undefined ? "%" : String(wall[spec.field]).padStart(spec.digits, "0");
+  });
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+const parsers = new Map<string, RegExp>();
+
+/**
+ * Reads a string written in `format`, optionally followed by a UTC offset ("+0100"), into the
+ * wall-clock fields the format has; undefined when it does not match or names no real date.
+ */
+export function parseWall(
+  format: string,
+  text: string,
+): { fields: Partial<WallClock>; offset?: number } | undefined {
+  let parser = parsers.get(format);
+  if (parser === undefined) {
+    const source = format
+      .split(/(%[YmdHM%])/)
+      .map((piece) => {
+        const spec = FIELDS[piece.slice(1)];
+        if (piece === "%%") return "%";
+        return piece.startsWith("%") && spec ? `(?<${spec.field}>\\d{${spec.digits}})` : escapeRegExp(piece);
+      })
+      .join("");
+    parser = new RegExp(`^${source}(?<offset>[+-]\\d{4})?$`);
+    parsers.set(format, parser);
+  }
+  const match = parser.exec(text);
+  if (!match?.groups) return undefined;
+  const fields: Partial<WallClock> = {};
+  for (const { field } of Object.values(FIELDS)) {
+    const value = match.groups[field];
+    if (value !== undefined) fields[field] = Number(value);
+  }
+  const { year = 1970, month = 1, day = 1, hour = 0, minute = 0 } = fields;
+  const probe = new Date(Date.UTC(year, month - 1, day, hour, minute));
+  if (
+    probe.getUTCFullYear() !== year ||
+    probe.getUTCMonth() !== month - 1 ||
+    probe.getUTCDate() !== day ||
+    hour > 23 ||
+    minute > 59
+  ) {
+    return undefined;
+  }
+  const offsetText = match.groups.offset;
+  if (offsetText === undefined) return { fields };
+  const sign = offsetText.startsWith("-") ? -1 : 1;
+  return { fields, offset: sign * (Number(offsetText.slice(1, 3)) * 60 + Number(offsetText.slice(3))) };
+}
+
+/** An example of `format` for messages: 2024-01-31 or 2024-01-31-06:00. */
+function example(format: string): string {
+  return formatWall(format, { year: 2024, month: 1, day: 31, hour: 6, minute: 0 });
+}
+
+function dateText(value: string | Date, format: string): string {
+  if (typeof value === "string") return value;
+  if (Number.isNaN(value.getTime())) return "Invalid Date";
+  const wall = {
+    year: value.getUTCFullYear(),
+    month: value.getUTCMonth() + 1,
+    day: value.getUTCDate(),
+    hour: value.getUTCHours(),
+    minute: value.getUTCMinutes(),
+  };
+  return formatWall(format, wall);
+}
+
+function timePartitions(type: TimeUnit, options: TimePartitionsOptions): TimeWindowPartitions {
+  const format = options.format ?? DEFAULT_FORMAT[type];
+  const definition: TimeWindowPartitions = {
+    type,
+    start: dateText(options.start, format),
+    timezone: options.timezone ?? "UTC",
+    format,
+    minuteOffset: options.minuteOffset ?? 0,
+    hourOffset: options.hourOffset ?? 0,
+    dayOffset: options.dayOffset ?? (type === "monthly" ? 1 : 0),
+    endOffset: options.endOffset ?? 0,
+  };
+  if (options.end !== undefined) definition.end = dateText(options.end, format);
+  return checked(definition);
+}
+
+function checked<T extends PartitionsDefinition>(definition: T): T {
+  const problems = partitionsProblems(definition);
+  if (problems.length > 0) throw new PartitionsDefinitionError(problems);
+  return definition;
+}
+
+/** One partition per hour, from `start` (e.g. "2024-01-01-00:00") in `timezone`. */
+export function hourlyPartitions(options: TimePartitionsOptions): TimeWindowPartitions {
+  return timePartitions("hourly", options);
+}
+
+/** One partition per day, from `start` (e.g. "2024-01-01"); `hourOffset`/`minuteOffset` move the day's start. */
+export function dailyPartitions(options: TimePartitionsOptions): TimeWindowPartitions {
+  return timePartitions("daily", options);
+}
+
+/** One partition per week, starting on `dayOffset` (0 = Sunday, the default). */
+export function weeklyPartitions(options: TimePartitionsOptions): TimeWindowPartitions {
+  return timePartitions("weekly", options);
+}
+
+/** One partition per month, starting on day `dayOffset` of the month (default 1). */
+export function monthlyPartitions(options: TimePartitionsOptions): TimeWindowPartitions {
+  return timePartitions("monthly", options);
+}
+
+/** A fixed list of partitions, e.g. regions. */
+export function staticPartitions(keys: readonly string[]): StaticPartitions {
+  return checked({ type: "static", keys: [...keys] });
+}
+
+/** Two dimensions (at most one of time), e.g. `{ date: dailyPartitions(...), region: staticPartitions([...]) }`. */
+export function multiPartitions(dimensions: Record<string, DimensionPartitions>): MultiPartitions {
+  const sorted = Object.keys(dimensions)
+    .sort()
+    .map((name) => ({ name, partitions: dimensions[name] as DimensionPartitions }));
+  return checked({ type: "multi", dimensions: sorted });
+}
+
+function integerProblem(name: string, value: number, low: number, high: number): string | undefined {
+  if (Number.isInteger(value) && value >= low && value <= high) return undefined;
+  return `${name} must be a whole number from ${low} to ${high}, not ${String(value)}.`;
+}
+
+function timeProblems(d: TimeWindowPartitions): string[] {
+  const problems: string[] = [];
+  if (!isTimeZone(d.timezone)) {
+    problems.push(`"${d.timezone}" is not a time zone: use an IANA name such as "Europe/Berlin", or "UTC".`);
+  }
+  const start = parseWall(d.format, d.start);
+  if (start === undefined) {
+    problems.push(
+      `start "${d.start}" is not a date in the format ${d.format}: write it like ${example(d.format)}.`,
+    );
+  }
+  if (d.end !== undefined) {
+    const end = parseWall(d.format, d.end);
+    if (end === undefined) {
+      problems.push(
+        `end "${d.end}" is not a date in the format ${d.format}: write it like ${example(d.format)}.`,
+      );
+    } else if (start !== undefined && compareFields(end.fields, start.fields) <= 0) {
+      problems.push(
+        `end ${d.end} is not after start ${d.start}: no partition would exist; move the end later.`,
+      );
+    }
+  }
+  const offsets = [
+    integerProblem("minuteOffset", d.minuteOffset, 0, 59),
+    integerProblem("hourOffset", d.hourOffset, 0, 23),
+    d.type === "weekly" ? integerProblem("dayOffset (0 = Sunday)", d.dayOffset, 0, 6) : undefined,
+    d.type === "monthly" ? integerProblem("dayOffset (the day of the month)", d.dayOffset, 1, 31) : undefined,
+    Number.isInteger(d.endOffset)
+      ? undefined
+      : `endOffset must be a whole number, not ${String(d.endOffset)}.`,
+  ];
+  if (d.type === "hourly" && d.hourOffset !== 0)
+    offsets.push("hourOffset does not apply to hourly partitions.");
+  for (const problem of offsets) if (problem) problems.push(problem);
+  return problems;
+}
+
+function compareFields(a: Partial<WallClock>, b: Partial<WallClock>): number {
+  for (const field of ["year", "month", "day", "hour", "minute"] as const) {
+    const difference = (a[field] ?? 0) - (b[field] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+
+function staticProblems(d: StaticPartitions, inMulti: boolean): string[] {
+  const problems: string[] = [];
+  if (d.keys.length === 0) problems.push("static partitions need at least one key.");
+  const seen = new Set<string>();
+  const duplicates = new Set<string>();
+  for (const key of d.keys) {
+    if (seen.has(key)) duplicates.add(key);
+    seen.add(key);
+  }
+  if (duplicates.size > 0) {
+    const list = [...duplicates].map((k) => `"${k}"`).join(", ");
+    problems.push(`partition keys must be unique: ${list} appears more than once.`);
+  }
+  if (d.keys.some((k) => k.trim() === "")) problems.push("a partition key cannot be empty.");
+  if (inMulti && d.keys.some((k) => k.includes("|"))) {
+    problems.push('a key of a multi-partition dimension cannot contain "|" (it joins the dimensions).');
+  }
+  return problems;
+}
+
+/** Why a definition cannot be used, one sentence each; empty when it is valid. */
+export function partitionsProblems(definition: PartitionsDefinition): string[] {
+  switch (definition.type) {
+    case "static":
+      return staticProblems(definition, false);
+    case "multi": {
+      const problems: string[] = [];
+      if (definition.dimensions.length !== 2) {
+        problems.push(`multi partitions have exactly two dimensions, not ${definition.dimensions.length}.`);
+      }
+      if (definition.dimensions.filter((d) => d.partitions.type !== "static").length > 1) {
+        problems.push("at most one dimension of multi partitions can be a time dimension.");
+      }
+      for (const { name, partitions } of definition.dimensions) {
+        if (name === "") problems.push("a dimension needs a name.");
+        const inner =
+          partitions.type === "static"
+            ? staticProblems(partitions, true)
+            : partitions.type === ("multi" as string)
+              ? ["a dimension cannot itself be multi partitions."]
+              : timeProblems(partitions);
+        problems.push(...inner.map((p) => `${name}: ${p}`));
+      }
+      return problems;
+    }
+    default:
+      return timeProblems(definition);
+  }
+}
+
+export function isTimeWindow(
+  definition: PartitionsDefinition | DimensionPartitions,
+): definition is TimeWindowPartitions {
+  return definition.type !== "static" && definition.type !== "multi";
+}

@@ -1,0 +1,13 @@
+export * from "./definitions";
+export * from "./keys";
+export * from "./mapping";
+export {
+  ticksFrom,
+  tickAtOrAfter,
+  shiftTick,
+  timePartitions,
+  windowOfKey,
+  type TimePartition,
+  type TimeWindow,
+} from "./time";
+export { isTimeZone } from "./zone";

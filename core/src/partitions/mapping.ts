@@ -1,0 +1,160 @@
+/**
+ * Which upstream partitions a downstream partition reads, with Dagster's partition mappings and
+ * Dagster's defaults: the same definition maps partition to partition; two time definitions map
+ * by overlapping windows; an unpartitioned downstream reads every upstream partition; a
+ * two-dimensional asset and a one-dimensional one meet on the shared dimension.
+ */
+import { isTimeWindow, type PartitionsDefinition } from "./definitions";
+import { MULTI_KEY_SEPARATOR, partitionKeys, splitMultiKey } from "./keys";
+import { shiftTick, timePartitions, windowOfKey } from "./time";
+
+export type PartitionMapping =
+  | { type: "identity" }
+  /** Windows overlapping the downstream window, its start and end moved by whole downstream windows. */
+  | { type: "timeWindow"; startOffset: number; endOffset: number }
+  | { type: "all" }
+  | { type: "last" }
+  /** Upstream key → the downstream key(s) that read it (Dagster's StaticPartitionMapping). */
+  | { type: "static"; downstreamKeysByUpstreamKey: Record<string, string | string[]> }
+  /** Multi partitions and one of their dimensions (Dagster's MultiToSingleDimensionPartitionMapping). */
+  | { type: "dimension"; dimension: string };
+
+export function identityMapping(): PartitionMapping {
+  return { type: "identity" };
+}
+
+/** E.g. yesterday: `{ startOffset: -1, endOffset: -1 }`; the last 7 days: `{ startOffset: -6 }`. */
+export function timeWindowMapping(
+  options: { startOffset?: number; endOffset?: number } = {},
+): PartitionMapping {
+  return { type: "timeWindow", startOffset: options.startOffset ?? 0, endOffset: options.endOffset ?? 0 };
+}
+
+export function allPartitionsMapping(): PartitionMapping {
+  return { type: "all" };
+}
+
+export function lastPartitionMapping(): PartitionMapping {
+  return { type: "last" };
+}
+
+export function staticMapping(
+  downstreamKeysByUpstreamKey: Record<string, string | string[]>,
+): PartitionMapping {
+  return { type: "static", downstreamKeysByUpstreamKey };
+}
+
+export function dimensionMapping(dimension: string): PartitionMapping {
+  return { type: "dimension", dimension };
+}
+
+function same(a: PartitionsDefinition, b: PartitionsDefinition): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * The mapping an input uses when none is given, or a sentence saying why the two definitions do
+ * not map without one (the `partition-mismatch` diagnostic). Undefined definitions are
+ * unpartitioned assets.
+ */
+export function defaultMapping(
+  downstream: PartitionsDefinition | undefined,
+  upstream: PartitionsDefinition | undefined,
+): PartitionMapping | string | undefined {
+  if (upstream === undefined) return undefined; // the whole unpartitioned upstream
+  if (downstream === undefined) return allPartitionsMapping();
+  if (same(downstream, upstream)) return identityMapping();
+  if (isTimeWindow(downstream) && isTimeWindow(upstream)) return timeWindowMapping();
+  const shared = (multi: PartitionsDefinition, single: PartitionsDefinition) =>
+    multi.type === "multi" ? multi.dimensions.find((d) => same(d.partitions, single))?.name : undefined;
+  const dimension = shared(downstream, upstream) ?? shared(upstream, downstream);
+  if (dimension !== undefined) return dimensionMapping(dimension);
+  return `${describe(upstream)} do not map to ${describe(downstream)} by themselves: give the input a partition mapping (e.g. allPartitionsMapping() or staticMapping({...})).`;
+}
+
+function describe(d: PartitionsDefinition): string {
+  if (d.type === "static")
+    return `static partitions [${d.keys.slice(0, 3).join(", ")}${d.keys.length > 3 ? ", ..." : ""}]`;
+  if (d.type === "multi") return `multi partitions (${d.dimensions.map((x) => x.name).join(", ")})`;
+  return `${d.type} partitions from ${d.start}`;
+}
+
+export interface UpstreamPartitions {
+  /** The upstream keys to load; undefined: the upstream is unpartitioned, load it whole. */
+  keys?: string[];
+  /** Keys the mapping asks for that do not exist (before the upstream's start, say). */
+  missing: string[];
+}
+
+/**
+ * The upstream partitions that the downstream partition `downstreamKey` reads (undefined for an
+ * unpartitioned downstream). Throws with the sentence of `defaultMapping` when the definitions
+ * need an explicit mapping and none was given.
+ */
+export function upstreamPartitions(options: {
+  downstream?: PartitionsDefinition;
+  downstreamKey?: string;
+  upstream?: PartitionsDefinition;
+  mapping?: PartitionMapping;
+  now: number;
+}): UpstreamPartitions {
+  const { downstream, downstreamKey, upstream, now } = options;
+  if (upstream === undefined) return { missing: [] };
+  const resolved = options.mapping ?? defaultMapping(downstream, upstream);
+  if (typeof resolved === "string") throw new Error(resolved);
+  const mapping = resolved ?? allPartitionsMapping();
+  const existing = partitionKeys(upstream, now);
+  const existingSet = new Set(existing);
+  const split = (wanted: string[]): UpstreamPartitions => ({
+    keys: wanted.filter((k) => existingSet.has(k)),
+    missing: wanted.filter((k) => !existingSet.has(k)),
+  });
+  if (mapping.type === "all" || downstream === undefined || downstreamKey === undefined) {
+    if (mapping.type === "last") return { keys: existing.slice(-1), missing: [] };
+    return { keys: existing, missing: [] };
+  }
+  switch (mapping.type) {
+    case "last":
+      return { keys: existing.slice(-1), missing: [] };
+    case "identity":
+      return split([downstreamKey]);
+    case "static": {
+      const wanted = Object.entries(mapping.downstreamKeysByUpstreamKey)
+        .filter(([, down]) => (Array.isArray(down) ? down.includes(downstreamKey) : down === downstreamKey))
+        .map(([up]) => up);
+      return split(wanted);
+    }
+    case "dimension": {
+      if (downstream.type === "multi") {
+        const part = splitMultiKey(downstream, downstreamKey)?.[mapping.dimension];
+        return split(part === undefined ? [] : [part]);
+      }
+      if (upstream.type === "multi") {
+        const index = upstream.dimensions.findIndex((d) => d.name === mapping.dimension);
+        return split(existing.filter((k) => k.split(MULTI_KEY_SEPARATOR)[index] === downstreamKey));
+      }
+      throw new Error(
+        `a dimension mapping needs multi partitions on one side (dimension "${mapping.dimension}").`,
+      );
+    }
+    case "timeWindow": {
+      if (!isTimeWindow(downstream) || !isTimeWindow(upstream)) {
+        throw new Error("a time window mapping needs time partitions on both sides.");
+      }
+      const window = windowOfKey(downstream, downstreamKey);
+      if (typeof window === "string") throw new Error(window);
+      const start = shiftTick(downstream, window.start, mapping.startOffset);
+      const end = shiftTick(downstream, window.end, mapping.endOffset);
+      const available = timePartitions(upstream, now);
+      const keys = available.filter((p) => p.start < end && p.end > start).map((p) => p.key);
+      // Windows the mapping reaches that lie before the upstream's first or after its last partition.
+      const first = available[0];
+      const last = available[available.length - 1];
+      const missing: string[] = [];
+      if (first === undefined || start < first.start || end > (last?.end ?? start)) {
+        missing.push(`${new Date(start).toISOString()}...${new Date(end).toISOString()}`);
+      }
+      return { keys, missing };
+    }
+  }
+}
