@@ -1,9 +1,12 @@
 /**
  * Assetline's pure core: the rules every other package shares (keys, the graph contract, the
- * selection language, durations, partitions, run records). No Node imports, no dependencies: the library,
+ * selection language, durations, partitions, automation conditions, run records). No Node
+ * imports, one dependency (croner, for cron expressions): the library,
  * the analysis, the command line, the language server and the webview all build on it.
  */
+export * from "./automation";
 export * from "./closest";
+export * from "./cron";
 export * from "./duration";
 export * from "./graph";
 export * from "./keys";

@@ -11,6 +11,7 @@ import {
   endOfGap,
   formatOffset,
   instantsOf,
+  instantsOfSlot,
   naiveOf,
   utcOffset,
   wallClock,
@@ -75,10 +76,7 @@ function slotInstants(d: TimeWindowPartitions, slot: number): number[] {
     if (probe.getUTCMonth() !== wall.month - 1) return []; // the month has no such day
     wall = { ...wall, day: d.dayOffset };
   }
-  const instants = instantsOf(wall, d.timezone);
-  if (d.type === "hourly") return instants;
-  if (instants.length === 0) return [endOfGap(wall, d.timezone)];
-  return [instants[instants.length - 1] as number];
+  return instantsOfSlot(wall, d.timezone, d.type === "hourly");
 }
 
 /** The schedule's ticks at or after `from`, ascending, without end. */

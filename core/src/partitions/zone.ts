@@ -170,3 +170,16 @@ export function formatOffset(minutes: number): string {
   const abs = Math.abs(minutes);
   return `${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}${String(abs % 60).padStart(2, "0")}`;
 }
+
+/**
+ * The instants a schedule's wall-clock slot fires at, as Dagster's cron iteration decides: in a
+ * spring-forward gap, a schedule that repeats every hour skips the slot and any other moves to
+ * the gap's end; in a fall-back fold, the hourly one fires at both instants and any other at the
+ * later one.
+ */
+export function instantsOfSlot(wall: WallClock, timeZone: string, repeatsEveryHour: boolean): number[] {
+  const instants = instantsOf(wall, timeZone);
+  if (instants.length === 0) return repeatsEveryHour ? [] : [endOfGap(wall, timeZone)];
+  if (repeatsEveryHour || instants.length === 1) return instants;
+  return [instants[instants.length - 1] as number];
+}
