@@ -13,11 +13,13 @@ import {
 import {
   GraphRequest,
   RunAllowedNotification,
+  RunStatesRequest,
   ServerStatusNotification,
   type GraphParams,
   type GraphResult,
   type InitializationOptions,
   type RunAllowedParams,
+  type RunStatesResult,
   type ServerStatusParams,
 } from "@assetline/protocol";
 import type { AssetlineApi, CheckRunResult, LineageRender } from "./api";
@@ -34,7 +36,9 @@ const RESTART_WINDOW_MS = 3 * 60 * 1000;
 export class Ctx implements vscode.Disposable {
   readonly log = vscode.window.createOutputChannel("Assetline", { log: true });
   readonly runOutput = vscode.window.createOutputChannel("Assetline Runs");
-  readonly runStates = new RunStates();
+  readonly runStates = new RunStates((params) =>
+    this.requireClient().sendRequest<RunStatesResult>(RunStatesRequest.method, params),
+  );
   private readonly statusItem = vscode.window.createStatusBarItem(
     "assetline.status",
     vscode.StatusBarAlignment.Left,

@@ -1,6 +1,6 @@
 /**
  * Assetline's pure core: the rules every other package shares (keys, the graph contract, the
- * selection language, durations, partitions, automation conditions, run records). No Node
+ * selection language, durations, partitions, automation conditions, run records and the run state of an asset). No Node
  * imports, one dependency (croner, for cron expressions): the library,
  * the analysis, the command line, the language server and the webview all build on it.
  */
@@ -13,3 +13,4 @@ export * from "./keys";
 export * from "./partitions";
 export * from "./runs";
 export * from "./selection";
+export * from "./state";

@@ -80,7 +80,10 @@ export interface IndexEntry {
     sourceHash?: string;
   };
   lastFailure?: { runId: string; time: string; reason: FailureReason; message: string };
-  checks?: Record<string, { runId: string; passed: boolean; time: string }>;
+  checks?: Record<
+    string,
+    { runId: string; passed: boolean; time: string; blocking?: boolean; error?: string }
+  >;
 }
 
 export interface RunIndex {
@@ -92,6 +95,8 @@ export interface RunIndex {
    * once never leave it wrong for long: the logs are the truth, the index a cache.
    */
   runs: Record<string, "complete">;
+  /** Assets started by a run that has not finished them yet (the run is alive). */
+  running?: Record<string, { runId: string; time: string }>;
 }
 
 export function emptyIndex(): RunIndex {
@@ -100,6 +105,17 @@ export function emptyIndex(): RunIndex {
 
 /** Folds one event into the index. Order-independent: an older event never replaces a newer one. */
 export function applyToIndex(index: RunIndex, event: RunEvent): void {
+  if (event.type === "asset_start") {
+    const entry = index.assets[event.key];
+    const running = index.running?.[event.key];
+    if ((!entry || entry.lastTime < event.time) && (!running || running.time <= event.time))
+      (index.running ??= {})[event.key] = { runId: event.runId, time: event.time };
+    return;
+  }
+  if (event.type === "asset_success" || event.type === "asset_failure" || event.type === "asset_skipped") {
+    if (index.running?.[event.key]?.runId === event.runId) delete index.running[event.key];
+  }
+  if (event.type === "run_end") endRun(index, event.runId);
   if (event.type === "asset_success" || event.type === "asset_failure") {
     const status = event.type === "asset_success" ? "success" : "failure";
     let entry = index.assets[event.key];
@@ -137,7 +153,19 @@ export function applyToIndex(index: RunIndex, event: RunEvent): void {
     const checks = (entry.checks ??= {});
     const previous = checks[event.check];
     if (!previous || event.time >= previous.time) {
-      checks[event.check] = { runId: event.runId, passed: event.passed, time: event.time };
+      checks[event.check] = {
+        runId: event.runId,
+        passed: event.passed,
+        time: event.time,
+        blocking: event.blocking,
+        ...(event.error ? { error: event.error.message } : {}),
+      };
     }
   }
+}
+
+/** A run is over (it ended, or its process is gone): none of its assets is running any more. */
+export function endRun(index: RunIndex, runId: string): void {
+  for (const [key, running] of Object.entries(index.running ?? {}))
+    if (running.runId === runId) delete index.running![key];
 }

@@ -2,7 +2,7 @@
  * Custom LSP messages between the Assetline client and language server.
  * Each namespace names its method and says which way it travels.
  */
-import type { AssetGraph } from "@assetline/core";
+import type { AssetGraph, AssetStatus } from "@assetline/core";
 
 /** Where the server is: shown in the status bar, awaited by tests instead of sleeping. */
 export type ServerState = "indexing" | "idle" | "error";
@@ -39,6 +39,25 @@ export interface GraphResult {
 /** client -> server request for the graph of a project (whole or around one asset). */
 export namespace GraphRequest {
   export const method = "assetline/graph";
+}
+
+export interface RunStatesParams {
+  /** A file URI inside the pipeline project; the first project when omitted. */
+  uri?: string;
+}
+
+export interface RunStatesResult {
+  /** Absolute file URI of the pipeline project's root. */
+  rootUri: string;
+  /** ISO time the states were computed at (freshness and "… ago" depend on it). */
+  at: string;
+  /** Per asset key, the state `assetStatus` computes (external assets are absent). */
+  states: Record<string, AssetStatus>;
+}
+
+/** client -> server request for the run state of every asset of a project, as the lens shows it. */
+export namespace RunStatesRequest {
+  export const method = "assetline/runStates";
 }
 
 export interface ProjectState {

@@ -24,6 +24,9 @@ import { TextDocument } from "vscode-languageserver-textdocument";
 import { closestKey, keyProblem } from "@assetline/analysis";
 import {
   GraphRequest,
+  RunStatesRequest,
+  type RunStatesParams,
+  type RunStatesResult,
   RunAllowedNotification,
   ServerStateRequest,
   ServerStatusNotification,
@@ -50,6 +53,7 @@ import { DiagnosticsPublisher } from "./handlers/diagnostics";
 import { focusGraph } from "./handlers/graph";
 import { Projects, describeError, uriToPath, type Project } from "./handlers/projects";
 import { RUN_COMMANDS, executeRun } from "./handlers/run";
+import { projectStatuses } from "./handlers/runStatus";
 import { FolderWatcher, WATCHED_GLOBS } from "./handlers/watch";
 
 const connection = createConnection(ProposedFeatures.all);
@@ -350,17 +354,8 @@ connection.onRequest(
   GraphRequest.method,
   (params: GraphParams | undefined): GraphResult | ResponseError<void> => {
     try {
-      projects.flush();
-      const file = params?.uri ? uriToPath(params.uri) : undefined;
-      const project = file ? projects.projectOf(file) : projects.all[0];
-      if (!project) {
-        return new ResponseError(
-          ErrorCodes.InvalidRequest,
-          params?.uri
-            ? `${params.uri} is not inside an Assetline pipeline project (a folder with assetline.config.json or a package.json depending on "assetline").`
-            : 'There is no Assetline pipeline project in the workspace (a folder with assetline.config.json or a package.json depending on "assetline").',
-        );
-      }
+      const project = requestedProject(params?.uri);
+      if (project instanceof ResponseError) return project;
       const graph = projects.graphOf(project);
       const focus = params?.focus;
       if (focus !== undefined && !graph.assets.some((asset) => asset.key === focus)) {
@@ -383,6 +378,34 @@ connection.onRequest(
     }
   },
 );
+
+connection.onRequest(
+  RunStatesRequest.method,
+  (params: RunStatesParams | undefined): RunStatesResult | ResponseError<void> => {
+    const project = requestedProject(params?.uri);
+    if (project instanceof ResponseError) return project;
+    const now = Date.now();
+    return {
+      rootUri: project.rootUri,
+      at: new Date(now).toISOString(),
+      states: projectStatuses(project, now),
+    };
+  },
+);
+
+/** The up-to-date project a request names by a file URI (the first project without one). */
+function requestedProject(uri: string | undefined): Project | ResponseError<void> {
+  projects.flush();
+  const file = uri ? uriToPath(uri) : undefined;
+  const project = file ? projects.projectOf(file) : projects.all[0];
+  if (project) return project;
+  return new ResponseError(
+    ErrorCodes.InvalidRequest,
+    uri
+      ? `${uri} is not inside an Assetline pipeline project (a folder with assetline.config.json or a package.json depending on "assetline").`
+      : 'There is no Assetline pipeline project in the workspace (a folder with assetline.config.json or a package.json depending on "assetline").',
+  );
+}
 
 /** The up-to-date project of a document, for the requests below. */
 function projectFor(uri: string): { project: Project; file: string } | undefined {

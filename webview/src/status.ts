@@ -1,5 +1,10 @@
-/** Run states as the view draws them: a class per state, a label and the legend. Pure. */
-import type { AssetRunState, AssetStatus } from "@assetline/core";
+/**
+ * Run states as the view draws them: a class per state, a badge and the legend. Pure. The
+ * states and their words come from the server (`@assetline/core`'s `assetStatus`).
+ */
+import { STATE_LABEL, STATE_URGENCY, type AssetRunState, type AssetStatus } from "@assetline/core";
+
+export { STATE_LABEL };
 
 export const STATES: readonly AssetRunState[] = [
   "never",
@@ -9,15 +14,6 @@ export const STATES: readonly AssetRunState[] = [
   "failed",
   "check-failed",
 ];
-
-export const STATE_LABEL: Record<AssetRunState, string> = {
-  never: "never materialized",
-  fresh: "fresh",
-  stale: "stale",
-  running: "running",
-  failed: "failed",
-  "check-failed": "check failed",
-};
 
 /** A short word drawn in the node's corner. */
 export const STATE_BADGE: Record<AssetRunState, string> = {
@@ -46,6 +42,7 @@ export function mergeStatus(
     if (!isRunState(entry.state)) continue;
     const status: AssetStatus = { state: entry.state };
     if (typeof entry.reason === "string") status.reason = entry.reason;
+    if (typeof entry.title === "string") status.title = entry.title;
     if (typeof entry.lastMaterialized === "string") status.lastMaterialized = entry.lastMaterialized;
     if (typeof entry.runId === "string") status.runId = entry.runId;
     merged[key] = status;
@@ -61,7 +58,7 @@ export function groupState(
   members: readonly string[],
   status: Record<string, AssetStatus>,
 ): AssetRunState | undefined {
-  const rank: AssetRunState[] = ["running", "failed", "check-failed", "stale", "fresh", "never"];
+  const rank = STATE_URGENCY;
   let best = rank.length;
   for (const key of members) {
     const state = status[key]?.state;

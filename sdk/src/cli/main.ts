@@ -276,7 +276,7 @@ async function cmdStatus(args: ParsedArgs): Promise<number> {
     const when = s.lastMaterialized
       ? ` (last ${s.lastMaterialized.time}, run ${s.lastMaterialized.runId})`
       : "";
-    out(`${s.state.padEnd(8)} ${s.key}${when}`);
+    out(`${s.state.padEnd(12)} ${s.key}${when}`);
     for (const r of s.reasons) out(`         - ${r.message}`);
   }
   return 0;

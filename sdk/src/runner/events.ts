@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { processAlive, readJsonFile, sweepStaleTemps, writeFileAtomic } from "../fsutil";
-import { applyToIndex, emptyIndex, type RunEvent, type RunIndex } from "@assetline/core";
+import { applyToIndex, emptyIndex, endRun, type RunEvent, type RunIndex } from "@assetline/core";
 
 export function assetlineDir(root: string): string {
   return path.join(root, ".assetline");
@@ -73,7 +73,10 @@ function foldPending(root: string, index: RunIndex): boolean {
     const start = events.find((e) => e.type === "run_start");
     const ended = events.some((e) => e.type === "run_end");
     // A run without run_end whose process is gone was killed: its log will not grow any more.
-    if (ended || (start && !processAlive(start.pid))) index.runs[runId] = "complete";
+    if (ended || (start && !processAlive(start.pid))) {
+      index.runs[runId] = "complete";
+      endRun(index, runId);
+    }
   }
   return changed;
 }
@@ -139,7 +142,7 @@ export class RunRecorder {
   record(event: RunEvent): void {
     // One write call per line: a kill leaves whole lines (at worst a missing last one).
     fs.writeSync(this.fd, JSON.stringify(event) + "\n");
-    if (event.type === "asset_success" || event.type === "asset_failure" || event.type === "check_result") {
+    if (event.type !== "log" && event.type !== "run_start") {
       applyToIndex(this.index, event);
       const now = Date.now();
       if (now - this.lastWrite >= this.indexIntervalMs) {

@@ -20,7 +20,7 @@ import {
 import { ts } from "ts-morph";
 import type { AssetRecord, Occurrence, SourceSpan } from "@assetline/analysis";
 import { pathToUri, type Project } from "./projects";
-import { readRunIndex, runStatusTitle } from "./runStatus";
+import { statusOf } from "./runStatus";
 
 export function rangeOf(project: Project, span: SourceSpan): Range {
   const start = project.session.locate(span.file, span.start);
@@ -139,7 +139,8 @@ export function hover(project: Project, file: string, position: Position): Hover
       if (node.checks.length > 0) facts.push(`Checks: ${list(node.checks)}`);
     }
     if (!record.external) {
-      facts.push(`Last run: ${runStatusTitle(readRunIndex(project.root)[key], record.maxLag)}`);
+      const status = statusOf(project, key);
+      if (status) facts.push(`Run state: ${status.title}${status.reason ? ` — ${status.reason}` : ""}`);
       const output = project.session.outputTypeText(record);
       if (output) facts.push(`Output: \`${output.length > 200 ? `${output.slice(0, 197)}...` : output}\``);
     }
