@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { ts } from "ts-morph";
-import type { AssetGraph } from "@assetline/core";
+import { isTypeScriptModule, type AssetGraph } from "@assetline/core";
 import { Evaluator, type ModuleState } from "./evaluate";
 import type { AssetFunction } from "./model";
 import {
@@ -14,8 +14,8 @@ import {
   isExcludedPath,
   defaultCompilerOptions,
   filesReachingLibrary,
+  holdsDefinitions,
   isIncluded,
-  isSourceFile,
   listSourceFiles,
   matchesExcluded,
   reachesLibrary,
@@ -226,10 +226,14 @@ export class AnalysisSession {
     return [...this.files];
   }
 
-  /** True when the file belongs to this project (its own sources, not dependencies). */
+  /**
+   * True when the file belongs to this project (its own sources, not dependencies): a file that
+   * may hold definitions (core's rule: no tests, no build output), or one a project file imports.
+   */
   contains(file: string): boolean {
     const absolute = path.resolve(file);
     if (isExcludedPath(this.root, absolute, this.exclude)) return false;
+    if (!holdsDefinitions(this.root, absolute) && !this.imported.has(absolute)) return false;
     return !matchesExcluded(this.root, absolute, this.excludedPatterns);
   }
 
@@ -294,7 +298,7 @@ export class AnalysisSession {
 
   /** A source file's current text (undefined: it is gone). */
   private update(file: string, text: string | undefined): boolean {
-    if (!isSourceFile(file) || !this.contains(file)) return false;
+    if (!isTypeScriptModule(file) || !this.contains(file)) return false;
     if (text === undefined) {
       if (!this.files.has(file)) return false;
       this.removeFile(file);
@@ -390,7 +394,8 @@ export class AnalysisSession {
     // An unsaved buffer of a file that took no part until a project file imported it: the
     // program read it from disk, the analysis must see what the editor has.
     const joined = [...this.overlays.keys()].filter(
-      (file) => isSourceFile(file) && !this.files.has(file) && program.getSourceFile(file) !== undefined,
+      (file) =>
+        isTypeScriptModule(file) && !this.files.has(file) && program.getSourceFile(file) !== undefined,
     );
     for (const file of joined) {
       this.addFile(file, this.overlays.get(file));
@@ -410,7 +415,7 @@ export class AnalysisSession {
     const imported = new Set<string>();
     for (const sourceFile of program.getSourceFiles()) {
       const file = sourceFile.fileName;
-      if (this.files.has(file) || !isSourceFile(file) || isExcludedPath(this.root, file)) continue;
+      if (this.files.has(file) || !isTypeScriptModule(file) || isExcludedPath(this.root, file)) continue;
       imported.add(file);
     }
     this.imported = imported;
