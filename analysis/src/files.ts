@@ -8,31 +8,23 @@
 import fs from "node:fs";
 import path from "node:path";
 import { ts } from "ts-morph";
-import { isDefinitionsFile, isSkippedFolder } from "@assetline/core";
+import { findDefinitionsFiles, isDefinitionsFile, isSkippedFolder } from "@assetline/core";
 
-/** Every file under `root` that may hold definitions (core's `isDefinitionsFile`). */
+/** Every file under `root` that may hold definitions (core's rule), minus tsconfig's `exclude` folders. */
 export function listSourceFiles(root: string, exclude: readonly string[] = []): string[] {
-  const result: string[] = [];
   const skip = new Set(exclude.map((dir) => path.resolve(dir)));
-  const walk = (dir: string): void => {
-    if (skip.has(dir)) return;
-    let entries: fs.Dirent[];
+  return findDefinitionsFiles((folder) => {
+    const dir = path.join(root, folder);
+    if (skip.has(dir)) return [];
     try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
+      return fs
+        .readdirSync(dir, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory() || entry.isFile())
+        .map((entry) => ({ name: entry.name, folder: entry.isDirectory() }));
     } catch {
-      return;
+      return [];
     }
-    for (const entry of entries) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (!isSkippedFolder(entry.name)) walk(full);
-      } else if (entry.isFile() && isDefinitionsFile(toRelative(root, full))) {
-        result.push(full);
-      }
-    }
-  };
-  walk(root);
-  return result.sort();
+  }).map((relative) => path.join(root, relative));
 }
 
 /**

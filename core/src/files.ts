@@ -44,3 +44,28 @@ export function isDefinitionsFile(relative: string): boolean {
   if (parts.some((part) => part === ".." || part === "" || isSkippedFolder(part))) return false;
   return isTypeScriptModule(name) && !isTestModule(name);
 }
+
+/** An entry of a folder, as a file system lists it. */
+export interface FolderEntry {
+  name: string;
+  folder: boolean;
+}
+
+/**
+ * Every file below the root that may hold definitions, as sorted root-relative paths. `list`
+ * gives a folder's entries by its root-relative path ("" for the root; nothing when it cannot be
+ * read or must not be entered), so that this stays pure: the callers bring the file system.
+ */
+export function findDefinitionsFiles(list: (folder: string) => readonly FolderEntry[]): string[] {
+  const found: string[] = [];
+  const visit = (folder: string): void => {
+    for (const entry of list(folder)) {
+      const relative = folder === "" ? entry.name : `${folder}/${entry.name}`;
+      if (entry.folder) {
+        if (!isSkippedFolder(entry.name)) visit(relative);
+      } else if (isDefinitionsFile(relative)) found.push(relative);
+    }
+  };
+  visit("");
+  return found.sort();
+}

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import { isDefinitionsFile } from "@assetline/core";
+import { findDefinitionsFiles, isDefinitionsFile, type FolderEntry } from "@assetline/core";
 import { GraphRequest, type GraphResult } from "@assetline/protocol";
 import { TestClient, uriOf } from "../../lsp/client";
 import { removeTemps, requireBuiltCli, runCli, tempProject } from "../sdk/helpers";
@@ -43,6 +43,29 @@ describe("the definitions-file rule: graph, editor and materialize agree", funct
       "src/data.json",
     ])
       assert.equal(isDefinitionsFile(no), false, no);
+  });
+
+  it("walks only the folders that may hold definitions, and sorts what it finds", () => {
+    const tree: Record<string, FolderEntry[]> = {
+      "": [
+        { name: "src", folder: true },
+        { name: "build", folder: true },
+        { name: "index.ts", folder: false },
+      ],
+      src: [
+        { name: "b.ts", folder: false },
+        { name: "a.test.ts", folder: false },
+        { name: "a.ts", folder: false },
+      ],
+      build: [{ name: "never-listed.ts", folder: false }],
+    };
+    const listed: string[] = [];
+    const found = findDefinitionsFiles((folder) => {
+      listed.push(folder);
+      return tree[folder] ?? [];
+    });
+    assert.deepEqual(found, ["index.ts", "src/a.ts", "src/b.ts"]);
+    assert.deepEqual(listed, ["", "src"]);
   });
 
   it("a project's test module and build output define no asset anywhere", async function () {
