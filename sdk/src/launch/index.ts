@@ -2,12 +2,16 @@
  * How an editor runs assets: it starts the pipeline project's own `assetline` command line
  * (`materialize --select … --json`) and reads the NDJSON events it streams. One home for the
  * VS Code extension (client/src/run.ts, with its own progress UI) and the language server
- * (`workspace/executeCommand`, for any editor). Not part of the library's public API.
+ * (`workspace/executeCommand`, for any editor), and how it reads the run records those runs
+ * leave (`readIndex`: the index brought up to date from the logs, killed runs ended). Not part
+ * of the library's public API.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import type { RunEvent } from "@assetline/core";
+
+export { readIndex } from "../runner/events";
 
 /**
  * Finds the `assetline` command line of a pipeline project: the project's own installed

@@ -98,10 +98,13 @@ function writeIndex(root: string, index: RunIndex): void {
   writeFileAtomic(indexFile(root), JSON.stringify(index, null, 2) + "\n");
 }
 
-/** The latest materialization per asset: the index file, brought up to date from the run logs. */
-export function readIndex(root: string): RunIndex {
+/**
+ * The latest materialization per asset: the index file, brought up to date from the run logs
+ * (and written back, unless `write` is false: an editor reads without writing).
+ */
+export function readIndex(root: string, write = true): RunIndex {
   const index = loadIndexFile(root);
-  if (foldPending(root, index) && fs.existsSync(assetlineDir(root))) {
+  if (foldPending(root, index) && write && fs.existsSync(assetlineDir(root))) {
     try {
       writeIndex(root, index);
     } catch {

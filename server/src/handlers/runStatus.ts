@@ -1,35 +1,40 @@
 /**
  * The run state of each asset for the lens, the hover and the views (`assetline/runStates`):
- * `@assetline/core`'s `assetStatus` over `<root>/.assetline/index.json` (written by the runner)
- * and the facts the analysis reads (upstreams, freshness). The index is read lazily and cached
- * until the file's modification time changes.
+ * `@assetline/core`'s `assetStatus` over the run records (the runner's index, brought up to date
+ * from the logs by the library's own `readIndex`, so a killed run stops showing as running) and
+ * the facts the analysis reads (upstreams, freshness). Read again when the index file changes,
+ * and while an asset shows as running (its run may have been killed).
  */
 import fs from "node:fs";
 import path from "node:path";
 import { assetStatus, type AssetStatus, type RunIndex, type StateFacts } from "@assetline/core";
 import type { AssetRecord } from "@assetline/analysis";
+import { readIndex } from "assetline/launch";
 import type { Project } from "./projects";
 
-const cache = new Map<string, { mtimeMs: number; index: RunIndex | undefined }>();
+const cache = new Map<string, { mtimeMs: number | undefined; index: RunIndex | undefined }>();
+
+function modified(file: string): number | undefined {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
 
 export function readRunIndex(root: string): RunIndex | undefined {
   const file = path.join(root, ".assetline", "index.json");
-  let mtimeMs: number;
-  try {
-    mtimeMs = fs.statSync(file).mtimeMs;
-  } catch {
-    cache.delete(root);
-    return undefined;
-  }
   const cached = cache.get(root);
-  if (cached && cached.mtimeMs === mtimeMs) return cached.index;
+  const mtimeMs = modified(file);
+  const running = Object.keys(cached?.index?.running ?? {}).length > 0;
+  if (cached && cached.mtimeMs === mtimeMs && !running) return cached.index;
   let index: RunIndex | undefined;
-  try {
-    const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<RunIndex>;
-    if (parsed.version === 1 && parsed.assets && typeof parsed.assets === "object")
-      index = parsed as RunIndex;
-  } catch {
-    // Being rewritten or damaged: show no status rather than a wrong one.
+  if (fs.existsSync(path.dirname(file))) {
+    try {
+      index = readIndex(root, false);
+    } catch {
+      // Being rewritten or damaged: show no status rather than a wrong one.
+    }
   }
   cache.set(root, { mtimeMs, index });
   return index;

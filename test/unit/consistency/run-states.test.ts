@@ -5,6 +5,7 @@
  * same words for every asset.
  */
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import type { CodeLens, Hover, MarkupContent } from "vscode-languageserver-protocol";
@@ -114,5 +115,46 @@ describe("one run state per asset, the same in every view", function () {
       assert.equal(row?.tone, `state-${received[key]!.state}`);
     }
     expectAll("lineage view", cards);
+  });
+});
+
+describe("a run killed while an asset was running", function () {
+  after(removeTemps);
+
+  it("shows the asset as running nowhere once its process is gone", async function () {
+    requireBuiltCli();
+    // The pid of a process that has ended: the run's writer was killed.
+    const gone = spawn(process.execPath, ["-e", ""]);
+    const pid = gone.pid!;
+    await new Promise((resolve) => gone.on("exit", resolve));
+    const root = fs.realpathSync(
+      tempProject({
+        "package.json": JSON.stringify({ name: "killed", private: true, dependencies: { assetline: "*" } }),
+        "src/definitions.ts": PIPELINE,
+      }),
+    );
+    const index = writeScenario(root, Date.now(), pid);
+    assert.ok(index.running?.["s/running"], "the index the killed writer left says running");
+    const client = TestClient.start();
+    try {
+      await client.initialize(root);
+      await client.waitForIdle((status) => status.assets === Object.keys(EXPECTED).length);
+      const file = path.join(root, "src", "definitions.ts");
+      const lenses = await client.connection.sendRequest<CodeLens[]>("textDocument/codeLens", {
+        textDocument: { uri: uriOf(file) },
+      });
+      const line = PIPELINE.split("\n").findIndex((text) => text.includes('asset("s/running"'));
+      const title = lenses.filter((lens) => lens.range.start.line === line).at(-1)?.command?.title;
+      assert.equal(title, "never materialized", "code lens");
+      const { states } = await client.connection.sendRequest<RunStatesResult>(RunStatesRequest.method, {
+        uri: uriOf(root),
+      });
+      assert.equal(states["s/running"]?.state, "never", "assetline/runStates");
+    } finally {
+      await client.stop();
+    }
+    const result = await runCli(["status", "--json", "--root", root]);
+    const { assets } = JSON.parse(result.stdout) as { assets: { key: string; state: string }[] };
+    assert.equal(assets.find((each) => each.key === "s/running")?.state, "never", "assetline status");
   });
 });
