@@ -6,23 +6,14 @@ import { STATE_LABEL, STATE_URGENCY, type AssetRunState, type AssetStatus } from
 
 export { STATE_LABEL };
 
-export const STATES: readonly AssetRunState[] = [
-  "never",
-  "fresh",
-  "stale",
-  "running",
-  "failed",
-  "check-failed",
-];
+/** The states in the legend's order. */
+export const STATES = Object.keys(STATE_LABEL) as readonly AssetRunState[];
 
-/** A short word drawn in the node's corner. */
+/** A short word drawn in the node's corner: the state's word (none for never materialized). */
 export const STATE_BADGE: Record<AssetRunState, string> = {
+  ...STATE_LABEL,
   never: "",
-  fresh: "fresh",
-  stale: "stale",
-  running: "running…",
-  failed: "failed",
-  "check-failed": "check failed",
+  running: `${STATE_LABEL.running}…`,
 };
 
 export function isRunState(value: unknown): value is AssetRunState {
