@@ -145,8 +145,10 @@ export class RunRecorder {
   record(event: RunEvent): void {
     // One write call per line: a kill leaves whole lines (at worst a missing last one).
     fs.writeSync(this.fd, JSON.stringify(event) + "\n");
-    if (event.type !== "log" && event.type !== "run_start") {
-      applyToIndex(this.index, event);
+    applyToIndex(this.index, event);
+    // An outcome is written soon; a start rides along with the next write (a reader that wants
+    // the running assets folds the log, as readIndex does).
+    if (event.type === "asset_success" || event.type === "asset_failure" || event.type === "check_result") {
       const now = Date.now();
       if (now - this.lastWrite >= this.indexIntervalMs) {
         this.lastWrite = now;
