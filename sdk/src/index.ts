@@ -3,6 +3,42 @@
  */
 export { asset, check, externalAsset, resource, defineAssets } from "./asset";
 export { validateKey, isValidKey, keyProblem, InvalidKeyError } from "@assetline/core";
+export {
+  eager,
+  onCron,
+  onMissing,
+  missing,
+  newlyMissing,
+  inProgress,
+  newlyUpdated,
+  anyDepsUpdated,
+  anyDepsMissing,
+  anyDepsInProgress,
+  cronTickPassed,
+  allDepsUpdatedSinceCron,
+  sinceLastHandled,
+  and,
+  or,
+  not,
+  describeCondition,
+  type AutomationCondition,
+  type CronOptions,
+} from "@assetline/core";
+export {
+  schedule,
+  sensor,
+  isSchedule,
+  isSensor,
+  AutomationDefinitionError,
+  type Schedule,
+  type ScheduleSpec,
+  type Sensor,
+  type SensorSpec,
+  type SensorContext,
+  type SensorResult,
+  type SensorRunRequest,
+  type SensorFn,
+} from "./automation/definitions";
 export { fsIOManager, memoryIOManager, storagePath } from "./io";
 export {
   collectDefinitions,

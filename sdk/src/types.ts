@@ -3,6 +3,7 @@
  * objects branded with `Symbol.for(...)` so that any copy of the library (the CLI's bundle and the
  * user's installed `assetline` are separate copies) recognises them.
  */
+import type { AutomationCondition } from "@assetline/core";
 import type { SourceLocation } from "./location";
 
 export const ASSET_BRAND: unique symbol = Symbol.for("assetline.asset");
@@ -139,6 +140,8 @@ export interface AssetSpec<Ins = Record<string, AnyAsset>, R = Record<string, un
   metadata?: AssetMetadata;
   codeVersion?: string;
   freshness?: Freshness;
+  /** When automation materializes it by itself (`assetline dev`, Dagster's daemon): eager(), onCron(...), ... */
+  automation?: AutomationCondition;
   resources?: R;
   io?: IOManager;
   /** Output contract: any Standard Schema validator (zod, valibot, arktype, ...). */

@@ -14,7 +14,13 @@ import {
   type Logger,
   type Resource,
 } from "../types";
-import { type ErrorInfo, type FailureReason, type RunEvent, type RunStatus } from "@assetline/core";
+import {
+  type ErrorInfo,
+  type FailureReason,
+  type RunEvent,
+  type RunStatus,
+  type RunTrigger,
+} from "@assetline/core";
 import { newRunId, RunRecorder } from "./events";
 
 export interface MaterializeOptions {
@@ -41,6 +47,8 @@ export interface MaterializeOptions {
   io?: IOManager;
   /** Values to use instead of creating resources, by resource name (tests: stubs). */
   resourceOverrides?: Record<string, unknown>;
+  /** What started the run, when not a person (recorded in run_start). */
+  trigger?: RunTrigger;
 }
 
 export interface RunResult {
@@ -242,6 +250,7 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
     env,
     pid: process.pid,
     concurrency,
+    ...(options.trigger ? { trigger: options.trigger } : {}),
   });
   if (addedUpstream.length > 0) {
     emit({
