@@ -1,6 +1,7 @@
 /**
- * The Assetline language server: LSP wiring only. The analysis lives in ./analysis (no LSP
- * there); the handlers in ./handlers adapt its results to LSP. Transport (stdio, IPC, socket)
+ * The Assetline language server: LSP wiring only. The analysis and its editor features live in
+ * @assetline/analysis (its `ide` layer; no LSP there); the handlers in ./handlers adapt its
+ * results to LSP. Transport (stdio, IPC, socket)
  * is chosen from the command line by vscode-languageserver (`--stdio`, `--node-ipc`).
  */
 import {

@@ -9,4 +9,4 @@ export { hover, renderHover, type AssetHover } from "./hover";
 export { definition, prepareRename, references, rename } from "./navigation";
 export { codeActions, type ActionDiagnostic, type KeyAction } from "./actions";
 export { documentSymbols, workspaceSymbols, type AssetSymbol } from "./symbols";
-export { keyAt, type SpanEdit } from "./common";
+export type { SpanEdit } from "./common";

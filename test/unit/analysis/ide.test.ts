@@ -149,6 +149,26 @@ describe("the analysis's ide layer (analysis/src/ide), without a server", functi
       assert.deepEqual(labels("src/selections.ts", "group:ing", "group:ing".length), []);
     });
 
+    it("completes the target of an aliased check while its string is still being typed", function () {
+      const name = "src/aliased.ts";
+      const typing = FILES[name]!.replace('c("ingest/", "t1", () => ({ passed: true }));', 'c("ingest/r\n');
+      session.setFileText(file(name), typing);
+      try {
+        session.analyze();
+        const at = typing.indexOf('c("ingest/r') + 'c("ingest/r'.length;
+        const offered = completion(session, file(name), at);
+        assert.ok(
+          offered.some((item) => item.key === "ingest/raw_orders"),
+          offered.map((item) => item.key).join(", "),
+        );
+        // Up to the cursor: the rest of the line is not the key.
+        assert.equal(typing.slice(offered[0]!.replace.start, offered[0]!.replace.end), "ingest/r");
+      } finally {
+        session.setFileText(file(name), undefined);
+        session.analyze();
+      }
+    });
+
     it("never offers the asset's own key in its deps", function () {
       const offered = labels("src/local.ts", 'deps: ["', 'deps: ["'.length);
       assert.ok(offered.includes("ingest/raw_orders"), offered.join(", "));
