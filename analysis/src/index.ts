@@ -37,7 +37,8 @@ export type { AssetRecord, CheckRecord, DepRef, RawDiagnostic, SourceSpan } from
 export { closestKey, keyProblem, levenshtein } from "./graph";
 export { OccurrenceIndex, type Occurrence, type OccurrenceKind } from "./occurrences";
 export { LIBRARY_PACKAGES } from "./library";
-export * from "./ide";
+/** The editor features (completion, hover, navigation, rename, code actions, symbols). */
+export * as ide from "./ide";
 import { OccurrenceIndex } from "./occurrences";
 
 export interface AnalysisOptions {

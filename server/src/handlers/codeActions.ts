@@ -8,7 +8,7 @@ import {
   type CodeActionParams,
   type Diagnostic,
 } from "vscode-languageserver/node";
-import { codeActions as keyActions, type ActionDiagnostic } from "@assetline/analysis";
+import { ide } from "@assetline/analysis";
 import { changesOf, offsetAt } from "./features";
 import type { Project } from "./projects";
 
@@ -18,25 +18,27 @@ export function codeActions(project: Project, file: string, params: CodeActionPa
   const offset = offsetAt(project, file, params.range.start);
   if (offset === undefined) return [];
   // Ours only, where the analysis can place them.
-  const given: { diagnostic: Diagnostic; at: ActionDiagnostic }[] = [];
+  const given: { diagnostic: Diagnostic; at: ide.ActionDiagnostic }[] = [];
   for (const diagnostic of params.context.diagnostics) {
     if (diagnostic.source !== "assetline") continue;
     const start = offsetAt(project, file, diagnostic.range.start);
     if (start !== undefined) given.push({ diagnostic, at: { code: String(diagnostic.code), start } });
   }
-  return keyActions(
-    project.session,
-    file,
-    offset,
-    given.map((item) => item.at),
-  ).map((action) => {
-    const result: CodeAction = {
-      title: action.title,
-      kind: KINDS[action.kind],
-      edit: { changes: changesOf(project, action.edits) },
-    };
-    if (action.fixes !== undefined) result.diagnostics = [given[action.fixes]!.diagnostic];
-    if (action.preferred) result.isPreferred = true;
-    return result;
-  });
+  return ide
+    .codeActions(
+      project.session,
+      file,
+      offset,
+      given.map((item) => item.at),
+    )
+    .map((action) => {
+      const result: CodeAction = {
+        title: action.title,
+        kind: KINDS[action.kind],
+        edit: { changes: changesOf(project, action.edits) },
+      };
+      if (action.fixes !== undefined) result.diagnostics = [given[action.fixes]!.diagnostic];
+      if (action.preferred) result.isPreferred = true;
+      return result;
+    });
 }

@@ -17,8 +17,7 @@ import {
   type TextEdit,
   type WorkspaceEdit,
 } from "vscode-languageserver/node";
-import * as ide from "@assetline/analysis";
-import type { SourceSpan, SpanEdit } from "@assetline/analysis";
+import { ide, type SourceSpan } from "@assetline/analysis";
 import { pathToUri, type Project } from "./projects";
 import { readRunIndex, runStatusTitle } from "./runStatus";
 
@@ -36,7 +35,7 @@ export function locationOf(project: Project, span: SourceSpan): Location {
 }
 
 /** Edits of the analysed text as LSP changes, by document URI. */
-export function changesOf(project: Project, edits: readonly SpanEdit[]): Record<string, TextEdit[]> {
+export function changesOf(project: Project, edits: readonly ide.SpanEdit[]): Record<string, TextEdit[]> {
   const changes: Record<string, TextEdit[]> = {};
   for (const edit of edits) {
     (changes[pathToUri(edit.span.file)] ??= []).push({

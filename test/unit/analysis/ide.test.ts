@@ -8,8 +8,10 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import {
-  AnalysisSession,
+import { AnalysisSession, ide, type SourceSpan } from "@assetline/analysis";
+import { installFakeLibrary } from "../../support/fake-library.cjs";
+
+const {
   codeActions,
   completion,
   definition,
@@ -20,9 +22,7 @@ import {
   rename,
   renderHover,
   workspaceSymbols,
-  type SourceSpan,
-} from "@assetline/analysis";
-import { installFakeLibrary } from "../../support/fake-library.cjs";
+} = ide;
 
 const FILES: Record<string, string> = {
   "assetline.config.json": "{}\n",
