@@ -2,7 +2,7 @@
  * The local runner: `materialize` plans the selection (`plan.ts`), makes sure the inputs from
  * outside it are stored, and hands the plan to the scheduler (`scheduler.ts`), which runs each
  * step (`steps.ts`) inside the one deadline and cancellation mechanism (`deadline.ts`). Every
- * event goes to the run records and `onEvent`.
+ * event goes to the run records, `onEvent` and the listeners (`listeners.ts`).
  */
 import type { AssetlineConfig } from "../config";
 import type { LoadedDefinitions } from "../definitions";
@@ -11,12 +11,14 @@ import type { AnyAsset, IOContext, IOManager, Logger } from "../types";
 import type { RunEvent, RunStatus } from "@assetline/core";
 import { RunCancellation } from "./deadline";
 import { newRunId, RunRecorder } from "./events";
+import { RunListeners, type RunListener } from "./listeners";
 import { buildPlan, type ExecutionPlan } from "./plan";
 import { ResourcePool } from "./resources";
 import { schedule } from "./scheduler";
 import { runAssetStep, type RunContext } from "./steps";
 
 export { sourceHash } from "./steps";
+export type { RunListener } from "./listeners";
 
 export interface MaterializeOptions {
   root: string;
@@ -31,6 +33,11 @@ export interface MaterializeOptions {
   concurrency?: number;
   /** Receives every event as it happens. */
   onEvent?: (event: RunEvent) => void;
+  /**
+   * Receive every event after `onEvent`; each listener's `flush` is awaited before `materialize`
+   * returns. A listener that throws is warned about and gets no more events; the run goes on.
+   */
+  listeners?: readonly RunListener[];
   /** Aborting cancels the run: nothing new starts, running assets see their signal aborted. */
   signal?: AbortSignal;
   runId?: string;
@@ -158,12 +165,14 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
   }
 
   const recorder = options.record === false ? undefined : new RunRecorder(root, runId);
+  const listeners = new RunListeners(options.listeners);
   const tally = new Tally();
   const now = (): string => new Date().toISOString();
   const emit = (event: RunEvent): void => {
     tally.add(event);
     recorder?.record(event);
     options.onEvent?.(event);
+    listeners.deliver(event);
   };
   const logger = (key?: string): Logger => {
     const log = (level: "info" | "warn" | "error") => (message: string, data?: unknown) => {
@@ -239,5 +248,6 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
     failedChecks,
   });
   recorder?.close();
+  await listeners.flush();
   return { runId, status, materialized, failed, skipped, failedChecks };
 }
