@@ -50,7 +50,13 @@ export {
 export { readConfig, chooseEnvironment, type AssetlineConfig, type EnvironmentConfig } from "./config";
 export { loadProject, type LoadedProject } from "./loader";
 export { materializeInMemory, type InMemoryRun, type InMemoryOptions } from "./testing";
-export { materialize, MissingUpstreamError, type MaterializeOptions, type RunResult } from "./runner/run";
+export {
+  materialize,
+  MissingUpstreamError,
+  type MaterializeOptions,
+  type RunListener,
+  type RunResult,
+} from "./runner/run";
 export { type RunEvent, type RunIndex, type RunStatus } from "@assetline/core";
 export { readEvents, readIndex, rebuildIndex, listRunIds } from "./runner/events";
 export {
