@@ -78,6 +78,8 @@ describe("execution plan (pure)", () => {
     const definitions: LoadedDefinitions = {
       assets: [x, y, free],
       checks: [],
+      schedules: [],
+      sensors: [],
       byKey: new Map([x, y, free].map((a) => [a.key, a])),
     };
     const plan = buildPlan(definitions, ["c/x", "c/y", "c/free"]);
