@@ -87,6 +87,7 @@ export {
   type Freshness,
   type InputValues,
   type IOContext,
+  type PartitionContext,
   type IOManager,
   type Logger,
   type Resource,

@@ -62,12 +62,23 @@ export declare namespace StandardSchemaV1 {
 }
 
 // ---- IO managers ----
+/** The partition a step materializes or loads (`ctx.partition`, `IOContext.partition`). */
+export interface PartitionContext {
+  key: string;
+  /** A run over a range of partitions: its first and last key. */
+  range?: { start: string; end: string };
+  /** Time partitions: the partition's window, [start, end). */
+  window?: { start: Date; end: Date };
+}
+
 export interface IOContext {
   key: string;
   runId: string;
   /** The pipeline project's root folder (absolute). */
   root: string;
   metadata: Record<string, unknown>;
+  /** Set for a partitioned asset: the one partition to store or load. */
+  partition?: PartitionContext;
 }
 
 export interface SaveResult {
