@@ -31,10 +31,14 @@ import {
 } from "./model";
 import { TypeChecks } from "./types";
 import { ProgramHost } from "./program";
+import { libraryCallee, libraryNameAt } from "./library";
 
 export type { AssetRecord, CheckRecord, DepRef, RawDiagnostic, SourceSpan } from "./model";
 export { closestKey, keyProblem, levenshtein } from "./graph";
 export { OccurrenceIndex, type Occurrence, type OccurrenceKind } from "./occurrences";
+export { LIBRARY_PACKAGES } from "./library";
+/** The editor features (completion, hover, navigation, rename, code actions, symbols). */
+export * as ide from "./ide";
 import { OccurrenceIndex } from "./occurrences";
 
 export interface AnalysisOptions {
@@ -405,6 +409,7 @@ export class AnalysisSession {
     const changedFiles = this.last ? [...this.dirty] : [...this.files];
     phase("program");
     const checker = program.getTypeChecker();
+    this.lastChecker = checker;
     const host = this.host;
     let typedChecker: ts.TypeChecker | undefined;
     const getTypedChecker = (): ts.TypeChecker =>
@@ -546,6 +551,35 @@ export class AnalysisSession {
       this.occurrenceCache = { result: last, index };
     }
     return this.occurrenceCache.index;
+  }
+
+  /** The structural checker of the last analysis (its trees' symbols; no standard library). */
+  private lastChecker: ts.TypeChecker | undefined;
+
+  /** The tree of a project file as the last analysis saw it (the editor features read it). */
+  analysedSourceFile(file: string): ts.SourceFile | undefined {
+    return this.lastSourceFiles.get(file);
+  }
+
+  /**
+   * The library function a name node of the last analysis's trees stands for (a callee, the
+   * name of `al.check`), by symbol as the analysis recognises calls (./library), or undefined.
+   */
+  libraryNameAt(node: ts.Node): string | undefined {
+    return this.lastChecker ? libraryNameAt(this.lastChecker, this.packages, node) : undefined;
+  }
+
+  /** The library function a call of the last analysis's trees invokes, by symbol, or undefined. */
+  libraryCallee(call: ts.CallExpression): string | undefined {
+    return this.lastChecker ? libraryCallee(this.lastChecker, this.packages, call) : undefined;
+  }
+
+  /** What a name node of the last analysis's trees refers to, imports followed to their target. */
+  targetOf(node: ts.Node): ts.Symbol | undefined {
+    const checker = this.lastChecker;
+    const symbol = checker?.getSymbolAtLocation(node);
+    if (!checker || !symbol) return undefined;
+    return symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
   }
 
   /** The text of a project file as the last analysis saw it. */

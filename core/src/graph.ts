@@ -3,7 +3,7 @@
  * language server serves it. Paths are relative to the pipeline project's root with `/`
  * separators; lines and columns are 1-based.
  */
-
+import type { AutomationCondition } from "./automation/conditions";
 import { closest } from "./closest";
 
 export const GRAPH_FORMAT_VERSION = 1;
@@ -29,6 +29,10 @@ export interface AssetNode {
   generated: boolean;
   /** True for external assets: declared, never computed by Assetline. */
   external?: boolean;
+  /** Its automation condition as written (`eager()`, `onCron("0 6 * * *", "Europe/Berlin")`). */
+  automation?: string;
+  /** The same condition as data, for tools that rebuild it (the Dagster bridge). */
+  automationCondition?: AutomationCondition;
 }
 
 export type Severity = "error" | "warning" | "info";
@@ -66,6 +70,7 @@ export const SPEC_FIELDS = {
     "metadata",
     "codeVersion",
     "freshness",
+    "automation",
     "resources",
     "io",
     "schema",

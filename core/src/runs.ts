@@ -10,6 +10,18 @@ export interface ErrorInfo {
   stack?: string;
 }
 
+/** What started a run other than a person: automation, a schedule or a sensor (`assetline dev`). */
+export interface RunTrigger {
+  type: "automation" | "schedule" | "sensor";
+  /** The schedule's or sensor's name. */
+  name?: string;
+  /** Why, in words. */
+  reason: string;
+  /** The automation tick that planned the run (.assetline/automation/ticks/ID.json), and the run's place in it. */
+  tick: string;
+  request: number;
+}
+
 interface Base {
   runId: string;
   /** ISO timestamp. */
@@ -24,6 +36,7 @@ export type RunEvent =
       env: string;
       pid: number;
       concurrency: number;
+      trigger?: RunTrigger;
     })
   | (Base & { type: "asset_start"; key: string })
   | (Base & {

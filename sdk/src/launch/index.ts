@@ -60,6 +60,8 @@ export interface LaunchOptions {
   selection: string;
   concurrency?: number;
   environment?: string;
+  /** The automation tick request that started the run (`TICK:N`, from `assetline dev`). */
+  trigger?: string;
   /** Every event of the run, as the runner streams them, with the progress so far. */
   onEvent?: (event: RunEvent, progress: RunProgress) => void;
   /** What the command line prints besides events (stderr, lines that are not JSON). */
@@ -91,6 +93,7 @@ export function startRun(options: LaunchOptions): RunHandle {
   const args = ["materialize", "--select", selection, "--json", "--root", root];
   if (options.concurrency !== undefined) args.push("--concurrency", String(options.concurrency));
   if (options.environment) args.push("--env", options.environment);
+  if (options.trigger) args.push("--trigger", options.trigger);
   const started = Date.now();
   const child = spawn(process.execPath, [cli, ...args], {
     cwd: root,

@@ -10,7 +10,10 @@ import path from "node:path";
 import { assetStatus, type AssetStatus, type RunIndex, type StateFacts } from "@assetline/core";
 import type { AssetRecord } from "@assetline/analysis";
 import { readIndex } from "assetline/launch";
-import type { Project } from "./projects";
+import { ResponseError } from "vscode-languageserver/node";
+import type { RunStatesParams, RunStatesResult } from "@assetline/protocol";
+import { requestedProject } from "./graph";
+import type { Project, Projects } from "./projects";
 
 const cache = new Map<string, { mtimeMs: number | undefined; index: RunIndex | undefined }>();
 
@@ -62,4 +65,15 @@ export function projectStatuses(project: Project, now = Date.now()): Record<stri
     states[key] = assetStatus(stateFacts({ ...record, key }), index, now);
   }
   return states;
+}
+
+/** The answer to `assetline/runStates`: every state of the project holding `params.uri`. */
+export function runStatesRequest(
+  projects: Projects,
+  params: RunStatesParams | undefined,
+): RunStatesResult | ResponseError<void> {
+  const project = requestedProject(projects, params?.uri);
+  if (project instanceof ResponseError) return project;
+  const now = Date.now();
+  return { rootUri: project.rootUri, at: new Date(now).toISOString(), states: projectStatuses(project, now) };
 }
