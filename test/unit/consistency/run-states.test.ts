@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import type { CodeLens, Hover, MarkupContent } from "vscode-languageserver-protocol";
-import type { AssetStatus } from "@assetline/core";
+import { statusFromEvent, type AssetStatus } from "@assetline/core";
 import { GraphRequest, RunStatesRequest, type GraphResult, type RunStatesResult } from "@assetline/protocol";
 import { assetRow, overlayLive } from "../../../client/src/assetStates";
 import { cardFor } from "../../../webview/src/card";
@@ -156,5 +156,36 @@ describe("a run killed while an asset was running", function () {
     const result = await runCli(["status", "--json", "--root", root]);
     const { assets } = JSON.parse(result.stdout) as { assets: { key: string; state: string }[] };
     assert.equal(assets.find((each) => each.key === "s/running")?.state, "never", "assetline status");
+  });
+});
+
+describe("live run events over the server's states (client/src/assetStates.ts)", function () {
+  const now = Date.parse("2026-12-01T12:00:00.000Z");
+  const time = new Date(now).toISOString();
+
+  it("a live state stands until the server's comes from the same run; running until the run ends", () => {
+    const started = statusFromEvent({ type: "asset_start", runId: "r9", time, key: "s/a" }, now)!;
+    const done = statusFromEvent(
+      { type: "asset_success", runId: "r9", time, key: "s/b", durationMs: 1, output: {} },
+      now,
+    )!;
+    const live = new Map([
+      ["s/a", { status: started, time }],
+      ["s/b", { status: done, time }],
+    ]);
+    const before = overlayLive({ "s/a": { state: "never" }, "s/b": { state: "stale", runId: "r1" } }, live);
+    assert.deepEqual(
+      [before.states["s/a"]!.title, before.states["s/b"]!.title, before.superseded],
+      ["⟳ running…", "✓ fresh (just now)", []],
+    );
+    const caughtUp = overlayLive(
+      {
+        "s/a": { state: "running", runId: "r9" },
+        "s/b": { state: "fresh", runId: "r9", title: "✓ fresh (just now)" },
+      },
+      live,
+    );
+    assert.deepEqual(caughtUp.superseded, ["s/b"]);
+    assert.equal(caughtUp.states["s/a"]!.title, "⟳ running…");
   });
 });
