@@ -147,7 +147,10 @@ function leaf(condition: AutomationCondition, ctx: Context): Result {
       return { value: true, reason: parts.join("; ") };
     }
     case "anyDepsMissing": {
-      const absent = deps.filter((d) => isMissing(d) && !ctx.requested.has(d.key)).map((d) => d.key);
+      // One being materialized is on its way, and anyDepsInProgress says so: not counted here.
+      const absent = deps
+        .filter((d) => isMissing(d) && !d.inProgress && !ctx.requested.has(d.key))
+        .map((d) => d.key);
       return absent.length > 0
         ? {
             value: true,

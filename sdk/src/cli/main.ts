@@ -17,7 +17,6 @@ import { materialize, MissingUpstreamError } from "../runner/run";
 import { resolveSelection, SelectionError } from "@assetline/core";
 import { computeStatus } from "../status/status";
 import { runDev } from "../automation/dev";
-import { assetsInProgress } from "../automation/progress";
 import { evaluateTick, latestTick, readTick, recordTick } from "../automation/tick";
 import { parseDuration, trySelect, type RunTrigger } from "@assetline/core";
 import { flag, has, parseArgs, UsageError, type ParsedArgs } from "./args";
@@ -309,14 +308,16 @@ async function cmdAutomation(args: ParsedArgs): Promise<number> {
   const graph = runtimeGraph(project.definitions, project.root);
   const launch = has(args, "dev");
   const previous = latestTick(project.root);
+  const index = readIndex(project.root);
   const record = await evaluateTick({
     root: project.root,
     assets: project.definitions.assets,
     schedules: project.definitions.schedules,
     sensors: project.definitions.sensors,
     upstreamKeys,
-    index: readIndex(project.root),
-    inProgress: new Set(assetsInProgress(project.root).keys()),
+    index,
+    // Core's run index is the one home of "running" (folded from live runs' logs, dead ones ended).
+    inProgress: new Set(Object.keys(index.running ?? {})),
     at,
     ...(since === undefined ? {} : { since }),
     ...(previous ? { previous } : {}),

@@ -140,6 +140,31 @@ export const s = schedule("s", { cron: "0 6 * * *", timezone: "Europe/Berln", se
     assert.match(zoneResult.stderr, /schedule "s": "Europe\/Berln" is not a time zone/);
   });
 
+  it("reads a run in progress from the run records: eager() waits for it", async () => {
+    const root = tempProject({
+      "src/pipeline.ts": `import { asset, eager } from "assetline";
+export const slow = asset("s/slow", {}, (ctx) => new Promise((_resolve, reject) => {
+  const keepAlive = setInterval(() => undefined, 1000);
+  ctx.signal.addEventListener("abort", () => { clearInterval(keepAlive); reject(new Error("stopped")); });
+  ctx.log.info("slow started");
+}));
+export const down = asset("s/down", { deps: [slow], automation: eager() }, () => 1);`,
+    });
+    const run = startCli(["materialize", "--select", "s/slow", "--json", "--root", root]);
+    const finished = collect(run);
+    try {
+      await waitForLine(run, (l) => l.includes("slow started"));
+      const tick = await automation(root);
+      assert.equal(
+        tick.skipped.find((d) => d.key === "s/down")?.reason,
+        "upstream s/slow is being materialized",
+      );
+    } finally {
+      run.kill("SIGINT");
+    }
+    assert.equal((await finished).code, 130);
+  });
+
   it("dev runs what a new file in the inbox and eager() request, and stops cleanly on SIGTERM", async () => {
     const root = tempProject({ "src/pipeline.ts": PIPELINE });
     const dev = startCli(["dev", "--interval", "1s", "--root", root]);
