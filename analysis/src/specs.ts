@@ -5,7 +5,7 @@
  * the spec's object literal (names, no checker), cheap enough for every keystroke.
  */
 import { ts } from "ts-morph";
-import { isSpecField, unknownFieldMessage, type SpecDeclaration } from "@assetline/core";
+import { isSpecField, unknownFieldMessage, type CheckSpecInfo, type SpecDeclaration } from "@assetline/core";
 import type { RawDiagnostic } from "./model";
 import { unwrap } from "./syntax";
 
@@ -55,4 +55,18 @@ export function unknownFieldDiagnostics(
     }
   }
   return diagnostics;
+}
+
+/**
+ * What a check's spec says, from its evaluated value (`toJson` of it): the fields of the
+ * library's `CheckSpec` whose values are of the right type; undefined when none is.
+ */
+export function checkSpecInfo(spec: unknown): CheckSpecInfo | undefined {
+  if (!spec || typeof spec !== "object" || Array.isArray(spec)) return undefined;
+  const fields = spec as Record<string, unknown>;
+  const info: CheckSpecInfo = {};
+  if (typeof fields.blocking === "boolean") info.blocking = fields.blocking;
+  if (fields.severity === "error" || fields.severity === "warn") info.severity = fields.severity;
+  if (typeof fields.description === "string") info.description = fields.description;
+  return Object.keys(info).length > 0 ? info : undefined;
 }

@@ -29,6 +29,19 @@ export interface AssetNode {
   generated: boolean;
   /** True for external assets: declared, never computed by Assetline. */
   external?: boolean;
+  /** The spec's `codeVersion`, when it is written as a string. */
+  codeVersion?: string;
+  /** The spec's `freshness`, when its `maxLag` is known statically. */
+  freshness?: { maxLag: string };
+  /** Check name -> what its spec says (`blocking`, `severity`, `description`), for checks that have one. */
+  checkSpecs?: Record<string, CheckSpecInfo>;
+}
+
+/** A check's spec as read statically (the fields of the library's `CheckSpec`). */
+export interface CheckSpecInfo {
+  blocking?: boolean;
+  severity?: "error" | "warn";
+  description?: string;
 }
 
 export type Severity = "error" | "warning" | "info";
