@@ -54,3 +54,4 @@ export {
   type SaveResult,
   type StandardSchemaV1,
 } from "./types";
+export * from "./pipes";

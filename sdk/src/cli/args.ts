@@ -11,7 +11,16 @@ export interface ParsedArgs {
 }
 
 /** Flags that take a value; every other `--name` is a switch. */
-const VALUE_FLAGS = new Set(["root", "select", "env", "concurrency", "limit"]);
+const VALUE_FLAGS = new Set([
+  "root",
+  "select",
+  "env",
+  "concurrency",
+  "limit",
+  // The Dagster Pipes bootstrap as arguments (`assetline pipes`).
+  "dagster-pipes-context",
+  "dagster-pipes-messages",
+]);
 const SWITCHES = new Set(["json", "runtime", "help", "version", "rebuild"]);
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {

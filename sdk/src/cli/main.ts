@@ -16,6 +16,7 @@ import { listRunIds, readEvents, readIndex, rebuildIndex } from "../runner/event
 import { materialize, MissingUpstreamError } from "../runner/run";
 import { resolveSelection, SelectionError } from "@assetline/core";
 import { computeStatus } from "../status/status";
+import { NotAPipesProcess, runPipesCommand } from "../pipes/command";
 import { flag, has, parseArgs, UsageError, type ParsedArgs } from "./args";
 
 const HELP = `assetline: asset-based data pipelines in TypeScript
@@ -31,6 +32,8 @@ Usage: assetline <command> [options]        (every command takes --root DIR, def
   status [--json]                    latest materialization and staleness of every asset
   runs [--json] [--limit N]          recorded runs, newest first
   logs RUN [ASSET] [--json]          a run's events (RUN may be "latest")
+  pipes [--env NAME]                 the process Dagster launches (Dagster Pipes): materializes the
+                                     context's assets and reports them back
 
 Selections: ingest/raw_orders, key:"ingest/*", +x, x+, 2+x, x+1, group:ingest, tag:layer=bronze,
 owner:team:data-eng, kind:duckdb, and, or, not, ( ), roots(...), sinks(...).`;
@@ -399,9 +402,17 @@ async function main(argv: readonly string[]): Promise<number> {
       return cmdRuns(args);
     case "logs":
       return cmdLogs(args);
+    case "pipes":
+      materializing = true;
+      try {
+        return await runPipesCommand({ root: rootOf(args), env: flag(args, "env") });
+      } catch (error) {
+        if (error instanceof NotAPipesProcess) throw new UsageError(error.message);
+        throw error;
+      }
     default:
       throw new UsageError(
-        `Unknown command "${args.command}"; the commands are graph, check, list, materialize, status, runs, logs.`,
+        `Unknown command "${args.command}"; the commands are graph, check, list, materialize, status, runs, logs, pipes.`,
       );
   }
 }
