@@ -18,8 +18,15 @@ from pathlib import Path
 from typing import Literal
 
 import dagster as dg
-from dagster._core.definitions.definitions_load_context import DefinitionsLoadContext
+
+# Not exported at the top level in 1.13: how Dagster's own state-backed components tell a code
+# server's load from a run worker's.
+from dagster._core.definitions.definitions_load_context import (
+    DefinitionsLoadContext,
+    DefinitionsLoadType,
+)
 from dagster.components import DefsStateConfig, DefsStateConfigArgs, ResolvedDefsStateConfig
+from dagster.components.utils.project_paths import get_code_server_metadata_key
 from dagster_shared.serdes.objects.models.defs_state_info import DefsStateManagementType
 
 from .definitions import build_assetline_defs
@@ -61,13 +68,13 @@ class AssetlineProjectComponent(dg.StateBackedComponent, dg.Resolvable):
 
     def build_defs(self, context: dg.ComponentLoadContext) -> dg.Definitions:
         self._base = context.path
-        if (
-            self.defs_state_config.management_type
-            == DefsStateManagementType.LEGACY_CODE_SERVER_SNAPSHOTS
-            and not DefinitionsLoadContext.is_set()
+        config = self.defs_state_config
+        if config.management_type == DefsStateManagementType.LEGACY_CODE_SERVER_SNAPSHOTS and (
+            not DefinitionsLoadContext.is_set() or _snapshot_missing(config.key)
         ):
-            # Loaded in a plain Python process (a script, a notebook, a test), not by a code
-            # server: there is no snapshot to keep the state in, so read the graph now.
+            # No code server snapshot to keep the state in or take it from: loaded in a plain
+            # Python process (a script, a test), or rebuilt by a command that loads the code
+            # itself (`dagster asset materialize`). Read the graph now.
             root = self._root()
             graph = parse_graph(read_graph_json(root), source=f"the graph of {root}")
             return build_assetline_defs(graph, root, env=self.env, split=self.split)
@@ -89,3 +96,11 @@ class AssetlineProjectComponent(dg.StateBackedComponent, dg.Resolvable):
             )
         graph = parse_graph(state_path.read_text(), source=f"the graph of {root}")
         return build_assetline_defs(graph, root, env=self.env, split=self.split)
+
+
+def _snapshot_missing(key: str) -> bool:
+    context = DefinitionsLoadContext.get()
+    return (
+        context.load_type == DefinitionsLoadType.RECONSTRUCTION
+        and get_code_server_metadata_key(key) not in context.reconstruction_metadata
+    )

@@ -15,6 +15,7 @@ import inspect
 import os
 import signal
 import subprocess
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -144,9 +145,12 @@ def _failure(returncode: int, exception: Mapping[str, Any] | None, handler: Any)
         message = exception.get("message") or ""
         stack = exception.get("stack") or ""
         if isinstance(stack, Sequence) and not isinstance(stack, str):
-            stack = "\n".join(str(line) for line in stack)
+            # Pipes sends the stack as frames, each ending with a newline (Python's format).
+            stack = "".join(
+                f"{line}" if str(line).endswith("\n") else f"{line}\n" for line in stack
+            )
         return dg.Failure(
-            description=f"{name}: {message}",
+            description=f"{name}: {message}" + (f"\n\nTypeScript stack:\n{stack}" if stack else ""),
             metadata={
                 "error": dg.MetadataValue.text(f"{name}: {message}"),
                 "stack": dg.MetadataValue.text(str(stack)),
@@ -188,7 +192,10 @@ class _ClosedCapture(dg.PipesMessageReader):
 
     @property
     def expected_writer_count(self) -> int:
-        return self._inner.expected_writer_count
+        # A preview API in 1.13 that warns at every access; the handler reads it once.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", dg.PreviewWarning)
+            return self._inner.expected_writer_count
 
     def no_messages_debug_text(self) -> str:
         return self._inner.no_messages_debug_text()
