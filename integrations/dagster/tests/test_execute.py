@@ -265,14 +265,41 @@ def test_the_shop_deployment_materializes_an_asset(tmp_path: Path) -> None:
     assert "ingest/raw_orders: read" in done.stderr  # ctx.log, as a Dagster log line
 
 
+def wrapped_cli(tmp_path: Path, pipes: str = "") -> tuple[Path, Path]:
+    """A stand-in for the CLI's script that records each command it is asked to run, then runs
+    the real CLI (or, for `pipes`, the given JavaScript instead when there is some)."""
+    script, calls = tmp_path / "cli.js", tmp_path / "calls.txt"
+    real = REPO / "sdk" / "dist" / "cli.js"
+    script.write_text(
+        f"require('fs').appendFileSync({str(calls)!r}, process.argv[2] + '\\n');\n"
+        + (f"if (process.argv[2] === 'pipes') {{ {pipes} }} else " if pipes else "")
+        + f"require({str(real)!r});\n"
+    )
+    return script, calls
+
+
+def test_a_process_that_never_speaks_pipes_is_not_a_success(
+    lab: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script, _ = wrapped_cli(tmp_path, pipes="process.exit(0);")
+    monkeypatch.setenv("ASSETLINE_CLI", str(script))
+    result = materialize(lab, ["lab/hello"])
+    assert not result.success
+    assert materialized(result) == set()
+    assert (
+        "without speaking Dagster Pipes" in step_failures(result)[0].step_failure_data.error.message
+    )
+
+
 def test_two_independent_assets_run_in_parallel_under_the_multiprocess_executor(
     lab: Path, tmp_path: Path
 ) -> None:
     # `left` and `right` each wait for the other to start: they pass only side by side.
     file = write_definitions(tmp_path, lab)
+    script, calls = wrapped_cli(tmp_path)
     done = subprocess.run(
         [DAGSTER, "asset", "materialize", "-f", str(file), "--select", "lab/left,lab/right"],
-        env=dagster_env(tmp_path),
+        env={**dagster_env(tmp_path), "ASSETLINE_CLI": str(script)},
         capture_output=True,
         text=True,
         timeout=300,
@@ -285,6 +312,8 @@ def test_two_independent_assets_run_in_parallel_under_the_multiprocess_executor(
     # Two steps, two processes.
     pids = {(signals_dir() / name).read_text() for name in started}
     assert len(pids) == 2
+    # The graph is read once, when the run loads; the step workers reuse it.
+    assert sorted(calls.read_text().split()) == ["graph", "pipes", "pipes"]
 
 
 def wait_for(path: Path, process: subprocess.Popen[str], seconds: float = 120) -> None:

@@ -1,6 +1,8 @@
 """`load_assetline_defs`: a project's static graph as Dagster definitions."""
 
+import hashlib
 import os
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -79,18 +81,48 @@ def _state_key(root: Path, name: str) -> str:
 
 
 def _graph_for(root: Path, name: str) -> tuple[AssetlineGraph, str]:
-    """The project's graph, and its JSON text: read once when the code location loads, and
-    taken from the reconstruction metadata when a run worker rebuilds the same definitions."""
+    """The project's graph, and its JSON text: read when the code location loads; when a run or
+    step worker rebuilds the same definitions, taken from the reconstruction metadata (a code
+    server's runs), else from the file the loading process left for its child processes (the
+    multiprocess executor's steps under `dagster asset materialize`)."""
     key = _state_key(root, name)
     context = DefinitionsLoadContext.get()
     text: str | None = None
     if context.load_type == DefinitionsLoadType.RECONSTRUCTION:
         stored = context.reconstruction_metadata.get(key)
-        text = stored if isinstance(stored, str) else None
+        text = stored if isinstance(stored, str) else _inherited_graph(key)
     if text is None:
         text = read_graph_json(root)
+        _leave_for_children(key, text)
     context.add_to_pending_reconstruction_metadata(key, text)
     return parse_graph(text, source=f"the graph of {root}"), text
+
+
+def _env_var(key: str) -> str:
+    return "DAGSTER_ASSETLINE_GRAPH_" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _inherited_graph(key: str) -> str | None:
+    path = os.environ.get(_env_var(key))
+    if not path:
+        return None
+    try:
+        return Path(path).read_text()
+    except OSError:
+        return None
+
+
+def _leave_for_children(key: str, text: str) -> None:
+    """The graph this process loaded, in a file named by its content, and its path in the
+    environment that child processes inherit (only a reconstruction reads it)."""
+    folder = Path(tempfile.gettempdir()) / "dagster-assetline"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{hashlib.sha256(text.encode()).hexdigest()[:32]}.json"
+    if not path.exists():
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(text)
+        partial.replace(path)
+    os.environ[_env_var(key)] = str(path)
 
 
 def build_assetline_defs(
