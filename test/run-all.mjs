@@ -36,6 +36,15 @@ const steps = [
   // Python (integrations/dagster, examples/*/dagster): lint and format, from the .venv.
   { name: "ruff", command: [path.join(root, ".venv", "bin", "ruff"), "check", "."] },
   { name: "ruff-format", command: [path.join(root, ".venv", "bin", "ruff"), "format", "--check", "."] },
+  {
+    name: "mypy",
+    command: [
+      path.join(root, ".venv", "bin", "mypy"),
+      "--config-file",
+      "integrations/dagster/pyproject.toml",
+      "integrations/dagster/src",
+    ],
+  },
 ];
 
 /** A suite is mocha (or a launcher running mocha) writing its counts to a results file. */

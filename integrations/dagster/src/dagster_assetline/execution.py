@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import dagster as dg
 
@@ -60,7 +60,7 @@ class AssetlineLaunch:
 
 def run_assetline(
     context: dg.AssetExecutionContext, client: dg.PipesClient, launch: AssetlineLaunch
-) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+) -> Iterator[dg.MaterializeResult[Any] | dg.AssetCheckResult]:
     """Materializes the step's selected assets (and their checks) in one Assetline process."""
     if isinstance(client, dg.PipesSubprocessClient):
         yield from _run_subprocess(context, client, launch)
@@ -73,12 +73,12 @@ def run_assetline(
         kwargs["env"] = dict(launch.process_env)
     invocation = client.run(context=context, **kwargs)
     # Only what the process reported: an asset it skipped is not materialized.
-    yield from invocation.get_results(implicit_materializations=False)  # type: ignore[misc]
+    yield from invocation.get_results(implicit_materializations=False)
 
 
 def _run_subprocess(
     context: dg.AssetExecutionContext, client: dg.PipesSubprocessClient, launch: AssetlineLaunch
-) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+) -> Iterator[dg.MaterializeResult[Any] | dg.AssetCheckResult]:
     reader = _ClosedCapture(client.message_reader)
     argv = launch.local_argv()
     with dg.open_pipes_session(
@@ -108,7 +108,7 @@ def _run_subprocess(
         except dg.DagsterExecutionInterruptedError:
             _stop(context, process, client)
             raise
-    yield from session.get_results(implicit_materializations=False)  # type: ignore[misc]
+    yield from session.get_results(implicit_materializations=False)
     if returncode != 0:
         raise _failure(returncode, reader.exception, session.message_handler)
     if not session.message_handler.received_opened_message:
@@ -181,7 +181,8 @@ class _ClosedCapture(dg.PipesMessageReader):
 
     @contextmanager
     def read_messages(self, handler: Any) -> Iterator[Any]:
-        with self._inner.read_messages(_HandlerSpy(handler, self)) as params:
+        spy = cast("dg.PipesMessageHandler", _HandlerSpy(handler, self))
+        with self._inner.read_messages(spy) as params:
             yield params
 
     def on_opened(self, opened_payload: Any) -> None:
