@@ -59,14 +59,15 @@ export function unknownFieldDiagnostics(
 
 /**
  * What a check's spec says, from its evaluated value (`toJson` of it): the fields of the
- * library's `CheckSpec` whose values are of the right type; undefined when none is.
+ * library's `CheckSpec` that differ from the defaults (`blocking: true`, `severity: "warn"`, a
+ * description), as the runtime graph lists them too; undefined when none does.
  */
 export function checkSpecInfo(spec: unknown): CheckSpecInfo | undefined {
   if (!spec || typeof spec !== "object" || Array.isArray(spec)) return undefined;
   const fields = spec as Record<string, unknown>;
   const info: CheckSpecInfo = {};
-  if (typeof fields.blocking === "boolean") info.blocking = fields.blocking;
-  if (fields.severity === "error" || fields.severity === "warn") info.severity = fields.severity;
+  if (fields.blocking === true) info.blocking = true;
+  if (fields.severity === "warn") info.severity = "warn";
   if (typeof fields.description === "string") info.description = fields.description;
   return Object.keys(info).length > 0 ? info : undefined;
 }

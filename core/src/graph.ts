@@ -37,10 +37,10 @@ export interface AssetNode {
   checkSpecs?: Record<string, CheckSpecInfo>;
 }
 
-/** A check's spec as read statically (the fields of the library's `CheckSpec`). */
+/** A check's spec: the fields of the library's `CheckSpec` that differ from the defaults. */
 export interface CheckSpecInfo {
-  blocking?: boolean;
-  severity?: "error" | "warn";
+  blocking?: true;
+  severity?: "warn";
   description?: string;
 }
 

@@ -1,6 +1,6 @@
 /** Collecting assets and checks from a definitions module, and the runtime graph they form. */
 import path from "node:path";
-import type { AssetNode, AssetGraph } from "@assetline/core";
+import type { AssetNode, AssetGraph, CheckSpecInfo } from "@assetline/core";
 import { isAsset, isCheck, isDefinitions, type AnyAsset, type AssetCheck } from "./types";
 
 export interface LoadedDefinitions {
@@ -175,6 +175,17 @@ export function runtimeGraph(defs: LoadedDefinitions, root: string): AssetGraph 
     if (spec.tags !== undefined) node.tags = { ...spec.tags };
     if (spec.metadata !== undefined) node.metadata = { ...spec.metadata };
     if (a.external) node.external = true;
+    if (spec.codeVersion !== undefined) node.codeVersion = spec.codeVersion;
+    if (spec.freshness !== undefined) node.freshness = { maxLag: spec.freshness.maxLag };
+    const checkSpecs: Record<string, CheckSpecInfo> = {};
+    for (const c of defs.checks.filter((c) => c.assetKey === a.key)) {
+      const info: CheckSpecInfo = {};
+      if (c.blocking) info.blocking = true;
+      if (c.severity === "warn") info.severity = "warn";
+      if (c.description !== undefined) info.description = c.description;
+      if (Object.keys(info).length > 0) checkSpecs[c.name] ??= info;
+    }
+    if (Object.keys(checkSpecs).length > 0) node.checkSpecs = checkSpecs;
     return node;
   });
   return { version: 1, assets, diagnostics: [] };
