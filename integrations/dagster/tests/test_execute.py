@@ -96,6 +96,18 @@ def test_a_selection_materializes_in_one_process_with_metadata_checks_and_logs(l
     ), [e.user_message for e in logs]
 
 
+def test_the_assetline_environment_is_configuration(lab: Path) -> None:
+    result = materialize(lab, ["lab/hello"], env="ci")
+    assert result.success
+    [event] = result.get_asset_materialization_events()
+    run_id = event.materialization.metadata["assetline/run_id"].value
+    # The Assetline run record of that materialization: run in the environment `ci`.
+    events = (lab / ".assetline" / "runs" / str(run_id) / "events.ndjson").read_text()
+    start = json.loads(events.splitlines()[0])
+    assert start["type"] == "run_start" and start["env"] == "ci"
+    assert start["assets"] == ["lab/hello"]
+
+
 def test_a_throwing_asset_fails_its_step_with_the_typescript_error_and_stack(lab: Path) -> None:
     result = materialize(lab, ["lab/boom"])
     assert not result.success

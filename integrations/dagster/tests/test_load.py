@@ -4,6 +4,7 @@ and through the `dg` component, on examples/shop and test/fixtures/dagster-lab."
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -192,16 +193,22 @@ def test_a_second_project_loads_through_the_component(
     assert names == {"assetline_project"}
 
 
-def test_the_component_with_local_state_asks_for_a_refresh_first(
+def test_the_component_with_local_state_is_read_by_dg_utils_refresh_defs_state(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    defs_folder = tmp_path / "lab_local" / "defs" / "lab"
+    relative = os.path.relpath(LAB, defs_folder)
     write_dg_project(
         tmp_path,
-        f"project_dir: {LAB}\ndefs_state:\n  management_type: LOCAL_FILESYSTEM\n"
+        f"project_dir: {relative}\ndefs_state:\n  management_type: LOCAL_FILESYSTEM\n"
         "  refresh_if_dev: false\n",
         "lab_local",
     )
+    (tmp_path / "lab_local" / "definitions.py").write_text(
+        (SHOP_DEPLOYMENT / "shop_dagster" / "definitions.py").read_text()
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
+    # Not refreshed yet: a sentence that says what to run.
     with pytest.raises(Exception) as raised:
         dg.load_from_defs_folder(path_within_project=tmp_path)
     chain, error = [], raised.value
@@ -209,6 +216,19 @@ def test_the_component_with_local_state_asks_for_a_refresh_first(
         chain.append(str(error))
         error = error.__cause__ or error.__context__
     assert any("run `dg utils refresh-defs-state`" in text for text in chain), chain
+    # Refreshed from another folder: `project_dir` is still relative to the defs.yaml.
+    refreshed = subprocess.run(
+        [str(Path(sys.executable).parent / "dg"), "utils", "refresh-defs-state"]
+        + ["--target-path", str(tmp_path)],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert refreshed.returncode == 0, refreshed.stdout + refreshed.stderr
+    defs = dg.load_from_defs_folder(path_within_project=tmp_path)
+    assert len(defs.resolve_asset_graph().get_all_asset_keys()) == 8
 
 
 def test_dg_lists_the_component_and_the_shop_definitions() -> None:

@@ -15,7 +15,7 @@ is read each time the code server loads and handed to run workers with the code 
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import dagster as dg
 
@@ -28,6 +28,7 @@ from dagster._core.definitions.definitions_load_context import (
 from dagster.components import DefsStateConfig, DefsStateConfigArgs, ResolvedDefsStateConfig
 from dagster.components.utils.project_paths import get_code_server_metadata_key
 from dagster_shared.serdes.objects.models.defs_state_info import DefsStateManagementType
+from typing_extensions import Self
 
 from .definitions import build_assetline_defs
 from .graph import AssetlineError, parse_graph, read_graph_json
@@ -65,6 +66,14 @@ class AssetlineProjectComponent(dg.StateBackedComponent, dg.Resolvable):
         return DefsStateConfig.from_args(
             self.defs_state, default_key=f"AssetlineProjectComponent[{self.project_dir}]"
         )
+
+    @classmethod
+    def load(cls, attributes: Any, context: dg.ComponentLoadContext) -> Self:
+        component = super().load(attributes, context)
+        # What `project_dir` is relative to, also for `dg utils refresh-defs-state` (which
+        # writes the state without building the definitions).
+        component._base = context.path
+        return component
 
     def build_defs(self, context: dg.ComponentLoadContext) -> dg.Definitions:
         self._base = context.path
