@@ -113,14 +113,19 @@ function withStdioCapture(channel: PipesMessageChannel): PipesMessageChannel {
   const restore: (() => void)[] = [];
   for (const name of ["stdout", "stderr"] as const) {
     const stream = process[name];
-    const original = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+    const hadOwn = Object.prototype.hasOwnProperty.call(stream, "write");
+    const previous = stream.write.bind(stream);
+    const own = hadOwn ? (Object.getOwnPropertyDescriptor(stream, "write")?.value as unknown) : undefined;
+    const original = previous as (...args: unknown[]) => boolean;
     stream.write = (chunk: unknown, ...rest: unknown[]) => {
       const text = typeof chunk === "string" ? chunk : Buffer.isBuffer(chunk) ? chunk.toString("utf8") : "";
       if (text) channel.write(makeMessage("log_external_stream", { stream: name, text, extras: {} }));
       return original(chunk, ...rest);
     };
     restore.push(() => {
-      stream.write = original;
+      // Back to exactly what was there: the prototype's method, or an own one someone else set.
+      if (hadOwn) stream.write = own as typeof stream.write;
+      else delete (stream as { write?: unknown }).write;
     });
   }
   return {
