@@ -42,6 +42,7 @@ export {
   encodeParam,
   decodeParam,
   pipesException,
+  serializeMessage,
   PipesError,
   DAGSTER_PIPES_CONTEXT_ENV_VAR,
   DAGSTER_PIPES_MESSAGES_ENV_VAR,

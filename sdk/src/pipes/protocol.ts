@@ -89,6 +89,32 @@ export function makeMessage(method: PipesMethod, params: Record<string, unknown>
   return { [PIPES_PROTOCOL_VERSION_FIELD]: PIPES_PROTOCOL_VERSION, method, params };
 }
 
+/** Marks integral floats while serializing; random, so no string a user writes can collide with it. */
+const FLOAT_MARK = `\u0000float-${Math.random().toString(36).slice(2)}\u0000`;
+const FLOAT_MARKED = new RegExp(
+  `"${JSON.stringify(FLOAT_MARK).slice(1, -1).replace(/\\/g, "\\\\")}(-?\\d+)"`,
+  "g",
+);
+
+/**
+ * A message as one line of JSON. A metadata value typed "float" whose number is integral is
+ * written `2.0`, not `2`: Dagster's `MetadataValue.float` refuses the int Python reads from `2`.
+ */
+export function serializeMessage(message: PipesMessage): string {
+  let marked = false;
+  const text = JSON.stringify(message, function (this: unknown, key, value: unknown) {
+    if (key === "raw_value" && typeof value === "number" && Number.isInteger(value)) {
+      const holder = this as { type?: unknown };
+      if (holder.type === "float" && /^-?\d+$/.test(String(value))) {
+        marked = true;
+        return `${FLOAT_MARK}${String(value)}`;
+      }
+    }
+    return value;
+  });
+  return marked ? text.replace(FLOAT_MARKED, "$1.0") : text;
+}
+
 /** `base64(zlib(json(value)))`, as Dagster encodes bootstrap parameters. */
 export function encodeParam(value: unknown): string {
   return zlib.deflateSync(Buffer.from(JSON.stringify(value), "utf8")).toString("base64");

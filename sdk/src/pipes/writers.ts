@@ -6,7 +6,7 @@
  * (`bucket`, `key_prefix`: `<prefix>/1.json`, `2.json`, ..., one message per line).
  */
 import fs from "node:fs";
-import { makeMessage, PipesError, type PipesMessage, type PipesParams } from "./protocol";
+import { makeMessage, PipesError, serializeMessage, type PipesMessage, type PipesParams } from "./protocol";
 import { s3ClientFromEnv, type PipesS3Client } from "./s3";
 
 export interface PipesMessageChannel {
@@ -23,7 +23,7 @@ export interface PipesMessageWriter {
 
 /** One JSON line: JSON.stringify escapes every newline inside strings, so a message never splits. */
 export function messageLine(message: PipesMessage): string {
-  return JSON.stringify(message) + "\n";
+  return serializeMessage(message) + "\n";
 }
 
 export function fileChannel(path: string): PipesMessageChannel {
@@ -72,7 +72,7 @@ export function blobStoreChannel(
   let failure: Error | undefined;
   const flush = (): Promise<void> => {
     if (buffer.length === 0) return uploading;
-    const chunk = buffer.map((m) => JSON.stringify(m)).join("\n");
+    const chunk = buffer.map(serializeMessage).join("\n");
     buffer = [];
     const index = counter++;
     uploading = uploading.then(() =>

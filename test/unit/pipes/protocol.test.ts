@@ -21,6 +21,7 @@ import {
   pipesMetadata,
   PipesError,
   s3ClientFromEnv,
+  serializeMessage,
   type PipesMessage,
 } from "assetline";
 
@@ -71,6 +72,21 @@ describe("pipes: keys and metadata", () => {
       type: "table_column_lineage",
       raw_value: { deps_by_column: { total: [{ asset_key: ["ingest", "orders"], column_name: "amount" }] } },
     });
+    // On the wire an integral float is 2.0: Python reads 2 as an int, which MetadataValue.float refuses.
+    const line = serializeMessage({
+      __dagster_pipes_version: "0.1",
+      method: "report_custom_message",
+      params: {
+        f: pipesMetadata.float(2),
+        i: pipesMetadata.int(2),
+        g: pipesMetadata.float(-0.5),
+        s: "\u0000float\u00002",
+      },
+    });
+    assert.match(line, /"f":\{"type":"float","raw_value":2\.0\}/);
+    assert.match(line, /"i":\{"type":"int","raw_value":2\}/);
+    assert.match(line, /"g":\{"type":"float","raw_value":-0\.5\}/);
+    assert.equal((JSON.parse(line) as { params: { s: string } }).params.s, "\u0000float\u00002");
     assert.throws(() => pipesMetadata.int(1.5), PipesError);
     assert.throws(() => pipesMetadata.float(Number.NaN), /finite/);
   });
