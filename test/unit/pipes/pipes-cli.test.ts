@@ -8,7 +8,16 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
-import { readNdjson, removeTemps, requireBuiltCli, runCli, tempProject } from "../sdk/helpers";
+import {
+  collect,
+  readNdjson,
+  removeTemps,
+  requireBuiltCli,
+  runCli,
+  startCli,
+  tempProject,
+  waitForLine,
+} from "../sdk/helpers";
 
 interface Message {
   __dagster_pipes_version: string;
@@ -287,6 +296,42 @@ describe("assetline pipes (real CLI, real files)", function () {
     assert.equal(check.params!.passed, false);
     const exception = all.at(-1)!.params!.exception as Record<string, unknown>;
     assert.match(String(exception.message), /Blocking check\(s\) failed: report\/total:positive/);
+  });
+
+  it("SIGTERM (Dagster cancelling the run): the asset is cancelled, closed says so, exit 130", async () => {
+    const dir = tempProject({
+      "src/definitions.ts": `import { asset } from "assetline";
+export const slow = asset("wait/slow", {}, (ctx) => {
+  ctx.log.info("waiting");
+  return new Promise((resolve, reject) => {
+    const keepAlive = setInterval(() => undefined, 1000);
+    ctx.signal.addEventListener("abort", () => { clearInterval(keepAlive); reject(new Error("stopped")); });
+  });
+});
+`,
+    });
+    const child = startCli(["pipes", "--root", dir], {
+      env: {
+        DAGSTER_PIPES_CONTEXT: encode({ data: contextData(["wait/slow"]) }),
+        DAGSTER_PIPES_MESSAGES: encode({ stdio: "stdout" }),
+      },
+    });
+    const done = collect(child);
+    await waitForLine(child, (line) => line.includes('"message":"wait/slow: waiting"'));
+    child.kill("SIGTERM");
+    const result = await done;
+    assert.equal(result.code, 130, result.stderr);
+    const all = result.stdout
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Message);
+    assert.equal(all.filter((m) => m.method === "report_asset_materialization").length, 0);
+    const closed = all.at(-1)!;
+    assert.equal(closed.method, "closed");
+    const exception = closed.params!.exception as Record<string, unknown>;
+    assert.equal(exception.name, "RunCancelled");
+    assert.match(String(exception.message), /cancelled by SIGTERM/);
+    assert.ok(!fs.existsSync(path.join(dir, ".assetline/storage/wait/slow.json")), "nothing half-written");
   });
 
   it("not launched by Dagster: a sentence saying what to do, exit 2, nothing run", async () => {
