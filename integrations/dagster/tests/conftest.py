@@ -20,3 +20,11 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             "repository root first.",
             returncode=2,
         )
+    # The analysis resolves `asset(...)` through the assetline package's types: without them
+    # the graph is empty.
+    if not (REPO / "sdk" / "dist" / "index.d.ts").exists():
+        pytest.exit(
+            "the assetline package's types are not built: run `npx tsc -b` at the repository "
+            "root first.",
+            returncode=2,
+        )
