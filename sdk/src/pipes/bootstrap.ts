@@ -12,6 +12,7 @@ import {
   decodeParam,
   PipesError,
   type PipesContextData,
+  type PipesEnvironment,
   type PipesParams,
 } from "./protocol";
 import { s3ClientFromEnv, type PipesS3Client } from "./s3";
@@ -50,7 +51,7 @@ export function mappingParamsLoader(
 }
 
 /** Parameters from `DAGSTER_PIPES_CONTEXT` and `DAGSTER_PIPES_MESSAGES` (the default). */
-export function envParamsLoader(env: NodeJS.ProcessEnv = process.env): PipesParamsLoader {
+export function envParamsLoader(env: PipesEnvironment = process.env): PipesParamsLoader {
   return mappingParamsLoader(env, "the environment");
 }
 
@@ -83,7 +84,7 @@ export function cliArgsParamsLoader(argv: readonly string[] = process.argv): Pip
 
 /** The environment when it carries the bootstrap, else the CLI arguments. */
 export function defaultParamsLoader(
-  env: NodeJS.ProcessEnv = process.env,
+  env: PipesEnvironment = process.env,
   argv: readonly string[] = process.argv,
 ): PipesParamsLoader {
   const fromEnv = envParamsLoader(env);

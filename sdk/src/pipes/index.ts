@@ -52,4 +52,6 @@ export {
   type PipesMethod,
   type PipesParams,
   type PipesAssetCheckSeverity,
+  type PipesEnvironment,
+  type PipesTextSink,
 } from "./protocol";

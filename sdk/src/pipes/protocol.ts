@@ -24,6 +24,14 @@ export type PipesMethod =
   | "report_custom_message"
   | "log_external_stream";
 
+/** Environment variables (declared here so that the public types need no @types/node). */
+export type PipesEnvironment = Readonly<Record<string, string | undefined>>;
+
+/** Where stream channels write: process.stdout, process.stderr, or any text sink like them. */
+export interface PipesTextSink {
+  write(chunk: string, callback?: (error?: Error | null) => void): boolean;
+}
+
 /** Bootstrap parameters: what a context injector or a message reader hands the process. */
 export type PipesParams = Record<string, unknown>;
 

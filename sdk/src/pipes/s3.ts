@@ -6,7 +6,7 @@
  * (MinIO, a local mock), addressed path-style.
  */
 import { AwsClient } from "aws4fetch";
-import { PipesError } from "./protocol";
+import { PipesError, type PipesEnvironment } from "./protocol";
 
 export interface PipesS3Client {
   getObject(bucket: string, key: string): Promise<string>;
@@ -28,7 +28,7 @@ async function failure(response: Response, what: string): Promise<PipesError> {
 }
 
 /** An S3 client from the process's AWS environment variables. */
-export function s3ClientFromEnv(env: NodeJS.ProcessEnv = process.env): PipesS3Client {
+export function s3ClientFromEnv(env: PipesEnvironment = process.env): PipesS3Client {
   const accessKeyId = env.AWS_ACCESS_KEY_ID;
   const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
   if (!accessKeyId || !secretAccessKey) {

@@ -6,7 +6,14 @@
  * (`bucket`, `key_prefix`: `<prefix>/1.json`, `2.json`, ..., one message per line).
  */
 import fs from "node:fs";
-import { makeMessage, PipesError, serializeMessage, type PipesMessage, type PipesParams } from "./protocol";
+import {
+  makeMessage,
+  PipesError,
+  serializeMessage,
+  type PipesMessage,
+  type PipesParams,
+  type PipesTextSink,
+} from "./protocol";
 import { s3ClientFromEnv, type PipesS3Client } from "./s3";
 
 export interface PipesMessageChannel {
@@ -36,7 +43,7 @@ export function fileChannel(path: string): PipesMessageChannel {
   };
 }
 
-export function streamChannel(stream: NodeJS.WritableStream): PipesMessageChannel {
+export function streamChannel(stream: PipesTextSink): PipesMessageChannel {
   return {
     write(message) {
       stream.write(messageLine(message));
@@ -45,7 +52,7 @@ export function streamChannel(stream: NodeJS.WritableStream): PipesMessageChanne
   };
 }
 
-export function bufferedStreamChannel(stream: NodeJS.WritableStream): PipesMessageChannel {
+export function bufferedStreamChannel(stream: PipesTextSink): PipesMessageChannel {
   const buffer: string[] = [];
   return {
     write(message) {
@@ -96,7 +103,7 @@ export function blobStoreChannel(
   };
 }
 
-function streamOf(params: PipesParams, key: string): NodeJS.WritableStream {
+function streamOf(params: PipesParams, key: string): PipesTextSink {
   const value = params[key];
   if (value !== "stdout" && value !== "stderr")
     throw new PipesError(
