@@ -17,6 +17,8 @@ export default tseslint.config(
       ".assetline/**",
       "**/.assetline/**",
       "test/fixtures/**",
+      // The Python virtual environment (scripts/setup-python.sh): Dagster's web UI ships bundles.
+      ".venv/**",
     ],
   },
   js.configs.recommended,

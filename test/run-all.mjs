@@ -2,7 +2,7 @@
 // `N passed, N failed` over all of them (what CI reads).
 //
 //   npm test                       everything
-//   npm test -- unit lsp           only the named suites (unit, lsp, e2e, e2e-packaged)
+//   npm test -- unit lsp           only the named suites (unit, lsp, dagster, e2e, e2e-packaged)
 //   ASSETLINE_SKIP_E2E=1 npm test  everything but the real-VS-Code suite
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -33,6 +33,18 @@ const steps = [
   { name: "typecheck", command: [process.execPath, "node_modules/typescript/bin/tsc", "-b"] },
   { name: "lint", command: [process.execPath, "node_modules/eslint/bin/eslint.js", "."] },
   { name: "format", command: [process.execPath, "node_modules/prettier/bin/prettier.cjs", "--check", "."] },
+  // Python (integrations/dagster, examples/*/dagster): lint and format, from the .venv.
+  { name: "ruff", command: [path.join(root, ".venv", "bin", "ruff"), "check", "."] },
+  { name: "ruff-format", command: [path.join(root, ".venv", "bin", "ruff"), "format", "--check", "."] },
+  {
+    name: "mypy",
+    command: [
+      path.join(root, ".venv", "bin", "mypy"),
+      "--config-file",
+      "integrations/dagster/pyproject.toml",
+      "integrations/dagster/src",
+    ],
+  },
 ];
 
 /** A suite is mocha (or a launcher running mocha) writing its counts to a results file. */
@@ -69,10 +81,32 @@ const suites = [
       "test/lsp/**/*.test.ts",
     ],
   },
+  // The Dagster integration: pytest on real Dagster in the .venv that scripts/setup-python.sh makes;
+  // its JUnit XML gives the counts.
+  {
+    name: "dagster",
+    command: [path.join(root, ".venv", "bin", "pytest"), "integrations/dagster/tests", "--junitxml"],
+    junit: true,
+  },
   { name: "e2e", command: [process.execPath, "test/e2e/launch.mjs"] },
   // The packaged .vsix (npm run package) installed into a clean code-server: slower, so its own suite.
   { name: "e2e-packaged", command: [process.execPath, "test/e2e/launch.mjs", "packaged"] },
 ];
+
+/** Passed and failed counts from a JUnit XML report (pytest's): its <testsuite> totals. */
+function junitCounts(xml) {
+  const suites = [...xml.matchAll(/<testsuite\b([^>]*)>/g)];
+  if (suites.length === 0) return undefined;
+  const count = (attributes, name) => Number(new RegExp(`\\b${name}="(\\d+)"`).exec(attributes)?.[1] ?? 0);
+  let passed = 0;
+  let failed = 0;
+  for (const [, attributes] of suites) {
+    const bad = count(attributes, "failures") + count(attributes, "errors");
+    passed += count(attributes, "tests") - bad - count(attributes, "skipped");
+    failed += bad;
+  }
+  return { passed, failed };
+}
 
 const only = process.argv.slice(2);
 const selected = (name) => only.length === 0 || only.includes(name);
@@ -97,16 +131,21 @@ for (const suite of suites) {
     console.log(`\n=== ${suite.name}: skipped (ASSETLINE_SKIP_E2E is set)`);
     continue;
   }
-  const resultsFile = path.join(resultsDir, `${suite.name}.json`);
+  const resultsFile = path.join(resultsDir, `${suite.name}.${suite.junit ? "xml" : "json"}`);
   console.log(`\n=== ${suite.name}`);
-  const status = spawnSync(suite.command[0], suite.command.slice(1), {
+  const args = suite.junit ? [...suite.command.slice(1), resultsFile] : suite.command.slice(1);
+  const run = spawnSync(suite.command[0], args, {
     cwd: root,
     stdio: "inherit",
     env: { ...process.env, ASSETLINE_TEST_RESULTS: resultsFile },
-  }).status;
+  });
+  if (run.error) console.log(`=== ${suite.name}: could not start ${suite.command[0]} (${run.error.message})`);
+  if (run.error && suite.name === "dagster") console.log("=== run `bash scripts/setup-python.sh` first");
+  const status = run.status;
   let result;
   try {
-    result = JSON.parse(fs.readFileSync(resultsFile, "utf8"));
+    const text = fs.readFileSync(resultsFile, "utf8");
+    result = suite.junit ? junitCounts(text) : JSON.parse(text);
   } catch {
     result = undefined;
   }

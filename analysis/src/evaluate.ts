@@ -42,7 +42,7 @@ import {
 import { PackageNames } from "./files";
 import { TopLevelImports, declaresNoNames } from "./imports";
 import { missingResourceDiagnostics } from "./resources";
-import { unknownFieldDiagnostics } from "./specs";
+import { checkSpecInfo, unknownFieldDiagnostics } from "./specs";
 import { MAX_ALIAS_DEPTH, constAliasStep, libraryExportName } from "./library";
 import { isConstList, unwrap } from "./syntax";
 
@@ -2245,6 +2245,8 @@ export class Evaluator {
     if (group !== undefined) record.group = group;
     const description = text("description");
     if (description !== undefined) record.description = description;
+    const codeVersion = text("codeVersion");
+    if (codeVersion !== undefined) record.codeVersion = codeVersion;
     const owners = list("owners");
     if (owners) record.owners = owners;
     const kinds = list("kinds");
@@ -2402,6 +2404,10 @@ export class Evaluator {
     }
     const name = nameNode ? this.eval(nameNode, scope) : undefined;
     if (typeof name === "string") record.name = name;
+    if (spec && !isArrowFunction(spec) && !isFunctionExpression(spec)) {
+      const specInfo = checkSpecInfo(toJson(this.eval(spec, scope)));
+      if (specInfo) record.spec = specInfo;
+    }
     const target = targetNode ? this.eval(targetNode, scope) : new Unknown("the target argument is missing");
     if (target instanceof AssetValue) record.target = target.record;
     else if (typeof target === "string") record.targetKey = target;

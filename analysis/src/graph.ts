@@ -3,7 +3,13 @@
  * unknown keys (with a suggestion), duplicate keys, self-dependencies, cycles, invalid keys and
  * checks on unknown assets.
  */
-import { GRAPH_FORMAT_VERSION, type AssetGraph, type AssetNode, type GraphDiagnostic } from "@assetline/core";
+import {
+  GRAPH_FORMAT_VERSION,
+  type AssetGraph,
+  type AssetNode,
+  type CheckSpecInfo,
+  type GraphDiagnostic,
+} from "@assetline/core";
 import { closestKey } from "./closest";
 import type { AssetRecord, CheckRecord, RawDiagnostic, SourceSpan } from "./model";
 
@@ -58,6 +64,8 @@ export interface BuiltGraph {
   /** Every record with a key, in source order. */
   records: AssetRecord[];
   checksByKey: Map<string, string[]>;
+  /** Asset key -> check name -> what the check's spec says, for checks with a known spec. */
+  checkSpecsByKey: Map<string, Record<string, CheckSpecInfo>>;
   downstream: Map<string, Set<string>>;
   diagnostics: RawDiagnostic[];
 }
@@ -237,6 +245,7 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
   diagnostics.push(...cycleDiagnostics(edges, byKey, cycleCache));
 
   const checksByKey = new Map<string, string[]>();
+  const checkSpecsByKey = new Map<string, Record<string, CheckSpecInfo>>();
   for (const check of input.checks) {
     let key: string | undefined;
     if (check.target) key = check.target.key;
@@ -267,9 +276,21 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
     const list = checksByKey.get(key) ?? [];
     if (!list.includes(check.name)) list.push(check.name);
     checksByKey.set(key, list);
+    if (check.spec) {
+      const specs = checkSpecsByKey.get(key) ?? {};
+      specs[check.name] ??= check.spec;
+      checkSpecsByKey.set(key, specs);
+    }
   }
 
-  return { byKey, records, checksByKey, downstream, diagnostics: withoutRepeats(diagnostics) };
+  return {
+    byKey,
+    records,
+    checksByKey,
+    checkSpecsByKey,
+    downstream,
+    diagnostics: withoutRepeats(diagnostics),
+  };
 }
 
 function capitalise(text: string): string {
@@ -503,7 +524,9 @@ export function toAssetNode(
 ): AssetNode {
   // Nodes of records that did not change are reused while their checks are the same (deps are
   // listed as written, whether their targets exist or not).
-  const context = (built.checksByKey.get(record.key as string) ?? []).join("\u0000");
+  const context =
+    (built.checksByKey.get(record.key as string) ?? []).join("\u0000") +
+    JSON.stringify(built.checkSpecsByKey.get(record.key as string) ?? {});
   const cached = record.graphNode;
   if (cached && cached.context === context) return cached.node;
   const node = buildAssetNode(record, built, relative, locate);
@@ -547,6 +570,10 @@ function buildAssetNode(
   if (record.tags) node.tags = record.tags;
   if (record.metadata) node.metadata = record.metadata;
   if (record.external) node.external = true;
+  if (record.codeVersion !== undefined) node.codeVersion = record.codeVersion;
+  if (record.maxLag !== undefined) node.freshness = { maxLag: record.maxLag };
+  const checkSpecs = built.checkSpecsByKey.get(key);
+  if (checkSpecs) node.checkSpecs = checkSpecs;
   return node;
 }
 

@@ -4,7 +4,7 @@
  * check, plus the diagnostics found while reading the code.
  */
 import type { ts } from "ts-morph";
-import type { AssetNode, DiagnosticCode, Severity } from "@assetline/core";
+import type { AssetNode, CheckSpecInfo, DiagnosticCode, Severity } from "@assetline/core";
 
 export type AssetFunction = "asset" | "check" | "externalAsset";
 
@@ -62,6 +62,8 @@ export interface AssetRecord {
   metadata?: Record<string, unknown>;
   /** `freshness.maxLag` of the spec ("24h", "30m", an ISO 8601 duration). */
   maxLag?: string;
+  /** `codeVersion` of the spec, when it is a string. */
+  codeVersion?: string;
   /** Names of checks attached through a direct reference to this asset value. */
   checks: string[];
   /** The compute function's node, for the type checks (not serialised). */
@@ -86,6 +88,8 @@ export interface CheckRecord {
   /** The key when the target is written as a string. */
   targetKey?: string;
   problem?: string;
+  /** What the spec says (`blocking`, `severity`, `description`), when it is known. */
+  spec?: CheckSpecInfo;
 }
 
 export interface RawDiagnostic {

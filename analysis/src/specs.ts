@@ -5,7 +5,7 @@
  * the spec's object literal (names, no checker), cheap enough for every keystroke.
  */
 import { ts } from "ts-morph";
-import { isSpecField, unknownFieldMessage, type SpecDeclaration } from "@assetline/core";
+import { isSpecField, unknownFieldMessage, type CheckSpecInfo, type SpecDeclaration } from "@assetline/core";
 import type { RawDiagnostic } from "./model";
 import { unwrap } from "./syntax";
 
@@ -55,4 +55,19 @@ export function unknownFieldDiagnostics(
     }
   }
   return diagnostics;
+}
+
+/**
+ * What a check's spec says, from its evaluated value (`toJson` of it): the fields of the
+ * library's `CheckSpec` that differ from the defaults (`blocking: true`, `severity: "warn"`, a
+ * description), as the runtime graph lists them too; undefined when none does.
+ */
+export function checkSpecInfo(spec: unknown): CheckSpecInfo | undefined {
+  if (!spec || typeof spec !== "object" || Array.isArray(spec)) return undefined;
+  const fields = spec as Record<string, unknown>;
+  const info: CheckSpecInfo = {};
+  if (fields.blocking === true) info.blocking = true;
+  if (fields.severity === "warn") info.severity = "warn";
+  if (typeof fields.description === "string") info.description = fields.description;
+  return Object.keys(info).length > 0 ? info : undefined;
 }

@@ -33,6 +33,19 @@ export interface AssetNode {
   automation?: string;
   /** The same condition as data, for tools that rebuild it (the Dagster bridge). */
   automationCondition?: AutomationCondition;
+  /** The spec's `codeVersion`, when it is written as a string. */
+  codeVersion?: string;
+  /** The spec's `freshness`, when its `maxLag` is known statically. */
+  freshness?: { maxLag: string };
+  /** Check name -> what its spec says (`blocking`, `severity`, `description`), for checks that have one. */
+  checkSpecs?: Record<string, CheckSpecInfo>;
+}
+
+/** A check's spec: the fields of the library's `CheckSpec` that differ from the defaults. */
+export interface CheckSpecInfo {
+  blocking?: true;
+  severity?: "warn";
+  description?: string;
 }
 
 export type Severity = "error" | "warning" | "info";

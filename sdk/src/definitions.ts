@@ -1,6 +1,6 @@
 /** Collecting assets and checks from a definitions module, and the runtime graph they form. */
 import path from "node:path";
-import { describeCondition, type AssetNode, type AssetGraph } from "@assetline/core";
+import { describeCondition, type AssetNode, type AssetGraph, type CheckSpecInfo } from "@assetline/core";
 import { isSchedule, isSensor, type Schedule, type Sensor } from "./automation/definitions";
 import type { SourceLocation } from "./location";
 import { isAsset, isCheck, isDefinitions, type AnyAsset, type AssetCheck } from "./types";
@@ -197,6 +197,17 @@ export function runtimeGraph(defs: LoadedDefinitions, root: string): AssetGraph 
       node.automation = describeCondition(spec.automation);
       node.automationCondition = spec.automation;
     }
+    if (spec.codeVersion !== undefined) node.codeVersion = spec.codeVersion;
+    if (spec.freshness !== undefined) node.freshness = { maxLag: spec.freshness.maxLag };
+    const checkSpecs: Record<string, CheckSpecInfo> = {};
+    for (const c of defs.checks.filter((c) => c.assetKey === a.key)) {
+      const info: CheckSpecInfo = {};
+      if (c.blocking) info.blocking = true;
+      if (c.severity === "warn") info.severity = "warn";
+      if (c.description !== undefined) info.description = c.description;
+      if (Object.keys(info).length > 0) checkSpecs[c.name] ??= info;
+    }
+    if (Object.keys(checkSpecs).length > 0) node.checkSpecs = checkSpecs;
     return node;
   });
   return { version: 1, assets, diagnostics: [] };

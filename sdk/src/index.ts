@@ -97,3 +97,4 @@ export {
   type SaveResult,
   type StandardSchemaV1,
 } from "./types";
+export * from "./pipes";

@@ -21,6 +21,9 @@ const VALUE_FLAGS = new Set([
   "at",
   "interval",
   "trigger",
+  // The Dagster Pipes bootstrap as arguments (`assetline pipes`).
+  "dagster-pipes-context",
+  "dagster-pipes-messages",
 ]);
 const SWITCHES = new Set(["json", "runtime", "help", "version", "rebuild", "dev"]);
 

@@ -19,6 +19,7 @@ import { computeStatus } from "../status/status";
 import { runDev } from "../automation/dev";
 import { evaluateTick, latestTick, readTick, recordTick } from "../automation/tick";
 import { parseDuration, trySelect, type RunTrigger } from "@assetline/core";
+import { NotAPipesProcess, runPipesCommand } from "../pipes/command";
 import { flag, has, parseArgs, UsageError, type ParsedArgs } from "./args";
 
 const HELP = `assetline: asset-based data pipelines in TypeScript
@@ -38,6 +39,8 @@ Usage: assetline <command> [options]        (every command takes --root DIR, def
                                      evaluate automation, schedules and sensors once; runs nothing
   dev [--interval 30s] [--env NAME] [--concurrency N]
                                      keep the pipeline up to date: evaluate on a loop and run what is requested
+  pipes [--env NAME]                 the process Dagster launches (Dagster Pipes): materializes the
+                                     context's assets and reports them back
 
 Selections: ingest/raw_orders, key:"ingest/*", +x, x+, 2+x, x+1, group:ingest, tag:layer=bronze,
 owner:team:data-eng, kind:duckdb, and, or, not, ( ), roots(...), sinks(...).`;
@@ -527,9 +530,17 @@ async function main(argv: readonly string[]): Promise<number> {
       return cmdAutomation(args);
     case "dev":
       return cmdDev(args);
+    case "pipes":
+      materializing = true;
+      try {
+        return await runPipesCommand({ root: rootOf(args), env: flag(args, "env") });
+      } catch (error) {
+        if (error instanceof NotAPipesProcess) throw new UsageError(error.message);
+        throw error;
+      }
     default:
       throw new UsageError(
-        `Unknown command "${args.command}"; the commands are graph, check, list, materialize, status, runs, logs, automation, dev.`,
+        `Unknown command "${args.command}"; the commands are graph, check, list, materialize, status, runs, logs, automation, dev, pipes.`,
       );
   }
 }

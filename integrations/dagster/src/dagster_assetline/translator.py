@@ -1,0 +1,175 @@
+"""From the static graph to Dagster's specs: one `AssetSpec` per asset, one `AssetCheckSpec` per
+check. What has no Dagster equivalent travels as metadata under `assetline/...`, never dropped."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+
+from .graph import AssetlineAsset, AssetlineError
+
+#: Dagster's names (groups, ops): letters, digits and underscores.
+_INVALID_NAME_CHARS = re.compile(r"[^A-Za-z0-9_]")
+#: Dagster's tag keys (an optional `prefix/`) and strict tag values (kubernetes label syntax).
+_TAG_KEY = re.compile(r"^([A-Za-z0-9_.-]{1,63}/)?[A-Za-z0-9_.-]{1,63}$")
+_TAG_VALUE = re.compile(r"^[A-Za-z0-9_.-]{0,63}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+_SHORT_DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)$")
+_ISO_DURATION = re.compile(
+    r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$"
+)
+_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def asset_key(key: str) -> dg.AssetKey:
+    """`ingest/raw_orders` is `AssetKey(["ingest", "raw_orders"])`, shown as the same string."""
+    return dg.AssetKey(key.split("/"))
+
+
+def dagster_name(text: str) -> str:
+    """A valid Dagster name (group, op) for any Assetline name: other characters become `_`."""
+    name = _INVALID_NAME_CHARS.sub("_", text)
+    return name if name and not name[0].isdigit() else f"_{name}"
+
+
+def parse_duration(text: str) -> timedelta | None:
+    """The durations Assetline's specs take (`@assetline/core`'s `parseDuration`): "30m", "24h",
+    "7d", "1w", or ISO 8601 such as "PT6H" (years and months as 365 and 30 days)."""
+    text = text.strip()
+    simple = _SHORT_DURATION.match(text)
+    if simple:
+        return timedelta(seconds=float(simple.group(1)) * _UNIT_SECONDS[simple.group(2)])
+    iso = _ISO_DURATION.match(text)
+    if iso and text != "P" and not text.endswith("T"):
+        y, mo, w, d, h, m, s = (float(part or 0) for part in iso.groups())
+        return timedelta(days=y * 365 + mo * 30 + w * 7 + d, hours=h, minutes=m, seconds=s)
+    return None
+
+
+def metadata_value(value: Any) -> Any:
+    """A JSON value as Dagster metadata: scalars as themselves, lists and objects as JSON."""
+    if value is None:
+        return dg.MetadataValue.null()
+    if isinstance(value, (bool, int, float, str)):
+        return value
+    return dg.MetadataValue.json(value)
+
+
+def asset_metadata(asset: AssetlineAsset, project_dir: Path) -> dict[str, Any]:
+    """The asset's metadata (classification included), where it is declared, and what the
+    Dagster fields cannot hold (owners and tags Dagster refuses), each under `assetline/`."""
+    metadata: dict[str, Any] = {k: metadata_value(v) for k, v in asset.metadata.items()}
+    metadata["assetline/key"] = asset.key
+    metadata["assetline/source"] = f"{asset.file}:{asset.line}:{asset.column}"
+    if asset.file:
+        # Beta in 1.13 (the warning says so at every load): shown as "source" in the UI.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", dg.BetaWarning)
+            metadata["dagster/code_references"] = dg.CodeReferencesMetadataValue(
+                code_references=[
+                    dg.LocalFileCodeReference(
+                        file_path=str(project_dir / asset.file), line_number=asset.line
+                    )
+                ]
+            )
+    if asset.generated:
+        metadata["assetline/generated"] = True
+    other_owners = [o for o in asset.owners if dagster_owner(o) is None]
+    if other_owners:
+        metadata["assetline/owners"] = dg.MetadataValue.json(other_owners)
+    other_tags = {k: v for k, v in asset.tags.items() if not _valid_tag(k, v)}
+    if other_tags:
+        metadata["assetline/tags"] = dg.MetadataValue.json(other_tags)
+    return metadata
+
+
+def dagster_owner(owner: str) -> str | None:
+    """Dagster takes an email or `team:name`; Assetline's `user:ada@example.com` is the email."""
+    if owner.startswith("team:") and len(owner) > 5:
+        return owner
+    email = owner[len("user:") :] if owner.startswith("user:") else owner
+    return email if _EMAIL.match(email) else None
+
+
+def _valid_tag(key: str, value: str) -> bool:
+    return bool(_TAG_KEY.match(key)) and bool(_TAG_VALUE.match(value))
+
+
+def freshness_policy(asset: AssetlineAsset) -> dg.FreshnessPolicy | None:
+    """`freshness: { maxLag }` is a time-window policy: failing once the last materialization
+    is older than `maxLag`."""
+    if asset.max_lag is None:
+        return None
+    window = parse_duration(asset.max_lag)
+    if window is None:
+        raise AssetlineError(
+            f"asset {asset.key!r} ({asset.file}:{asset.line}) has freshness.maxLag "
+            f"{asset.max_lag!r}, which is not a duration; use e.g. '30m', '24h' or 'PT6H'."
+        )
+    return dg.FreshnessPolicy.time_window(fail_window=window)
+
+
+def asset_spec(asset: AssetlineAsset, project_dir: Path) -> dg.AssetSpec:
+    """The Dagster spec of one asset. Materializable specs are `skippable`: a run that stops
+    before an asset (a failed upstream or blocking check) leaves it unmaterialized."""
+    owners = [o for o in (dagster_owner(owner) for owner in asset.owners) if o is not None]
+    return dg.AssetSpec(
+        key=asset_key(asset.key),
+        deps=[asset_key(dep) for dep in asset.deps],
+        description=asset.description,
+        group_name=dagster_name(asset.group) if asset.group else None,
+        owners=list(dict.fromkeys(owners)),
+        tags={k: v for k, v in asset.tags.items() if _valid_tag(k, v)},
+        kinds=set(asset.kinds) | {"typescript"} if not asset.external else set(asset.kinds),
+        metadata=asset_metadata(asset, project_dir),
+        code_version=asset.code_version,
+        freshness_policy=freshness_policy(asset),
+        skippable=not asset.external,
+    )
+
+
+def check_specs(asset: AssetlineAsset) -> list[dg.AssetCheckSpec]:
+    """One `AssetCheckSpec` per check, `blocking` kept (a failing blocking check stops the
+    asset's downstream in Dagster as in Assetline)."""
+    return [
+        dg.AssetCheckSpec(
+            name=check.name,
+            asset=asset_key(asset.key),
+            blocking=check.blocking,
+            description=check.description,
+            metadata={"assetline/severity": check.severity} if check.severity else None,
+        )
+        for check in asset.checks
+    ]
+
+
+def partition_of(asset: AssetlineAsset, split: str) -> str:
+    """Which multi-asset an asset belongs to: the whole project, its group, or itself."""
+    if split == "project":
+        return "project"
+    if split == "group":
+        return asset.group or "default"
+    if split == "asset":
+        return asset.key
+    raise AssetlineError(f"split must be 'project', 'group' or 'asset', not {split!r}.")
+
+
+def op_name(prefix: str, part: str) -> str:
+    return dagster_name(f"{prefix}_{part.replace('/', '__')}")
+
+
+def specs_by_part(
+    assets: Mapping[str, AssetlineAsset], split: str
+) -> dict[str, list[AssetlineAsset]]:
+    parts: dict[str, list[AssetlineAsset]] = {}
+    for asset in assets.values():
+        if not asset.external:
+            parts.setdefault(partition_of(asset, split), []).append(asset)
+    return parts
