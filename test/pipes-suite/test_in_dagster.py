@@ -165,4 +165,3 @@ def test_a_throwing_asset_fails_the_step_with_the_typescript_error(project: Path
     assert error.cls_name == "TypeError"
     assert "the source file is gone" in error.message
     assert any("definitions.ts" in frame for frame in error.stack)
-

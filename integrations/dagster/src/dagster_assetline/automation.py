@@ -4,15 +4,16 @@ Dagster AutomationConditions, so that a deployment's daemon requests the same ru
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import reduce
 from typing import Any
 
 import dagster as dg
 
 AC = dg.AutomationCondition
+Condition = dg.AutomationCondition[Any]
 
-_LEAVES = {
+_LEAVES: dict[str, Callable[[], Condition]] = {
     "eager": AC.eager,
     "onMissing": AC.on_missing,
     "missing": AC.missing,
@@ -24,14 +25,14 @@ _LEAVES = {
     "anyDepsInProgress": AC.any_deps_in_progress,
 }
 
-_CRON = {
+_CRON: dict[str, Callable[[str, str], Condition]] = {
     "onCron": AC.on_cron,
     "cronTickPassed": AC.cron_tick_passed,
     "allDepsUpdatedSinceCron": AC.all_deps_updated_since_cron,
 }
 
 
-def to_automation_condition(c: Mapping[str, Any] | None) -> dg.AutomationCondition | None:
+def to_automation_condition(c: Mapping[str, Any] | None) -> Condition | None:
     """Dagster's AutomationCondition for an Assetline condition (None when there is none)."""
     if c is None:
         return None
@@ -52,7 +53,7 @@ def to_automation_condition(c: Mapping[str, Any] | None) -> dg.AutomationConditi
     raise ValueError(f"Assetline automation condition {kind!r} has no Dagster equivalent here.")
 
 
-def _required(c: Mapping[str, Any]) -> dg.AutomationCondition:
+def _required(c: Mapping[str, Any]) -> Condition:
     found = to_automation_condition(c)
     assert found is not None
     return found

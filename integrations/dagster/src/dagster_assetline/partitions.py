@@ -42,10 +42,11 @@ def to_partitions_def(d: Mapping[str, Any] | None) -> dg.PartitionsDefinition | 
         return dg.StaticPartitionsDefinition(list(d["keys"]))
     if kind == "multi":
         dimensions = d["dimensions"]
-        if isinstance(dimensions, Mapping):
-            items = dimensions.items()
-        else:
-            items = ((dim["name"], dim["partitions"]) for dim in dimensions)
+        items: list[tuple[str, Mapping[str, Any]]] = (
+            list(dimensions.items())
+            if isinstance(dimensions, Mapping)
+            else [(dim["name"], dim["partitions"]) for dim in dimensions]
+        )
         return dg.MultiPartitionsDefinition(
             {name: _dimension(partitions) for name, partitions in items}
         )
