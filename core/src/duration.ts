@@ -27,3 +27,11 @@ export function parseDuration(text: string): number | undefined {
   }
   return undefined;
 }
+
+/** How long ago something happened, in the words every view uses ("just now", "3 h ago"). */
+export function ago(ms: number): string {
+  if (!(ms >= 60_000)) return "just now";
+  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min ago`;
+  if (ms < 86_400_000) return `${Math.round(ms / 3_600_000)} h ago`;
+  return `${Math.round(ms / 86_400_000)} d ago`;
+}

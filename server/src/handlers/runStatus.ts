@@ -5,6 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { ago } from "@assetline/core";
 
 export interface IndexEntry {
   lastStatus?: "success" | "failure";
@@ -59,13 +60,6 @@ export function parseLag(text: string): number | undefined {
     );
   }
   return undefined;
-}
-
-export function ago(ms: number): string {
-  if (ms < 60_000) return "just now";
-  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min ago`;
-  if (ms < 86_400_000) return `${Math.round(ms / 3_600_000)} h ago`;
-  return `${Math.round(ms / 86_400_000)} d ago`;
 }
 
 export type RunStatusKind = "failed" | "stale" | "succeeded" | "never";
