@@ -109,9 +109,15 @@ export function edgePieces(layout: Layout, edges: ReadonlyArray<readonly [string
   edges.forEach(([from, to], index) => {
     const curves = edgeCurves(layout, from, to);
     for (let s = 0; s < curves.length; s += 8) {
+      const span = Math.abs(curves[s + 6]! - curves[s]!) + Math.abs(curves[s + 7]! - curves[s + 1]!);
+      if (span <= PIECE_LENGTH) {
+        // Most segments (a bend between two layers, a run through one) are one piece as they are.
+        for (let i = 0; i < 8; i++) coords.push(curves[s + i]!);
+        owners.push(index);
+        continue;
+      }
       const c = curves.slice(s, s + 8);
-      const span = Math.abs(c[6]! - c[0]!) + Math.abs(c[7]! - c[1]!);
-      const pieces = Math.max(1, Math.ceil(span / PIECE_LENGTH));
+      const pieces = Math.ceil(span / PIECE_LENGTH);
       const at = (t: number): [number, number, number, number] => {
         const u = 1 - t;
         const p0 = u * u * u;

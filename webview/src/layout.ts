@@ -70,6 +70,9 @@ export const GROUP_PAD = 8;
 const DUMMY_SIZE = 2;
 const DUMMY_GAP = 6;
 const SWEEPS = 4;
+/** Up to this many nodes every edge is routed; above it, edges up to ROUTE_SPAN layers long. */
+export const ROUTE_ALL_LIMIT = 1000;
+export const ROUTE_SPAN = 6;
 
 export function edgeId(from: string, to: string): string {
   return `${from}\u0000${to}`;
@@ -109,6 +112,9 @@ export function layoutGraph(input: LayoutInput): Layout {
     const id = edgeId(keys[a]!, keys[b]!);
     if (chains.has(id)) continue;
     if (realLayer[b]! <= realLayer[a]!) continue; // closes a cycle: not routed
+    // In a very large graph, edges longer than ROUTE_SPAN layers are drawn as one curve: their
+    // dummies would outnumber the nodes (and such a graph is read zoomed in, a few layers at once).
+    if (real > ROUTE_ALL_LIMIT && realLayer[b]! - realLayer[a]! > ROUTE_SPAN) continue;
     const dummies: number[] = [];
     // A long edge inside one group stays inside its box.
     const group = groupOf[a] !== undefined && groupOf[a] === groupOf[b] ? groupOf[a] : undefined;
@@ -136,6 +142,7 @@ export function layoutGraph(input: LayoutInput): Layout {
 
   const clustered = groupOf.some((group) => group !== undefined);
   const position = new Float64Array(count);
+  const weight = new Float64Array(count);
   const setPositions = (row: number[]) => row.forEach((node, i) => (position[node] = i));
   layers.forEach((row) => {
     if (clustered) clusterRow(row, groupOf, (node) => position[node]!);
@@ -145,7 +152,7 @@ export function layoutGraph(input: LayoutInput): Layout {
     const downward = sweep % 2 === 0;
     for (let step = 1; step < layers.length; step++) {
       const row = layers[downward ? step : layers.length - 1 - step]!;
-      orderByBarycenter(row, downward ? up : down, position, clustered ? groupOf : undefined);
+      orderByBarycenter(row, downward ? up : down, position, clustered ? groupOf : undefined, weight);
       setPositions(row);
     }
   }
@@ -239,12 +246,15 @@ export function layoutGraph(input: LayoutInput): Layout {
     let seen = 0;
     for (const row of item.rows)
       for (const node of row)
-        for (const other of up[node]!.concat(down[node]!))
-          if (placed[other]) {
-            sum += vOf[other]! + size(other) / 2;
-            seen++;
-          }
-    if (seen > 0 && !boxed && item.rows[0]!.length === 1) start = Math.max(start, sum / seen - inner / 2);
+        for (const neighbours of [up[node]!, down[node]!])
+          for (const other of neighbours)
+            if (placed[other]) {
+              sum += vOf[other]! + size(other) / 2;
+              seen++;
+            }
+    // At most a couple of rows down: a long pull would leave the drawing's start empty.
+    if (seen > 0 && !boxed && item.rows[0]!.length === 1)
+      start = Math.max(start, Math.min(sum / seen - inner / 2, start + 2 * (extent.v + ROW_GAP)));
     item.rows.forEach((row, r) => {
       const l = item.first + r;
       let v = start + (boxed ? headerV + GROUP_PAD : 0) + (inner - rowExtent[r]!) / 2;
@@ -407,18 +417,18 @@ function orderByBarycenter(
   neighbours: number[][],
   position: Float64Array,
   groupOf: Array<string | undefined> | undefined,
+  weight: Float64Array,
 ): void {
-  const weight = new Map<number, number>();
   row.forEach((node, i) => {
     const adjacent = neighbours[node]!;
     if (adjacent.length === 0) {
-      weight.set(node, i);
+      weight[node] = i;
       return;
     }
     let sum = 0;
     for (const other of adjacent) sum += position[other]!;
-    weight.set(node, sum / adjacent.length);
+    weight[node] = sum / adjacent.length;
   });
-  if (groupOf) clusterRow(row, groupOf, (node) => weight.get(node)!);
-  else row.sort((a, b) => weight.get(a)! - weight.get(b)! || a - b);
+  if (groupOf) clusterRow(row, groupOf, (node) => weight[node]!);
+  else row.sort((a, b) => weight[a]! - weight[b]! || a - b);
 }
