@@ -4,6 +4,7 @@
  */
 import type { AssetStatus } from "@assetline/core";
 import type { GraphIndex } from "./graph-index";
+import { relativeTime } from "./node-card";
 import { STATE_LABEL } from "./status";
 import type { DisplayNode } from "./view";
 
@@ -42,6 +43,7 @@ export function cardFor(
   node: DisplayNode,
   index: GraphIndex,
   status: Record<string, AssetStatus>,
+  now: number = Date.now(),
 ): CardContent {
   if (node.kind === "group") {
     const counts = new Map<string, number>();
@@ -68,7 +70,9 @@ export function cardFor(
     if (state.lastMaterialized)
       rows.push({
         label: "last run",
-        value: state.lastMaterialized + (state.runId ? ` (${state.runId})` : ""),
+        value:
+          [relativeTime(state.lastMaterialized, now), state.lastMaterialized].filter(Boolean).join(", ") +
+          (state.runId ? ` (${state.runId})` : ""),
       });
   }
   if (asset.group) rows.push({ label: "group", value: asset.group });

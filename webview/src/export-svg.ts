@@ -4,9 +4,10 @@
  * here, so keys and descriptions from user code cannot become markup.
  */
 import type { AssetStatus } from "@assetline/core";
-import { edgePath } from "./geometry";
+import { arrowPath, edgePath } from "./geometry";
 import { NODE_HEIGHT, NODE_WIDTH, type Layout } from "./layout";
-import { groupState, STATE_BADGE } from "./status";
+import { nodeCardFor } from "./node-card";
+import { groupState } from "./status";
 import type { DisplayModel } from "./view";
 
 export interface Palette {
@@ -60,6 +61,7 @@ export function exportSvg(
   layout: Layout,
   status: Record<string, AssetStatus>,
   palette: Palette = DEFAULT_PALETTE,
+  now: number = Date.now(),
 ): string {
   const margin = 20;
   const width = Math.ceil(layout.width + 2 * margin);
@@ -72,31 +74,30 @@ export function exportSvg(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="${-margin} ${-margin} ${width} ${height}">`,
     `<style>`,
     `svg{background:${p.background};font-family:${p.fontFamily}}`,
-    `.edge{fill:none;stroke:${p.edge};stroke-width:1.4px}`,
+    `.edge{fill:none;stroke:${p.edge};stroke-width:1.5px}.arrow{fill:${p.edge}}`,
     `.group-box{fill:${p.groupFill};stroke:${p.nodeStroke};stroke-dasharray:3 3}`,
-    `.group-label{fill:${p.muted};font-size:11px}`,
-    `.node rect{fill:${p.nodeFill};stroke:${p.nodeStroke}}`,
-    `.node.focus rect{stroke:${p.focus};stroke-width:2.5px}`,
-    `.key{fill:${p.foreground};font-size:12px}`,
-    `.sub{fill:${p.muted};font-size:10px}`,
-    `.state-fresh rect{stroke:${p.fresh}}.state-stale rect{stroke:${p.stale}}.state-running rect{stroke:${p.running}}`,
-    `.state-failed rect,.state-check-failed rect{stroke:${p.failed}}.state-never rect{stroke:${p.never};stroke-dasharray:2 2}`,
+    `.group-label{fill:${p.muted};font-size:13px;font-weight:600}`,
+    `.node rect.card{fill:${p.nodeFill};stroke:${p.nodeStroke}}`,
+    `.node .ring{fill:none;stroke:none}.node.focus .ring{stroke:${p.focus};stroke-width:2.5px}`,
+    `.key{fill:${p.foreground};font-size:14px;font-weight:600}`,
+    `.sub,.detail{fill:${p.muted};font-size:13px}`,
+    `.state-fresh rect.card{stroke:${p.fresh}}.state-stale rect.card{stroke:${p.stale}}.state-running rect.card{stroke:${p.running}}`,
+    `.state-failed rect.card,.state-check-failed rect.card{stroke:${p.failed}}.state-never rect.card{stroke:${p.never};stroke-dasharray:2 2}`,
     `.dimmed{opacity:.3}`,
     `</style>`,
   );
-  for (const segment of layout.segments) {
+  for (const box of layout.groups) {
     out.push(
-      `<rect class="group-box" x="${segment.x}" y="${segment.y}" width="${segment.width}" height="${segment.height}" rx="8"/>`,
+      `<rect class="group-box" x="${box.x}" y="${box.y}" width="${box.width}" height="${box.height}" rx="8"/>`,
+      `<text class="group-label" x="${box.x + 8}" y="${box.y + 16}">${escapeXml(box.group)}</text>`,
     );
-    if (segment.first) {
-      out.push(
-        `<text class="group-label" x="${segment.x + 8}" y="${segment.y + 14}">${escapeXml(segment.group)}</text>`,
-      );
-    }
   }
   for (const [from, to] of model.edges) {
     const dim = model.lineage && !(model.lineage.has(from) && model.lineage.has(to)) ? " dimmed" : "";
-    out.push(`<path class="edge${dim}" d="${edgePath(layout, from, to)}"/>`);
+    out.push(
+      `<path class="edge${dim}" d="${edgePath(layout, from, to)}"/>`,
+      `<path class="arrow${dim}" d="${arrowPath(layout, from, to)}"/>`,
+    );
   }
   for (const node of model.nodes) {
     const position = layout.nodes.get(node.id);
@@ -106,19 +107,17 @@ export function exportSvg(
     if (node.id === model.focusId) classes.push("focus");
     if (model.lineage && !model.lineage.has(node.id)) classes.push("dimmed");
     if (state) classes.push(`state-${state}`);
-    const sub =
-      node.kind === "group"
-        ? `${node.members.length} assets`
-        : [node.asset?.group ?? (node.asset?.external ? "external" : ""), state ? STATE_BADGE[state] : ""]
-            .filter(Boolean)
-            .join(" · ");
+    const card = nodeCardFor(node, status, now);
     const title = node.kind === "group" ? `group ${node.group ?? ""}` : node.id;
     out.push(
       `<g class="${classes.join(" ")}" transform="translate(${position.x},${position.y})">`,
       `<title>${escapeXml(node.asset?.description ? `${title}\n${node.asset.description}` : title)}</title>`,
-      `<rect width="${NODE_WIDTH}" height="${NODE_HEIGHT}" rx="6"/>`,
-      `<text class="sub" x="10" y="13">${escapeXml(sub)}</text>`,
-      `<text class="key" x="10" y="28">${escapeXml(shorten(title, 30))}</text>`,
+      `<rect class="ring" x="-5" y="-5" width="${NODE_WIDTH + 10}" height="${NODE_HEIGHT + 10}" rx="10"/>`,
+      `<rect class="card" width="${NODE_WIDTH}" height="${NODE_HEIGHT}" rx="6"/>`,
+      `<text class="key" x="14" y="21">${escapeXml(card.title)}</text>`,
+      `<text class="detail" x="14" y="40">${escapeXml(card.detail)}</text>`,
+      `<text class="sub" x="14" y="59">${escapeXml(card.stateText)}</text>`,
+      `<text class="sub" x="14" y="${NODE_HEIGHT - 8}">${escapeXml([...card.kinds, card.checks?.text ?? ""].filter(Boolean).join(" · "))}</text>`,
       `</g>`,
     );
   }
@@ -126,6 +125,4 @@ export function exportSvg(
   return out.join("\n");
 }
 
-export function shorten(text: string, max: number): string {
-  return text.length <= max ? text : `…${text.slice(text.length - max + 1)}`;
-}
+export { shorten } from "./node-card";

@@ -15,10 +15,12 @@ import { DEFAULT_PALETTE, exportSvg, type Palette } from "./export-svg";
 import { applyFilter, vocabularyOf } from "./filter";
 import { FilterBox } from "./filter-box";
 import { indexGraph, type GraphIndex } from "./graph-index";
-import { layoutGraph, type Layout } from "./layout";
+import { orientedLayout } from "./fit";
+import type { Layout } from "./layout";
+import { legendSections } from "./legend";
 import { GraphView, type Placement } from "./render";
 import { initialState, restoreState, type PersistedState } from "./state";
-import { STATE_LABEL, STATES, mergeStatus } from "./status";
+import { mergeStatus } from "./status";
 import { buildView, clampHops, groupsOf, type DisplayModel, type DisplayNode } from "./view";
 import { vscode } from "./vscode";
 
@@ -62,11 +64,17 @@ const keyList = el("datalist", undefined, undefined, { id: "asset-keys" });
 const groupsButton = button("Collapse groups", "Collapse every group into one node, or expand them all", () =>
   toggleAllGroups(),
 );
-const fitButton = button("Fit", "Fit the graph to the view", () => view.fit());
+const fitButton = button(
+  "Fit",
+  "Fit the graph to the view, centred on the focus (never below a readable size)",
+  () => view.fit(),
+);
 const pinButton = button("Pin", "Pin the view: stop following the asset at the editor's cursor", () =>
   togglePin(),
 );
-const legendButton = button("Legend", "Show or hide the legend of run states", () => toggleLegend());
+const legendButton = button("Legend", "Show or hide the legend: what every colour and mark means", () =>
+  toggleLegend(),
+);
 const exportButton = button("Export SVG", "Export the drawn graph as an SVG file", () => exportDrawn());
 const controls = el("span", "controls", undefined, {
   role: "toolbar",
@@ -89,17 +97,16 @@ toolbar.insertBefore(controls, summary);
 const legend = el("div", "legend hidden", undefined, {
   id: "legend",
   role: "note",
-  "aria-label": "Run states",
+  "aria-label": "Legend",
 });
-legend.append(el("div", "legend-title", "Run states"));
-for (const runState of STATES) {
-  const row = el("div", `legend-row state-${runState}`);
-  row.append(el("span", "swatch"), el("span", "legend-label", STATE_LABEL[runState]));
-  legend.append(row);
+for (const section of legendSections()) {
+  legend.append(el("div", "legend-title", section.title));
+  for (const item of section.items) {
+    const row = el("div", "legend-row");
+    row.append(el("span", item.swatch), el("span", "legend-label", item.label));
+    legend.append(row);
+  }
 }
-const focusRow = el("div", "legend-row legend-focus");
-focusRow.append(el("span", "swatch"), el("span", "legend-label", "focus asset"));
-legend.append(focusRow);
 document.body.append(legend);
 
 const card = new HoverCard(document.body);
@@ -116,6 +123,13 @@ const view = new GraphView(container, {
     else card.show(cardFor(node, index, state.status), x, y);
   },
   contextMenu: (node, x, y) => showMenu(node, x, y),
+  resized: (width, height) => {
+    if (!model || !layout) return;
+    // A pane that became narrow (or wide) may read better in the other direction.
+    const next = orientedLayout(layoutInput(model), { width, height });
+    if (next.direction !== layout.direction) refresh({ kind: "fit" }, next);
+    else view.fit();
+  },
   transformChanged: (transform) => {
     state.transform = transform;
     // Zoom and pan fire every frame: save once they settle.
@@ -165,8 +179,12 @@ function setGraph(graph: AssetGraph): void {
   filterBox.showError("error" in result ? result.error : undefined);
 }
 
+function layoutInput(shown: DisplayModel) {
+  return { keys: shown.nodes.map((node) => node.id), edges: shown.edges, groups: groupsOf(shown) };
+}
+
 /** Builds the view model, lays it out and draws it; posts `rendered`. */
-function refresh(placement: Placement): void {
+function refresh(placement: Placement, laidOut?: Layout): void {
   if (!state.graph || !index) return;
   performance.mark("assetline:view");
   model = buildView(index, {
@@ -178,16 +196,12 @@ function refresh(placement: Placement): void {
     ...(selected ? { selected } : {}),
   });
   performance.mark("assetline:layout");
-  layout = layoutGraph({
-    keys: model.nodes.map((node) => node.id),
-    edges: model.edges,
-    groups: groupsOf(model),
-  });
+  // The toolbar first: its height (it may wrap) decides the drawing area.
+  updateToolbar();
+  layout = laidOut ?? orientedLayout(layoutInput(model), view.paneSize());
   performance.mark("assetline:draw");
   card.hide();
   menu.hide();
-  // The toolbar first: its height (it may wrap) decides the drawing area that culling uses.
-  updateToolbar();
   const nodes = view.render(model, layout, state.status, placement);
   performance.mark("assetline:drawn");
   save();

@@ -7,17 +7,24 @@
  */
 import * as d3 from "d3";
 import type { AssetStatus } from "@assetline/core";
-import { edgePath, edgePieces, intersects, visiblePieces, type Box, type EdgePieces } from "./geometry";
-import { GROUP_PAD, NODE_HEIGHT, NODE_WIDTH, type GroupSegment, type Layout } from "./layout";
+import {
+  arrowPath,
+  edgePath,
+  edgePieces,
+  intersects,
+  visiblePieces,
+  type Box,
+  type EdgePieces,
+} from "./geometry";
+import { fitTransform } from "./fit";
+import { GROUP_PAD, NODE_HEIGHT, NODE_WIDTH, type GroupBox, type Layout } from "./layout";
 import { stepForKey, walkStep } from "./navigate";
-import { groupState, STATE_BADGE, STATE_LABEL } from "./status";
+import { nodeCardFor } from "./node-card";
+import { groupState, STATE_LABEL } from "./status";
 import { shorten } from "./export-svg";
 import type { Direction } from "./focus";
 import type { DisplayModel, DisplayNode } from "./view";
 import type { Transform } from "./state";
-
-/** Below this zoom, 12px keys are unreadable: the first view of a big graph stops here. */
-const MIN_READABLE_SCALE = 0.55;
 
 export interface RenderCallbacks {
   open(node: DisplayNode): void;
@@ -26,6 +33,8 @@ export interface RenderCallbacks {
   hover(node: DisplayNode | undefined, x: number, y: number): void;
   contextMenu(node: DisplayNode, x: number, y: number): void;
   transformChanged(transform: Transform): void;
+  /** The pane changed size while the view is fitted (the user has not moved it since). */
+  resized(width: number, height: number): void;
 }
 
 export type Placement =
@@ -52,6 +61,8 @@ interface Drawn {
   cull: boolean;
   /** Edges cut into pieces, for culling (only when culling). */
   pieces: EdgePieces | undefined;
+  /** Indices into model.edges by node id, for the hover highlight (built on first hover). */
+  incident?: Map<string, number[]>;
 }
 
 export class GraphView {
@@ -59,6 +70,8 @@ export class GraphView {
   private readonly viewport: d3.Selection<SVGGElement, unknown, null, undefined>;
   private readonly groupLayer: d3.Selection<SVGGElement, unknown, null, undefined>;
   private readonly edgeLayer: d3.Selection<SVGGElement, unknown, null, undefined>;
+  private readonly arrowLayer: d3.Selection<SVGGElement, unknown, null, undefined>;
+  private readonly highlightLayer: d3.Selection<SVGGElement, unknown, null, undefined>;
   private readonly nodeLayer: d3.Selection<SVGGElement, unknown, null, undefined>;
   private readonly zoom: d3.ZoomBehavior<SVGSVGElement, unknown>;
   private transform: d3.ZoomTransform = d3.zoomIdentity;
@@ -67,6 +80,9 @@ export class GraphView {
   /** The area (graph units) and zoom of the last culled drawing. */
   private culledAt: { box: Box; k: number } | undefined;
   private lite = false;
+  /** True while the camera is where a fit put it: a resize or a re-analysis fits again. */
+  private fitted = false;
+  private hovered: string | undefined;
   /** The container's size, kept by a ResizeObserver so drawing never forces a layout. */
   private width = 0;
   private height = 0;
@@ -87,12 +103,16 @@ export class GraphView {
     this.viewport = this.svg.append("g").attr("class", "viewport");
     this.groupLayer = this.viewport.append("g").attr("class", "groups");
     this.edgeLayer = this.viewport.append("g").attr("class", "edges");
+    this.arrowLayer = this.viewport.append("g").attr("class", "arrows");
+    this.highlightLayer = this.viewport.append("g").attr("class", "highlight");
     this.nodeLayer = this.viewport.append("g").attr("class", "nodes");
     this.zoom = d3
       .zoom<SVGSVGElement, unknown>()
       .scaleExtent([0.05, 2.5])
       .on("zoom", (event: d3.D3ZoomEvent<SVGSVGElement, unknown>) => {
         this.transform = event.transform;
+        // A wheel or a drag (not a fit or a restore) means the user placed the camera.
+        if (event.sourceEvent) this.fitted = false;
         this.viewport.attr("transform", event.transform.toString());
         if (this.drawn?.cull) this.scheduleCull();
         this.callbacks.transformChanged({ x: event.transform.x, y: event.transform.y, k: event.transform.k });
@@ -100,9 +120,14 @@ export class GraphView {
     this.svg.call(this.zoom).on("dblclick.zoom", null);
     this.listen();
     new ResizeObserver(() => {
-      this.width = container.clientWidth;
-      this.height = container.clientHeight;
-      if (this.drawn?.cull) this.scheduleCull();
+      const width = container.clientWidth;
+      const height = container.clientHeight;
+      const changed = width !== this.width || height !== this.height;
+      this.width = width;
+      this.height = height;
+      if (changed && this.fitted && this.drawn && width > 0 && height > 0)
+        this.callbacks.resized(width, height);
+      else if (this.drawn?.cull) this.scheduleCull();
     }).observe(container);
   }
 
@@ -117,6 +142,7 @@ export class GraphView {
       this.cullMode === "always" || (this.cullMode === "auto" && model.nodes.length > CULL_THRESHOLD);
     const pieces = cull ? edgePieces(layout, model.edges) : undefined;
     this.drawn = { model, layout, status, cull, pieces };
+    this.hovered = undefined;
     // Measured before the drawing changes, so this forces no layout of the new nodes.
     this.width = this.container.clientWidth;
     this.height = this.container.clientHeight;
@@ -136,6 +162,8 @@ export class GraphView {
     this.lite = this.liteAt(this.transform.k);
     this.groupLayer.node()!.replaceChildren();
     this.edgeLayer.node()!.replaceChildren();
+    this.arrowLayer.node()!.replaceChildren();
+    this.highlightLayer.node()!.replaceChildren();
     this.nodeLayer.node()!.replaceChildren();
     this.nodeLayer.classed("lite", this.lite);
     this.edgeLayer.classed("lite", this.lite);
@@ -165,9 +193,18 @@ export class GraphView {
     return this.transform.apply([position.x, position.y]);
   }
 
+  /** The pane's size in CSS pixels (what a fit uses). */
+  paneSize(): { width: number; height: number } {
+    this.width = this.container.clientWidth;
+    this.height = this.container.clientHeight;
+    return this.size();
+  }
+
+  /** Fits the drawing to the pane, centred on the focus; resizes and re-analyses keep it fitted. */
   fit(): void {
     if (!this.drawn) return;
-    this.zoom.transform(this.svg, this.fitted(this.drawn.layout, undefined));
+    this.place({ kind: "fit" });
+    if (this.drawn.cull) this.draw();
   }
 
   /** Pans so that `id` is in view and gives it keyboard focus. */
@@ -203,10 +240,9 @@ export class GraphView {
   }
 
   element(id: string): SVGGElement | undefined {
-    for (const element of this.nodeLayer.node()!.querySelectorAll<SVGGElement>("g.node")) {
-      if (element.getAttribute("data-key") === id) return element;
-    }
-    return undefined;
+    return (
+      this.nodeLayer.node()!.querySelector<SVGGElement>(`g.node[data-key="${CSS.escape(id)}"]`) ?? undefined
+    );
   }
 
   private size(): { width: number; height: number } {
@@ -219,61 +255,27 @@ export class GraphView {
 
   private place(placement: Placement): void {
     const drawn = this.drawn!;
-    let target: d3.ZoomTransform;
-    switch (placement.kind) {
-      case "fit":
-        target = this.fitted(drawn.layout, drawn.model.focusId);
-        break;
-      case "keep":
-        target = this.transform;
-        break;
-      case "restore":
+    // "keep" after a re-analysis still fits while the user has not moved the camera.
+    const fit = placement.kind === "fit" || (placement.kind === "keep" && this.fitted);
+    let target = this.transform;
+    if (fit) {
+      const t = fitTransform(drawn.layout, this.size(), drawn.model.focusId);
+      target = d3.zoomIdentity.translate(t.x, t.y).scale(t.k);
+    } else if (placement.kind === "restore") {
+      const t = placement.transform;
+      target = d3.zoomIdentity.translate(t.x, t.y).scale(t.k);
+    } else if (placement.kind === "anchor") {
+      const position = drawn.layout.nodes.get(placement.id);
+      const k = this.transform.k;
+      if (position)
         target = d3.zoomIdentity
-          .translate(placement.transform.x, placement.transform.y)
-          .scale(placement.transform.k);
-        break;
-      case "anchor": {
-        const position = drawn.layout.nodes.get(placement.id);
-        const k = this.transform.k;
-        target = position
-          ? d3.zoomIdentity
-              .translate(placement.screen[0] - position.x * k, placement.screen[1] - position.y * k)
-              .scale(k)
-          : this.transform;
-        break;
-      }
+          .translate(placement.screen[0] - position.x * k, placement.screen[1] - position.y * k)
+          .scale(k);
     }
     this.transform = target;
     // Setting the zoom's transform fires the zoom handler, which positions the viewport.
     this.zoom.transform(this.svg, target);
-  }
-
-  /**
-   * Fits the drawn graph to the view. With a focus, never below a scale at which keys stay
-   * readable: past that the focus is centred at that scale, and "Fit" shows everything.
-   */
-  private fitted(layout: Layout, focus: string | undefined): d3.ZoomTransform {
-    const { width, height } = this.size();
-    const margin = 24;
-    const scale = Math.min(
-      1,
-      (width - 2 * margin) / Math.max(1, layout.width),
-      (height - 2 * margin) / Math.max(1, layout.height),
-    );
-    const focused = focus ? layout.nodes.get(focus) : undefined;
-    if (focused && scale < MIN_READABLE_SCALE) {
-      const k = MIN_READABLE_SCALE;
-      return d3.zoomIdentity
-        .translate(
-          width / 2 - (focused.x + NODE_WIDTH / 2) * k,
-          height / 2 - (focused.y + NODE_HEIGHT / 2) * k,
-        )
-        .scale(k);
-    }
-    const fitted = Math.max(scale, 0.05);
-    return d3.zoomIdentity
-      .translate((width - layout.width * fitted) / 2, (height - layout.height * fitted) / 2)
-      .scale(fitted);
+    this.fitted = fit;
   }
 
   private scheduleCull(): void {
@@ -314,7 +316,7 @@ export class GraphView {
     const { model, layout, cull } = drawn;
     let nodes = model.nodes;
     const edges = model.edges;
-    let segments = layout.segments;
+    let boxes = layout.groups;
     const box = cull ? this.visibleBox() : undefined;
     this.culledAt = box ? { box, k: this.transform.k } : undefined;
     if (box) {
@@ -322,43 +324,68 @@ export class GraphView {
         const p = layout.nodes.get(node.id);
         return (
           p !== undefined &&
-          intersects(box, { x1: p.x - 12, y1: p.y, x2: p.x + NODE_WIDTH + 12, y2: p.y + NODE_HEIGHT })
+          intersects(box, {
+            x1: p.x - 12,
+            y1: p.y - 12,
+            x2: p.x + NODE_WIDTH + 12,
+            y2: p.y + NODE_HEIGHT + 12,
+          })
         );
       });
-      segments = segments.filter((s) =>
-        intersects(box, { x1: s.x, y1: s.y, x2: s.x + s.width, y2: s.y + s.height }),
+      boxes = boxes.filter((g) =>
+        intersects(box, { x1: g.x, y1: g.y, x2: g.x + g.width, y2: g.y + g.height }),
       );
     }
 
     this.groupLayer
-      .selectAll<SVGGElement, GroupSegment>("g.group-box")
-      .data(segments, (s) => `${s.group}\u0000${s.layer}\u0000${s.y}`)
+      .selectAll<SVGGElement, GroupBox>("g.group-box")
+      .data(boxes, (g) => g.group)
       .join((enter) => {
         const g = enter.append("g").attr("class", "group-box");
         g.append("rect")
-          .attr("x", (s) => s.x)
-          .attr("y", (s) => s.y)
-          .attr("width", (s) => s.width)
-          .attr("height", (s) => s.height)
+          .attr("x", (g) => g.x)
+          .attr("y", (g) => g.y)
+          .attr("width", (g) => g.width)
+          .attr("height", (g) => g.height)
           .attr("rx", 8);
         const label = g
-          .filter((s) => s.first)
           .append("g")
           .attr("class", "group-label")
-          .attr("data-group", (s) => s.group)
+          .attr("data-group", (g) => g.group)
           .attr("role", "button")
-          .attr("aria-label", (s) => `Collapse group ${s.group}`);
+          .attr("aria-label", (g) => `Collapse group ${g.group}`);
         label
           .append("text")
-          .attr("x", (s) => s.x + GROUP_PAD)
-          .attr("y", (s) => s.y + 14)
-          .text((s) => `▾ ${shorten(s.group, 26)}`);
-        label.append("title").text((s) => `Group ${s.group}: click to collapse it into one node`);
+          .attr("x", (g) => g.x + GROUP_PAD)
+          .attr("y", (g) => g.y + 16)
+          .text((g) => `▾ ${shorten(g.group, Math.max(8, Math.floor(g.width / 8) - 3))}`);
+        label.append("title").text((g) => `Group ${g.group}: click to collapse it into one node`);
         return g;
       });
 
     const dimmed = ([from, to]: [string, string]) =>
       model.lineage !== undefined && !(model.lineage.has(from) && model.lineage.has(to));
+    // Arrowheads: one filled path for the bright edges and one for the dimmed ones.
+    const inView = (id: string) => {
+      if (!box) return true;
+      const p = layout.nodes.get(id);
+      return (
+        p !== undefined &&
+        intersects(box, { x1: p.x - 12, y1: p.y - 12, x2: p.x + NODE_WIDTH, y2: p.y + NODE_HEIGHT })
+      );
+    };
+    const brightArrows: string[] = [];
+    const faintArrows: string[] = [];
+    if (!this.lite)
+      for (const edge of edges)
+        if (inView(edge[1]))
+          (dimmed(edge) ? faintArrows : brightArrows).push(arrowPath(layout, edge[0], edge[1]));
+    this.arrowLayer
+      .selectAll<SVGPathElement, string>("path.arrow")
+      .data([brightArrows.join(""), faintArrows.join("")])
+      .join("path")
+      .attr("class", (_d, i) => (i === 0 ? "arrow" : "arrow dimmed"))
+      .attr("d", (d) => d);
     if (drawn.pieces && box) {
       // Culled: the visible pieces of the edges, in two paths (the lineage, and dimmed edges).
       const dim = model.lineage ? (i: number) => dimmed(edges[i]!) : () => false;
@@ -398,42 +425,72 @@ export class GraphView {
           .attr("role", "button")
           .attr("data-key", (node) => node.id);
         g.filter((node) => node.kind === "group").attr("data-group", (node) => node.group ?? "");
+        if (this.lite) {
+          g.append("rect")
+            .attr("class", "card")
+            .attr("width", NODE_WIDTH)
+            .attr("height", NODE_HEIGHT)
+            .attr("rx", 6);
+          this.style(g);
+          return g;
+        }
+        // The focus ring sits outside the card, so the card keeps its state colours.
+        g.append("rect")
+          .attr("class", "ring")
+          .attr("x", -5)
+          .attr("y", -5)
+          .attr("width", NODE_WIDTH + 10)
+          .attr("height", NODE_HEIGHT + 10)
+          .attr("rx", 10);
         g.append("rect")
           .attr("class", "card")
           .attr("width", NODE_WIDTH)
           .attr("height", NODE_HEIGHT)
           .attr("rx", 6);
-        if (this.lite) {
-          this.style(g);
-          return g;
-        }
         g.append("rect")
           .attr("class", "stripe")
-          .attr("width", 4)
-          .attr("height", NODE_HEIGHT - 8)
+          .attr("width", 5)
+          .attr("height", NODE_HEIGHT - 10)
           .attr("x", 3)
-          .attr("y", 4)
+          .attr("y", 5)
           .attr("rx", 2);
-        g.append("text").attr("class", "sub").attr("x", 12).attr("y", 13);
+        g.append("text").attr("class", "key").attr("x", 14).attr("y", 21);
+        g.append("text").attr("class", "detail").attr("x", 14).attr("y", 40);
+        g.append("circle").attr("class", "dot").attr("cx", 18).attr("cy", 55).attr("r", 4);
+        g.append("text").attr("class", "sub").attr("x", 28).attr("y", 59);
+        g.append("g")
+          .attr("class", "kinds")
+          .attr("transform", `translate(14,${NODE_HEIGHT - 14})`);
         g.append("text")
-          .attr("class", "key")
-          .attr("x", 12)
-          .attr("y", 28)
-          .text((node) => shorten(node.kind === "group" ? `▸ ${node.group ?? ""}` : node.id, 29));
+          .attr("class", "checks")
+          .attr("x", NODE_WIDTH - 8)
+          .attr("y", NODE_HEIGHT - 10)
+          .attr("text-anchor", "end");
+        g.append("title");
         const up = g
           .filter((node) => node.hiddenUp > 0)
           .append("g")
           .attr("class", "expand up")
           .attr("data-direction", "up")
-          .attr("transform", `translate(0,${NODE_HEIGHT / 2})`);
+          .attr(
+            "transform",
+            layout.direction === "right"
+              ? `translate(0,${NODE_HEIGHT / 2})`
+              : `translate(${NODE_WIDTH / 2},0)`,
+          );
         const down = g
           .filter((node) => node.hiddenDown > 0)
           .append("g")
           .attr("class", "expand down")
           .attr("data-direction", "down")
-          .attr("transform", `translate(${NODE_WIDTH},${NODE_HEIGHT / 2})`);
+          .attr(
+            "transform",
+            layout.direction === "right"
+              ? `translate(${NODE_WIDTH},${NODE_HEIGHT / 2})`
+              : `translate(${NODE_WIDTH / 2},${NODE_HEIGHT})`,
+          );
         for (const button of [up, down]) {
-          button.append("circle").attr("r", 8);
+          button.append("circle").attr("r", 9);
           button.append("text").attr("text-anchor", "middle").attr("dy", "0.35em").text("+");
         }
         up.append("title").text((node) => `Show ${node.hiddenUp} more upstream`);
@@ -441,9 +498,10 @@ export class GraphView {
         this.style(g);
         return g;
       });
+    if (this.hovered !== undefined) this.highlight(this.hovered);
   }
 
-  /** Classes, state badge and accessible name: what changes with run states. */
+  /** Classes, card text and accessible name: what changes with run states. */
   private style(selection: d3.Selection<SVGGElement, DisplayNode, d3.BaseType, unknown>): void {
     const drawn = this.drawn!;
     const { model, status } = drawn;
@@ -465,19 +523,90 @@ export class GraphView {
         const name =
           node.kind === "group"
             ? `Group ${node.group ?? ""}, ${node.members.length} assets`
-            : `Asset ${node.id}`;
+            : `${node.asset?.external ? "External asset" : "Asset"} ${node.id}`;
         return state ? `${name}, ${STATE_LABEL[state]}` : name;
       });
     if (this.lite) return;
-    selection.select<SVGTextElement>("text.sub").text((node) => {
-      const state = stateOf(node);
-      const badge = state ? STATE_BADGE[state] : "";
-      const lead =
-        node.kind === "group"
-          ? `${node.members.length} assets`
-          : (node.asset?.group ?? (node.asset?.external ? "external" : ""));
-      return [shorten(lead, 18), badge].filter(Boolean).join(" · ");
+    const now = Date.now();
+    selection.each(function (node) {
+      const card = nodeCardFor(node, status, now);
+      const g = d3.select(this);
+      g.select("text.key").text(card.title);
+      g.select("text.detail").text(card.detail);
+      g.select("text.sub").text(card.stateText);
+      g.select("text.checks")
+        .text(card.checks?.text ?? "")
+        .attr("class", `checks${card.checks ? ` checks-${card.checks.tone}` : ""}`);
+      const labels = [...card.kinds, ...(card.generated ? ["generated"] : [])];
+      let x = 0;
+      const kinds = g.select<SVGGElement>("g.kinds");
+      kinds.selectAll("*").remove();
+      for (const label of labels) {
+        const width = label.length * 7 + 10;
+        const pill = kinds
+          .append("g")
+          .attr("class", label === "generated" && card.generated ? "kind generated-mark" : "kind");
+        pill.append("rect").attr("x", x).attr("y", -11).attr("width", width).attr("height", 16).attr("rx", 8);
+        pill
+          .append("text")
+          .attr("x", x + 5)
+          .attr("y", 1)
+          .text(label);
+        x += width + 4;
+      }
+      g.select("title").text(
+        [
+          node.kind === "group" ? `group ${node.group ?? ""}` : node.id,
+          card.detail,
+          card.stateText,
+          card.checks?.text,
+        ]
+          .filter(Boolean)
+          .join("\n"),
+      );
     });
+  }
+
+  /** The node's edges drawn on top with its neighbours marked; everything else fades. */
+  private highlight(id: string | undefined): void {
+    const drawn = this.drawn;
+    this.hovered = id;
+    const svg = this.svg.node()!;
+    for (const element of svg.querySelectorAll(".neighbour, .hovered"))
+      element.classList.remove("neighbour", "hovered");
+    if (!drawn || id === undefined || this.lite) {
+      svg.classList.remove("hovering");
+      this.highlightLayer.node()!.replaceChildren();
+      return;
+    }
+    if (!drawn.incident) {
+      const incident = new Map<string, number[]>();
+      drawn.model.edges.forEach(([from, to], i) => {
+        for (const end of [from, to]) {
+          let list = incident.get(end);
+          if (!list) incident.set(end, (list = []));
+          list.push(i);
+        }
+      });
+      drawn.incident = incident;
+    }
+    const own = drawn.incident.get(id) ?? [];
+    const paths: string[] = [];
+    const arrows: string[] = [];
+    this.element(id)?.classList.add("hovered");
+    for (const i of own) {
+      const [from, to] = drawn.model.edges[i]!;
+      paths.push(edgePath(drawn.layout, from, to));
+      arrows.push(arrowPath(drawn.layout, from, to));
+      this.element(from === id ? to : from)?.classList.add("neighbour");
+    }
+    this.highlightLayer
+      .selectAll<SVGPathElement, string>("path")
+      .data([paths.join(""), arrows.join("")])
+      .join("path")
+      .attr("class", (_d, i) => (i === 0 ? "edge lit" : "arrow lit"))
+      .attr("d", (d) => d);
+    svg.classList.add("hovering");
   }
 
   /** One set of listeners on the layers, not one per node. */
@@ -517,12 +646,17 @@ export class GraphView {
     });
     svg.addEventListener("pointerover", (event) => {
       const hit = nodeOf(event.target);
-      if (hit) this.callbacks.hover(hit[0], event.clientX, event.clientY);
+      if (!hit) return;
+      if (this.hovered !== hit[0].id) this.highlight(hit[0].id);
+      this.callbacks.hover(hit[0], event.clientX, event.clientY);
     });
     svg.addEventListener("pointerout", (event) => {
       const from = nodeOf(event.target);
       const to = nodeOf(event.relatedTarget);
-      if (from && from[1] !== to?.[1]) this.callbacks.hover(undefined, 0, 0);
+      if (from && from[1] !== to?.[1]) {
+        this.highlight(undefined);
+        this.callbacks.hover(undefined, 0, 0);
+      }
     });
     svg.addEventListener("keydown", (event) => {
       const hit = nodeOf(event.target);

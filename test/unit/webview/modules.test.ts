@@ -70,14 +70,19 @@ describe("webview run states", () => {
 describe("webview hover card", () => {
   it("lists state, reason, group, kinds, owners, classification and dependency counts", () => {
     const model = buildView(index, { mode: "graph", hops: 2, expansions: [], collapsed: [] });
-    const card = cardFor(model.byId.get("ingest/a")!, index, {
-      "ingest/a": { state: "stale", reason: "code changed", lastMaterialized: "2026-11-24T08:00:00Z" },
-    });
+    const card = cardFor(
+      model.byId.get("ingest/a")!,
+      index,
+      {
+        "ingest/a": { state: "stale", reason: "code changed", lastMaterialized: "2026-11-24T08:00:00Z" },
+      },
+      Date.parse("2026-11-24T11:00:00Z"),
+    );
     const rows = Object.fromEntries(card.rows.map((r) => [r.label, r.value]));
     assert.equal(card.title, "ingest/a");
     assert.equal(rows.state, "stale");
     assert.equal(rows.why, "code changed");
-    assert.equal(rows["last run"], "2026-11-24T08:00:00Z");
+    assert.equal(rows["last run"], "3 h ago, 2026-11-24T08:00:00Z");
     assert.equal(rows.pii, "true");
     assert.equal(rows.retention, "P30D");
     assert.equal(rows.owners, "team:data-eng");

@@ -1,0 +1,110 @@
+/**
+ * What a node card shows, as data: the key, the kinds, a one-line description, the run state
+ * with the last materialization as a relative time, and a check summary; external assets and
+ * collapsed groups are marked. Pure; the renderer writes every string with textContent.
+ */
+import { ago, type AssetRunState, type AssetStatus } from "@assetline/core";
+import { groupState, STATE_LABEL } from "./status";
+import type { DisplayNode } from "./view";
+
+/** Characters that fit on a card line (14 px title, 13 px details, 168 px wide). */
+export const TITLE_CHARS = 18;
+export const LINE_CHARS = 21;
+const MAX_KINDS = 2;
+
+export type CheckTone = "passed" | "failed" | "neutral";
+
+export interface NodeCard {
+  title: string;
+  /** The second line: the description, or what the node is when there is none. */
+  detail: string;
+  state?: AssetRunState;
+  /** The third line: the state's words and, when known, how long ago it was materialized. */
+  stateText: string;
+  kinds: string[];
+  checks?: { text: string; tone: CheckTone };
+  external: boolean;
+  generated: boolean;
+}
+
+/** "3 h ago" for an ISO time, relative to `now` (ms); undefined when the time cannot be read. */
+export function relativeTime(iso: string | undefined, now: number): string | undefined {
+  if (iso === undefined) return undefined;
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) return undefined;
+  return ago(now - time);
+}
+
+/** The key when it fits; else its last segment, shortened from the left if need be. */
+export function cardTitle(key: string, max = TITLE_CHARS): string {
+  if (key.length <= max) return key;
+  const name = key.slice(key.lastIndexOf("/") + 1);
+  return shorten(name.length < key.length ? `…/${name}` : name, max);
+}
+
+/** A one-line form of a description: its first line, cut at a word where it can be. */
+export function oneLine(text: string, max = LINE_CHARS): string {
+  const first = text.trim().split(/\r?\n/, 1)[0]!.trim();
+  if (first.length <= max) return first;
+  const cut = first.slice(0, max - 1);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,.;:]+$/, "")}…`;
+}
+
+export function checkSummary(
+  checks: readonly string[],
+  state: AssetRunState | undefined,
+): { text: string; tone: CheckTone } | undefined {
+  if (checks.length === 0) return undefined;
+  const noun = checks.length === 1 ? "check" : "checks";
+  if (state === "check-failed") return { text: `✗ ${checks.length} ${noun}`, tone: "failed" };
+  // A fresh asset passed the checks of the run that made it fresh.
+  if (state === "fresh") return { text: `✓ ${checks.length} ${noun}`, tone: "passed" };
+  return { text: `${checks.length} ${noun}`, tone: "neutral" };
+}
+
+export function nodeCardFor(node: DisplayNode, status: Record<string, AssetStatus>, now: number): NodeCard {
+  if (node.kind === "group") {
+    const state = groupState(node.members, status);
+    return {
+      title: shorten(`▸ ${node.group ?? ""}`, TITLE_CHARS),
+      detail: `group of ${node.members.length} assets`,
+      ...(state ? { state } : {}),
+      stateText: state ? STATE_LABEL[state] : "no runs yet",
+      kinds: [],
+      external: false,
+      generated: false,
+    };
+  }
+  const asset = node.asset;
+  const entry = status[node.id];
+  const state = entry?.state;
+  const external = asset?.external === true;
+  const when = relativeTime(entry?.lastMaterialized, now);
+  let stateText: string;
+  if (state === undefined) stateText = external ? "external" : "no runs yet";
+  else if (state === "running" || state === "never") stateText = STATE_LABEL[state];
+  else if (!when) stateText = STATE_LABEL[state];
+  else {
+    stateText = `${STATE_LABEL[state]} · ${when}`;
+    if (stateText.length > LINE_CHARS) stateText = stateText.replace(/ ago$/, "");
+  }
+  const description = asset?.description ? oneLine(asset.description) : undefined;
+  const kinds = (asset?.kinds ?? []).slice(0, MAX_KINDS).map((kind) => shorten(kind, 10));
+  const checks = checkSummary(asset?.checks ?? [], state);
+  return {
+    title: cardTitle(node.id),
+    detail: description ?? (external ? "external: not run here" : asset?.group ? `in ${asset.group}` : ""),
+    ...(state ? { state } : {}),
+    stateText: shorten(stateText, LINE_CHARS),
+    kinds,
+    ...(checks ? { checks } : {}),
+    external,
+    generated: asset?.generated === true,
+  };
+}
+
+/** Cuts text from the left to `max` characters, marking the cut with "…". */
+export function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `…${text.slice(text.length - max + 1)}`;
+}
