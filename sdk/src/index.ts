@@ -46,6 +46,7 @@ export {
   type InputValues,
   type IOContext,
   type IOManager,
+  type DatasetName,
   type Logger,
   type Resource,
   type ResourceContext,
@@ -54,3 +55,5 @@ export {
   type SaveResult,
   type StandardSchemaV1,
 } from "./types";
+export { openLineageListener, type RunListener, type OpenLineageOptions } from "./openlineage";
+export { readOpenLineageConfig, OpenLineageConfigError, type OpenLineageConfig } from "./openlineage/config";

@@ -42,6 +42,13 @@ export function fsIOManager(options: { base?: string } = {}): IOManager {
     exists(ctx: IOContext) {
       return fs.existsSync(storagePath(ctx.root, ctx.key, options.base));
     },
+    dataset(ctx: IOContext) {
+      // OpenLineage's naming for a local file: namespace "file", name its absolute path.
+      return {
+        namespace: "file",
+        name: storagePath(ctx.root, ctx.key, options.base).split(path.sep).join("/"),
+      };
+    },
   };
 }
 

@@ -14,6 +14,7 @@ import { loadProject } from "../loader";
 import { type RunEvent } from "@assetline/core";
 import { listRunIds, readEvents, readIndex, rebuildIndex } from "../runner/events";
 import { materialize, MissingUpstreamError } from "../runner/run";
+import { openLineageFromEnv } from "../openlineage";
 import { resolveSelection, SelectionError } from "@assetline/core";
 import { computeStatus } from "../status/status";
 import { flag, has, parseArgs, UsageError, type ParsedArgs } from "./args";
@@ -243,6 +244,12 @@ async function cmdMaterialize(args: ParsedArgs): Promise<number> {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 
+  // OpenLineage, when the environment configures it: fed every event, flushed (briefly) at the end.
+  const lineage = openLineageFromEnv({
+    root: project.root,
+    definitions: project.definitions,
+    warn: (message) => process.stderr.write(`assetline: ${message}\n`),
+  });
   const result = await materialize({
     root: project.root,
     definitions: project.definitions,
@@ -253,6 +260,7 @@ async function cmdMaterialize(args: ParsedArgs): Promise<number> {
     concurrency,
     signal: controller.signal,
     onEvent: (event) => {
+      lineage?.onEvent(event);
       if (json) out(JSON.stringify(event));
       else {
         const line = humanEvent(event, project.root);
@@ -260,6 +268,7 @@ async function cmdMaterialize(args: ParsedArgs): Promise<number> {
       }
     },
   });
+  await lineage?.flush();
   return result.status === "success" ? 0 : result.status === "cancelled" ? 130 : 1;
 }
 
