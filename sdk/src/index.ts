@@ -55,5 +55,10 @@ export {
   type SaveResult,
   type StandardSchemaV1,
 } from "./types";
-export { openLineageListener, type RunListener, type OpenLineageOptions } from "./openlineage";
+export {
+  openLineageListener,
+  openLineageFromEnv,
+  type RunListener,
+  type OpenLineageOptions,
+} from "./openlineage";
 export { readOpenLineageConfig, OpenLineageConfigError, type OpenLineageConfig } from "./openlineage/config";
