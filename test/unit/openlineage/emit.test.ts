@@ -185,6 +185,39 @@ describe("OpenLineage from assetline materialize (real CLI, real collector)", fu
     }
   });
 
+  it("on the example shop, DuckDB tables are datasets named by the warehouse, with their columns as schema", async () => {
+    const dir = tempProject({}, true);
+    const sink = await collector();
+    try {
+      const result = await runCli(["materialize", "--select", "+transform/daily_revenue", "--root", dir], {
+        env: { ...cleanEnv, OPENLINEAGE_URL: sink.url },
+      });
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      assertValid(sink.events);
+      const complete = byJob(sink.events, "transform/daily_revenue").find((e) => e.eventType === "COMPLETE")!;
+      const warehouse = path.join(dir, ".assetline", "warehouse.duckdb").split(path.sep).join("/");
+      assert.deepEqual(
+        complete.outputs.map((o) => [o.namespace, o.name]),
+        [[`duckdb://${warehouse}`, "main.transform/daily_revenue"]],
+      );
+      assert.deepEqual(
+        complete.inputs.map((o) => [o.namespace, o.name]),
+        [
+          [`duckdb://${warehouse}`, "main.transform/cleaned_orders"],
+          [
+            "file",
+            `${path.join(dir, ".assetline", "storage").split(path.sep).join("/")}/finance/fx_rates.json`,
+          ],
+        ],
+        "an external dep is named where the runner would load it from (the default IO manager)",
+      );
+      const fields = (complete.outputs[0]!.facets.schema!.fields as { name: string }[]).map((f) => f.name);
+      assert.deepEqual(fields.sort(), ["day", "orders", "revenue"]);
+    } finally {
+      await sink.close();
+    }
+  });
+
   it("a dead endpoint leaves the run green with exactly one warning saying why", async () => {
     const dir = tempProject({ "src/definitions.ts": definitions });
     const port = await deadPort();
