@@ -142,12 +142,29 @@ export function openLineageListener(options: OpenLineageOptions): RunListener {
     ...body,
   });
 
-  // Delivery: one event at a time, in order; the first failure stops delivery with one warning.
-  let chain: Promise<void> = Promise.resolve();
+  // Delivery in the background: a job's events in order (START before COMPLETE), a few jobs' at
+  // once; the first failure stops delivery with one warning.
+  const maxInFlight = 4;
+  let inFlight = 0;
+  const slots: (() => void)[] = [];
+  const acquire = (): Promise<void> => {
+    if (inFlight < maxInFlight) {
+      inFlight++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => slots.push(resolve));
+  };
+  const release = (): void => {
+    const next = slots.shift();
+    if (next) next();
+    else inFlight--;
+  };
+  const lastOfJob = new Map<string, Promise<void>>();
+  const whenIdle: (() => void)[] = [];
   let pending = 0;
   let broken = false;
   let droppedWarned = false;
-  const enqueue = (event: object): void => {
+  const enqueue = (event: object, job: string): void => {
     if (broken) return;
     if (pending >= maxQueue) {
       if (!droppedWarned) {
@@ -159,21 +176,30 @@ export function openLineageListener(options: OpenLineageOptions): RunListener {
       return;
     }
     pending++;
-    chain = chain.then(async () => {
-      try {
-        if (!broken) await transport.send(event);
-      } catch (error) {
-        if (!broken) {
-          broken = true;
-          options.warn(
-            `OpenLineage: events not delivered (${(error as Error).message}); the run goes on without lineage. Check OPENLINEAGE_URL / OPENLINEAGE_CONFIG, or set OPENLINEAGE_DISABLED=true.`,
-          );
+    const sent = (lastOfJob.get(job) ?? Promise.resolve())
+      .then(async () => {
+        await acquire();
+        try {
+          if (!broken) await transport.send(event);
+        } catch (error) {
+          if (!broken) {
+            broken = true;
+            options.warn(
+              `OpenLineage: events not delivered (${(error as Error).message}); the run goes on without lineage. Check OPENLINEAGE_URL / OPENLINEAGE_CONFIG, or set OPENLINEAGE_DISABLED=true.`,
+            );
+          }
+        } finally {
+          release();
         }
-      } finally {
+      })
+      .finally(() => {
         pending--;
-      }
-    });
+        if (pending === 0) for (const resolve of whenIdle.splice(0)) resolve();
+      });
+    lastOfJob.set(job, sent);
   };
+  const drained = (): Promise<void> =>
+    pending === 0 ? Promise.resolve() : new Promise((resolve) => whenIdle.push(resolve));
 
   const datasetOf = (key: string): DatasetName => {
     const a = definitions.byKey.get(key);
@@ -271,6 +297,7 @@ export function openLineageListener(options: OpenLineageOptions): RunListener {
       runEvent("COMPLETE", key, done.time, {
         output: outputOf(a, key, done.output.metadata, done.assertions),
       }),
+      key,
     );
   };
 
@@ -293,7 +320,7 @@ export function openLineageListener(options: OpenLineageOptions): RunListener {
             break;
           }
           case "asset_start":
-            enqueue(runEvent("START", event.key, event.time, {}));
+            enqueue(runEvent("START", event.key, event.time, {}), event.key);
             break;
           case "asset_success":
             completing.set(event.key, { time: event.time, output: event.output, assertions: [] });
@@ -317,6 +344,7 @@ export function openLineageListener(options: OpenLineageOptions): RunListener {
                   }),
                 },
               }),
+              event.key,
             );
             break;
           case "run_end":
@@ -341,8 +369,9 @@ export function openLineageListener(options: OpenLineageOptions): RunListener {
       const timedOut = new Promise<boolean>((resolve) => {
         timer = setTimeout(() => resolve(true), ms);
       });
-      const late = await Promise.race([chain.then(() => false), timedOut]);
+      const late = await Promise.race([drained().then(() => false), timedOut]);
       clearTimeout(timer);
+      transport.close?.();
       if (late && !broken) {
         broken = true;
         options.warn(

@@ -1,11 +1,15 @@
 /** Where OpenLineage events go: an HTTP collector, a file, the console (stderr), or several. */
 import fs from "node:fs";
+import http from "node:http";
+import https from "node:https";
 import path from "node:path";
 import type { TransportConfig } from "./config";
 
 export interface Transport {
   /** Sends one event; rejects with a sentence saying why it was not delivered. */
   send(event: object): Promise<void>;
+  /** Releases what the transport holds open (kept-alive connections). */
+  close?(): void;
 }
 
 function httpTransport(config: Extract<TransportConfig, { type: "http" }>): Transport {
@@ -13,30 +17,48 @@ function httpTransport(config: Extract<TransportConfig, { type: "http" }>): Tran
     config.endpoint.replace(/^\/+/, ""),
     config.url.endsWith("/") ? config.url : config.url + "/",
   );
+  const client = target.protocol === "https:" ? https : http;
+  // node:http rather than fetch: already loaded, and one kept-alive connection per slot.
+  const agent = new client.Agent({ keepAlive: true, maxSockets: 4 });
   const headers: Record<string, string> = { "content-type": "application/json", ...config.headers };
   if (config.apiKey) headers.authorization = `Bearer ${config.apiKey}`;
   return {
-    async send(event) {
-      let response: Response;
-      try {
-        response = await fetch(target, {
-          method: "POST",
-          headers,
-          body: JSON.stringify(event),
-          signal: AbortSignal.timeout(config.timeoutMs),
-        });
-      } catch (error) {
-        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-        const why =
-          (error as Error).name === "TimeoutError"
-            ? `no answer within ${config.timeoutMs} ms`
-            : (cause?.code ?? cause?.message ?? (error as Error).message);
-        throw new Error(`POST ${target.href} failed: ${why}`, { cause: error });
-      }
-      // Drain the body so the connection is released.
-      await response.arrayBuffer().catch(() => undefined);
-      if (!response.ok)
-        throw new Error(`POST ${target.href} answered ${response.status} ${response.statusText}`.trim());
+    send(event) {
+      const body = JSON.stringify(event);
+      return new Promise<void>((resolve, reject) => {
+        const request = client.request(
+          target,
+          {
+            method: "POST",
+            agent,
+            headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
+            timeout: config.timeoutMs,
+          },
+          (response) => {
+            // Drain the body so the connection is reused.
+            response.resume();
+            response.on("end", () => {
+              const status = response.statusCode ?? 0;
+              if (status >= 200 && status < 300) resolve();
+              else
+                reject(
+                  new Error(`POST ${target.href} answered ${status} ${response.statusMessage ?? ""}`.trim()),
+                );
+            });
+            response.on("error", (error) =>
+              reject(new Error(`POST ${target.href} failed: ${error.message}`, { cause: error })),
+            );
+          },
+        );
+        request.on("timeout", () => request.destroy(new Error(`no answer within ${config.timeoutMs} ms`)));
+        request.on("error", (error: NodeJS.ErrnoException) =>
+          reject(new Error(`POST ${target.href} failed: ${error.code ?? error.message}`, { cause: error })),
+        );
+        request.end(body);
+      });
+    },
+    close() {
+      agent.destroy();
     },
   };
 }
@@ -77,6 +99,9 @@ export function createTransport(config: TransportConfig): Transport {
     case "composite": {
       const all = config.transports.map(createTransport);
       return {
+        close() {
+          for (const t of all) t.close?.();
+        },
         async send(event) {
           const results = await Promise.allSettled(all.map((t) => t.send(event)));
           const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
