@@ -43,12 +43,12 @@ import { PackageNames } from "./files";
 import { TopLevelImports, declaresNoNames } from "./imports";
 import { missingResourceDiagnostics } from "./resources";
 import { unknownFieldDiagnostics } from "./specs";
-import { unwrap } from "./syntax";
+import { MAX_ALIAS_DEPTH, constAliasStep, libraryExportName } from "./library";
+import { isConstList, unwrap } from "./syntax";
 
 // The compiler API's members, read once: every `ts.x` through ts-morph's re-exports is a
 // chain of property getters, and the analysis calls these in its hottest loops.
 const {
-  NodeFlags,
   SymbolFlags,
   SyntaxKind,
   forEachChild,
@@ -242,11 +242,6 @@ interface ImportNames {
    * `const { asset: make } = al`, `const lib = al`): candidates the checker then confirms.
    */
   aliases: Set<string>;
-}
-
-/** Whether a declaration list is `const` (only those aliases are followed: they cannot change). */
-function isConstList(node: ts.Node): boolean {
-  return isVariableDeclarationList(node) && (node.flags & NodeFlags.Const) !== 0;
 }
 
 /** What one walk over a file finds that only depends on its syntax. */
@@ -633,46 +628,21 @@ export class Evaluator {
     if (cached !== undefined) return cached;
     // Null while resolving, so that a (type-incorrect) self-referential alias ends.
     this.libraryBySymbol.set(found, null);
-    const result = this.libraryFunctionOf(found) ?? (depth < 8 ? this.throughConst(found, depth + 1) : null);
+    const result =
+      this.libraryFunctionOf(found) ?? (depth < MAX_ALIAS_DEPTH ? this.throughConst(found, depth + 1) : null);
     this.libraryBySymbol.set(found, result);
     return result;
   }
 
   /** A `const` bound to the library's function (`const make = al.asset`, `const { asset } = al`). */
   private throughConst(found: ts.Symbol, depth: number): AssetFunction | null {
-    const symbol = found.flags & SymbolFlags.Alias ? this.checker.getAliasedSymbol(found) : found;
-    const declaration = symbol.declarations?.[0];
-    if (!declaration) return null;
-    if (isVariableDeclaration(declaration) && isConstList(declaration.parent) && declaration.initializer) {
-      const initializer = unwrap(declaration.initializer);
-      if (isIdentifier(initializer)) return this.libraryFunction(initializer, depth);
-      if (isPropertyAccessExpression(initializer)) return this.libraryFunction(initializer.name, depth);
-      return null;
-    }
-    if (
-      isBindingElement(declaration) &&
-      !declaration.dotDotDotToken &&
-      isObjectBindingPattern(declaration.parent)
-    ) {
-      const variable = declaration.parent.parent;
-      if (!isVariableDeclaration(variable) || !isConstList(variable.parent) || !variable.initializer)
-        return null;
-      const property = declaration.propertyName ?? declaration.name;
-      const name = isIdentifier(property) || isStringLiteral(property) ? property.text : undefined;
-      if (name === undefined) return null;
-      const member = this.checker.getTypeAtLocation(variable.initializer).getProperty(name);
-      return member ? this.assetlineSymbol(member, depth) : null;
-    }
-    return null;
+    const step = constAliasStep(this.checker, found);
+    if (!step) return null;
+    return "node" in step ? this.libraryFunction(step.node, depth) : this.assetlineSymbol(step.symbol, depth);
   }
 
   private libraryFunctionOf(found: ts.Symbol): AssetFunction | null {
-    let symbol = found;
-    if (symbol.flags & SymbolFlags.Alias) symbol = this.checker.getAliasedSymbol(symbol);
-    const declaration = symbol.declarations?.[0];
-    if (!declaration) return null;
-    if (this.host.packages.nameOf(declaration.getSourceFile().fileName) !== "assetline") return null;
-    const name = symbol.name;
+    const name = libraryExportName(this.checker, this.host.packages, found);
     return name === "asset" || name === "check" || name === "externalAsset" ? name : null;
   }
 

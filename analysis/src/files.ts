@@ -8,43 +8,30 @@
 import fs from "node:fs";
 import path from "node:path";
 import { ts } from "ts-morph";
+import { findDefinitionsFiles, isDefinitionsFile, isSkippedFolder } from "@assetline/core";
 
-/** Folders never analysed: dependencies, build output, the runner's own records. */
-export const EXCLUDED_DIRS = new Set(["node_modules", "dist", "out", ".assetline", ".git"]);
-
-const SOURCE_EXTENSIONS = [".ts", ".tsx", ".mts", ".cts"];
-
-export function isSourceFile(file: string): boolean {
-  if (file.endsWith(".d.ts") || file.endsWith(".d.mts") || file.endsWith(".d.cts")) return false;
-  return SOURCE_EXTENSIONS.some((ext) => file.endsWith(ext));
-}
-
-/** Every TypeScript source file under `root`, skipping excluded and hidden folders. */
+/** Every file under `root` that may hold definitions (core's rule), minus tsconfig's `exclude` folders. */
 export function listSourceFiles(root: string, exclude: readonly string[] = []): string[] {
-  const result: string[] = [];
   const skip = new Set(exclude.map((dir) => path.resolve(dir)));
-  const walk = (dir: string): void => {
-    if (skip.has(dir)) return;
-    let entries: fs.Dirent[];
+  return findDefinitionsFiles((folder) => {
+    const dir = path.join(root, folder);
+    if (skip.has(dir)) return [];
     try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
+      return fs
+        .readdirSync(dir, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory() || entry.isFile())
+        .map((entry) => ({ name: entry.name, folder: entry.isDirectory() }));
     } catch {
-      return;
+      return [];
     }
-    for (const entry of entries) {
-      if (entry.isDirectory()) {
-        if (EXCLUDED_DIRS.has(entry.name) || entry.name.startsWith(".")) continue;
-        walk(path.join(dir, entry.name));
-      } else if (entry.isFile() && isSourceFile(entry.name)) {
-        result.push(path.join(dir, entry.name));
-      }
-    }
-  };
-  walk(root);
-  return result.sort();
+  }).map((relative) => path.join(root, relative));
 }
 
-/** True when `file` lies inside one of the folders the analysis never reads. */
+/**
+ * True when `file` lies inside one of the folders the analysis never reads (core's skipped
+ * folders, tsconfig's plain `exclude` folders) or outside the root. A file a project module
+ * imports joins the analysis unless this says so, as it joins the run.
+ */
 export function isExcludedPath(root: string, file: string, exclude: readonly string[] = []): boolean {
   for (const dir of exclude) {
     const inside = path.relative(dir, file);
@@ -52,7 +39,16 @@ export function isExcludedPath(root: string, file: string, exclude: readonly str
   }
   const relative = path.relative(root, file);
   if (relative.startsWith("..") || path.isAbsolute(relative)) return true;
-  return relative.split(path.sep).some((part) => EXCLUDED_DIRS.has(part) || part.startsWith("."));
+  return relative.split(path.sep).some(isSkippedFolder);
+}
+
+/** Whether a project file may hold definitions of its own: core's rule (no tests, no builds). */
+export function holdsDefinitions(root: string, file: string): boolean {
+  return isDefinitionsFile(toRelative(root, file));
+}
+
+function toRelative(root: string, file: string): string {
+  return path.relative(root, file).split(path.sep).join("/");
 }
 
 const DEFAULT_OPTIONS: ts.CompilerOptions = {

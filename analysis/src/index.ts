@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { ts } from "ts-morph";
-import type { AssetGraph } from "@assetline/core";
+import { isTypeScriptModule, type AssetGraph } from "@assetline/core";
 import { Evaluator, type ModuleState } from "./evaluate";
 import type { AssetFunction } from "./model";
 import {
@@ -14,8 +14,8 @@ import {
   isExcludedPath,
   defaultCompilerOptions,
   filesReachingLibrary,
+  holdsDefinitions,
   isIncluded,
-  isSourceFile,
   listSourceFiles,
   matchesExcluded,
   reachesLibrary,
@@ -31,10 +31,14 @@ import {
 } from "./model";
 import { TypeChecks } from "./types";
 import { ProgramHost } from "./program";
+import { libraryCallee, libraryNameAt } from "./library";
 
 export type { AssetRecord, CheckRecord, DepRef, RawDiagnostic, SourceSpan } from "./model";
 export { closestKey, keyProblem, levenshtein } from "./graph";
 export { OccurrenceIndex, type Occurrence, type OccurrenceKind } from "./occurrences";
+export { LIBRARY_PACKAGES } from "./library";
+/** The editor features (completion, hover, navigation, rename, code actions, symbols). */
+export * as ide from "./ide";
 import { OccurrenceIndex } from "./occurrences";
 
 export interface AnalysisOptions {
@@ -226,10 +230,14 @@ export class AnalysisSession {
     return [...this.files];
   }
 
-  /** True when the file belongs to this project (its own sources, not dependencies). */
+  /**
+   * True when the file belongs to this project (its own sources, not dependencies): a file that
+   * may hold definitions (core's rule: no tests, no build output), or one a project file imports.
+   */
   contains(file: string): boolean {
     const absolute = path.resolve(file);
     if (isExcludedPath(this.root, absolute, this.exclude)) return false;
+    if (!holdsDefinitions(this.root, absolute) && !this.imported.has(absolute)) return false;
     return !matchesExcluded(this.root, absolute, this.excludedPatterns);
   }
 
@@ -294,7 +302,7 @@ export class AnalysisSession {
 
   /** A source file's current text (undefined: it is gone). */
   private update(file: string, text: string | undefined): boolean {
-    if (!isSourceFile(file) || !this.contains(file)) return false;
+    if (!isTypeScriptModule(file) || !this.contains(file)) return false;
     if (text === undefined) {
       if (!this.files.has(file)) return false;
       this.removeFile(file);
@@ -390,7 +398,8 @@ export class AnalysisSession {
     // An unsaved buffer of a file that took no part until a project file imported it: the
     // program read it from disk, the analysis must see what the editor has.
     const joined = [...this.overlays.keys()].filter(
-      (file) => isSourceFile(file) && !this.files.has(file) && program.getSourceFile(file) !== undefined,
+      (file) =>
+        isTypeScriptModule(file) && !this.files.has(file) && program.getSourceFile(file) !== undefined,
     );
     for (const file of joined) {
       this.addFile(file, this.overlays.get(file));
@@ -400,6 +409,7 @@ export class AnalysisSession {
     const changedFiles = this.last ? [...this.dirty] : [...this.files];
     phase("program");
     const checker = program.getTypeChecker();
+    this.lastChecker = checker;
     const host = this.host;
     let typedChecker: ts.TypeChecker | undefined;
     const getTypedChecker = (): ts.TypeChecker =>
@@ -410,7 +420,7 @@ export class AnalysisSession {
     const imported = new Set<string>();
     for (const sourceFile of program.getSourceFiles()) {
       const file = sourceFile.fileName;
-      if (this.files.has(file) || !isSourceFile(file) || isExcludedPath(this.root, file)) continue;
+      if (this.files.has(file) || !isTypeScriptModule(file) || isExcludedPath(this.root, file)) continue;
       imported.add(file);
     }
     this.imported = imported;
@@ -541,6 +551,35 @@ export class AnalysisSession {
       this.occurrenceCache = { result: last, index };
     }
     return this.occurrenceCache.index;
+  }
+
+  /** The structural checker of the last analysis (its trees' symbols; no standard library). */
+  private lastChecker: ts.TypeChecker | undefined;
+
+  /** The tree of a project file as the last analysis saw it (the editor features read it). */
+  analysedSourceFile(file: string): ts.SourceFile | undefined {
+    return this.lastSourceFiles.get(file);
+  }
+
+  /**
+   * The library function a name node of the last analysis's trees stands for (a callee, the
+   * name of `al.check`), by symbol as the analysis recognises calls (./library), or undefined.
+   */
+  libraryNameAt(node: ts.Node): string | undefined {
+    return this.lastChecker ? libraryNameAt(this.lastChecker, this.packages, node) : undefined;
+  }
+
+  /** The library function a call of the last analysis's trees invokes, by symbol, or undefined. */
+  libraryCallee(call: ts.CallExpression): string | undefined {
+    return this.lastChecker ? libraryCallee(this.lastChecker, this.packages, call) : undefined;
+  }
+
+  /** What a name node of the last analysis's trees refers to, imports followed to their target. */
+  targetOf(node: ts.Node): ts.Symbol | undefined {
+    const checker = this.lastChecker;
+    const symbol = checker?.getSymbolAtLocation(node);
+    if (!checker || !symbol) return undefined;
+    return symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
   }
 
   /** The text of a project file as the last analysis saw it. */

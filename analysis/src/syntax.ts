@@ -8,6 +8,8 @@ const {
   isParenthesizedExpression,
   isSatisfiesExpression,
   isTypeAssertionExpression,
+  isVariableDeclarationList,
+  NodeFlags,
 } = ts;
 
 /** The expression inside parentheses, `as`, `satisfies`, `!` and `<T>` assertions. */
@@ -22,4 +24,9 @@ export function unwrap(node: ts.Expression): ts.Expression {
   )
     current = current.expression;
   return current;
+}
+
+/** A `const` declaration list (not `let`, `var`, `using`). */
+export function isConstList(node: ts.Node): boolean {
+  return isVariableDeclarationList(node) && (node.flags & NodeFlags.Const) !== 0;
 }

@@ -13,6 +13,7 @@ import {
 import {
   GraphRequest,
   RunAllowedNotification,
+  RunStatesRequest,
   ServerStatusNotification,
   type GraphParams,
   type GraphResult,
@@ -34,7 +35,9 @@ const RESTART_WINDOW_MS = 3 * 60 * 1000;
 export class Ctx implements vscode.Disposable {
   readonly log = vscode.window.createOutputChannel("Assetline", { log: true });
   readonly runOutput = vscode.window.createOutputChannel("Assetline Runs");
-  readonly runStates = new RunStates();
+  readonly runStates = new RunStates((params) =>
+    this.requireClient().sendRequest(RunStatesRequest.type, params),
+  );
   private readonly statusItem = vscode.window.createStatusBarItem(
     "assetline.status",
     vscode.StatusBarAlignment.Left,
@@ -105,12 +108,10 @@ export class Ctx implements vscode.Disposable {
     });
     await client.start();
     this.disposables.push(
-      client.onNotification(ServerStatusNotification.method, (params: ServerStatusParams) =>
-        this.setStatus(params),
-      ),
+      client.onNotification(ServerStatusNotification.type, (params) => this.setStatus(params)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
         if (this.client !== client || !client.isRunning()) return;
-        void client.sendNotification(RunAllowedNotification.method, {
+        void client.sendNotification(RunAllowedNotification.type, {
           allowed: true,
         } satisfies RunAllowedParams);
       }),
@@ -160,7 +161,7 @@ export class Ctx implements vscode.Disposable {
   /** The graph of the project at `rootUri` (the first project when omitted). */
   async graph(rootUri?: string): Promise<GraphResult> {
     const params: GraphParams = rootUri ? { uri: rootUri } : {};
-    return this.requireClient().sendRequest<GraphResult>(GraphRequest.method, params);
+    return this.requireClient().sendRequest(GraphRequest.type, params);
   }
 
   /** The running client; throws a sentence the user can act on when there is none. */

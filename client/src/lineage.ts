@@ -148,8 +148,14 @@ export class LineagePanel implements vscode.Disposable {
   private postStatus(): void {
     if (!this.panel || !this.ready || !this.graph || !this.rootUri) return;
     const root = vscode.Uri.parse(this.rootUri).fsPath;
-    const message: HostMessage = { type: "status", status: this.ctx.runStates.statesFor(root, this.graph) };
-    void this.panel.webview.postMessage(message);
+    this.ctx.runStates.statesFor(root).then(
+      (status) => {
+        const message: HostMessage = { type: "status", status };
+        void this.panel?.webview.postMessage(message);
+      },
+      // No server (it restarts): the view keeps the states it has until the next change.
+      () => undefined,
+    );
   }
 
   private async handle(message: WebviewMessage): Promise<void> {

@@ -3,7 +3,7 @@
  * language server serves it. Paths are relative to the pipeline project's root with `/`
  * separators; lines and columns are 1-based.
  */
-
+import type { AutomationCondition } from "./automation/conditions";
 import { closest } from "./closest";
 
 export const GRAPH_FORMAT_VERSION = 1;
@@ -29,6 +29,10 @@ export interface AssetNode {
   generated: boolean;
   /** True for external assets: declared, never computed by Assetline. */
   external?: boolean;
+  /** Its automation condition as written (`eager()`, `onCron("0 6 * * *", "Europe/Berlin")`). */
+  automation?: string;
+  /** The same condition as data, for tools that rebuild it (the Dagster bridge). */
+  automationCondition?: AutomationCondition;
 }
 
 export type Severity = "error" | "warning" | "info";
@@ -66,6 +70,7 @@ export const SPEC_FIELDS = {
     "metadata",
     "codeVersion",
     "freshness",
+    "automation",
     "resources",
     "io",
     "schema",
@@ -149,10 +154,34 @@ export interface AssetGraph {
 /** Where an asset stands, from the run records under `.assetline/` and live runs. */
 export type AssetRunState = "never" | "fresh" | "stale" | "running" | "failed" | "check-failed";
 
+/** Why an asset is in its state (none when fresh). `message` is a sentence for people. */
+export type StateReason =
+  | { code: "never-materialized"; message: string }
+  | { code: "running"; runId: string; since: string; message: string }
+  | {
+      code: "failed";
+      runId: string;
+      /** What kind of failure the runner recorded ("error", "timeout", ...). */
+      failure: string;
+      error: string;
+      time: string;
+      message: string;
+    }
+  | { code: "check-failed"; check: string; blocking: boolean; runId: string; message: string }
+  | { code: "upstream-newer"; upstream: string; time: string; message: string }
+  | { code: "freshness"; maxLag: string; ageMs: number; overByMs: number; message: string }
+  | { code: "code-version-changed"; from?: string; to?: string; message: string }
+  | { code: "source-changed"; message: string };
+
+/** An asset's run state as `assetStatus` (state.ts) computes it and every view shows it. */
 export interface AssetStatus {
   state: AssetRunState;
-  /** Why the asset is stale or failed, as a sentence for people. */
+  /** Why the asset is in this state, as sentences for people. */
   reason?: string;
+  /** The one line every view shows ("✓ fresh (2 h ago)", "⚠ stale: upstream … materialized after"). */
+  title?: string;
+  /** The reasons one by one (none when fresh). */
+  reasons?: StateReason[];
   /** ISO time of the last successful materialization. */
   lastMaterialized?: string;
   runId?: string;

@@ -10,6 +10,18 @@ export interface ErrorInfo {
   stack?: string;
 }
 
+/** What started a run other than a person: automation, a schedule or a sensor (`assetline dev`). */
+export interface RunTrigger {
+  type: "automation" | "schedule" | "sensor";
+  /** The schedule's or sensor's name. */
+  name?: string;
+  /** Why, in words. */
+  reason: string;
+  /** The automation tick that planned the run (.assetline/automation/ticks/ID.json), and the run's place in it. */
+  tick: string;
+  request: number;
+}
+
 interface Base {
   runId: string;
   /** ISO timestamp. */
@@ -24,6 +36,7 @@ export type RunEvent =
       env: string;
       pid: number;
       concurrency: number;
+      trigger?: RunTrigger;
     })
   | (Base & { type: "asset_start"; key: string })
   | (Base & {
@@ -80,7 +93,10 @@ export interface IndexEntry {
     sourceHash?: string;
   };
   lastFailure?: { runId: string; time: string; reason: FailureReason; message: string };
-  checks?: Record<string, { runId: string; passed: boolean; time: string }>;
+  checks?: Record<
+    string,
+    { runId: string; passed: boolean; time: string; blocking?: boolean; error?: string }
+  >;
 }
 
 export interface RunIndex {
@@ -92,6 +108,8 @@ export interface RunIndex {
    * once never leave it wrong for long: the logs are the truth, the index a cache.
    */
   runs: Record<string, "complete">;
+  /** Assets started by a run that has not finished them yet (the run is alive). */
+  running?: Record<string, { runId: string; time: string }>;
 }
 
 export function emptyIndex(): RunIndex {
@@ -100,6 +118,17 @@ export function emptyIndex(): RunIndex {
 
 /** Folds one event into the index. Order-independent: an older event never replaces a newer one. */
 export function applyToIndex(index: RunIndex, event: RunEvent): void {
+  if (event.type === "asset_start") {
+    const entry = index.assets[event.key];
+    const running = index.running?.[event.key];
+    if ((!entry || entry.lastTime < event.time) && (!running || running.time <= event.time))
+      (index.running ??= {})[event.key] = { runId: event.runId, time: event.time };
+    return;
+  }
+  if (event.type === "asset_success" || event.type === "asset_failure" || event.type === "asset_skipped") {
+    if (index.running?.[event.key]?.runId === event.runId) delete index.running[event.key];
+  }
+  if (event.type === "run_end") endRun(index, event.runId);
   if (event.type === "asset_success" || event.type === "asset_failure") {
     const status = event.type === "asset_success" ? "success" : "failure";
     let entry = index.assets[event.key];
@@ -137,7 +166,19 @@ export function applyToIndex(index: RunIndex, event: RunEvent): void {
     const checks = (entry.checks ??= {});
     const previous = checks[event.check];
     if (!previous || event.time >= previous.time) {
-      checks[event.check] = { runId: event.runId, passed: event.passed, time: event.time };
+      checks[event.check] = {
+        runId: event.runId,
+        passed: event.passed,
+        time: event.time,
+        blocking: event.blocking,
+        ...(event.error ? { error: event.error.message } : {}),
+      };
     }
   }
+}
+
+/** A run is over (it ended, or its process is gone): none of its assets is running any more. */
+export function endRun(index: RunIndex, runId: string): void {
+  for (const [key, running] of Object.entries(index.running ?? {}))
+    if (running.runId === runId) delete index.running![key];
 }

@@ -1,8 +1,12 @@
 /**
  * Custom LSP messages between the Assetline client and language server.
- * Each namespace names its method and says which way it travels.
+ * Each namespace names its method, says which way it travels, and carries a typed descriptor
+ * (`type`) that both sides pass to vscode-jsonrpc (`onRequest(X.type, ...)`,
+ * `sendRequest(X.type, params)`), so that a parameter or result of the wrong shape is a type
+ * error on either side. The webview never imports this module (see ./webview).
  */
-import type { AssetGraph } from "@assetline/core";
+import { NotificationType, RequestType, RequestType0 } from "vscode-jsonrpc";
+import type { AssetGraph, AssetStatus } from "@assetline/core";
 
 /** Where the server is: shown in the status bar, awaited by tests instead of sleeping. */
 export type ServerState = "indexing" | "idle" | "error";
@@ -19,6 +23,7 @@ export interface ServerStatusParams {
 /** server -> client notification, sent whenever the state or the counts change. */
 export namespace ServerStatusNotification {
   export const method = "assetline/serverStatus";
+  export const type = new NotificationType<ServerStatusParams>(method);
 }
 
 export interface GraphParams {
@@ -39,6 +44,29 @@ export interface GraphResult {
 /** client -> server request for the graph of a project (whole or around one asset). */
 export namespace GraphRequest {
   export const method = "assetline/graph";
+  /** Fails (a ResponseError with a sentence to show) when there is no such project or asset. */
+  export const type = new RequestType<GraphParams, GraphResult, void>(method);
+}
+
+export interface RunStatesParams {
+  /** A file URI inside the pipeline project; the first project when omitted. */
+  uri?: string;
+}
+
+export interface RunStatesResult {
+  /** Absolute file URI of the pipeline project's root. */
+  rootUri: string;
+  /** ISO time the states were computed at (freshness and "… ago" depend on it). */
+  at: string;
+  /** Per asset key, the state `assetStatus` computes (external assets are absent). */
+  states: Record<string, AssetStatus>;
+}
+
+/** client -> server request for the run state of every asset of a project, as the lens shows it. */
+export namespace RunStatesRequest {
+  export const method = "assetline/runStates";
+  /** Fails (a ResponseError with a sentence to show) when there is no such project. */
+  export const type = new RequestType<RunStatesParams, RunStatesResult, void>(method);
 }
 
 export interface ProjectState {
@@ -63,6 +91,7 @@ export interface ServerStateResult {
 /** client -> server request for the server's state and its pipeline projects (no params). */
 export namespace ServerStateRequest {
   export const method = "assetline/serverState";
+  export const type = new RequestType0<ServerStateResult, void>(method);
 }
 
 /** Arguments of the commands a code lens carries (`assetline.runAsset`, `assetline.showLineage`). */
@@ -113,4 +142,5 @@ export interface RunAllowedParams {
 /** client -> server notification: running assets became allowed, or not (a workspace was trusted). */
 export namespace RunAllowedNotification {
   export const method = "assetline/runAllowed";
+  export const type = new NotificationType<RunAllowedParams>(method);
 }

@@ -1,6 +1,6 @@
 /** Declaring assets, checks, external assets, resources and definition sets. */
 import { SPEC_FIELDS, isSpecField, unknownFieldMessage, type SpecDeclaration } from "@assetline/core";
-import { parseDuration } from "@assetline/core";
+import { conditionProblems, parseDuration } from "@assetline/core";
 import { callerLocation } from "./location";
 import { validateKey, InvalidKeyError } from "@assetline/core";
 import {
@@ -59,6 +59,13 @@ function validateSpec(
   if (typeof spec !== "object" || spec === null)
     throw new TypeError(`${fn}("${key}"): the spec must be an object.`);
   refuseUnknownFields(fn, `${fn}("${key}")`, spec);
+  if (spec.automation !== undefined) {
+    const problems =
+      typeof spec.automation === "object" && spec.automation !== null && "type" in spec.automation
+        ? conditionProblems(spec.automation)
+        : ["it is not a condition; write eager(), onCron(...), onMissing() or a combination of them."];
+    if (problems.length > 0) throw new TypeError(`${fn}("${key}"): automation: ${problems.join(" ")}`);
+  }
   for (const [name, input] of Object.entries(spec.ins ?? {})) {
     if (!isAsset(input)) {
       throw new TypeError(
@@ -168,7 +175,7 @@ export function asset(key: string, specOrCompute: unknown, maybeCompute?: unknow
 /** Declares an asset that exists outside Assetline (never computed); usable in deps and ins. */
 export function externalAsset<T = unknown>(
   key: string,
-  spec: Omit<AssetSpec<never, never, T>, "ins" | "resources" | "timeoutMs"> = {},
+  spec: Omit<AssetSpec<never, never, T>, "ins" | "resources" | "timeoutMs" | "automation"> = {},
 ): Asset<T> {
   const location = callerLocation(externalAsset);
   validateKey(key);

@@ -1,7 +1,7 @@
 /** `assetline.config.json` in the pipeline root. */
 import fs from "node:fs";
 import path from "node:path";
-import { closest } from "@assetline/core";
+import { closest, findDefinitionsFiles } from "@assetline/core";
 
 export interface EnvironmentConfig {
   /** Per-resource configuration, by resource name. */
@@ -138,33 +138,17 @@ export function definitionsFiles(root: string, config: AssetlineConfig): string[
   );
 }
 
-const SKIPPED_FOLDERS = new Set(["node_modules", "dist", "out", "build", "coverage", ".assetline", ".git"]);
-
-/** Every TypeScript module below the root, in a stable order: no declarations, tests or builds. */
+/** Every module below the root that may hold definitions (core's rule), in a stable order. */
 function projectModules(root: string): string[] {
-  const found: string[] = [];
-  const visit = (dir: string): void => {
-    let entries: fs.Dirent[];
+  return findDefinitionsFiles((folder) => {
     try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
+      return fs
+        .readdirSync(path.join(root, folder), { withFileTypes: true })
+        .map((entry) => ({ name: entry.name, folder: entry.isDirectory() }));
     } catch {
-      return;
+      return [];
     }
-    for (const entry of entries) {
-      if (entry.name.startsWith(".") && entry.isDirectory()) continue;
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(entry.name)) visit(full);
-      } else if (
-        /\.(?:m|c)?tsx?$/.test(entry.name) &&
-        !/\.d\.[mc]?ts$|\.(?:test|spec)\.[mc]?tsx?$/.test(entry.name)
-      ) {
-        found.push(full);
-      }
-    }
-  };
-  visit(root);
-  return found.sort();
+  }).map((relative) => path.join(root, relative));
 }
 
 /** The environment name: explicit option, then ASSETLINE_ENV, then the config's defaultEnv, then "local". */

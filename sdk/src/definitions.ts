@@ -1,6 +1,8 @@
 /** Collecting assets and checks from a definitions module, and the runtime graph they form. */
 import path from "node:path";
-import type { AssetNode, AssetGraph } from "@assetline/core";
+import { describeCondition, type AssetNode, type AssetGraph } from "@assetline/core";
+import { isSchedule, isSensor, type Schedule, type Sensor } from "./automation/definitions";
+import type { SourceLocation } from "./location";
 import { isAsset, isCheck, isDefinitions, type AnyAsset, type AssetCheck } from "./types";
 
 export interface LoadedDefinitions {
@@ -8,6 +10,9 @@ export interface LoadedDefinitions {
   assets: AnyAsset[];
   checks: AssetCheck<unknown>[];
   byKey: Map<string, AnyAsset>;
+  /** Schedules and sensors (`assetline dev` and `assetline automation` evaluate them). */
+  schedules: Schedule[];
+  sensors: Sensor[];
 }
 
 export class DefinitionsError extends Error {
@@ -26,7 +31,7 @@ export function upstreamKeys(asset: AnyAsset): string[] {
   return keys;
 }
 
-function where(asset: AnyAsset): string {
+function where(asset: { location?: SourceLocation }): string {
   return asset.location ? `${asset.location.file}:${asset.location.line}` : "(unknown location)";
 }
 
@@ -61,10 +66,23 @@ export function collectDefinitions(
     checks.push(c);
     addAsset(c.asset);
   };
+  const schedules = new Map<string, Schedule>();
+  const sensors = new Map<string, Sensor>();
+  const addNamed = <T extends Schedule | Sensor>(kind: string, found: Map<string, T>, value: T): void => {
+    const previous = found.get(value.name);
+    if (previous !== undefined && previous !== value) {
+      throw new DefinitionsError(
+        `Two ${kind}s are named "${value.name}" (${where(previous)} and ${where(value)}); give each its own name.`,
+      );
+    }
+    found.set(value.name, value);
+  };
   const walk = (value: unknown, depth: number): void => {
     if (typeof value !== "object" || value === null || visited.has(value) || depth > 8) return;
     visited.add(value);
     if (isAsset(value)) return addAsset(value);
+    if (isSchedule(value)) return addNamed("schedule", schedules, value);
+    if (isSensor(value)) return addNamed("sensor", sensors, value);
     if (isCheck(value)) return addCheck(value);
     if (isDefinitions(value)) {
       for (const a of value.assets) addAsset(a);
@@ -114,7 +132,7 @@ export function collectDefinitions(
       `Assets depend on each other in a cycle: ${cycle.join(" -> ")}; remove one of these dependencies.`,
     );
   }
-  return { assets, checks, byKey };
+  return { assets, checks, byKey, schedules: [...schedules.values()], sensors: [...sensors.values()] };
 }
 
 /** A dependency cycle as a list of keys (first = last), if there is one. */
@@ -175,6 +193,10 @@ export function runtimeGraph(defs: LoadedDefinitions, root: string): AssetGraph 
     if (spec.tags !== undefined) node.tags = { ...spec.tags };
     if (spec.metadata !== undefined) node.metadata = { ...spec.metadata };
     if (a.external) node.external = true;
+    if (spec.automation !== undefined) {
+      node.automation = describeCondition(spec.automation);
+      node.automationCondition = spec.automation;
+    }
     return node;
   });
   return { version: 1, assets, diagnostics: [] };

@@ -3,6 +3,42 @@
  */
 export { asset, check, externalAsset, resource, defineAssets } from "./asset";
 export { validateKey, isValidKey, keyProblem, InvalidKeyError } from "@assetline/core";
+export {
+  eager,
+  onCron,
+  onMissing,
+  missing,
+  newlyMissing,
+  inProgress,
+  newlyUpdated,
+  anyDepsUpdated,
+  anyDepsMissing,
+  anyDepsInProgress,
+  cronTickPassed,
+  allDepsUpdatedSinceCron,
+  sinceLastHandled,
+  and,
+  or,
+  not,
+  describeCondition,
+  type AutomationCondition,
+  type CronOptions,
+} from "@assetline/core";
+export {
+  schedule,
+  sensor,
+  isSchedule,
+  isSensor,
+  AutomationDefinitionError,
+  type Schedule,
+  type ScheduleSpec,
+  type Sensor,
+  type SensorSpec,
+  type SensorContext,
+  type SensorResult,
+  type SensorRunRequest,
+  type SensorFn,
+} from "./automation/definitions";
 export { fsIOManager, memoryIOManager, storagePath } from "./io";
 export {
   collectDefinitions,
@@ -14,7 +50,13 @@ export {
 export { readConfig, chooseEnvironment, type AssetlineConfig, type EnvironmentConfig } from "./config";
 export { loadProject, type LoadedProject } from "./loader";
 export { materializeInMemory, type InMemoryRun, type InMemoryOptions } from "./testing";
-export { materialize, MissingUpstreamError, type MaterializeOptions, type RunResult } from "./runner/run";
+export {
+  materialize,
+  MissingUpstreamError,
+  type MaterializeOptions,
+  type RunListener,
+  type RunResult,
+} from "./runner/run";
 export { type RunEvent, type RunIndex, type RunStatus } from "@assetline/core";
 export { readEvents, readIndex, rebuildIndex, listRunIds } from "./runner/events";
 export {
@@ -45,6 +87,7 @@ export {
   type Freshness,
   type InputValues,
   type IOContext,
+  type PartitionContext,
   type IOManager,
   type DatasetName,
   type Logger,
@@ -55,10 +98,5 @@ export {
   type SaveResult,
   type StandardSchemaV1,
 } from "./types";
-export {
-  openLineageListener,
-  openLineageFromEnv,
-  type RunListener,
-  type OpenLineageOptions,
-} from "./openlineage";
+export { openLineageListener, openLineageFromEnv, type OpenLineageOptions } from "./openlineage";
 export { readOpenLineageConfig, OpenLineageConfigError, type OpenLineageConfig } from "./openlineage/config";

@@ -4,9 +4,26 @@ import path from "node:path";
 import { writeFileAtomic } from "./fsutil";
 import type { IOContext, IOManager } from "./types";
 
-/** Where the filesystem IO manager keeps an asset's value. */
-export function storagePath(root: string, key: string, base = ".assetline/storage"): string {
-  return path.join(path.resolve(root, base), ...key.split("/")) + ".json";
+/**
+ * Where the filesystem IO manager keeps an asset's value: `<base>/<key>.json`, or for one
+ * partition `<base>/<key>/<partition>.json` (the partition key URI-encoded, so that `|` of a
+ * multi-partition key or `:` of an hourly one is safe in any file system).
+ */
+export function storagePath(
+  root: string,
+  key: string,
+  base = ".assetline/storage",
+  partition?: string,
+): string {
+  const folder = path.join(path.resolve(root, base), ...key.split("/"));
+  return partition === undefined
+    ? `${folder}.json`
+    : path.join(folder, `${encodeURIComponent(partition)}.json`);
+}
+
+/** How messages name what was stored: "x" or "x" partition 2024-01-01. */
+function subject(ctx: IOContext): string {
+  return ctx.partition ? `"${ctx.key}" partition ${ctx.partition.key}` : `"${ctx.key}"`;
 }
 
 /**
@@ -17,10 +34,10 @@ export function fsIOManager(options: { base?: string } = {}): IOManager {
   return {
     name: "fs",
     save(ctx: IOContext, value: unknown) {
-      const file = storagePath(ctx.root, ctx.key, options.base);
+      const file = storagePath(ctx.root, ctx.key, options.base, ctx.partition?.key);
       const text = JSON.stringify(value === undefined ? null : value);
       if (text === undefined)
-        throw new Error(`Asset "${ctx.key}" returned a value that cannot be stored as JSON.`);
+        throw new Error(`Asset ${subject(ctx)} returned a value that cannot be stored as JSON.`);
       writeFileAtomic(file, text + "\n");
       return {
         path: path.relative(ctx.root, file).split(path.sep).join("/"),
@@ -28,19 +45,19 @@ export function fsIOManager(options: { base?: string } = {}): IOManager {
       };
     },
     load(ctx: IOContext) {
-      const file = storagePath(ctx.root, ctx.key, options.base);
+      const file = storagePath(ctx.root, ctx.key, options.base, ctx.partition?.key);
       let text: string;
       try {
         text = fs.readFileSync(file, "utf8");
       } catch {
         throw new Error(
-          `No stored value for "${ctx.key}" (${path.relative(ctx.root, file)}); materialize it first.`,
+          `No stored value for ${subject(ctx)} (${path.relative(ctx.root, file)}); materialize it first.`,
         );
       }
       return JSON.parse(text) as unknown;
     },
     exists(ctx: IOContext) {
-      return fs.existsSync(storagePath(ctx.root, ctx.key, options.base));
+      return fs.existsSync(storagePath(ctx.root, ctx.key, options.base, ctx.partition?.key));
     },
     dataset(ctx: IOContext) {
       // OpenLineage's naming for a local file: namespace "file", name its absolute path.
@@ -52,7 +69,12 @@ export function fsIOManager(options: { base?: string } = {}): IOManager {
   };
 }
 
-/** Keeps values in memory (for tests); pass a Map to inspect or pre-fill it. */
+/** The memory IO manager's entry: the key, or `key[partition]` for one partition. */
+function memoryKey(ctx: IOContext): string {
+  return ctx.partition ? `${ctx.key}[${ctx.partition.key}]` : ctx.key;
+}
+
+/** Keeps values in memory (for tests); pass a Map to inspect or pre-fill it (`key`, or `key[partition]`). */
 export function memoryIOManager(
   store: Map<string, unknown> = new Map(),
 ): IOManager & { store: Map<string, unknown> } {
@@ -60,14 +82,15 @@ export function memoryIOManager(
     name: "memory",
     store,
     save(ctx, value) {
-      store.set(ctx.key, structuredClone(value));
+      store.set(memoryKey(ctx), structuredClone(value));
     },
     load(ctx) {
-      if (!store.has(ctx.key)) throw new Error(`No value in memory for "${ctx.key}"; materialize it first.`);
-      return structuredClone(store.get(ctx.key));
+      if (!store.has(memoryKey(ctx)))
+        throw new Error(`No value in memory for ${subject(ctx)}; materialize it first.`);
+      return structuredClone(store.get(memoryKey(ctx)));
     },
     exists(ctx) {
-      return store.has(ctx.key);
+      return store.has(memoryKey(ctx));
     },
   };
 }

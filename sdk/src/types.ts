@@ -3,6 +3,7 @@
  * objects branded with `Symbol.for(...)` so that any copy of the library (the CLI's bundle and the
  * user's installed `assetline` are separate copies) recognises them.
  */
+import type { AutomationCondition } from "@assetline/core";
 import type { SourceLocation } from "./location";
 
 export const ASSET_BRAND: unique symbol = Symbol.for("assetline.asset");
@@ -61,12 +62,23 @@ export declare namespace StandardSchemaV1 {
 }
 
 // ---- IO managers ----
+/** The partition a step materializes or loads (`ctx.partition`, `IOContext.partition`). */
+export interface PartitionContext {
+  key: string;
+  /** A run over a range of partitions: its first and last key. */
+  range?: { start: string; end: string };
+  /** Time partitions: the partition's window, [start, end). */
+  window?: { start: Date; end: Date };
+}
+
 export interface IOContext {
   key: string;
   runId: string;
   /** The pipeline project's root folder (absolute). */
   root: string;
   metadata: Record<string, unknown>;
+  /** Set for a partitioned asset: the one partition to store or load. */
+  partition?: PartitionContext;
 }
 
 export interface SaveResult {
@@ -151,6 +163,8 @@ export interface AssetSpec<Ins = Record<string, AnyAsset>, R = Record<string, un
   metadata?: AssetMetadata;
   codeVersion?: string;
   freshness?: Freshness;
+  /** When automation materializes it by itself (`assetline dev`, Dagster's daemon): eager(), onCron(...), ... */
+  automation?: AutomationCondition;
   resources?: R;
   io?: IOManager;
   /** Output contract: any Standard Schema validator (zod, valibot, arktype, ...). */

@@ -1,6 +1,7 @@
 /**
- * The Assetline language server: LSP wiring only. The analysis lives in ./analysis (no LSP
- * there); the handlers in ./handlers adapt its results to LSP. Transport (stdio, IPC, socket)
+ * The Assetline language server: LSP wiring only. The analysis and its editor features live in
+ * @assetline/analysis (its `ide` layer; no LSP there); the handlers in ./handlers adapt its
+ * results to LSP. Transport (stdio, IPC, socket)
  * is chosen from the command line by vscode-languageserver (`--stdio`, `--node-ipc`).
  */
 import {
@@ -12,6 +13,7 @@ import {
   ProposedFeatures,
   ResponseError,
   ErrorCodes,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   TextDocuments,
   createConnection,
@@ -21,18 +23,13 @@ import {
 } from "vscode-languageserver/node";
 import path from "node:path";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { closestKey, keyProblem } from "@assetline/analysis";
 import {
   GraphRequest,
+  RunStatesRequest,
   RunAllowedNotification,
   ServerStateRequest,
   ServerStatusNotification,
-  type GraphParams,
-  type GraphResult,
   type InitializationOptions,
-  type RunAllowedParams,
-  type ServerStateResult,
-  type ServerStatusParams,
 } from "@assetline/protocol";
 import { codeActions } from "./handlers/codeActions";
 import { codeLenses } from "./handlers/codeLens";
@@ -47,9 +44,11 @@ import {
   workspaceSymbols,
 } from "./handlers/features";
 import { DiagnosticsPublisher } from "./handlers/diagnostics";
-import { focusGraph } from "./handlers/graph";
+import { graphRequest } from "./handlers/graph";
+import { currentStatus, serverState } from "./handlers/status";
 import { Projects, describeError, uriToPath, type Project } from "./handlers/projects";
 import { RUN_COMMANDS, executeRun } from "./handlers/run";
+import { runStatesRequest } from "./handlers/runStatus";
 import { FolderWatcher, WATCHED_GLOBS } from "./handlers/watch";
 
 const connection = createConnection(ProposedFeatures.all);
@@ -99,38 +98,12 @@ const projects = new Projects({
       .filter((file): file is string => Boolean(file)),
 });
 
-function currentStatus(): ServerStatusParams {
-  let assets = 0;
-  let errors = 0;
-  const failed: string[] = [];
-  for (const project of projects.all) {
-    const graph = project.result?.graph;
-    if (graph) {
-      assets += graph.assets.length;
-      errors += graph.diagnostics.filter((diagnostic) => diagnostic.severity === "error").length;
-      errors += project.typeDiagnostics.filter((diagnostic) => diagnostic.severity === "error").length;
-    }
-    if (project.configInvalid) errors++;
-    if (project.error) failed.push(`${project.root}: ${project.error}`);
-  }
-  const status: ServerStatusParams = {
-    state: fatal || failed.length > 0 ? "error" : projects.busy ? "indexing" : "idle",
-    assets,
-    errors,
-  };
-  if (fatal) status.message = fatal;
-  else if (failed.length > 0) status.message = `Analysis failed: ${failed.join("; ")}`;
-  else if (projects.all.length === 0) status.message = "No Assetline pipeline project in the workspace.";
-  else status.message = `${projects.all.length} pipeline project${projects.all.length === 1 ? "" : "s"}`;
-  return status;
-}
-
 function sendStatus(): void {
-  const status = currentStatus();
+  const status = currentStatus(projects, fatal);
   const serialised = JSON.stringify(status);
   if (serialised === lastStatus) return;
   lastStatus = serialised;
-  void connection.sendNotification(ServerStatusNotification.method, status);
+  void connection.sendNotification(ServerStatusNotification.type, status);
 }
 
 function reportFatal(error: unknown): void {
@@ -295,7 +268,7 @@ connection.onNotification(DidChangeWatchedFilesNotification.type, (params) => {
   );
 });
 
-connection.onNotification(RunAllowedNotification.method, (params: RunAllowedParams) => {
+connection.onNotification(RunAllowedNotification.type, (params) => {
   runAllowed = params?.allowed === true;
 });
 
@@ -310,7 +283,7 @@ connection.onExecuteCommand((params, token) =>
       log,
       showMessage: (type, message) => {
         if (type === MessageType.Error) logError(message);
-        void connection.sendNotification("window/showMessage", { type, message });
+        void connection.sendNotification(ShowMessageNotification.type, { type, message });
       },
       hasProgress: hasProgress || params.workDoneToken !== undefined,
       progress: async () => {
@@ -346,43 +319,19 @@ connection.onRequest(CodeLensRequest.type, (params) =>
   }),
 );
 
-connection.onRequest(
-  GraphRequest.method,
-  (params: GraphParams | undefined): GraphResult | ResponseError<void> => {
-    try {
-      projects.flush();
-      const file = params?.uri ? uriToPath(params.uri) : undefined;
-      const project = file ? projects.projectOf(file) : projects.all[0];
-      if (!project) {
-        return new ResponseError(
-          ErrorCodes.InvalidRequest,
-          params?.uri
-            ? `${params.uri} is not inside an Assetline pipeline project (a folder with assetline.config.json or a package.json depending on "assetline").`
-            : 'There is no Assetline pipeline project in the workspace (a folder with assetline.config.json or a package.json depending on "assetline").',
-        );
-      }
-      const graph = projects.graphOf(project);
-      const focus = params?.focus;
-      if (focus !== undefined && !graph.assets.some((asset) => asset.key === focus)) {
-        const suggestion = closestKey(
-          focus,
-          graph.assets.map((asset) => asset.key),
-        );
-        return new ResponseError(
-          ErrorCodes.InvalidParams,
-          `No asset has the key "${focus}"${suggestion ? `; did you mean "${suggestion}"?` : "."}`,
-        );
-      }
-      return { rootUri: project.rootUri, graph: focusGraph(graph, params ?? {}) };
-    } catch (error) {
-      logError(`The graph request failed: ${stackOf(error)}`);
-      return new ResponseError(
-        ErrorCodes.InternalError,
-        `The graph could not be computed: ${describeError(error)}`,
-      );
-    }
-  },
-);
+connection.onRequest(GraphRequest.type, (params) => {
+  try {
+    return graphRequest(projects, params);
+  } catch (error) {
+    logError(`The graph request failed: ${stackOf(error)}`);
+    return new ResponseError(
+      ErrorCodes.InternalError,
+      `The graph could not be computed: ${describeError(error)}`,
+    );
+  }
+});
+
+connection.onRequest(RunStatesRequest.type, (params) => runStatesRequest(projects, params));
 
 /** The up-to-date project of a document, for the requests below. */
 function projectFor(uri: string): { project: Project; file: string } | undefined {
@@ -428,19 +377,16 @@ connection.onPrepareRename((params) => {
 connection.onRenameRequest((params) => {
   const at = guard("Rename", undefined, () => projectFor(params.textDocument.uri));
   if (!at) return null;
-  const newKey = params.newName.trim();
-  const problem = keyProblem(newKey);
-  if (problem) return new ResponseError(ErrorCodes.InvalidParams, problem);
-  if (at.project.result?.built.byKey.has(newKey)) {
-    return new ResponseError(
-      ErrorCodes.InvalidParams,
-      `An asset "${newKey}" already exists; choose another key.`,
-    );
-  }
-  const edit = guard("Rename", "The rename failed; see the Assetline output.", () =>
-    rename(at.project, at.file, params.position, newKey),
+  const edit = guard(
+    "Rename",
+    { problem: "The rename failed; see the Assetline output.", invalid: false },
+    () => rename(at.project, at.file, params.position, params.newName),
   );
-  if (typeof edit === "string") return new ResponseError(ErrorCodes.InvalidRequest, edit);
+  if ("problem" in edit)
+    return new ResponseError(
+      edit.invalid ? ErrorCodes.InvalidParams : ErrorCodes.InvalidRequest,
+      edit.problem,
+    );
   return edit;
 });
 
@@ -472,27 +418,10 @@ connection.onCodeAction((params) =>
   }),
 );
 
-connection.onRequest(ServerStateRequest.method, (): ServerStateResult =>
-  guard("Server state", { status: currentStatus(), projects: [] }, () => ({
-    status: currentStatus(),
-    projects: projects.all.map((project) => {
-      const graph = project.result?.graph;
-      const state: ServerStateResult["projects"][number] = {
-        rootUri: project.rootUri,
-        files: project.session.sourceFiles.length,
-        assets: graph?.assets.length ?? 0,
-        errors:
-          (graph?.diagnostics.filter((diagnostic) => diagnostic.severity === "error").length ?? 0) +
-          project.typeDiagnostics.filter((diagnostic) => diagnostic.severity === "error").length +
-          (project.configInvalid ? 1 : 0),
-        typing: project.typing,
-      };
-      if (project.result) state.lastAnalysisMs = Math.round(project.result.elapsedMs);
-      if (project.error) state.error = project.error;
-      return state;
-    }),
-  })),
-);
+connection.onRequest(ServerStateRequest.type, () => {
+  const status = currentStatus(projects);
+  return guard("Server state", { status, projects: [] }, () => serverState(projects, status));
+});
 
 connection.onShutdown(() => {
   watcher?.dispose();

@@ -83,7 +83,7 @@ describe("language server editor features on asset keys", function () {
     const value = (hover.contents as MarkupContent).value;
     assert.match(value, /\*\*ingest\/raw_customers\*\* · group `ingest`/);
     assert.match(value, /Downstream \(1\): `transform\/daily_revenue`/);
-    assert.match(value, /Last run: ✗ failed/);
+    assert.match(value, /Run state: ✗ failed/);
     assert.match(value, /Output: `\{ id: number; \}\[\]`/);
     const ordersHover = await request<Hover>("textDocument/hover", {
       textDocument: { uri: uriOf(ingestFile) },
@@ -294,7 +294,7 @@ describe("language server editor features on asset keys", function () {
     });
     const titles = lenses.map((lens) => lens.command?.title ?? "");
     assert.ok(!titles.some((title) => title.startsWith("✗ failed")), titles.join(" | "));
-    assert.equal(titles.filter((title) => title === "✓ just now").length, 1, titles.join(" | "));
+    assert.equal(titles.filter((title) => title === "✓ fresh (just now)").length, 1, titles.join(" | "));
   });
 
   it("answers assetline/serverState", async function () {

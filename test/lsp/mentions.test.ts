@@ -211,7 +211,7 @@ describe("language server: keys in tables and constants, assets made by factorie
         "▶ Run 2",
         "Run with upstream",
         "2 generated assets: raw/eu_events, raw/us_events",
-        "✗ 1 failed · 1 never run",
+        "✗ 1 failed · 1 never materialized",
       ],
     );
     assert.deepEqual(lenses[0]!.command?.arguments, [

@@ -59,7 +59,11 @@ export function cardFor(
   const rows: CardRow[] = [];
   const state = status[asset.key];
   if (state) {
-    rows.push({ label: "state", value: STATE_LABEL[state.state], tone: `state-${state.state}` });
+    rows.push({
+      label: "state",
+      value: show(state.title ?? STATE_LABEL[state.state]),
+      tone: `state-${state.state}`,
+    });
     if (state.reason) rows.push({ label: "why", value: show(state.reason) });
     if (state.lastMaterialized)
       rows.push({

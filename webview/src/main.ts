@@ -7,7 +7,7 @@
 import "./lineage.css";
 import type { AssetGraph } from "@assetline/core";
 import type { RunMode } from "@assetline/core";
-import type { HostMessage } from "@assetline/protocol";
+import type { HostMessage } from "@assetline/protocol/webview";
 import { cardFor } from "./card";
 import { ContextMenu, HoverCard } from "./card-view";
 import { button, el } from "./dom";

@@ -1,32 +1,19 @@
-/** Run states as the view draws them: a class per state, a label and the legend. Pure. */
-import type { AssetRunState, AssetStatus } from "@assetline/core";
+/**
+ * Run states as the view draws them: a class per state, a badge and the legend. Pure. The
+ * states and their words come from the server (`@assetline/core`'s `assetStatus`).
+ */
+import { STATE_LABEL, STATE_URGENCY, type AssetRunState, type AssetStatus } from "@assetline/core";
 
-export const STATES: readonly AssetRunState[] = [
-  "never",
-  "fresh",
-  "stale",
-  "running",
-  "failed",
-  "check-failed",
-];
+export { STATE_LABEL };
 
-export const STATE_LABEL: Record<AssetRunState, string> = {
-  never: "never materialized",
-  fresh: "fresh",
-  stale: "stale",
-  running: "running",
-  failed: "failed",
-  "check-failed": "check failed",
-};
+/** The states in the legend's order. */
+export const STATES = Object.keys(STATE_LABEL) as readonly AssetRunState[];
 
-/** A short word drawn in the node's corner. */
+/** A short word drawn in the node's corner: the state's word (none for never materialized). */
 export const STATE_BADGE: Record<AssetRunState, string> = {
+  ...STATE_LABEL,
   never: "",
-  fresh: "fresh",
-  stale: "stale",
-  running: "running…",
-  failed: "failed",
-  "check-failed": "check failed",
+  running: `${STATE_LABEL.running}…`,
 };
 
 export function isRunState(value: unknown): value is AssetRunState {
@@ -46,6 +33,7 @@ export function mergeStatus(
     if (!isRunState(entry.state)) continue;
     const status: AssetStatus = { state: entry.state };
     if (typeof entry.reason === "string") status.reason = entry.reason;
+    if (typeof entry.title === "string") status.title = entry.title;
     if (typeof entry.lastMaterialized === "string") status.lastMaterialized = entry.lastMaterialized;
     if (typeof entry.runId === "string") status.runId = entry.runId;
     merged[key] = status;
@@ -61,7 +49,7 @@ export function groupState(
   members: readonly string[],
   status: Record<string, AssetStatus>,
 ): AssetRunState | undefined {
-  const rank: AssetRunState[] = ["running", "failed", "check-failed", "stale", "fresh", "never"];
+  const rank = STATE_URGENCY;
   let best = rank.length;
   for (const key of members) {
     const state = status[key]?.state;

@@ -1,4 +1,4 @@
-import type { WebviewMessage } from "@assetline/protocol";
+import type { WebviewMessage } from "@assetline/protocol/webview";
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;

@@ -4,6 +4,7 @@ import { type AssetNode, type AssetRunState, type AssetStatus } from "@assetline
 import { type AssetCommandArgs } from "@assetline/protocol";
 import type { Ctx } from "../ctx";
 import { findProjects, type Project } from "../projects";
+import { assetRow } from "../assetStates";
 
 type Item =
   | { kind: "project"; project: Project }
@@ -17,15 +18,6 @@ const STATE_ICONS: Record<AssetRunState, [icon: string, color?: string]> = {
   running: ["loading~spin"],
   failed: ["error", "testing.iconFailed"],
   "check-failed": ["warning", "testing.iconFailed"],
-};
-
-const STATE_LABELS: Record<AssetRunState, string> = {
-  never: "never materialized",
-  fresh: "fresh",
-  stale: "stale",
-  running: "running",
-  failed: "failed",
-  "check-failed": "check failed",
 };
 
 /** The "Assets" view: projects, then groups, then assets with their run state. */
@@ -79,16 +71,12 @@ export class AssetsView implements vscode.TreeDataProvider<Item>, vscode.Disposa
       case "asset": {
         const { asset, status, project } = item;
         const tree = new vscode.TreeItem(asset.key, vscode.TreeItemCollapsibleState.None);
-        const state = asset.external ? undefined : (status?.state ?? "never");
-        const [icon, color] = state ? STATE_ICONS[state] : ["cloud"];
+        const row = assetRow(asset, status);
+        const [icon, color] = row.state ? STATE_ICONS[row.state] : ["cloud"];
         tree.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-        tree.description = asset.external ? "external" : STATE_LABELS[state!];
+        tree.description = row.description;
         const tooltip = new vscode.MarkdownString(undefined, false);
-        tooltip.appendText(asset.key);
-        if (asset.description) tooltip.appendText(`\n\n${asset.description}`);
-        if (status?.reason) tooltip.appendText(`\n\n${status.reason}`);
-        if (status?.lastMaterialized)
-          tooltip.appendText(`\n\nLast materialized ${new Date(status.lastMaterialized).toLocaleString()}`);
+        tooltip.appendText(row.tooltip.join("\n\n"));
         tree.tooltip = tooltip;
         tree.contextValue = asset.external ? "asset.external" : "asset";
         tree.command = {
@@ -114,7 +102,7 @@ export class AssetsView implements vscode.TreeDataProvider<Item>, vscode.Disposa
 
   private async load(project: Project) {
     const { graph } = await this.ctx.graph(project.rootUri);
-    return { graph, states: this.ctx.runStates.statesFor(project.root, graph) };
+    return { graph, states: await this.ctx.runStates.statesFor(project.root) };
   }
 
   dispose(): void {

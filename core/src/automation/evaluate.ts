@@ -133,7 +133,12 @@ function leaf(condition: AutomationCondition, ctx: Context): Result {
           updated.length === 1
             ? `${list(updated.map((d) => d.key))} was updated at ${clock(updated[0]?.lastMaterialized as number, at)}`
             : `${list(updated.map((d) => `${d.key} (${clock(d.lastMaterialized as number, at)})`))} were updated`;
-        parts.push(`${when}, after ${lastMaterializedText(ctx)}`);
+        const last = ctx.asset.lastMaterialized;
+        parts.push(
+          last === undefined
+            ? `${when}; it was never materialized`
+            : `${when}, after ${lastMaterializedText(ctx)}`,
+        );
       }
       if (requested.length > 0)
         parts.push(
@@ -178,7 +183,7 @@ function leaf(condition: AutomationCondition, ctx: Context): Result {
       const nextText = next === undefined ? "" : `; next: ${clock(next, at, condition.timezone)} (${label})`;
       const window =
         since === undefined
-          ? "no tick since the first evaluation"
+          ? "first evaluation: cron ticks count from now on"
           : `no cron tick since ${clock(since, at, condition.timezone)}`;
       return { value: false, reason: `${window}${nextText}` };
     }

@@ -11,8 +11,18 @@ export interface ParsedArgs {
 }
 
 /** Flags that take a value; every other `--name` is a switch. */
-const VALUE_FLAGS = new Set(["root", "select", "env", "concurrency", "limit"]);
-const SWITCHES = new Set(["json", "runtime", "help", "version", "rebuild"]);
+const VALUE_FLAGS = new Set([
+  "root",
+  "select",
+  "env",
+  "concurrency",
+  "limit",
+  "since",
+  "at",
+  "interval",
+  "trigger",
+]);
+const SWITCHES = new Set(["json", "runtime", "help", "version", "rebuild", "dev"]);
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const positionals: string[] = [];

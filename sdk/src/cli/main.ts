@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { AssetGraph, AssetNode } from "@assetline/core";
 import { chooseEnvironment, ConfigError, readConfig } from "../config";
-import { DefinitionsError, runtimeGraph } from "../definitions";
+import { DefinitionsError, runtimeGraph, upstreamKeys } from "../definitions";
 import { processAlive } from "../fsutil";
 import { InvalidKeyError } from "@assetline/core";
 import { loadProject } from "../loader";
@@ -17,6 +17,10 @@ import { materialize, MissingUpstreamError } from "../runner/run";
 import { openLineageFromEnv } from "../openlineage";
 import { resolveSelection, SelectionError } from "@assetline/core";
 import { computeStatus } from "../status/status";
+import { runDev } from "../automation/dev";
+import { assetsInProgress } from "../automation/progress";
+import { evaluateTick, latestTick, readTick, recordTick } from "../automation/tick";
+import { parseDuration, trySelect, type RunTrigger } from "@assetline/core";
 import { flag, has, parseArgs, UsageError, type ParsedArgs } from "./args";
 
 const HELP = `assetline: asset-based data pipelines in TypeScript
@@ -32,6 +36,10 @@ Usage: assetline <command> [options]        (every command takes --root DIR, def
   status [--json]                    latest materialization and staleness of every asset
   runs [--json] [--limit N]          recorded runs, newest first
   logs RUN [ASSET] [--json]          a run's events (RUN may be "latest")
+  automation [--json] [--since TIME] [--at TIME]
+                                     evaluate automation, schedules and sensors once; runs nothing
+  dev [--interval 30s] [--env NAME] [--concurrency N]
+                                     keep the pipeline up to date: evaluate on a loop and run what is requested
 
 Selections: ingest/raw_orders, key:"ingest/*", +x, x+, 2+x, x+1, group:ingest, tag:layer=bronze,
 owner:team:data-eng, kind:duckdb, and, or, not, ( ), roots(...), sinks(...).`;
@@ -231,6 +239,7 @@ async function cmdMaterialize(args: ParsedArgs): Promise<number> {
   if (keys.length === 0)
     throw new Failure(`The selection "${selection}" matches no asset that can be materialized.`);
 
+  const trigger = triggerOf(root, flag(args, "trigger"));
   const json = has(args, "json");
   materializing = true;
   const controller = new AbortController();
@@ -244,7 +253,7 @@ async function cmdMaterialize(args: ParsedArgs): Promise<number> {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 
-  // OpenLineage, when the environment configures it: fed every event, flushed (briefly) at the end.
+  // OpenLineage, when the environment configures it: a run listener, flushed (briefly) at the end.
   const lineage = openLineageFromEnv({
     root: project.root,
     definitions: project.definitions,
@@ -258,9 +267,10 @@ async function cmdMaterialize(args: ParsedArgs): Promise<number> {
     config,
     env,
     concurrency,
+    ...(trigger ? { trigger } : {}),
     signal: controller.signal,
+    ...(lineage ? { listeners: [lineage] } : {}),
     onEvent: (event) => {
-      lineage?.onEvent(event);
       if (json) out(JSON.stringify(event));
       else {
         const line = humanEvent(event, project.root);
@@ -268,8 +278,120 @@ async function cmdMaterialize(args: ParsedArgs): Promise<number> {
       }
     },
   });
-  await lineage?.flush();
   return result.status === "success" ? 0 : result.status === "cancelled" ? 130 : 1;
+}
+
+/** `--trigger TICK:N`: the automation tick request this run carries out (set by `assetline dev`). */
+function triggerOf(root: string, text: string | undefined): RunTrigger | undefined {
+  if (text === undefined) return undefined;
+  const match = /^(.+):(\d+)$/.exec(text);
+  const tick = match ? readTick(root, match[1] as string) : undefined;
+  const run = tick?.runs[Number(match?.[2])];
+  if (!run) {
+    throw new UsageError(
+      `--trigger ${text} names no planned run; it takes TICK:N from .assetline/automation/ticks.`,
+    );
+  }
+  return run.trigger;
+}
+
+/** A time for --since/--at: ISO 8601 (2024-12-07T06:00:00Z), or "now". */
+function timeFlag(args: ParsedArgs, name: string): number | undefined {
+  const text = flag(args, name);
+  if (text === undefined) return undefined;
+  const time = text === "now" ? Date.now() : Date.parse(text);
+  if (Number.isNaN(time)) {
+    throw new UsageError(
+      `--${name} ${text} is not a time; write ISO 8601, e.g. 2024-12-07T06:00:00Z, or "now".`,
+    );
+  }
+  return time;
+}
+
+async function cmdAutomation(args: ParsedArgs): Promise<number> {
+  const root = rootOf(args);
+  const at = timeFlag(args, "at") ?? Date.now();
+  const since = timeFlag(args, "since");
+  if (since !== undefined && since >= at) throw new UsageError("--since must be before --at.");
+  const project = await loadProject(root);
+  const graph = runtimeGraph(project.definitions, project.root);
+  const launch = has(args, "dev");
+  const previous = latestTick(project.root);
+  const record = await evaluateTick({
+    root: project.root,
+    assets: project.definitions.assets,
+    schedules: project.definitions.schedules,
+    sensors: project.definitions.sensors,
+    upstreamKeys,
+    index: readIndex(project.root),
+    inProgress: new Set(assetsInProgress(project.root).keys()),
+    at,
+    ...(since === undefined ? {} : { since }),
+    ...(previous ? { previous } : {}),
+    launch,
+    resolve: (selection) => {
+      const found = trySelect(selection, graph);
+      if (!found.ok) return `"${selection}" is not a selection: ${found.error.message}`;
+      const keys = found.keys.filter((k) => !project.definitions.byKey.get(k)?.external);
+      return keys.length > 0 ? keys : `"${selection}" matches no asset that can be materialized`;
+    },
+    log: {
+      info: (message) => process.stderr.write(`[info] ${message}\n`),
+      warn: (message) => process.stderr.write(`[warn] ${message}\n`),
+      error: (message) => process.stderr.write(`[error] ${message}\n`),
+    },
+  });
+  recordTick(project.root, record);
+  if (has(args, "json")) {
+    out(JSON.stringify(record, null, 2));
+    return 0;
+  }
+  out(
+    `automation at ${record.at}${record.since ? ` over the window since ${record.since}` : " (first evaluation)"}:`,
+  );
+  for (const d of record.requested) out(`  requested  ${d.key}: ${d.reason}`);
+  for (const d of record.skipped) out(`  skipped    ${d.key}: ${d.reason}`);
+  for (const s of record.schedules)
+    out(`  schedule   ${s.name}: ${s.requested ? "requested, " : ""}${s.reason}`);
+  for (const s of record.sensors) out(`  sensor     ${s.name}: ${s.reason}`);
+  if (record.runs.length > 0 && !launch)
+    out(`Nothing was run; \`assetline dev\` runs what automation requests.`);
+  return 0;
+}
+
+async function cmdDev(args: ParsedArgs): Promise<number> {
+  const root = rootOf(args);
+  const intervalText = flag(args, "interval") ?? "30s";
+  const intervalMs = parseDuration(intervalText);
+  if (intervalMs === undefined || intervalMs < 1000) {
+    throw new UsageError(
+      `--interval ${intervalText} is not a duration of at least 1s; write e.g. 30s or 5m.`,
+    );
+  }
+  const concurrencyText = flag(args, "concurrency");
+  const concurrency = concurrencyText === undefined ? undefined : Number(concurrencyText);
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
+    throw new UsageError(`--concurrency must be a whole number of at least 1 (got ${concurrencyText}).`);
+  }
+  const env = flag(args, "env");
+  if (env !== undefined) chooseEnvironment(readConfig(root), env);
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write(`\n${signal}: stopping (again to stop at once)...\n`);
+    controller.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  materializing = true;
+  return runDev({
+    root,
+    intervalMs,
+    ...(env ? { env } : {}),
+    ...(concurrency ? { concurrency } : {}),
+    log: (line) => out(`${new Date().toISOString().slice(11, 19)} ${line}`),
+    signal: controller.signal,
+  });
 }
 
 async function cmdStatus(args: ParsedArgs): Promise<number> {
@@ -285,7 +407,7 @@ async function cmdStatus(args: ParsedArgs): Promise<number> {
     const when = s.lastMaterialized
       ? ` (last ${s.lastMaterialized.time}, run ${s.lastMaterialized.runId})`
       : "";
-    out(`${s.state.padEnd(8)} ${s.key}${when}`);
+    out(`${s.state.padEnd(12)} ${s.key}${when}`);
     for (const r of s.reasons) out(`         - ${r.message}`);
   }
   return 0;
@@ -408,9 +530,13 @@ async function main(argv: readonly string[]): Promise<number> {
       return cmdRuns(args);
     case "logs":
       return cmdLogs(args);
+    case "automation":
+      return cmdAutomation(args);
+    case "dev":
+      return cmdDev(args);
     default:
       throw new UsageError(
-        `Unknown command "${args.command}"; the commands are graph, check, list, materialize, status, runs, logs.`,
+        `Unknown command "${args.command}"; the commands are graph, check, list, materialize, status, runs, logs, automation, dev.`,
       );
   }
 }

@@ -2,12 +2,16 @@
  * How an editor runs assets: it starts the pipeline project's own `assetline` command line
  * (`materialize --select … --json`) and reads the NDJSON events it streams. One home for the
  * VS Code extension (client/src/run.ts, with its own progress UI) and the language server
- * (`workspace/executeCommand`, for any editor). Not part of the library's public API.
+ * (`workspace/executeCommand`, for any editor), and how it reads the run records those runs
+ * leave (`readIndex`: the index brought up to date from the logs, killed runs ended). Not part
+ * of the library's public API.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import type { RunEvent } from "@assetline/core";
+
+export { readIndex } from "../runner/events";
 
 /**
  * Finds the `assetline` command line of a pipeline project: the project's own installed
@@ -56,6 +60,8 @@ export interface LaunchOptions {
   selection: string;
   concurrency?: number;
   environment?: string;
+  /** The automation tick request that started the run (`TICK:N`, from `assetline dev`). */
+  trigger?: string;
   /** Every event of the run, as the runner streams them, with the progress so far. */
   onEvent?: (event: RunEvent, progress: RunProgress) => void;
   /** What the command line prints besides events (stderr, lines that are not JSON). */
@@ -87,6 +93,7 @@ export function startRun(options: LaunchOptions): RunHandle {
   const args = ["materialize", "--select", selection, "--json", "--root", root];
   if (options.concurrency !== undefined) args.push("--concurrency", String(options.concurrency));
   if (options.environment) args.push("--env", options.environment);
+  if (options.trigger) args.push("--trigger", options.trigger);
   const started = Date.now();
   const child = spawn(process.execPath, [cli, ...args], {
     cwd: root,

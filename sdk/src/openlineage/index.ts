@@ -9,16 +9,11 @@ import fs from "node:fs";
 import path from "node:path";
 import type { RunEvent } from "@assetline/core";
 import { upstreamKeys, type LoadedDefinitions } from "../definitions";
+import type { RunListener } from "../runner/listeners";
 import { fsIOManager } from "../io";
 import type { AnyAsset, DatasetName, IOManager } from "../types";
 import { OpenLineageConfigError, readOpenLineageConfig, type OpenLineageConfig } from "./config";
 import { createTransport, type Transport } from "./transport";
-
-/** What a run tells as it goes; `flush` is awaited once the run has ended. */
-export interface RunListener {
-  onEvent(event: RunEvent): void;
-  flush(): Promise<void>;
-}
 
 export interface OpenLineageOptions {
   root: string;
@@ -126,7 +121,8 @@ function savedFields(metadata: Record<string, unknown> | undefined): Field[] | u
   );
 }
 
-export function openLineageListener(options: OpenLineageOptions): RunListener {
+/** A run listener (`materialize({ listeners })`) that turns the run's events into OpenLineage events. */
+export function openLineageListener(options: OpenLineageOptions): RunListener & { flush(): Promise<void> } {
   const { definitions, config, root } = options;
   const namespace = config.namespace;
   const defaultIO = fsIOManager();
@@ -302,6 +298,7 @@ export function openLineageListener(options: OpenLineageOptions): RunListener {
   };
 
   return {
+    name: "openlineage",
     onEvent(event) {
       try {
         switch (event.type) {
@@ -394,7 +391,7 @@ function parentFromEnv(value: string | undefined): OpenLineageOptions["rootParen
  */
 export function openLineageFromEnv(
   options: Omit<OpenLineageOptions, "config"> & { env?: Record<string, string | undefined> },
-): RunListener | undefined {
+): (RunListener & { flush(): Promise<void> }) | undefined {
   const env = options.env ?? process.env;
   let config: OpenLineageConfig | undefined;
   try {

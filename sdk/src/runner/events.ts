@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { processAlive, readJsonFile, sweepStaleTemps, writeFileAtomic } from "../fsutil";
-import { applyToIndex, emptyIndex, type RunEvent, type RunIndex } from "@assetline/core";
+import { applyToIndex, emptyIndex, endRun, type RunEvent, type RunIndex } from "@assetline/core";
 
 export function assetlineDir(root: string): string {
   return path.join(root, ".assetline");
@@ -73,7 +73,10 @@ function foldPending(root: string, index: RunIndex): boolean {
     const start = events.find((e) => e.type === "run_start");
     const ended = events.some((e) => e.type === "run_end");
     // A run without run_end whose process is gone was killed: its log will not grow any more.
-    if (ended || (start && !processAlive(start.pid))) index.runs[runId] = "complete";
+    if (ended || (start && !processAlive(start.pid))) {
+      index.runs[runId] = "complete";
+      endRun(index, runId);
+    }
   }
   return changed;
 }
@@ -95,10 +98,13 @@ function writeIndex(root: string, index: RunIndex): void {
   writeFileAtomic(indexFile(root), JSON.stringify(index, null, 2) + "\n");
 }
 
-/** The latest materialization per asset: the index file, brought up to date from the run logs. */
-export function readIndex(root: string): RunIndex {
+/**
+ * The latest materialization per asset: the index file, brought up to date from the run logs
+ * (and written back, unless `write` is false: an editor reads without writing).
+ */
+export function readIndex(root: string, write = true): RunIndex {
   const index = loadIndexFile(root);
-  if (foldPending(root, index) && fs.existsSync(assetlineDir(root))) {
+  if (foldPending(root, index) && write && fs.existsSync(assetlineDir(root))) {
     try {
       writeIndex(root, index);
     } catch {
@@ -139,8 +145,10 @@ export class RunRecorder {
   record(event: RunEvent): void {
     // One write call per line: a kill leaves whole lines (at worst a missing last one).
     fs.writeSync(this.fd, JSON.stringify(event) + "\n");
+    applyToIndex(this.index, event);
+    // An outcome is written soon; a start rides along with the next write (a reader that wants
+    // the running assets folds the log, as readIndex does).
     if (event.type === "asset_success" || event.type === "asset_failure" || event.type === "check_result") {
-      applyToIndex(this.index, event);
       const now = Date.now();
       if (now - this.lastWrite >= this.indexIntervalMs) {
         this.lastWrite = now;

@@ -7,7 +7,8 @@ import type { CodeLens } from "vscode-languageserver/node";
 import { Commands, type AssetCommandArgs } from "@assetline/protocol";
 import type { AssetRecord } from "@assetline/analysis";
 import type { Project } from "./projects";
-import { readRunIndex, runStatus, runStatusSummary, runStatusTitle } from "./runStatus";
+import { assetStatus, describeStates, type AssetStatus } from "@assetline/core";
+import { readRunIndex, stateFacts } from "./runStatus";
 
 export function codeLenses(project: Project, file: string): CodeLens[] {
   const result = project.result;
@@ -22,6 +23,9 @@ export function codeLenses(project: Project, file: string): CodeLens[] {
   }
   const lenses: CodeLens[] = [];
   const runs = readRunIndex(project.root);
+  const now = Date.now();
+  const status = (record: AssetRecord): AssetStatus =>
+    assetStatus(stateFacts({ ...record, key: record.key as string }), runs, now);
   for (const [start, records] of [...byCall].sort((a, b) => a[0] - b[0])) {
     const position = project.session.locate(file, start);
     const range = {
@@ -66,7 +70,7 @@ export function codeLenses(project: Project, file: string): CodeLens[] {
         lenses.push({
           range,
           command: {
-            title: runStatusTitle(runs[key], first.maxLag),
+            title: status(first).title!,
             command: Commands.showLineage,
             arguments: [args(key)],
           },
@@ -113,10 +117,8 @@ export function codeLenses(project: Project, file: string): CodeLens[] {
           command: {
             title:
               runnable.length === 1
-                ? runStatusTitle(runs[runnable[0]!.key as string], runnable[0]!.maxLag)
-                : runStatusSummary(
-                    runnable.map((record) => runStatus(runs[record.key as string], record.maxLag).kind),
-                  ),
+                ? status(runnable[0]!).title!
+                : describeStates(runnable.map((record) => status(record).state)),
             command: Commands.showLineage,
             arguments: [args(runKeys[0]!)],
           },

@@ -1,6 +1,53 @@
 /** The `assetline/graph` request: a project's graph, whole or around one asset. */
+import { ErrorCodes, ResponseError } from "vscode-languageserver/node";
+import { closestKey } from "@assetline/analysis";
 import type { AssetGraph } from "@assetline/core";
-import type { GraphParams } from "@assetline/protocol";
+import type { GraphParams, GraphResult } from "@assetline/protocol";
+import { uriToPath, type Project, type Projects } from "./projects";
+
+const NOT_A_PROJECT = 'a folder with assetline.config.json or a package.json depending on "assetline"';
+
+/**
+ * The up-to-date project a request names by a file URI (the first project without one); a
+ * ResponseError with a sentence to show when there is none.
+ */
+export function requestedProject(projects: Projects, uri: string | undefined): Project | ResponseError<void> {
+  projects.flush();
+  const file = uri ? uriToPath(uri) : undefined;
+  const project = file ? projects.projectOf(file) : projects.all[0];
+  if (project) return project;
+  return new ResponseError(
+    ErrorCodes.InvalidRequest,
+    uri
+      ? `${uri} is not inside an Assetline pipeline project (${NOT_A_PROJECT}).`
+      : `There is no Assetline pipeline project in the workspace (${NOT_A_PROJECT}).`,
+  );
+}
+
+/**
+ * The answer to `assetline/graph`: the graph of the project holding `params.uri` (the first
+ * project without one), focused as asked; a ResponseError with a sentence to show otherwise.
+ */
+export function graphRequest(
+  projects: Projects,
+  params: GraphParams | undefined,
+): GraphResult | ResponseError<void> {
+  const project = requestedProject(projects, params?.uri);
+  if (project instanceof ResponseError) return project;
+  const graph = projects.graphOf(project);
+  const focus = params?.focus;
+  if (focus !== undefined && !graph.assets.some((asset) => asset.key === focus)) {
+    const suggestion = closestKey(
+      focus,
+      graph.assets.map((asset) => asset.key),
+    );
+    return new ResponseError(
+      ErrorCodes.InvalidParams,
+      `No asset has the key "${focus}"${suggestion ? `; did you mean "${suggestion}"?` : "."}`,
+    );
+  }
+  return { rootUri: project.rootUri, graph: focusGraph(graph, params ?? {}) };
+}
 
 /** The asset and those within the given hops upstream and downstream (all when unlimited). */
 export function focusGraph(graph: AssetGraph, params: GraphParams): AssetGraph {

@@ -12,15 +12,10 @@ import {
   type RawDiagnostic,
   type TypeCheckJob,
 } from "@assetline/analysis";
+import { isSkippedFolder } from "@assetline/core";
 
-const SKIPPED_DIRS = new Set(["node_modules", "dist", "out"]);
 /** How deep under a workspace folder projects are looked for (and the server watches folders). */
 export const MAX_DEPTH = 8;
-
-/** Folders that hold no project sources: installs, build outputs, hidden ones (`.git`, `.assetline`). */
-export function isSkippedDir(name: string): boolean {
-  return SKIPPED_DIRS.has(name) || name.startsWith(".");
-}
 
 export function uriToPath(uri: string): string | undefined {
   if (!uri.startsWith("file:")) return undefined;
@@ -68,7 +63,7 @@ export function discoverProjects(folder: string): string[] {
       return;
     }
     for (const entry of entries) {
-      if (!entry.isDirectory() || isSkippedDir(entry.name)) continue;
+      if (!entry.isDirectory() || isSkippedFolder(entry.name)) continue;
       walk(path.join(dir, entry.name), depth + 1);
     }
   };

@@ -1,114 +1,79 @@
 /**
- * Last run status and freshness of each asset, from `<root>/.assetline/index.json` (written by
- * the runner: the latest materialization per asset). Read lazily, cached until the file's
- * modification time changes.
+ * The run state of each asset for the lens, the hover and the views (`assetline/runStates`):
+ * `@assetline/core`'s `assetStatus` over the run records (the runner's index, brought up to date
+ * from the logs by the library's own `readIndex`, so a killed run stops showing as running) and
+ * the facts the analysis reads (upstreams, freshness). Read again when the index file changes,
+ * and while an asset shows as running (its run may have been killed).
  */
 import fs from "node:fs";
 import path from "node:path";
+import { assetStatus, type AssetStatus, type RunIndex, type StateFacts } from "@assetline/core";
+import type { AssetRecord } from "@assetline/analysis";
+import { readIndex } from "assetline/launch";
+import { ResponseError } from "vscode-languageserver/node";
+import type { RunStatesParams, RunStatesResult } from "@assetline/protocol";
+import { requestedProject } from "./graph";
+import type { Project, Projects } from "./projects";
 
-export interface IndexEntry {
-  lastStatus?: "success" | "failure";
-  lastTime?: string;
-  lastSuccess?: { time?: string };
-  lastFailure?: { time?: string; message?: string };
+const cache = new Map<string, { mtimeMs: number | undefined; index: RunIndex | undefined }>();
+
+function modified(file: string): number | undefined {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return undefined;
+  }
 }
 
-const cache = new Map<string, { mtimeMs: number; assets: Record<string, IndexEntry> }>();
-
-export function readRunIndex(root: string): Record<string, IndexEntry> {
+export function readRunIndex(root: string): RunIndex | undefined {
   const file = path.join(root, ".assetline", "index.json");
-  let mtimeMs: number;
-  try {
-    mtimeMs = fs.statSync(file).mtimeMs;
-  } catch {
-    cache.delete(root);
-    return {};
-  }
   const cached = cache.get(root);
-  if (cached && cached.mtimeMs === mtimeMs) return cached.assets;
-  let assets: Record<string, IndexEntry> = {};
-  try {
-    const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as { assets?: unknown };
-    if (parsed.assets && typeof parsed.assets === "object")
-      assets = parsed.assets as Record<string, IndexEntry>;
-  } catch {
-    // Being rewritten or damaged: show no status rather than a wrong one.
+  const mtimeMs = modified(file);
+  const running = Object.keys(cached?.index?.running ?? {}).length > 0;
+  if (cached && cached.mtimeMs === mtimeMs && !running) return cached.index;
+  let index: RunIndex | undefined;
+  if (fs.existsSync(path.dirname(file))) {
+    try {
+      index = readIndex(root, false);
+    } catch {
+      // Being rewritten or damaged: show no status rather than a wrong one.
+    }
   }
-  cache.set(root, { mtimeMs, assets });
-  return assets;
+  cache.set(root, { mtimeMs, index });
+  return index;
 }
 
-/** "24h", "30m", "7d", "90s" or an ISO 8601 duration like "P1DT2H" -> milliseconds. */
-export function parseLag(text: string): number | undefined {
-  const simple = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)$/.exec(text.trim());
-  if (simple) {
-    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[
-      simple[2] as "ms"
-    ];
-    return Number(simple[1]) * unit;
+/** What the analysis knows of an asset that its state depends on (not its code: see `StateFacts`). */
+export function stateFacts(record: AssetRecord & { key: string }): StateFacts {
+  const upstreams = [...new Set(record.deps.flatMap((dep) => (dep.key === undefined ? [] : [dep.key])))];
+  return { key: record.key, upstreams, ...(record.maxLag !== undefined ? { maxLag: record.maxLag } : {}) };
+}
+
+/** The state of one asset of the project; undefined for an external or unknown one. */
+export function statusOf(project: Project, key: string, now = Date.now()): AssetStatus | undefined {
+  const record = project.result?.built.byKey.get(key);
+  if (!record || record.external || record.key === undefined) return undefined;
+  return assetStatus(stateFacts({ ...record, key: record.key }), readRunIndex(project.root), now);
+}
+
+/** The states of every asset of the project that Assetline computes (not external ones). */
+export function projectStatuses(project: Project, now = Date.now()): Record<string, AssetStatus> {
+  const states: Record<string, AssetStatus> = {};
+  const index = readRunIndex(project.root);
+  for (const [key, record] of project.result?.built.byKey ?? []) {
+    if (record.external) continue;
+    states[key] = assetStatus(stateFacts({ ...record, key }), index, now);
   }
-  const iso = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(text.trim());
-  if (iso && text.trim() !== "P" && !text.trim().endsWith("T")) {
-    const [, w, d, h, m, s] = iso;
-    return (
-      Number(w ?? 0) * 604_800_000 +
-      Number(d ?? 0) * 86_400_000 +
-      Number(h ?? 0) * 3_600_000 +
-      Number(m ?? 0) * 60_000 +
-      Number(s ?? 0) * 1000
-    );
-  }
-  return undefined;
+  return states;
 }
 
-export function ago(ms: number): string {
-  if (ms < 60_000) return "just now";
-  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min ago`;
-  if (ms < 86_400_000) return `${Math.round(ms / 3_600_000)} h ago`;
-  return `${Math.round(ms / 86_400_000)} d ago`;
-}
-
-export type RunStatusKind = "failed" | "stale" | "succeeded" | "never";
-
-/** An asset's last run: what it was, and the title of its code lens. */
-export function runStatus(
-  entry: IndexEntry | undefined,
-  maxLag: string | undefined,
-  now = Date.now(),
-): { kind: RunStatusKind; title: string } {
-  if (!entry?.lastStatus) return { kind: "never", title: "never run" };
-  if (entry.lastStatus === "failure") {
-    const lastTime = Date.parse(entry.lastTime ?? "");
-    return { kind: "failed", title: `✗ failed ${Number.isNaN(lastTime) ? "" : ago(now - lastTime)}`.trim() };
-  }
-  const success = Date.parse(entry.lastSuccess?.time ?? entry.lastTime ?? "");
-  if (Number.isNaN(success)) return { kind: "succeeded", title: "✓ succeeded" };
-  const age = now - success;
-  const lag = maxLag ? parseLag(maxLag) : undefined;
-  if (lag === undefined) return { kind: "succeeded", title: `✓ ${ago(age)}` };
-  return age <= lag
-    ? { kind: "succeeded", title: `✓ fresh (${ago(age)})` }
-    : { kind: "stale", title: `⚠ stale: ${ago(age)}, max lag ${maxLag}` };
-}
-
-/** The code lens title for an asset's last run ("never run" when it never ran). */
-export function runStatusTitle(
-  entry: IndexEntry | undefined,
-  maxLag: string | undefined,
-  now = Date.now(),
-): string {
-  return runStatus(entry, maxLag, now).title;
-}
-
-/** "✗ 1 failed · ✓ 2 succeeded · 1 never run": the last runs of several assets. */
-export function runStatusSummary(kinds: readonly RunStatusKind[]): string {
-  const count = (kind: RunStatusKind): number => kinds.filter((each) => each === kind).length;
-  const parts = [
-    [count("failed"), "✗", "failed"],
-    [count("stale"), "⚠", "stale"],
-    [count("succeeded"), "✓", "succeeded"],
-  ] as const;
-  const shown = parts.filter(([n]) => n > 0).map(([n, mark, word]) => `${mark} ${n} ${word}`);
-  if (count("never") > 0) shown.push(`${count("never")} never run`);
-  return shown.join(" · ");
+/** The answer to `assetline/runStates`: every state of the project holding `params.uri`. */
+export function runStatesRequest(
+  projects: Projects,
+  params: RunStatesParams | undefined,
+): RunStatesResult | ResponseError<void> {
+  const project = requestedProject(projects, params?.uri);
+  if (project instanceof ResponseError) return project;
+  const now = Date.now();
+  return { rootUri: project.rootUri, at: new Date(now).toISOString(), states: projectStatuses(project, now) };
 }

@@ -6,7 +6,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { MAX_DEPTH, isSkippedDir } from "./projects";
+import { isSkippedFolder } from "@assetline/core";
+import { MAX_DEPTH } from "./projects";
 
 /** What the server needs to hear about: sources, manifests and configs, and the run index. */
 export const WATCHED_GLOBS = ["**/*.{ts,tsx,mts,cts,json}", "**/.assetline/index.json"];
@@ -112,7 +113,7 @@ export class FolderWatcher {
 
   /** `.assetline` is watched (for its index) but not walked; other hidden and skipped folders are neither. */
   private descends(name: string): boolean {
-    return name === RUN_RECORDS || !isSkippedDir(name);
+    return name === RUN_RECORDS || !isSkippedFolder(name);
   }
 
   private onEvent(dir: string, name: string): void {

@@ -4,8 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { ConfigError, readConfig } from "../../../sdk/src/config";
 import { asset, check, collectDefinitions, defineAssets, externalAsset, resource } from "../../../sdk/src";
-import type { RunIndex } from "../../../core/src";
-import { computeStatus, parseDuration } from "../../../sdk/src/status/status";
+import { parseDuration, type RunIndex } from "../../../core/src";
+import { computeStatus } from "../../../sdk/src/status/status";
 
 describe("status: freshness and durations", () => {
   it("parses short and ISO 8601 durations", () => {
@@ -40,7 +40,7 @@ describe("status: freshness and durations", () => {
     const stale = computeStatus(defs, index, Date.parse(time) + 25 * 3600e3)[0]!;
     assert.equal(stale.state, "stale");
     assert.equal(stale.reasons[0]!.code, "freshness");
-    assert.match(stale.reasons[0]!.message, /older than its freshness maxLag 24h/);
+    assert.match(stale.reasons[0]!.message, /1 h past its freshness maxLag 24h/);
   });
 });
 
