@@ -89,6 +89,7 @@ export {
   type IOContext,
   type PartitionContext,
   type IOManager,
+  type DatasetName,
   type Logger,
   type Resource,
   type ResourceContext,
@@ -98,3 +99,5 @@ export {
   type StandardSchemaV1,
 } from "./types";
 export * from "./pipes";
+export { openLineageListener, openLineageFromEnv, type OpenLineageOptions } from "./openlineage";
+export { readOpenLineageConfig, OpenLineageConfigError, type OpenLineageConfig } from "./openlineage/config";

@@ -59,6 +59,13 @@ export function fsIOManager(options: { base?: string } = {}): IOManager {
     exists(ctx: IOContext) {
       return fs.existsSync(storagePath(ctx.root, ctx.key, options.base, ctx.partition?.key));
     },
+    dataset(ctx: IOContext) {
+      // OpenLineage's naming for a local file: namespace "file", name its absolute path.
+      return {
+        namespace: "file",
+        name: storagePath(ctx.root, ctx.key, options.base).split(path.sep).join("/"),
+      };
+    },
   };
 }
 

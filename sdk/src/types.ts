@@ -93,6 +93,18 @@ export interface IOManager {
   load(ctx: IOContext): unknown;
   /** Whether a stored value exists; lets the runner say what to materialize first. */
   exists?(ctx: IOContext): boolean | Promise<boolean>;
+  /**
+   * The dataset the value is stored as, in OpenLineage's naming (e.g. `{ namespace: "file", name:
+   * "/abs/path.json" }`, or `duckdb://<file>` and the table). Without it, lineage names the dataset
+   * by the asset key in the job namespace.
+   */
+  dataset?(ctx: IOContext): DatasetName;
+}
+
+/** A dataset's identity as OpenLineage names it. */
+export interface DatasetName {
+  namespace: string;
+  name: string;
 }
 
 // ---- Resources ----

@@ -105,6 +105,11 @@ export function duckdbIOManager(options: { file?: string } = {}): IOManager {
       if (reader.columnNames().includes(EMPTY_MARKER)) return [];
       return reader.getRowObjectsJS();
     },
+    dataset(ctx) {
+      // OpenLineage's naming for DuckDB: the database file as namespace, schema.table as name.
+      const file = path.resolve(ctx.root, options.file ?? ".assetline/warehouse.duckdb");
+      return { namespace: `duckdb://${file.split(path.sep).join("/")}`, name: `main.${ctx.key}` };
+    },
     async exists(ctx) {
       const connection = await connect(ctx);
       const reader = await connection.runAndReadAll(

@@ -14,6 +14,7 @@ import { loadProject } from "../loader";
 import { type RunEvent } from "@assetline/core";
 import { listRunIds, readEvents, readIndex, rebuildIndex } from "../runner/events";
 import { materialize, MissingUpstreamError } from "../runner/run";
+import { openLineageFromEnv } from "../openlineage";
 import { resolveSelection, SelectionError } from "@assetline/core";
 import { computeStatus } from "../status/status";
 import { runDev } from "../automation/dev";
@@ -254,6 +255,12 @@ async function cmdMaterialize(args: ParsedArgs): Promise<number> {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 
+  // OpenLineage, when the environment configures it: a run listener, flushed (briefly) at the end.
+  const lineage = openLineageFromEnv({
+    root: project.root,
+    definitions: project.definitions,
+    warn: (message) => process.stderr.write(`assetline: ${message}\n`),
+  });
   const result = await materialize({
     root: project.root,
     definitions: project.definitions,
@@ -264,6 +271,7 @@ async function cmdMaterialize(args: ParsedArgs): Promise<number> {
     concurrency,
     ...(trigger ? { trigger } : {}),
     signal: controller.signal,
+    ...(lineage ? { listeners: [lineage] } : {}),
     onEvent: (event) => {
       if (json) out(JSON.stringify(event));
       else {

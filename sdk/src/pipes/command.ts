@@ -9,6 +9,7 @@ import { closest, type ErrorInfo, type RunEvent } from "@assetline/core";
 import { chooseEnvironment, readConfig } from "../config";
 import { fsIOManager } from "../io";
 import { loadProject } from "../loader";
+import { openLineageFromEnv } from "../openlineage";
 import { materialize, MissingUpstreamError, type RunResult } from "../runner/run";
 import type { AnyAsset } from "../types";
 import { defaultParamsLoader } from "./bootstrap";
@@ -195,6 +196,12 @@ export async function runPipesCommand(options: PipesCommandOptions): Promise<num
       }
     };
 
+    // OpenLineage under Dagster too, when the environment configures it; its warnings reach Dagster as logs.
+    const lineage = openLineageFromEnv({
+      root: project.root,
+      definitions: project.definitions,
+      warn: (message) => enqueue(() => pipes.log.warning(message)),
+    });
     let result: RunResult;
     try {
       result = await materialize({
@@ -207,6 +214,7 @@ export async function runPipesCommand(options: PipesCommandOptions): Promise<num
         env,
         signal: controller.signal,
         onEvent,
+        ...(lineage ? { listeners: [lineage] } : {}),
       });
     } catch (error) {
       if (error instanceof MissingUpstreamError) {
