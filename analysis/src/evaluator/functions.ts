@@ -142,7 +142,7 @@ export function evalArguments(
   return args;
 }
 
-/** Arguments of a call that cannot be evaluated may still contain asset declarations. */
+/** Arguments of a call that cannot be evaluated may still contain calls the host recognises. */
 export function evalArgumentsForEffects(ev: Evaluator, node: ts.CallExpression, scope: Scope): void {
   for (const argument of node.arguments) {
     if (!isArrowFunction(argument) && !isFunctionExpression(argument)) ev.eval(argument, scope);
@@ -226,8 +226,9 @@ export function applyAny(
 
 /**
  * Applies a project function for the call `site`. When the function is written elsewhere
- * (a factory called several times, `.map(makeAsset)`), the assets it makes point at the call
- * that made them; an inline callback or IIFE keeps its own `asset(...)` call.
+ * (a factory called several times, `.map(makeThing)`), the call is pushed on `callSites`, so
+ * that what the host records inside can point at the call that made it; an inline callback or
+ * IIFE is not a site of its own.
  */
 export function applyAt(
   ev: Evaluator,
