@@ -7,7 +7,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { ts } from "ts-morph";
 import { isTypeScriptModule, type AssetGraph } from "@assetline/core";
-import { Evaluator, type ModuleState } from "./evaluate";
+import { AssetlineReader } from "./assetline/reader";
+import type { ModuleState } from "./evaluator";
 import type { AssetFunction } from "./model";
 import {
   PackageNames,
@@ -181,7 +182,7 @@ export class AnalysisSession {
   /** tsconfig.json's `exclude` globs. */
   private readonly excludedPatterns: RegExp[];
   /** Module states of the last round, reused when their file and what they read are unchanged. */
-  private previousStates = new Map<string, ModuleState>();
+  private previousStates = new Map<string, ModuleState<FileResult>>();
   /** Per-file facts that only change with the file: its library calls and syntax errors. */
   private fileInfos = new Map<string, FileInfo>();
   private dirty = new Set<string>();
@@ -431,7 +432,7 @@ export class AnalysisSession {
       if (sourceFile) sourceFiles.set(file, sourceFile);
     }
     this.lastSourceFiles = sourceFiles;
-    const evaluator = new Evaluator(
+    const evaluator = new AssetlineReader(
       program,
       checker,
       {
@@ -440,7 +441,10 @@ export class AnalysisSession {
         packages: this.packages,
         typedChecker: getTypedChecker,
       },
-      { states: this.filesAdded ? new Map<string, ModuleState>() : this.previousStates, dirty: this.dirty },
+      {
+        states: this.filesAdded ? new Map<string, ModuleState<FileResult>>() : this.previousStates,
+        dirty: this.dirty,
+      },
     );
 
     const results: FileResult[] = [];

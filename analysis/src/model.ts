@@ -5,6 +5,7 @@
  */
 import type { ts } from "ts-morph";
 import type { AssetNode, CheckSpecInfo, DiagnosticCode, Severity } from "@assetline/core";
+import { emptyMarks, type ModuleRecord } from "./evaluator";
 
 export type AssetFunction = "asset" | "check" | "externalAsset";
 
@@ -100,31 +101,14 @@ export interface RawDiagnostic {
   related?: { span: SourceSpan; message: string }[];
 }
 
-/** What one source file contributes. */
-export interface FileResult {
+/** What one source file contributes (the evaluator's record of it, extended). */
+export interface FileResult extends ModuleRecord {
   file: string;
   assets: AssetRecord[];
   checks: CheckRecord[];
   diagnostics: RawDiagnostic[];
-  /** Absolute paths of the project files (and JSON files) this file's evaluation read. */
-  reads: Set<string>;
   /** Library calls this module's evaluation reached (the others are evaluated on their own). */
   evaluatedCalls: Set<ts.CallExpression>;
-  /** What this module's evaluation learnt about code it did not run (anywhere in the project). */
-  marks: CodeMarks;
-}
-
-/**
- * Code an evaluation did not run, and why: `skipped` may run at run time (the reason says on
- * what it depends); `dead` cannot (a branch whose condition is known and not taken).
- */
-export interface CodeMarks {
-  skipped: Map<ts.Node, string>;
-  dead: Set<ts.Node>;
-}
-
-export function emptyMarks(): CodeMarks {
-  return { skipped: new Map(), dead: new Set() };
 }
 
 export function emptyFileResult(file: string): FileResult {

@@ -3,7 +3,7 @@
  * (strings, numbers, arrays, null-prototype objects); everything else by the classes below.
  */
 import type { ts } from "ts-morph";
-import type { AssetRecord, CheckRecord } from "./model";
+import type { Scope } from "./scope";
 
 /** A value the evaluator cannot know before run time, with a reason people can read. */
 export class Unknown {
@@ -14,12 +14,23 @@ export class Unknown {
   ) {}
 }
 
-export class AssetValue {
-  constructor(readonly record: AssetRecord) {}
-}
-
-export class CheckValue {
-  constructor(readonly record: CheckRecord) {}
+/**
+ * A value the host makes (see `EvaluatorHost.call`): opaque to the evaluator, which passes it
+ * around and asks it only these questions.
+ */
+export abstract class HostValue {
+  /** How messages name it ("a function", "the value ..."). */
+  abstract describe(): string;
+  /** What importers can observe of it, for a module's signature (see modules.ts). */
+  abstract signature(): string;
+  /** Its JSON form in data (see `toJson`); undefined when it is not data. */
+  toJson(): unknown {
+    return undefined;
+  }
+  /** `value.name`. */
+  member(name: string): Value {
+    return new Unknown(`\`${name}\` of ${this.describe()} is not evaluated`);
+  }
 }
 
 /** A function declared in the project, closed over the scope it was created in. */
@@ -52,6 +63,11 @@ export class CollectionValue {
   ) {}
 }
 
+/** A getter of objects made with `new`: run on each read, with the object as `this`. */
+export class Getter {
+  constructor(readonly fn: FunctionValue) {}
+}
+
 export type PlainObject = { [key: string]: Value };
 
 /**
@@ -69,8 +85,7 @@ export type Value =
   | Value[]
   | PlainObject
   | Unknown
-  | AssetValue
-  | CheckValue
+  | HostValue
   | FunctionValue
   | NamespaceValue
   | BuiltinValue
@@ -82,8 +97,7 @@ export function isPlainObject(value: Value): value is PlainObject {
     value !== null &&
     !Array.isArray(value) &&
     !(value instanceof Unknown) &&
-    !(value instanceof AssetValue) &&
-    !(value instanceof CheckValue) &&
+    !(value instanceof HostValue) &&
     !(value instanceof FunctionValue) &&
     !(value instanceof NamespaceValue) &&
     !(value instanceof BuiltinValue) &&
@@ -93,39 +107,6 @@ export function isPlainObject(value: Value): value is PlainObject {
 
 export function newObject(): PlainObject {
   return Object.create(null) as PlainObject;
-}
-
-const NOT_FOUND = Symbol("not found");
-
-/** Variables by their declaration node (the checker maps every identifier to one). */
-export class Scope {
-  private readonly vars = new Map<ts.Node, Value>();
-  constructor(readonly parent?: Scope) {}
-
-  set(declaration: ts.Node, value: Value): void {
-    this.vars.set(declaration, value);
-  }
-
-  /** Assigns to the nearest scope that declares the variable; false when none does. */
-  assign(declaration: ts.Node, value: Value): boolean {
-    if (this.vars.has(declaration)) {
-      this.vars.set(declaration, value);
-      return true;
-    }
-    return this.parent ? this.parent.assign(declaration, value) : false;
-  }
-
-  lookup(declaration: ts.Node): Value | typeof NOT_FOUND {
-    if (this.vars.has(declaration)) return this.vars.get(declaration);
-    return this.parent ? this.parent.lookup(declaration) : NOT_FOUND;
-  }
-
-  /** The variables of this scope only (not its parents'). */
-  entries(): IterableIterator<[ts.Node, Value]> {
-    return this.vars.entries();
-  }
-
-  static readonly NOT_FOUND: typeof NOT_FOUND = NOT_FOUND;
 }
 
 /** Converts an evaluated value to JSON data, dropping what is not data (functions, unknowns). */
@@ -138,7 +119,7 @@ export function toJson(value: Value, depth = 0): unknown {
     const items = value.map((item) => toJson(item, depth + 1));
     return items.every((item) => item !== undefined) ? items : undefined;
   }
-  if (value instanceof AssetValue) return value.record.key;
+  if (value instanceof HostValue) return value.toJson();
   if (isPlainObject(value)) {
     const result: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
@@ -152,8 +133,7 @@ export function toJson(value: Value, depth = 0): unknown {
 
 export function describe(value: Value): string {
   if (value instanceof Unknown) return "a value known only at run time";
-  if (value instanceof AssetValue) return `the asset "${value.record.key ?? "?"}"`;
-  if (value instanceof CheckValue) return "a check";
+  if (value instanceof HostValue) return value.describe();
   if (value instanceof FunctionValue || value instanceof BuiltinValue) return "a function";
   if (value instanceof NamespaceValue) return "a module";
   if (value instanceof CollectionValue) return `a ${value.kind}`;
@@ -162,4 +142,67 @@ export function describe(value: Value): string {
   if (value === undefined) return "undefined";
   if (typeof value === "object") return "an object";
   return `the ${typeof value} ${JSON.stringify(value)}`;
+}
+
+export function truthy(value: Value): boolean {
+  return Boolean(value);
+}
+
+export function unknownFrom(value: Value): Unknown {
+  return value instanceof Unknown ? value : new Unknown(`${describe(value)} cannot be destructured`);
+}
+
+/** The items a `for...of` or a spread visits; undefined for what is not iterable. */
+export function iterate(value: Value): Value[] | undefined {
+  if (Array.isArray(value)) return value;
+  if (typeof value === "string") return [...value];
+  if (value instanceof CollectionValue) {
+    return value.kind === "Set"
+      ? [...value.items.keys()]
+      : [...value.items].map(([key, item]) => [key, item]);
+  }
+  return undefined;
+}
+
+export function fromJson(data: unknown): Value {
+  if (data === null || typeof data === "string" || typeof data === "number" || typeof data === "boolean")
+    return data;
+  if (Array.isArray(data)) return data.map(fromJson);
+  if (typeof data === "object") {
+    const result = newObject();
+    for (const [key, item] of Object.entries(data as Record<string, unknown>)) result[key] = fromJson(item);
+    return result;
+  }
+  return undefined;
+}
+
+/**
+ * The keys a `for...in` visits: an object's own keys in the engine's order (integer-like keys
+ * ascending, then the others as written), a list's indexes; undefined for anything else.
+ */
+export function keysOf(value: Value): string[] | undefined {
+  if (isPlainObject(value)) return Object.keys(value);
+  if (Array.isArray(value)) return value.map((_, index) => String(index));
+  if (typeof value === "string") return [...value].map((_, index) => String(index));
+  if (value === null || value === undefined) return [];
+  return undefined;
+}
+
+export function primitiveNumber(value: Value): Value {
+  if (
+    value === null ||
+    value === undefined ||
+    typeof value === "string" ||
+    typeof value === "number" ||
+    typeof value === "boolean"
+  )
+    return Number(value);
+  return new Unknown(`${describe(value)} converted to a number`);
+}
+
+export function primitiveText(value: Value): Value {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean")
+    return String(value);
+  return new Unknown(`${describe(value)} converted to text`);
 }

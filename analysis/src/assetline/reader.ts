@@ -1,0 +1,575 @@
+/**
+ * Assetline's side of the evaluation: the evaluator's host. It recognises the library's calls
+ * (`recognise.ts`, by symbol), reads each call's key and spec with the evaluator's values into
+ * the module's record (assets, checks, their diagnostics), and evaluates on their own the calls
+ * no module evaluation reached (a factory nobody calls with known values, a skipped branch).
+ */
+import { ts } from "ts-morph";
+import {
+  Evaluator,
+  NOT_RECOGNISED,
+  Unknown,
+  describe,
+  isPlainObject,
+  iterate,
+  shortText,
+  toJson,
+  type EvaluatorHost,
+  type ModuleState,
+  type PreviousRound,
+  type Scope,
+  type Value,
+} from "../evaluator";
+import type { PackageNames } from "../files";
+import {
+  emptyFileResult,
+  type AssetFunction,
+  type AssetRecord,
+  type CheckRecord,
+  type DepRef,
+  type FileResult,
+  type SourceSpan,
+} from "../model";
+import { missingResourceDiagnostics } from "../resources";
+import { checkSpecInfo, unknownFieldDiagnostics } from "../specs";
+import { unwrap } from "../syntax";
+import { LibraryCalls } from "./recognise";
+import { AssetValue, CheckValue } from "./values";
+
+const {
+  forEachChild,
+  isArrayLiteralExpression,
+  isArrowFunction,
+  isBindingElement,
+  isExpression,
+  isFunctionDeclaration,
+  isFunctionExpression,
+  isFunctionLike,
+  isIdentifier,
+  isIterationStatement,
+  isObjectLiteralExpression,
+  isOmittedExpression,
+  isParameter,
+  isPropertyAssignment,
+  isShorthandPropertyAssignment,
+  isSpreadAssignment,
+  isSpreadElement,
+  isStringLiteral,
+  isSourceFile,
+  isStringLiteralLike,
+  isVariableDeclaration,
+} = ts;
+
+/** What the reader needs from its session. */
+export interface ReaderOptions {
+  /** True for files whose top level may be evaluated (the project's own sources). */
+  isProjectFile(file: string): boolean;
+  /** Parsed contents of a JSON file, or undefined when it cannot be read. */
+  readJson(file: string): unknown;
+  /** Which package a file belongs to (the library's calls are those of `assetline`). */
+  packages: PackageNames;
+  /**
+   * The checker of the program with the standard library (the evaluator's own has none: it is
+   * built faster), for names such as `Math` or `console`.
+   */
+  typedChecker?: () => ts.TypeChecker;
+}
+
+function spanOf(node: ts.Node, sourceFile?: ts.SourceFile): SourceSpan {
+  const sf = sourceFile ?? node.getSourceFile();
+  return { file: sf.fileName, start: node.getStart(sf), end: node.getEnd() };
+}
+
+/** True when the node lies inside a function or a loop: then a call there is a factory. */
+function isInsideFactory(node: ts.Node): boolean {
+  for (let current = node.parent; current && !isSourceFile(current); current = current.parent) {
+    if (isFunctionLike(current) || isIterationStatement(current, false)) return true;
+  }
+  return false;
+}
+
+/** One round of reading a project's modules: the evaluator, hosted by Assetline's reader. */
+export class AssetlineReader implements EvaluatorHost<FileResult> {
+  readonly name = "Assetline";
+  readonly typedChecker: (() => ts.TypeChecker) | undefined;
+  private readonly ev: Evaluator<FileResult>;
+  private readonly library: LibraryCalls;
+  /** Calls whose spec was checked (unknown fields, missing resources): once per call. */
+  private readonly specChecked = new WeakSet<ts.CallExpression>();
+  /** The string literals inside a node, by text (null: several). */
+  private readonly literalsIn = new WeakMap<ts.Node, Map<string, ts.Node | null>>();
+  /** The factory call that made the asset whose spec is being read (see `DepRef.reportAt`). */
+  private factorySite: SourceSpan | undefined;
+  /** Whether an expression reads a function parameter, by expression. */
+  private readonly parameterMentions = new WeakMap<ts.Node, boolean>();
+
+  constructor(
+    program: ts.Program,
+    checker: ts.TypeChecker,
+    private readonly options: ReaderOptions,
+    /** The previous round: modules are reused when neither they nor what they read changed. */
+    previous?: PreviousRound<FileResult>,
+  ) {
+    this.typedChecker = options.typedChecker;
+    this.ev = new Evaluator<FileResult>(program, checker, this, previous);
+    this.library = new LibraryCalls(checker, this.ev.imports, options.packages);
+  }
+
+  // ---------------------------------------------------------------- what the session asks
+
+  /** Evaluates a module (once a round) and returns what it contributed. */
+  evaluateModule(sourceFile: ts.SourceFile): FileResult {
+    return this.ev.evaluateModule(sourceFile).result;
+  }
+
+  /** Every module state of this round (for the next round). */
+  get states(): Map<string, ModuleState<FileResult>> {
+    return this.ev.states;
+  }
+
+  /** Whether this round evaluated the module again (rather than reusing the last round's). */
+  wasEvaluated(file: string): boolean {
+    return this.ev.wasEvaluated(file);
+  }
+
+  /** Every call of the library in a file, found syntactically then confirmed by the checker. */
+  libraryCalls(sourceFile: ts.SourceFile): { call: ts.CallExpression; fn: AssetFunction }[] {
+    return this.library.libraryCalls(sourceFile);
+  }
+
+  // ---------------------------------------------------------------- the evaluator's hooks
+
+  isProjectFile(file: string): boolean {
+    return this.options.isProjectFile(file);
+  }
+
+  readJson(file: string): unknown {
+    return this.options.readJson(file);
+  }
+
+  newRecord(file: string): FileResult {
+    return emptyFileResult(file);
+  }
+
+  call(node: ts.CallExpression, scope: Scope): Value | typeof NOT_RECOGNISED {
+    const fn = this.library.classify(node);
+    if (fn === "asset" || fn === "externalAsset") return this.assetCall(node, fn, scope);
+    if (fn === "check") return this.checkCall(node, scope);
+    return NOT_RECOGNISED;
+  }
+
+  /** `export const orders = asset(...)`: the asset's export name. */
+  declared(declaration: ts.VariableDeclaration, value: Value): void {
+    if (value instanceof AssetValue && isIdentifier(declaration.name) && declaration.initializer) {
+      const init = unwrap(declaration.initializer);
+      if (value.record.callNode === init) value.record.exportName = declaration.name.text;
+    }
+  }
+
+  stopped(statement: ts.Statement, state: ModuleState<FileResult>): void {
+    state.result.diagnostics.push({
+      span: spanOf(statement, state.sourceFile),
+      severity: "info",
+      code: "dynamic-asset",
+      message:
+        "Assetline stopped evaluating this statement (too many steps); assets it would create are not in the graph.",
+    });
+  }
+
+  // ---------------------------------------------------------------- reading the calls
+
+  private assetCall(node: ts.CallExpression, fn: "asset" | "externalAsset", scope: Scope): Value {
+    const state = this.ev.current;
+    state.result.evaluatedCalls.add(node);
+    const sourceFile = node.getSourceFile();
+    const keyNode = node.arguments[0];
+    const keyValue: Value = keyNode
+      ? this.ev.eval(keyNode, scope)
+      : new Unknown("the key argument is missing");
+    const record: AssetRecord = {
+      call: spanOf(node, sourceFile),
+      keySpan: spanOf(keyNode ?? node, sourceFile),
+      generated: isInsideFactory(node),
+      external: fn === "externalAsset",
+      deps: [],
+      checks: [],
+      callNode: node,
+    };
+    const site = this.ev.callSites.find((call) => call.getSourceFile().fileName === state.file);
+    if (site && record.generated) {
+      record.site = spanOf(site);
+      record.siteNode = site;
+    }
+    if (typeof keyValue === "string") record.key = keyValue;
+    else if (keyValue instanceof Unknown) {
+      state.result.diagnostics.push({
+        // Made by a project factory: where the factory is called (its arguments choose the key).
+        span: record.site ?? record.keySpan,
+        severity: "info",
+        code: "dynamic-asset",
+        message: `This asset's key cannot be evaluated statically (${keyValue.reason}); it is not in the graph.`,
+      });
+    } else {
+      state.result.diagnostics.push({
+        span: record.keySpan,
+        severity: "error",
+        code: "invalid-key",
+        message: `An asset key must be a string, not ${describe(keyValue)}.`,
+      });
+    }
+    const spec = node.arguments[1];
+    const specIsCompute = spec !== undefined && (isArrowFunction(spec) || isFunctionExpression(spec));
+    const outerSite = this.factorySite;
+    this.factorySite = record.site;
+    let evaluatedResources: Set<string> | undefined = new Set<string>();
+    try {
+      if (spec && !specIsCompute) evaluatedResources = this.readSpec(record, spec, scope);
+    } finally {
+      this.factorySite = outerSite;
+    }
+    if (fn === "asset") record.computeNode = specIsCompute ? spec : node.arguments[2];
+    // What the spec says wrong, once per call, however many assets a factory makes from it.
+    if (!this.specChecked.has(node)) {
+      this.specChecked.add(node);
+      if (!specIsCompute) state.result.diagnostics.push(...unknownFieldDiagnostics(fn, spec));
+      if (fn === "asset") {
+        state.result.diagnostics.push(
+          ...missingResourceDiagnostics(
+            this.functionOf(record.computeNode),
+            specIsCompute ? undefined : spec,
+            evaluatedResources,
+          ),
+        );
+      }
+    }
+    state.result.assets.push(record);
+    return new AssetValue(record);
+  }
+
+  /**
+   * Reads the spec into the record; returns the names of the declared resources when the
+   * evaluator can tell them (the spec or its `resources` held in variables), else undefined.
+   */
+  private readSpec(record: AssetRecord, spec: ts.Expression, scope: Scope): Set<string> | undefined {
+    const literal = unwrap(spec);
+    const fields = new Map<string, { node: ts.Node; value: () => Value; expression?: ts.Expression }>();
+    let complete = true;
+    if (isObjectLiteralExpression(literal)) {
+      for (const property of literal.properties) {
+        if (isPropertyAssignment(property)) {
+          const name = this.ev.propertyName(property.name, scope);
+          if (name !== undefined) {
+            fields.set(name, {
+              node: property.initializer,
+              expression: property.initializer,
+              value: () => this.ev.eval(property.initializer, scope),
+            });
+          }
+        } else if (isShorthandPropertyAssignment(property)) {
+          fields.set(property.name.text, {
+            node: property.name,
+            value: () => this.ev.shorthand(property, scope),
+          });
+        } else if (isSpreadAssignment(property)) {
+          const spread = this.ev.eval(property.expression, scope);
+          if (isPlainObject(spread)) {
+            for (const [name, value] of Object.entries(spread)) {
+              fields.set(name, { node: property, value: () => value });
+            }
+          } else complete = false;
+        } else complete = false;
+      }
+    } else {
+      const value = this.ev.eval(spec, scope);
+      if (isPlainObject(value)) {
+        for (const [name, item] of Object.entries(value)) fields.set(name, { node: spec, value: () => item });
+      } else complete = false;
+    }
+
+    const ins = fields.get("ins");
+    if (ins) this.readIns(record, ins.expression, ins.node, ins.value, scope);
+    const deps = fields.get("deps");
+    if (deps) this.readDeps(record, deps.expression, deps.node, deps.value, scope);
+
+    const text = (name: string): string | undefined => {
+      const field = fields.get(name);
+      const value = field?.value();
+      return typeof value === "string" ? value : undefined;
+    };
+    const list = (name: string): string[] | undefined => {
+      const field = fields.get(name);
+      const value = field ? toJson(field.value()) : undefined;
+      return Array.isArray(value) && value.every((item) => typeof item === "string") ? value : undefined;
+    };
+    const group = text("group");
+    if (group !== undefined) record.group = group;
+    const codeVersion = text("codeVersion");
+    if (codeVersion !== undefined) record.codeVersion = codeVersion;
+    const description = text("description");
+    if (description !== undefined) record.description = description;
+    const owners = list("owners");
+    if (owners) record.owners = owners;
+    const kinds = list("kinds");
+    if (kinds) record.kinds = kinds;
+    const tagsField = fields.get("tags");
+    if (tagsField) {
+      const tags = toJson(tagsField.value());
+      if (tags && typeof tags === "object" && !Array.isArray(tags)) {
+        const result: Record<string, string> = {};
+        for (const [key, value] of Object.entries(tags)) {
+          if (typeof value === "string") result[key] = value;
+        }
+        record.tags = result;
+      }
+    }
+    const freshnessField = fields.get("freshness");
+    if (freshnessField) {
+      const freshness = toJson(freshnessField.value());
+      if (freshness && typeof freshness === "object" && !Array.isArray(freshness)) {
+        const maxLag = (freshness as Record<string, unknown>).maxLag;
+        if (typeof maxLag === "string") record.maxLag = maxLag;
+      }
+    }
+    const metadataField = fields.get("metadata");
+    if (metadataField) {
+      const metadata = toJson(metadataField.value());
+      if (metadata && typeof metadata === "object" && !Array.isArray(metadata)) {
+        record.metadata = metadata as Record<string, unknown>;
+      }
+    }
+    const resourcesField = fields.get("resources");
+    if (!resourcesField) return complete ? new Set() : undefined;
+    const resources = resourcesField.value();
+    return isPlainObject(resources) ? new Set(Object.keys(resources)) : undefined;
+  }
+
+  private readIns(
+    record: AssetRecord,
+    expression: ts.Expression | undefined,
+    node: ts.Node,
+    value: () => Value,
+    scope: Scope,
+  ): void {
+    const literal = expression ? unwrap(expression) : undefined;
+    if (literal && isObjectLiteralExpression(literal)) {
+      // Evaluated property by property, so that each reference keeps its own range.
+      for (const property of literal.properties) {
+        if (isPropertyAssignment(property)) {
+          const inputName =
+            isIdentifier(property.name) || isStringLiteral(property.name)
+              ? property.name.text
+              : property.name.getText();
+          const itemNode = unwrap(property.initializer);
+          record.deps.push(this.depFrom(this.ev.eval(property.initializer, scope), itemNode, inputName));
+        } else if (isShorthandPropertyAssignment(property)) {
+          record.deps.push(
+            this.depFrom(this.ev.shorthand(property, scope), property.name, property.name.text),
+          );
+        } else if (isSpreadAssignment(property)) {
+          const spread = this.ev.eval(property.expression, scope);
+          if (isPlainObject(spread)) {
+            for (const [name, item] of Object.entries(spread))
+              record.deps.push(this.depFrom(item, property, name));
+          } else record.deps.push(this.depFrom(spread, property));
+        }
+      }
+      return;
+    }
+    const evaluated = value();
+    if (isPlainObject(evaluated)) {
+      for (const [name, item] of Object.entries(evaluated)) record.deps.push(this.depFrom(item, node, name));
+    } else {
+      record.deps.push(this.depFrom(evaluated, node));
+    }
+  }
+
+  private readDeps(
+    record: AssetRecord,
+    expression: ts.Expression | undefined,
+    node: ts.Node,
+    value: () => Value,
+    scope: Scope,
+  ): void {
+    const literal = expression ? unwrap(expression) : undefined;
+    if (literal && isArrayLiteralExpression(literal)) {
+      for (const element of literal.elements) {
+        if (isSpreadElement(element)) {
+          const spread = this.ev.eval(element.expression, scope);
+          const items = iterate(spread);
+          if (items) for (const item of items) record.deps.push(this.depFrom(item, element));
+          else record.deps.push(this.depFrom(spread, element));
+        } else if (!isOmittedExpression(element)) {
+          record.deps.push(this.depFrom(this.ev.eval(element, scope), unwrap(element)));
+        }
+      }
+      return;
+    }
+    const evaluated = value();
+    const items = iterate(evaluated);
+    if (items) for (const item of items) record.deps.push(this.depFrom(item, node));
+    else record.deps.push(this.depFrom(evaluated, node));
+  }
+
+  private depFrom(value: Value, node: ts.Node, input?: string): DepRef {
+    // A key read from a larger expression (a spec built by a helper) points at its own string
+    // when that string is written inside the expression, once.
+    const written =
+      typeof value === "string" && !isStringLiteralLike(node) ? this.literalIn(node, value) : undefined;
+    const span = spanOf(written ?? node);
+    const dep: DepRef = { span, via: "string" };
+    if (this.factorySite && this.mentionsParameter(node)) dep.reportAt = this.factorySite;
+    if (input !== undefined) dep.input = input;
+    if (typeof value === "string") {
+      dep.key = value;
+      return dep;
+    }
+    dep.via = "reference";
+    if (value instanceof AssetValue) {
+      if (value.record.key !== undefined) dep.key = value.record.key;
+      else dep.problem = { kind: "dynamic", message: "the upstream asset's key is known only at run time" };
+      return dep;
+    }
+    if (value instanceof Unknown) {
+      dep.problem = value.undefinedName
+        ? { kind: "undefined-name", message: value.reason }
+        : { kind: "dynamic", message: value.reason };
+      return dep;
+    }
+    dep.problem = {
+      kind: "not-an-asset",
+      message: `\`${shortText(node)}\` is ${describe(value)}, not an asset (expected a reference to an asset or a key string)`,
+    };
+    return dep;
+  }
+
+  private checkCall(node: ts.CallExpression, scope: Scope): Value {
+    const state = this.ev.current;
+    state.result.evaluatedCalls.add(node);
+    const sourceFile = node.getSourceFile();
+    const targetNode = node.arguments[0];
+    const nameNode = node.arguments[1];
+    const record: CheckRecord = {
+      span: spanOf(node, sourceFile),
+      targetSpan: spanOf(targetNode ? unwrap(targetNode) : node, sourceFile),
+    };
+    // `check(target, name, spec, fn)`; `check(target, name, fn)` has no spec.
+    const spec = node.arguments[2];
+    if (spec && !isArrowFunction(spec) && !isFunctionExpression(spec) && !this.specChecked.has(node)) {
+      this.specChecked.add(node);
+      state.result.diagnostics.push(...unknownFieldDiagnostics("check", spec));
+    }
+    // Made by a project helper (`const fresh = (target) => check(target, ...)`): a target that
+    // comes from the helper's parameters is the caller's choice.
+    const site = this.ev.callSites.find((call) => call.getSourceFile().fileName === state.file);
+    if (site && targetNode && isInsideFactory(node) && this.mentionsParameter(targetNode)) {
+      record.targetReportAt = spanOf(site);
+    }
+    const name = nameNode ? this.ev.eval(nameNode, scope) : undefined;
+    if (typeof name === "string") record.name = name;
+    if (spec && !isArrowFunction(spec) && !isFunctionExpression(spec)) {
+      const specInfo = checkSpecInfo(toJson(this.ev.eval(spec, scope)));
+      if (specInfo) record.spec = specInfo;
+    }
+    const target = targetNode
+      ? this.ev.eval(targetNode, scope)
+      : new Unknown("the target argument is missing");
+    if (target instanceof AssetValue) record.target = target.record;
+    else if (typeof target === "string") record.targetKey = target;
+    else if (target instanceof Unknown) {
+      // A target known only at run time is not an error; a name that resolves to nothing is.
+      if (target.undefinedName)
+        record.problem = `${target.reason}; a check needs a reference to an asset or its key`;
+    } else {
+      record.problem = `\`${targetNode ? shortText(targetNode) : "?"}\` is ${describe(target)}, not an asset`;
+    }
+    state.result.checks.push(record);
+    return new CheckValue(record);
+  }
+
+  /** The function a compute argument is: written inline, or a project function by name. */
+  private functionOf(node: ts.Node | undefined): ts.Node | undefined {
+    const inner = node && isExpression(node) ? unwrap(node) : node;
+    if (!inner || !isIdentifier(inner)) return inner;
+    const declaration = this.ev.declarationOf(inner);
+    const fn = declaration && isVariableDeclaration(declaration) ? declaration.initializer : declaration;
+    if (!fn || !this.isProjectFile(fn.getSourceFile().fileName)) return undefined;
+    return isFunctionDeclaration(fn) || isArrowFunction(fn) || isFunctionExpression(fn) ? fn : undefined;
+  }
+
+  /** The string literal with this text inside a node; undefined when none or several. */
+  private literalIn(node: ts.Node, text: string): ts.Node | undefined {
+    let literals = this.literalsIn.get(node);
+    if (!literals) {
+      const found = new Map<string, ts.Node | null>();
+      const visit = (current: ts.Node): void => {
+        if (isStringLiteralLike(current)) {
+          found.set(current.text, found.has(current.text) ? null : current);
+        } else forEachChild(current, visit);
+      };
+      visit(node);
+      literals = found;
+      this.literalsIn.set(node, literals);
+    }
+    return literals.get(text) ?? undefined;
+  }
+
+  /** Whether an expression reads a function parameter (its value then comes from the caller). */
+  private mentionsParameter(node: ts.Node): boolean {
+    let known = this.parameterMentions.get(node);
+    if (known !== undefined) return known;
+    const visit = (current: ts.Node): boolean => {
+      if (isIdentifier(current)) {
+        const shorthand = isShorthandPropertyAssignment(current.parent) && current.parent.name === current;
+        const symbol = shorthand
+          ? this.ev.checker.getShorthandAssignmentValueSymbol(current.parent)
+          : this.ev.checker.getSymbolAtLocation(current);
+        let declaration: ts.Node | undefined = symbol?.valueDeclaration;
+        while (declaration && isBindingElement(declaration)) declaration = declaration.parent.parent;
+        return declaration !== undefined && isParameter(declaration);
+      }
+      return forEachChild(current, visit) === true;
+    };
+    known = visit(node);
+    this.parameterMentions.set(node, known);
+    return known;
+  }
+
+  /**
+   * Evaluates a library call the module evaluation never reached (inside a function nobody
+   * calls with known values, a class, a skipped branch), in its module's scope.
+   */
+  evaluateUnreached(call: ts.CallExpression, fn: AssetFunction, result: FileResult): void {
+    const place = this.ev.unreachedPlace(call);
+    if (place === "never") return;
+    const sourceFile = call.getSourceFile();
+    this.ev.inModule(sourceFile, result, (scope) => {
+      if (fn === "check") {
+        this.checkCall(call, scope);
+        return;
+      }
+      const keyNode = call.arguments[0];
+      const key = keyNode ? this.ev.eval(keyNode, scope) : undefined;
+      if (typeof key === "string") {
+        this.assetCall(call, fn, scope);
+        if (place !== "module") {
+          result.diagnostics.push({
+            span: spanOf(keyNode ?? call, sourceFile),
+            severity: "info",
+            code: "dynamic-asset",
+            message: `Whether this asset exists is known only at run time (${place.mayRun}); the graph shows it.`,
+          });
+        }
+        return;
+      }
+      const reason =
+        place !== "module" ? place.mayRun : key instanceof Unknown ? key.reason : "the key is not a string";
+      result.evaluatedCalls.add(call);
+      result.diagnostics.push({
+        span: spanOf(keyNode ?? call, sourceFile),
+        severity: "info",
+        code: "dynamic-asset",
+        message: `This asset's key cannot be evaluated statically (${reason}); it is not in the graph.`,
+      });
+    });
+  }
+}
