@@ -5,6 +5,7 @@
  */
 import {
   GRAPH_FORMAT_VERSION,
+  describeCondition,
   type AssetGraph,
   type AssetNode,
   type CheckSpecInfo,
@@ -572,6 +573,10 @@ function buildAssetNode(
   if (record.external) node.external = true;
   if (record.codeVersion !== undefined) node.codeVersion = record.codeVersion;
   if (record.maxLag !== undefined) node.freshness = { maxLag: record.maxLag };
+  if (record.automation !== undefined) {
+    node.automation = describeCondition(record.automation);
+    node.automationCondition = record.automation;
+  }
   const checkSpecs = built.checkSpecsByKey.get(key);
   if (checkSpecs) node.checkSpecs = checkSpecs;
   return node;

@@ -4,7 +4,13 @@
  * check, plus the diagnostics found while reading the code.
  */
 import type { ts } from "ts-morph";
-import type { AssetNode, CheckSpecInfo, DiagnosticCode, Severity } from "@assetline/core";
+import type {
+  AssetNode,
+  AutomationCondition,
+  CheckSpecInfo,
+  DiagnosticCode,
+  Severity,
+} from "@assetline/core";
 import { emptyMarks, type ModuleRecord } from "./evaluator";
 
 export type AssetFunction = "asset" | "check" | "externalAsset";
@@ -65,6 +71,8 @@ export interface AssetRecord {
   maxLag?: string;
   /** `codeVersion` of the spec, when it is a string. */
   codeVersion?: string;
+  /** `automation` of the spec, when it is known statically. */
+  automation?: AutomationCondition;
   /** Names of checks attached through a direct reference to this asset value. */
   checks: string[];
   /** The compute function's node, for the type checks (not serialised). */

@@ -65,7 +65,9 @@ export type DiagnosticCode =
   /** A file the parser cannot read (nested too deeply): its assets are missing from the graph. */
   | "unreadable-file"
   /** A spec object field the library does not know (a misspelling): it would be refused at load. */
-  | "unknown-field";
+  | "unknown-field"
+  /** An automation condition that cannot be used: an unparsable cron expression or time zone. */
+  | "invalid-automation";
 
 /**
  * The fields each declaration function's spec object may have: the library refuses any other

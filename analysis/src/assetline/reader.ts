@@ -11,6 +11,7 @@ import {
   Unknown,
   describe,
   isPlainObject,
+  newObject,
   iterate,
   shortText,
   toJson,
@@ -33,8 +34,31 @@ import {
 import { missingResourceDiagnostics } from "../resources";
 import { checkSpecInfo, unknownFieldDiagnostics } from "../specs";
 import { unwrap } from "../syntax";
+import { cronProblem, type AutomationCondition } from "@assetline/core";
+import { callDataFunction, type DataFunction } from "./data";
 import { LibraryCalls } from "./recognise";
 import { AssetValue, CheckValue } from "./values";
+
+/** The `timezone: "..."` value of an options object literal, to point a diagnostic at the string. */
+function timezoneNode(options: ts.Expression | undefined): ts.Node | undefined {
+  const literal = options && unwrap(options);
+  if (!literal || !isObjectLiteralExpression(literal)) return undefined;
+  for (const property of literal.properties) {
+    if (isPropertyAssignment(property) && property.name.getText() === "timezone") return property.initializer;
+  }
+  return undefined;
+}
+
+/** Plain data as the evaluator's values (objects without a prototype). */
+function fromJson(data: unknown): Value {
+  if (Array.isArray(data)) return data.map(fromJson);
+  if (data !== null && typeof data === "object") {
+    const object = newObject();
+    for (const [key, item] of Object.entries(data)) object[key] = fromJson(item);
+    return object;
+  }
+  return data as Value;
+}
 
 const {
   forEachChild,
@@ -155,7 +179,49 @@ export class AssetlineReader implements EvaluatorHost<FileResult> {
     const fn = this.library.classify(node);
     if (fn === "asset" || fn === "externalAsset") return this.assetCall(node, fn, scope);
     if (fn === "check") return this.checkCall(node, scope);
+    const data = this.library.dataFunction(node);
+    if (data !== null) return this.dataCall(node, data, scope);
     return NOT_RECOGNISED;
+  }
+
+  /**
+   * `eager()`, `onCron("0 6 * * *", { timezone })`, ...: the library's own function applied to
+   * the arguments evaluated statically, so the editor reads the same data the run time builds.
+   * A cron expression or time zone that cannot be used is an `invalid-automation` diagnostic
+   * on the very string.
+   */
+  private dataCall(node: ts.CallExpression, fn: DataFunction, scope: Scope): Value {
+    const args = node.arguments.map((argument) => toJson(this.ev.eval(argument, scope)));
+    const unknown = args.findIndex((a) => a === undefined);
+    if (unknown >= 0) return new Unknown(`the arguments of ${fn}(...) are known only at run time`);
+    if (fn === "onCron" || fn === "cronTickPassed" || fn === "allDepsUpdatedSinceCron") {
+      const [cron, options] = args;
+      const timezone =
+        options && typeof options === "object" && "timezone" in options ? options.timezone : "UTC";
+      const state = this.ev.current;
+      const problem =
+        typeof cron !== "string"
+          ? `${fn} needs a cron expression as a string, e.g. "0 6 * * *".`
+          : typeof timezone !== "string"
+            ? `the time zone must be a string such as "Europe/Berlin".`
+            : cronProblem(cron, timezone);
+      if (problem !== undefined && state) {
+        const at =
+          typeof cron === "string" && cronProblem(cron) !== undefined
+            ? node.arguments[0]
+            : (timezoneNode(node.arguments[1]) ?? node.arguments[1] ?? node.arguments[0]);
+        state.result.diagnostics.push({
+          span: spanOf(at ?? node, state.sourceFile),
+          severity: "error",
+          code: "invalid-automation",
+          message: `${problem.replace(/^./, (c) => c.toUpperCase())}`,
+        });
+        return new Unknown(problem);
+      }
+    }
+    const result = callDataFunction(fn, args);
+    if ("error" in result) return new Unknown(result.error);
+    return fromJson(result.value);
   }
 
   /** `export const orders = asset(...)`: the asset's export name. */
@@ -328,6 +394,22 @@ export class AssetlineReader implements EvaluatorHost<FileResult> {
       if (freshness && typeof freshness === "object" && !Array.isArray(freshness)) {
         const maxLag = (freshness as Record<string, unknown>).maxLag;
         if (typeof maxLag === "string") record.maxLag = maxLag;
+      }
+    }
+    const automationField = fields.get("automation");
+    if (automationField) {
+      const automation = toJson(automationField.value());
+      if (automation && typeof automation === "object" && "type" in automation) {
+        record.automation = automation as AutomationCondition;
+      } else if (automation !== undefined) {
+        const state = this.ev.current;
+        state?.result.diagnostics.push({
+          span: spanOf(automationField.node, state.sourceFile),
+          severity: "error",
+          code: "invalid-automation",
+          message:
+            "This is not an automation condition; write eager(), onCron(...), onMissing() or a combination of them.",
+        });
       }
     }
     const metadataField = fields.get("metadata");

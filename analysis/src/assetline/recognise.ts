@@ -8,6 +8,9 @@ import { ts } from "ts-morph";
 import type { PackageNames } from "../files";
 import { declaresNoNames, type TopLevelImports } from "../imports";
 import type { AssetFunction } from "../model";
+import { isDataFunction, type DataFunction } from "./data";
+
+type LibraryFunction = AssetFunction | DataFunction;
 import { MAX_ALIAS_DEPTH, constAliasStep, libraryExportName } from "../library";
 import { isConstList, unwrap } from "../syntax";
 
@@ -183,11 +186,11 @@ function syntaxOf(sourceFile: ts.SourceFile): FileSyntax {
 /** Recognises the library's calls for one round (its caches hold that round's checker's symbols). */
 export class LibraryCalls {
   /** Each call's library function (null: not the library's), once. */
-  private readonly classified = new WeakMap<ts.CallExpression, AssetFunction | null>();
+  private readonly classified = new WeakMap<ts.CallExpression, LibraryFunction | null>();
   /** What callees resolve to at the top level of a module, by name (`asset`, `al.asset`). */
-  private readonly topLevelCallees = new WeakMap<ts.SourceFile, Map<string, AssetFunction | null>>();
+  private readonly topLevelCallees = new WeakMap<ts.SourceFile, Map<string, LibraryFunction | null>>();
   /** The library function a symbol is (null: none, or being resolved). */
-  private readonly libraryBySymbol = new Map<ts.Symbol, AssetFunction | null>();
+  private readonly libraryBySymbol = new Map<ts.Symbol, LibraryFunction | null>();
 
   constructor(
     private readonly checker: ts.TypeChecker,
@@ -199,11 +202,22 @@ export class LibraryCalls {
     return syntaxOf(sourceFile).names;
   }
 
-  /** Which library function a call invokes, resolved through the checker; null for any other call. */
+  /** Which of asset, check, externalAsset a call invokes, resolved through the checker; null for any other call. */
   classify(call: ts.CallExpression): AssetFunction | null {
+    const fn = this.resolve(call);
+    return fn === "asset" || fn === "check" || fn === "externalAsset" ? fn : null;
+  }
+
+  /** Which of the library's data constructors (`eager()`, `dailyPartitions(...)`, ...) a call invokes. */
+  dataFunction(call: ts.CallExpression): DataFunction | null {
+    const fn = this.resolve(call);
+    return fn !== null && isDataFunction(fn) ? fn : null;
+  }
+
+  private resolve(call: ts.CallExpression): LibraryFunction | null {
     const cached = this.classified.get(call);
     if (cached !== undefined) return cached;
-    let result: AssetFunction | null = null;
+    let result: LibraryFunction | null = null;
     const callee = call.expression;
     // The call's file, and whether any node around it can declare names (else the callee
     // resolves as at the top of the module, the same for every such call of the file).
@@ -231,7 +245,7 @@ export class LibraryCalls {
     if (nameNode && key !== undefined) {
       let byName = topLevel ? this.topLevelCallees.get(sourceFile) : undefined;
       if (topLevel && !byName)
-        this.topLevelCallees.set(sourceFile, (byName = new Map<string, AssetFunction | null>()));
+        this.topLevelCallees.set(sourceFile, (byName = new Map<string, LibraryFunction | null>()));
       const known = byName?.get(key);
       if (known !== undefined) result = known;
       else {
@@ -243,14 +257,14 @@ export class LibraryCalls {
     return result;
   }
 
-  private libraryFunction(nameNode: ts.Node, depth = 0): AssetFunction | null {
+  private libraryFunction(nameNode: ts.Node, depth = 0): LibraryFunction | null {
     const found =
       (isIdentifier(nameNode) ? this.imports.resolve(nameNode) : undefined) ??
       this.checker.getSymbolAtLocation(nameNode);
     return found ? this.assetlineSymbol(found, depth) : null;
   }
 
-  private assetlineSymbol(found: ts.Symbol, depth: number): AssetFunction | null {
+  private assetlineSymbol(found: ts.Symbol, depth: number): LibraryFunction | null {
     const cached = this.libraryBySymbol.get(found);
     if (cached !== undefined) return cached;
     // Null while resolving, so that a (type-incorrect) self-referential alias ends.
@@ -262,15 +276,16 @@ export class LibraryCalls {
   }
 
   /** A `const` bound to the library's function (`const make = al.asset`, `const { asset } = al`). */
-  private throughConst(found: ts.Symbol, depth: number): AssetFunction | null {
+  private throughConst(found: ts.Symbol, depth: number): LibraryFunction | null {
     const step = constAliasStep(this.checker, found);
     if (!step) return null;
     return "node" in step ? this.libraryFunction(step.node, depth) : this.assetlineSymbol(step.symbol, depth);
   }
 
-  private libraryFunctionOf(found: ts.Symbol): AssetFunction | null {
+  private libraryFunctionOf(found: ts.Symbol): LibraryFunction | null {
     const name = libraryExportName(this.checker, this.packages, found);
-    return name === "asset" || name === "check" || name === "externalAsset" ? name : null;
+    if (name === "asset" || name === "check" || name === "externalAsset") return name;
+    return name !== undefined && isDataFunction(name) ? name : null;
   }
 
   /** Every call of the library in a file, found syntactically then confirmed by the checker. */

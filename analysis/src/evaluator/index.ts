@@ -18,4 +18,13 @@ export {
 export { isStop } from "./budget";
 export { shortText } from "./expressions";
 export { Scope } from "./scope";
-export { HostValue, Unknown, describe, isPlainObject, iterate, toJson, type Value } from "./values";
+export {
+  HostValue,
+  Unknown,
+  describe,
+  isPlainObject,
+  iterate,
+  newObject,
+  toJson,
+  type Value,
+} from "./values";

@@ -16,6 +16,8 @@ export interface AutomationAsset {
   lastMaterialized?: number;
   /** A run of the asset is in progress. */
   inProgress?: boolean;
+  /** Declared, never materialized here (an external asset): never counted as missing. */
+  external?: boolean;
 }
 
 export interface AssetCursor {
@@ -149,7 +151,7 @@ function leaf(condition: AutomationCondition, ctx: Context): Result {
     case "anyDepsMissing": {
       // One being materialized is on its way, and anyDepsInProgress says so: not counted here.
       const absent = deps
-        .filter((d) => isMissing(d) && !d.inProgress && !ctx.requested.has(d.key))
+        .filter((d) => isMissing(d) && !d.external && !d.inProgress && !ctx.requested.has(d.key))
         .map((d) => d.key);
       return absent.length > 0
         ? {

@@ -1,4 +1,4 @@
-import { asset } from "assetline";
+import { asset, eager } from "assetline";
 
 /** Dashboards to refresh, as collected metadata: one asset per entry. */
 export const manifest = [
@@ -19,6 +19,7 @@ export const dashboards = manifest.map((d) =>
       owners: [d.owner],
       kinds: ["tableau"],
       tags: { layer: "presentation" },
+      automation: eager(),
     },
     (ctx) => {
       ctx.log.info(`refreshing dashboard ${d.name}`);

@@ -1,4 +1,6 @@
-import { defineAssets } from "assetline";
+import fs from "node:fs";
+import path from "node:path";
+import { defineAssets, sensor } from "assetline";
 import { dashboards } from "./dashboards";
 import { fxRates, rawCustomers, rawOrders } from "./ingest";
 import { dailyRevenueNonNegative, reportHasDays, revenueReport } from "./report";
@@ -16,4 +18,17 @@ export default defineAssets({
     dashboards,
   ],
   checks: [dailyRevenueNonNegative, reportHasDays],
+});
+
+/**
+ * A new or changed CSV in data/in starts a run of the ingest assets; the eager() transforms and
+ * dashboards follow by themselves under `assetline dev`. The cursor is the newest file time seen.
+ */
+export const newShopFiles = sensor("new_shop_files", { interval: "30s", targets: "group:ingest" }, (ctx) => {
+  const folder = path.join(ctx.root, "data", "in");
+  const files = fs.existsSync(folder) ? fs.readdirSync(folder).filter((f) => f.endsWith(".csv")) : [];
+  const newest = Math.max(0, ...files.map((f) => fs.statSync(path.join(folder, f)).mtimeMs));
+  const seen = Number(ctx.cursor ?? 0);
+  if (newest <= seen) return { skipReason: "no new CSV in data/in" };
+  return { runRequests: [{ runKey: `data/in@${newest}` }], cursor: String(newest) };
 });

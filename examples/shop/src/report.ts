@@ -1,5 +1,5 @@
 import path from "node:path";
-import { asset, check } from "assetline";
+import { asset, check, onCron } from "assetline";
 import { notifier, shopFiles } from "./resources";
 import { dailyRevenue, revenueByCustomer } from "./transform";
 
@@ -13,6 +13,8 @@ export const revenueReport = asset(
     tags: { layer: "gold", audience: "management" },
     kinds: ["json"],
     resources: { files: shopFiles, notify: notifier },
+    // Every morning at 06:00 in Berlin, once both upstreams have been updated since.
+    automation: onCron("0 6 * * *", { timezone: "Europe/Berlin" }),
   },
   (ctx, { daily, customers }) => {
     const total = Math.round(daily.reduce((sum, d) => sum + d.revenue, 0) * 100) / 100;

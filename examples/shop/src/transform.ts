@@ -1,4 +1,4 @@
-import { asset } from "assetline";
+import { asset, eager } from "assetline";
 import { rowsOf } from "./contracts";
 import { warehouse } from "./duckdb-io";
 import { rawCustomers, rawOrders } from "./ingest";
@@ -21,6 +21,8 @@ export const cleanedOrders = asset(
     tags: { layer: "silver" },
     kinds: ["duckdb"],
     io: warehouse,
+    // Rebuilt by `assetline dev` (and Dagster) as soon as an upstream changes.
+    automation: eager(),
     codeVersion: "1",
   },
   (ctx, { orders, customers }): Order[] => {
@@ -51,6 +53,7 @@ export const dailyRevenue = asset(
     description: "Revenue per day.",
     kinds: ["duckdb"],
     io: warehouse,
+    automation: eager(),
     schema: rowsOf({ day: "string", revenue: "number", orders: "number" }),
     owners: ["team:analytics"],
     tags: { layer: "gold" },
@@ -77,6 +80,7 @@ export const revenueByCustomer = asset(
     owners: ["team:analytics"],
     tags: { layer: "gold" },
     metadata: { pii: true, securityClass: "confidential", retention: "P30D" },
+    automation: eager(),
   },
   (_ctx, { orders, customers }) => {
     const names = new Map(customers.map((c) => [c.customer_id, c.name]));

@@ -183,6 +183,7 @@ export async function evaluateTick(input: TickInput): Promise<TickRecord> {
       ...(condition ? { automation: condition } : {}),
       ...(entry?.lastSuccess ? { lastMaterialized: Date.parse(entry.lastSuccess.time) } : {}),
       inProgress: input.inProgress.has(a.key),
+      ...(a.external ? { external: true } : {}),
     };
   });
   const conditions = evaluateAutomation({

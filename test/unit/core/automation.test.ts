@@ -91,6 +91,17 @@ describe("automation (core)", () => {
       );
     });
 
+    it("an external upstream (declared, never materialized here) does not count as missing", () => {
+      const fx = { key: "finance/fx", deps: [], external: true };
+      const daily = {
+        key: "t/daily",
+        deps: ["ingest/raw", "finance/fx"],
+        automation: eager(),
+        lastMaterialized: at("05:00"),
+      };
+      assert.equal(decision(evaluate([raw, fx, daily], "06:30", undefined, "06:00"), "t/daily"), "requested");
+    });
+
     it("is handled by its request: the next evaluation does not ask again for the same update", () => {
       const cleaned = {
         key: "t/cleaned",
