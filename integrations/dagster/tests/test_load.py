@@ -93,6 +93,18 @@ def test_shop_maps_code_versions_and_freshness(shop: dg.Definitions) -> None:
     assert graph.get(key("reports/revenue")).freshness_policy is None
 
 
+def test_shop_maps_automation_conditions(shop: dg.Definitions) -> None:
+    graph = shop.resolve_asset_graph()
+    eager = graph.get(key("transform/cleaned_orders")).automation_condition
+    assert eager is not None and eager.get_label() == "eager"
+    cron = graph.get(key("reports/revenue")).automation_condition
+    assert cron is not None
+    assert cron.get_label() == "on_cron(0 6 * * *, Europe/Berlin)"
+    assert graph.get(key("ingest/raw_orders")).automation_condition is None
+    # External assets are never materialized, so they carry no condition.
+    assert graph.get(key("finance/fx_rates")).automation_condition is None
+
+
 def test_assets_form_one_subsettable_multi_asset_per_group(shop: dg.Definitions) -> None:
     multi = {
         a.node_def.name: {k.to_user_string() for k in a.keys}

@@ -12,6 +12,7 @@ from typing import Any
 
 import dagster as dg
 
+from .automation import to_automation_condition
 from .graph import AssetlineAsset, AssetlineError
 
 #: Dagster's names (groups, ops): letters, digits and underscores.
@@ -131,6 +132,9 @@ def asset_spec(asset: AssetlineAsset, project_dir: Path) -> dg.AssetSpec:
         metadata=asset_metadata(asset, project_dir),
         code_version=asset.code_version,
         freshness_policy=freshness_policy(asset),
+        automation_condition=None
+        if asset.external
+        else to_automation_condition(asset.raw.get("automationCondition")),
         skippable=not asset.external,
     )
 
