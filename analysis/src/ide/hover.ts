@@ -3,6 +3,7 @@
  * classification, freshness, upstream and downstream, checks, output type). What the run
  * records say is the editor's to add (`renderHover`'s `extraFacts`), at its one call site.
  */
+import { describeAutomation, describeCondition } from "@assetline/core";
 import type { AnalysisSession } from "../index";
 import type { AssetRecord, SourceSpan } from "../model";
 import { declarationAt, occurrenceAt, recordOf } from "./common";
@@ -63,6 +64,11 @@ export function hover(session: AnalysisSession, file: string, offset: number): A
       facts.push(`Metadata: ${list(other.map((name) => `${name}=${JSON.stringify(metadata[name])}`))}`);
   }
   if (record.maxLag) facts.push(`Freshness: at most ${record.maxLag} old`);
+  if (record.automation) {
+    const words = describeAutomation(record.automation, Date.now());
+    const written = describeCondition(record.automation);
+    facts.push(`Automation: \`${written}\`${words.startsWith("next:") ? ` · ${words}` : ""}`);
+  }
   const node = result?.graph.assets.find((asset) => asset.key === key);
   if (node) {
     // The graph lists deps as written; a broken one (the diagnostics say why) is not upstream.

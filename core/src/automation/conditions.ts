@@ -4,7 +4,8 @@
  * rebuilds it); `eager()`, `onCron()` and `onMissing()` are named compositions of the building
  * blocks, expanded by `expand` exactly as Dagster defines them.
  */
-import { cronProblem } from "../cron";
+import { cronProblem, cronTicks } from "../cron";
+import { wallClock } from "../partitions/zone";
 
 export type AutomationCondition =
   | { type: "eager" }
@@ -133,4 +134,52 @@ export function conditionProblems(condition: AutomationCondition): string[] {
     default:
       return [];
   }
+}
+
+/** The first cron schedule a condition waits on (`onCron`, `cronTickPassed`), if any. */
+function cronOf(condition: AutomationCondition): { cron: string; timezone: string } | undefined {
+  switch (condition.type) {
+    case "onCron":
+    case "cronTickPassed":
+    case "allDepsUpdatedSinceCron":
+      return { cron: condition.cron, timezone: condition.timezone };
+    case "sinceLastHandled":
+    case "not":
+      return cronOf(condition.operand);
+    case "and":
+    case "or":
+      for (const operand of condition.operands) {
+        const found = cronOf(operand);
+        if (found) return found;
+      }
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The words every view shows for an asset's automation: "eager", "on missing", or for a cron
+ * condition when it next ticks, "next: 06:00 (0 6 * * *, Europe/Berlin)" (with the date when it
+ * is not today in that time zone).
+ */
+export function describeAutomation(condition: AutomationCondition, now: number): string {
+  const schedule = cronOf(condition);
+  if (schedule === undefined || cronProblem(schedule.cron, schedule.timezone) !== undefined) {
+    if (condition.type === "eager") return "eager";
+    if (condition.type === "onMissing") return "on missing";
+    return describeCondition(condition);
+  }
+  let next: number | undefined;
+  for (const tick of cronTicks(schedule.cron, schedule.timezone, now + 1)) {
+    next = tick;
+    break;
+  }
+  if (next === undefined) return describeCondition(condition);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const wall = wallClock(next, schedule.timezone);
+  const today = wallClock(now, schedule.timezone);
+  const sameDay = wall.year === today.year && wall.month === today.month && wall.day === today.day;
+  const time = `${sameDay ? "" : `${wall.year}-${pad(wall.month)}-${pad(wall.day)} `}${pad(wall.hour)}:${pad(wall.minute)}`;
+  return `next: ${time} (${schedule.cron}, ${schedule.timezone})`;
 }

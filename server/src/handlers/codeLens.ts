@@ -7,7 +7,7 @@ import type { CodeLens } from "vscode-languageserver/node";
 import { Commands, type AssetCommandArgs } from "@assetline/protocol";
 import type { AssetRecord } from "@assetline/analysis";
 import type { Project } from "./projects";
-import { assetStatus, describeStates, type AssetStatus } from "@assetline/core";
+import { assetStatus, describeAutomation, describeStates, type AssetStatus } from "@assetline/core";
 import { readRunIndex, stateFacts } from "./runStatus";
 
 export function codeLenses(project: Project, file: string): CodeLens[] {
@@ -75,6 +75,16 @@ export function codeLenses(project: Project, file: string): CodeLens[] {
             arguments: [args(key)],
           },
         });
+        if (first.automation) {
+          lenses.push({
+            range,
+            command: {
+              title: `⚡ ${describeAutomation(first.automation, Date.now())}`,
+              command: Commands.showLineage,
+              arguments: [args(key)],
+            },
+          });
+        }
       }
     } else {
       // A factory call: its assets run together; the status counts their last runs.

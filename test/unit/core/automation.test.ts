@@ -10,6 +10,7 @@ import {
   conditionProblems,
   cronProblem,
   cronTicksBetween,
+  describeAutomation,
   describeCondition,
   eager,
   evaluateAutomation,
@@ -203,6 +204,18 @@ describe("automation (core)", () => {
       assert.equal(
         describeCondition(onCron("0 6 * * *", { timezone: "Europe/Berlin" })),
         'onCron("0 6 * * *", "Europe/Berlin")',
+      );
+    });
+
+    it("describeAutomation says eager, on missing, or the next tick in the cron's time zone", () => {
+      const now = Date.parse("2024-12-07T04:00:00Z"); // 05:00 in Berlin
+      assert.equal(describeAutomation(eager(), now), "eager");
+      assert.equal(describeAutomation(onMissing(), now), "on missing");
+      const cron = onCron("0 6 * * *", { timezone: "Europe/Berlin" });
+      assert.equal(describeAutomation(cron, now), "next: 06:00 (0 6 * * *, Europe/Berlin)");
+      assert.equal(
+        describeAutomation(cron, Date.parse("2024-12-07T06:00:00Z")),
+        "next: 2024-12-08 06:00 (0 6 * * *, Europe/Berlin)",
       );
     });
 
