@@ -12,7 +12,7 @@ import {
   type GraphDiagnostic,
 } from "@assetline/core";
 import { closestKey } from "./closest";
-import type { AssetRecord, CheckRecord, RawDiagnostic, SourceSpan } from "./model";
+import type { AssetRecord, CheckRecord, RawDiagnostic, SourceSpan, TriggerRecord } from "./model";
 
 export { closestKey, levenshtein } from "./closest";
 
@@ -56,6 +56,7 @@ export interface GraphInput {
   assets: AssetRecord[];
   checks: CheckRecord[];
   diagnostics: RawDiagnostic[];
+  triggers?: TriggerRecord[];
 }
 
 /** Structural result before positions are converted: the graph's nodes plus raw diagnostics. */
@@ -69,6 +70,8 @@ export interface BuiltGraph {
   checkSpecsByKey: Map<string, Record<string, CheckSpecInfo>>;
   downstream: Map<string, Set<string>>;
   diagnostics: RawDiagnostic[];
+  /** Schedules and sensors, in source order, the first of each name. */
+  triggers: TriggerRecord[];
 }
 
 function compareSpans(a: SourceSpan, b: SourceSpan): number {
@@ -284,6 +287,15 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
     }
   }
 
+  const triggers: TriggerRecord[] = [];
+  const named = new Set<string>();
+  for (const trigger of [...(input.triggers ?? [])].sort((a, b) => compareSpans(a.call, b.call))) {
+    const id = `${trigger.kind}\u0000${trigger.name}`;
+    if (named.has(id)) continue;
+    named.add(id);
+    triggers.push(trigger);
+  }
+
   return {
     byKey,
     records,
@@ -291,6 +303,7 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
     checkSpecsByKey,
     downstream,
     diagnostics: withoutRepeats(diagnostics),
+    triggers,
   };
 }
 
@@ -630,5 +643,37 @@ export function assembleGraph(
         a.column - b.column ||
         (a.code < b.code ? -1 : 1),
     );
-  return { version: GRAPH_FORMAT_VERSION, assets, diagnostics };
+  const graph: AssetGraph = { version: GRAPH_FORMAT_VERSION, assets, diagnostics };
+  const place = (record: TriggerRecord) => {
+    const position = locate(record.call.file, record.call.start);
+    return { file: relative(record.call.file), line: position.line, column: position.column };
+  };
+  const schedules = built.triggers.filter((t) => t.kind === "schedule");
+  const sensors = built.triggers.filter((t) => t.kind === "sensor");
+  if (schedules.length > 0) {
+    graph.schedules = schedules.map((t) => {
+      const { cron = "", timezone = "UTC", select = "", description } = t.fields;
+      return {
+        name: t.name,
+        cron,
+        timezone,
+        select,
+        ...(description === undefined ? {} : { description }),
+        ...place(t),
+      };
+    });
+  }
+  if (sensors.length > 0) {
+    graph.sensors = sensors.map((t) => {
+      const { interval = "30s", targets = "", description } = t.fields;
+      return {
+        name: t.name,
+        interval,
+        targets,
+        ...(description === undefined ? {} : { description }),
+        ...place(t),
+      };
+    });
+  }
+  return graph;
 }

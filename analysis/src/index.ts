@@ -27,6 +27,7 @@ import {
   emptyFileResult,
   type AssetRecord,
   type CheckRecord,
+  type TriggerRecord,
   type FileResult,
   type RawDiagnostic,
 } from "./model";
@@ -508,13 +509,15 @@ export class AnalysisSession {
 
     const assets: AssetRecord[] = [];
     const checks: CheckRecord[] = [];
+    const triggers: TriggerRecord[] = [];
     const diagnostics: RawDiagnostic[] = [...syntax];
     for (const result of results) {
       for (const record of result.assets) assets.push(record);
       for (const check of result.checks) checks.push(check);
+      for (const trigger of result.triggers) triggers.push(trigger);
       for (const diagnostic of result.diagnostics) diagnostics.push(diagnostic);
     }
-    const built = buildGraph({ assets, checks, diagnostics }, this.cycleCache);
+    const built = buildGraph({ assets, checks, diagnostics, triggers }, this.cycleCache);
     const graph = assembleGraph(
       built,
       (file) => this.relative(file),

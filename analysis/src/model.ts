@@ -110,10 +110,20 @@ export interface RawDiagnostic {
 }
 
 /** What one source file contributes (the evaluator's record of it, extended). */
+/** A `schedule(...)` or `sensor(...)` call read statically. */
+export interface TriggerRecord {
+  kind: "schedule" | "sensor";
+  call: SourceSpan;
+  name: string;
+  /** Schedules: cron, timezone, select; sensors: interval, targets; both: description. */
+  fields: Record<string, string>;
+}
+
 export interface FileResult extends ModuleRecord {
   file: string;
   assets: AssetRecord[];
   checks: CheckRecord[];
+  triggers: TriggerRecord[];
   diagnostics: RawDiagnostic[];
   /** Library calls this module's evaluation reached (the others are evaluated on their own). */
   evaluatedCalls: Set<ts.CallExpression>;
@@ -124,6 +134,7 @@ export function emptyFileResult(file: string): FileResult {
     file,
     assets: [],
     checks: [],
+    triggers: [],
     diagnostics: [],
     reads: new Set(),
     evaluatedCalls: new Set(),

@@ -48,6 +48,29 @@ export interface CheckSpecInfo {
   description?: string;
 }
 
+/** A `schedule(name, { cron, timezone, select })`, where it is declared. */
+export interface ScheduleNode {
+  name: string;
+  cron: string;
+  timezone: string;
+  select: string;
+  description?: string;
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** A `sensor(name, { interval, targets }, fn)`, where it is declared (its function runs only at run time). */
+export interface SensorNode {
+  name: string;
+  interval: string;
+  targets: string;
+  description?: string;
+  file: string;
+  line: number;
+  column: number;
+}
+
 export type Severity = "error" | "warning" | "info";
 
 /** Stable diagnostic codes: add new ones, never rename. */
@@ -164,6 +187,9 @@ export interface AssetGraph {
   version: typeof GRAPH_FORMAT_VERSION;
   assets: AssetNode[];
   diagnostics: GraphDiagnostic[];
+  /** Present when the project declares any. */
+  schedules?: ScheduleNode[];
+  sensors?: SensorNode[];
 }
 
 /** Where an asset stands, from the run records under `.assetline/` and live runs. */

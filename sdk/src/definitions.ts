@@ -210,5 +210,30 @@ export function runtimeGraph(defs: LoadedDefinitions, root: string): AssetGraph 
     if (Object.keys(checkSpecs).length > 0) node.checkSpecs = checkSpecs;
     return node;
   });
-  return { version: 1, assets, diagnostics: [] };
+  const graph: AssetGraph = { version: 1, assets, diagnostics: [] };
+  const place = (location: SourceLocation | undefined) => ({
+    file: location ? path.relative(root, location.file).split(path.sep).join("/") : "",
+    line: location?.line ?? 0,
+    column: location?.column ?? 0,
+  });
+  if (defs.schedules.length > 0) {
+    graph.schedules = defs.schedules.map((s) => ({
+      name: s.name,
+      cron: s.cron,
+      timezone: s.timezone,
+      select: s.select,
+      ...(s.description === undefined ? {} : { description: s.description }),
+      ...place(s.location),
+    }));
+  }
+  if (defs.sensors.length > 0) {
+    graph.sensors = defs.sensors.map((s) => ({
+      name: s.name,
+      interval: s.interval,
+      targets: s.targets,
+      ...(s.description === undefined ? {} : { description: s.description }),
+      ...place(s.location),
+    }));
+  }
+  return graph;
 }

@@ -62,6 +62,9 @@ describe("language server: automation in the hover, the lens and diagnostics", f
     const { diagnostics } = await published;
     const found = diagnostics.find((d) => d.code === "invalid-automation")!;
     assert.deepEqual(found.range.start, positionOf(broken, '"0 26 * * *"'));
-    assert.match(found.message, /"0 26 \* \* \*" is not a cron expression \(Invalid value for hour: 26\)/);
+    assert.match(
+      typeof found.message === "string" ? found.message : found.message.value,
+      /"0 26 \* \* \*" is not a cron expression \(Invalid value for hour: 26\)/,
+    );
   });
 });

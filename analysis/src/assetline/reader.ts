@@ -36,7 +36,7 @@ import { checkSpecInfo, unknownFieldDiagnostics } from "../specs";
 import { unwrap } from "../syntax";
 import { cronProblem, type AutomationCondition } from "@assetline/core";
 import { callDataFunction, type DataFunction } from "./data";
-import { LibraryCalls } from "./recognise";
+import { LibraryCalls, type TriggerFunction } from "./recognise";
 import { AssetValue, CheckValue } from "./values";
 
 /** The `timezone: "..."` value of an options object literal, to point a diagnostic at the string. */
@@ -181,7 +181,50 @@ export class AssetlineReader implements EvaluatorHost<FileResult> {
     if (fn === "check") return this.checkCall(node, scope);
     const data = this.library.dataFunction(node);
     if (data !== null) return this.dataCall(node, data, scope);
+    const trigger = this.library.triggerFunction(node);
+    if (trigger !== null) return this.triggerCall(node, trigger, scope);
     return NOT_RECOGNISED;
+  }
+
+  /**
+   * `schedule(name, { cron, timezone, select })` and `sensor(name, { interval, targets }, fn)`:
+   * their names and spec strings, for the graph (the Dagster bridge builds its schedules and
+   * sensors from them); a schedule's cron is checked as an automation condition's is.
+   */
+  private triggerCall(node: ts.CallExpression, kind: TriggerFunction, scope: Scope): Value {
+    const state = this.ev.current;
+    const [nameNode, specNode] = node.arguments;
+    const name = nameNode ? this.ev.eval(nameNode, scope) : undefined;
+    const spec = specNode ? toJson(this.ev.eval(specNode, scope)) : undefined;
+    if (!state || typeof name !== "string" || !spec || typeof spec !== "object" || Array.isArray(spec)) {
+      return new Unknown(`this ${kind}'s name or spec is known only at run time`);
+    }
+    const fields: Record<string, string> = {};
+    for (const [field, value] of Object.entries(spec as Record<string, unknown>)) {
+      if (typeof value === "string") fields[field] = value;
+    }
+    if (kind === "schedule" && fields.cron !== undefined) {
+      const problem = cronProblem(fields.cron, fields.timezone ?? "UTC");
+      if (problem !== undefined) {
+        const literal = unwrap(specNode as ts.Expression);
+        let at: ts.Node = specNode as ts.Node;
+        if (isObjectLiteralExpression(literal)) {
+          const wanted = cronProblem(fields.cron) !== undefined ? "cron" : "timezone";
+          for (const property of literal.properties) {
+            if (isPropertyAssignment(property) && property.name.getText() === wanted)
+              at = property.initializer;
+          }
+        }
+        state.result.diagnostics.push({
+          span: spanOf(at, state.sourceFile),
+          severity: "error",
+          code: "invalid-automation",
+          message: `Schedule "${name}": ${problem}`,
+        });
+      }
+    }
+    state.result.triggers.push({ kind, call: spanOf(node, state.sourceFile), name, fields });
+    return new Unknown(`a ${kind} is evaluated only at run time`);
   }
 
   /**

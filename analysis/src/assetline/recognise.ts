@@ -10,7 +10,10 @@ import { declaresNoNames, type TopLevelImports } from "../imports";
 import type { AssetFunction } from "../model";
 import { isDataFunction, type DataFunction } from "./data";
 
-type LibraryFunction = AssetFunction | DataFunction;
+/** `schedule(...)` and `sensor(...)`: what starts runs besides the assets' own conditions. */
+export type TriggerFunction = "schedule" | "sensor";
+
+type LibraryFunction = AssetFunction | DataFunction | TriggerFunction;
 import { MAX_ALIAS_DEPTH, constAliasStep, libraryExportName } from "../library";
 import { isConstList, unwrap } from "../syntax";
 
@@ -214,6 +217,12 @@ export class LibraryCalls {
     return fn !== null && isDataFunction(fn) ? fn : null;
   }
 
+  /** Whether a call is the library's `schedule(...)` or `sensor(...)`. */
+  triggerFunction(call: ts.CallExpression): TriggerFunction | null {
+    const fn = this.resolve(call);
+    return fn === "schedule" || fn === "sensor" ? fn : null;
+  }
+
   private resolve(call: ts.CallExpression): LibraryFunction | null {
     const cached = this.classified.get(call);
     if (cached !== undefined) return cached;
@@ -285,6 +294,7 @@ export class LibraryCalls {
   private libraryFunctionOf(found: ts.Symbol): LibraryFunction | null {
     const name = libraryExportName(this.checker, this.packages, found);
     if (name === "asset" || name === "check" || name === "externalAsset") return name;
+    if (name === "schedule" || name === "sensor") return name;
     return name !== undefined && isDataFunction(name) ? name : null;
   }
 

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { defineAssets, sensor } from "assetline";
+import { defineAssets, schedule, sensor } from "assetline";
 import { dashboards } from "./dashboards";
 import { fxRates, rawCustomers, rawOrders } from "./ingest";
 import { dailyRevenueNonNegative, reportHasDays, revenueReport } from "./report";
@@ -31,4 +31,11 @@ export const newShopFiles = sensor("new_shop_files", { interval: "30s", targets:
   const seen = Number(ctx.cursor ?? 0);
   if (newest <= seen) return { skipReason: "no new CSV in data/in" };
   return { runRequests: [{ runKey: `data/in@${newest}` }], cursor: String(newest) };
+});
+
+/** The ingest runs every night at 02:00 Berlin time as well, whatever the sensor saw. */
+export const nightlyIngest = schedule("nightly_ingest", {
+  cron: "0 2 * * *",
+  timezone: "Europe/Berlin",
+  select: "group:ingest",
 });

@@ -85,10 +85,11 @@ function clock(instant: number): string {
   return new Date(instant).toISOString().slice(11, 16) + " UTC";
 }
 
-async function evaluateSensor(
+/** One evaluation of one sensor, with its timeout; it never throws (a failure is in `error`). */
+export async function evaluateSensor(
   sensor: Sensor,
   state: SensorState | undefined,
-  input: TickInput,
+  input: Pick<TickInput, "root" | "at" | "log">,
 ): Promise<{
   requests: SensorRunRequest[];
   state: SensorState;

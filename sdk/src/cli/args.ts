@@ -21,6 +21,7 @@ const VALUE_FLAGS = new Set([
   "at",
   "interval",
   "trigger",
+  "cursor",
   // The Dagster Pipes bootstrap as arguments (`assetline pipes`).
   "dagster-pipes-context",
   "dagster-pipes-messages",

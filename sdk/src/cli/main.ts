@@ -18,8 +18,8 @@ import { openLineageFromEnv } from "../openlineage";
 import { resolveSelection, SelectionError } from "@assetline/core";
 import { computeStatus } from "../status/status";
 import { runDev } from "../automation/dev";
-import { evaluateTick, latestTick, readTick, recordTick } from "../automation/tick";
-import { parseDuration, trySelect, type RunTrigger } from "@assetline/core";
+import { evaluateSensor, evaluateTick, latestTick, readTick, recordTick } from "../automation/tick";
+import { closest, parseDuration, trySelect, type RunTrigger } from "@assetline/core";
 import { NotAPipesProcess, runPipesCommand } from "../pipes/command";
 import { flag, has, parseArgs, UsageError, type ParsedArgs } from "./args";
 
@@ -40,6 +40,7 @@ Usage: assetline <command> [options]        (every command takes --root DIR, def
                                      evaluate automation, schedules and sensors once; runs nothing
   dev [--interval 30s] [--env NAME] [--concurrency N]
                                      keep the pipeline up to date: evaluate on a loop and run what is requested
+  sensor NAME [--cursor C] [--json]  evaluate one sensor once: its run requests and new cursor (for Dagster)
   pipes [--env NAME]                 the process Dagster launches (Dagster Pipes): materializes the
                                      context's assets and reports them back
 
@@ -363,6 +364,67 @@ async function cmdAutomation(args: ParsedArgs): Promise<number> {
   return 0;
 }
 
+/**
+ * `assetline sensor NAME [--cursor C] --json`: evaluates one sensor once and prints its run
+ * requests (with the keys each selects), its new cursor and why: the protocol by which a
+ * Dagster sensor (dagster_assetline) runs the TypeScript function.
+ */
+async function cmdSensor(args: ParsedArgs): Promise<number> {
+  const root = rootOf(args);
+  const name = args.positionals[0];
+  if (!name)
+    throw new UsageError("sensor needs the sensor's name, e.g. `assetline sensor new_files --json`.");
+  const project = await loadProject(root);
+  const found = project.definitions.sensors.find((s) => s.name === name);
+  if (!found) {
+    const names = project.definitions.sensors.map((s) => s.name);
+    const near = closest(name, names);
+    throw new Failure(
+      near
+        ? `No sensor named "${name}"; did you mean "${near}"?`
+        : `No sensor named "${name}"${names.length > 0 ? ` (the sensors: ${names.join(", ")})` : " is declared"}.`,
+    );
+  }
+  const cursor = flag(args, "cursor");
+  const graph = runtimeGraph(project.definitions, project.root);
+  const outcome = await evaluateSensor(
+    found,
+    { runKeys: [], ...(cursor === undefined ? {} : { cursor }) },
+    {
+      root: project.root,
+      at: Date.now(),
+      log: {
+        info: (message) => process.stderr.write(`[info] ${message}\n`),
+        warn: (message) => process.stderr.write(`[warn] ${message}\n`),
+        error: (message) => process.stderr.write(`[error] ${message}\n`),
+      },
+    },
+  );
+  const requests = outcome.requests.map((r) => {
+    const select = r.select ?? found.targets;
+    const keys = trySelect(select, graph);
+    return {
+      select,
+      keys: keys.ok ? keys.keys.filter((k) => !project.definitions.byKey.get(k)?.external) : [],
+      ...(r.runKey === undefined ? {} : { runKey: r.runKey }),
+      ...(keys.ok ? {} : { error: keys.error.message }),
+    };
+  });
+  const result = {
+    name,
+    requests,
+    ...(outcome.state.cursor === undefined ? {} : { cursor: outcome.state.cursor }),
+    reason: outcome.reason,
+    ...(outcome.error === undefined ? {} : { error: outcome.error }),
+  };
+  if (has(args, "json")) out(JSON.stringify(result, null, 2));
+  else {
+    out(`sensor ${name}: ${outcome.reason}`);
+    for (const r of requests) out(`  run ${r.select}${r.runKey ? ` (run key ${r.runKey})` : ""}`);
+  }
+  return outcome.error === undefined ? 0 : 1;
+}
+
 async function cmdDev(args: ParsedArgs): Promise<number> {
   const root = rootOf(args);
   const intervalText = flag(args, "interval") ?? "30s";
@@ -538,6 +600,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return cmdAutomation(args);
     case "dev":
       return cmdDev(args);
+    case "sensor":
+      return cmdSensor(args);
     case "pipes":
       materializing = true;
       try {
@@ -548,7 +612,7 @@ async function main(argv: readonly string[]): Promise<number> {
       }
     default:
       throw new UsageError(
-        `Unknown command "${args.command}"; the commands are graph, check, list, materialize, status, runs, logs, automation, dev, pipes.`,
+        `Unknown command "${args.command}"; the commands are graph, check, list, materialize, status, runs, logs, automation, dev, sensor, pipes.`,
       );
   }
 }

@@ -8,6 +8,8 @@ interface Graph {
   version: number;
   assets: { key: string; [field: string]: unknown }[];
   diagnostics: { severity: string; code: string }[];
+  schedules?: { name: string; cron: string; timezone: string; select: string }[];
+  sensors?: { name: string }[];
 }
 
 describe("static graph and check (CLI with the bundled analyser)", function () {
@@ -43,6 +45,17 @@ describe("static graph and check (CLI with the bundled analyser)", function () {
     const r = byKey(runtimeGraph);
     assert.deepEqual([...s.keys()].sort(), [...r.keys()].sort());
     for (const [key, node] of s) assert.deepEqual(r.get(key), node, `asset ${key}`);
+    // Schedules and sensors too: the Dagster bridge builds its own from the static graph.
+    assert.deepEqual(staticGraph.schedules, runtimeGraph.schedules);
+    assert.deepEqual(staticGraph.sensors, runtimeGraph.sensors);
+    assert.deepEqual(
+      staticGraph.schedules?.map((x) => [x.name, x.cron, x.timezone, x.select]),
+      [["nightly_ingest", "0 2 * * *", "Europe/Berlin", "group:ingest"]],
+    );
+    assert.deepEqual(
+      staticGraph.sensors?.map((x) => x.name),
+      ["new_shop_files"],
+    );
     assert.deepEqual(s.get("dashboards/customer_health")!.deps, [
       "transform/revenue_by_customer",
       "transform/cleaned_orders",

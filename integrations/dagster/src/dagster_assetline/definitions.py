@@ -24,6 +24,7 @@ from .graph import (
     read_graph_json,
 )
 from .translator import asset_spec, check_specs, op_name, specs_by_part
+from .triggers import schedule_definitions, sensor_definitions
 
 Split = Literal["group", "project", "asset"]
 
@@ -159,8 +160,13 @@ def build_assetline_defs(
         definitions.append(
             _multi_asset(op_name(name, part), members, project_dir, launch, pipes_client_key)
         )
+    # Schedules and sensors resolve their selections (and run sensor functions) through the
+    # project's own CLI, which a deployment's code server has beside the project.
+    command = find_assetline_command(project_dir) if graph.schedules or graph.sensors else []
     return dg.Definitions(
         assets=definitions,
+        schedules=schedule_definitions(graph, project_dir, command),
+        sensors=sensor_definitions(graph, project_dir, command),
         resources={pipes_client_key: pipes_client or dg.PipesSubprocessClient()},
     )
 

@@ -110,6 +110,10 @@ def _check_from_json(asset_key: str, check: Any, specs: Mapping[str, Any]) -> As
 class AssetlineGraph:
     assets: tuple[AssetlineAsset, ...]
     diagnostics: tuple[Mapping[str, Any], ...] = ()
+    #: `schedule(...)` declarations: name, cron, timezone, select (and where).
+    schedules: tuple[Mapping[str, Any], ...] = ()
+    #: `sensor(...)` declarations: name, interval, targets (their functions run through the CLI).
+    sensors: tuple[Mapping[str, Any], ...] = ()
 
     @staticmethod
     def from_json(data: Any, *, source: str = "the graph") -> AssetlineGraph:
@@ -125,6 +129,8 @@ class AssetlineGraph:
         return AssetlineGraph(
             assets=tuple(AssetlineAsset.from_json(a) for a in data["assets"]),
             diagnostics=tuple(data.get("diagnostics") or ()),
+            schedules=tuple(data.get("schedules") or ()),
+            sensors=tuple(data.get("sensors") or ()),
         )
 
     @property
