@@ -61,6 +61,12 @@ export function* cronTicks(expression: string, timezone: string, from: number): 
   }
 }
 
+/** The first tick after `after`. */
+export function nextCronTick(expression: string, timezone: string, after: number): number | undefined {
+  for (const tick of cronTicks(expression, timezone, after + 1)) return tick;
+  return undefined;
+}
+
 /** The ticks in the window (after, upTo], ascending. */
 export function cronTicksBetween(
   expression: string,

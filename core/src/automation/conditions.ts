@@ -4,8 +4,8 @@
  * rebuilds it); `eager()`, `onCron()` and `onMissing()` are named compositions of the building
  * blocks, expanded by `expand` exactly as Dagster defines them.
  */
-import { cronProblem, cronTicks } from "../cron";
-import { wallClock } from "../partitions/zone";
+import { cronProblem, nextCronTick } from "../cron";
+import { clockText } from "../partitions/zone";
 
 export type AutomationCondition =
   | { type: "eager" }
@@ -170,16 +170,8 @@ export function describeAutomation(condition: AutomationCondition, now: number):
     if (condition.type === "onMissing") return "on missing";
     return describeCondition(condition);
   }
-  let next: number | undefined;
-  for (const tick of cronTicks(schedule.cron, schedule.timezone, now + 1)) {
-    next = tick;
-    break;
-  }
+  const next = nextCronTick(schedule.cron, schedule.timezone, now);
   if (next === undefined) return describeCondition(condition);
-  const pad = (n: number) => String(n).padStart(2, "0");
-  const wall = wallClock(next, schedule.timezone);
-  const today = wallClock(now, schedule.timezone);
-  const sameDay = wall.year === today.year && wall.month === today.month && wall.day === today.day;
-  const time = `${sameDay ? "" : `${wall.year}-${pad(wall.month)}-${pad(wall.day)} `}${pad(wall.hour)}:${pad(wall.minute)}`;
+  const time = clockText(next, now, schedule.timezone);
   return `next: ${time} (${schedule.cron}, ${schedule.timezone})`;
 }

@@ -4,8 +4,8 @@
  * cursor it returns carries what the next evaluation needs (Dagster's `since_last_handled`
  * memory, which assets were missing, what was requested), so evaluations chain.
  */
-import { cronTicks, latestCronTick } from "../cron";
-import { wallClock } from "../partitions/zone";
+import { latestCronTick, nextCronTick } from "../cron";
+import { clockText } from "../partitions/zone";
 import { expand, type AutomationCondition } from "./conditions";
 
 export interface AutomationAsset {
@@ -63,15 +63,7 @@ interface Context {
   held: Record<string, string | null>;
 }
 
-/** A time for reasons: "06:02 UTC", or with the date when it is not the day of `at`. */
-function clock(instant: number, at: number, timeZone = "UTC"): string {
-  const wall = wallClock(instant, timeZone);
-  const today = wallClock(at, timeZone);
-  const pad = (n: number) => String(n).padStart(2, "0");
-  const time = `${pad(wall.hour)}:${pad(wall.minute)}${timeZone === "UTC" ? " UTC" : ""}`;
-  const sameDay = wall.year === today.year && wall.month === today.month && wall.day === today.day;
-  return sameDay ? time : `${wall.year}-${pad(wall.month)}-${pad(wall.day)} ${time}`;
-}
+const clock = clockText;
 
 function joined(reasons: string[]): string {
   return reasons.filter((r) => r !== "").join("; ");
@@ -180,11 +172,7 @@ function leaf(condition: AutomationCondition, ctx: Context): Result {
           };
         }
       }
-      let next: number | undefined;
-      for (const tick of cronTicks(condition.cron, condition.timezone, at + 1)) {
-        next = tick;
-        break;
-      }
+      const next = nextCronTick(condition.cron, condition.timezone, at);
       const nextText = next === undefined ? "" : `; next: ${clock(next, at, condition.timezone)} (${label})`;
       const window =
         since === undefined

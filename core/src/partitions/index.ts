@@ -10,4 +10,4 @@ export {
   type TimePartition,
   type TimeWindow,
 } from "./time";
-export { isTimeZone } from "./zone";
+export { clockText, isTimeZone } from "./zone";

@@ -183,3 +183,16 @@ export function instantsOfSlot(wall: WallClock, timeZone: string, repeatsEveryHo
   if (repeatsEveryHour || instants.length === 1) return instants;
   return [instants[instants.length - 1] as number];
 }
+
+/**
+ * A time as the automation's reasons and the editor's lens write it: "06:02" in `timeZone`
+ * ("06:02 UTC" for UTC), with the date in front when it is not the day of `at` there.
+ */
+export function clockText(instant: number, at: number, timeZone = "UTC"): string {
+  const wall = wallClock(instant, timeZone);
+  const today = wallClock(at, timeZone);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const time = `${pad(wall.hour)}:${pad(wall.minute)}${timeZone === "UTC" ? " UTC" : ""}`;
+  const sameDay = wall.year === today.year && wall.month === today.month && wall.day === today.day;
+  return sameDay ? time : `${wall.year}-${pad(wall.month)}-${pad(wall.day)} ${time}`;
+}

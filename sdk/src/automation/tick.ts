@@ -8,6 +8,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import {
+  clockText,
   cronTicksBetween,
   describeCondition,
   evaluateAutomation,
@@ -79,10 +80,6 @@ const MAX_RUN_KEYS = 1000;
 
 function keySelection(keys: readonly string[]): string {
   return keys.map((k) => `key:${JSON.stringify(k)}`).join(" or ");
-}
-
-function clock(instant: number): string {
-  return new Date(instant).toISOString().slice(11, 16) + " UTC";
 }
 
 /** One evaluation of one sensor, with its timeout; it never throws (a failure is in `error`). */
@@ -230,11 +227,11 @@ export async function evaluateTick(input: TickInput): Promise<TickRecord> {
       return {
         name: s.name,
         requested: false,
-        reason: `no tick of ${s.cron} (${s.timezone}) since ${clock(from)}`,
+        reason: `no tick of ${s.cron} (${s.timezone}) since ${clockText(from, at)}`,
       };
     const missed =
       ticks.length > 1 ? `; ${ticks.length - 1} earlier tick(s) in the window are not replayed` : "";
-    const reason = `the tick at ${clock(latest)} of ${s.cron} (${s.timezone}) passed${missed}`;
+    const reason = `the tick at ${clockText(latest, at)} of ${s.cron} (${s.timezone}) passed${missed}`;
     const problem = plan(s.select, { type: "schedule", name: s.name, reason });
     if (problem !== undefined) return { name: s.name, requested: false, reason: `${reason}, but ${problem}` };
     return { name: s.name, requested: true, reason };
