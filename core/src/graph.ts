@@ -4,6 +4,7 @@
  * separators; lines and columns are 1-based.
  */
 import type { AutomationCondition } from "./automation/conditions";
+import type { PartitionMapping, PartitionsDefinition } from "./partitions";
 import { closest } from "./closest";
 
 export const GRAPH_FORMAT_VERSION = 1;
@@ -33,6 +34,13 @@ export interface AssetNode {
   automation?: string;
   /** The same condition as data, for tools that rebuild it (the Dagster bridge). */
   automationCondition?: AutomationCondition;
+  /**
+   * Its partitions definition, read statically (the library's own object: `type`, and `start`,
+   * `end`, `timezone`, ... for time windows, `keys` for static, `dimensions` for multi).
+   */
+  partitions?: PartitionsDefinition;
+  /** Explicit partition mappings: input name (or the upstream key of a plain dep) -> mapping. */
+  partitionMappings?: Record<string, PartitionMapping>;
   /** The spec's `codeVersion`, when it is written as a string. */
   codeVersion?: string;
   /** The spec's `freshness`, when its `maxLag` is known statically. */
@@ -90,7 +98,11 @@ export type DiagnosticCode =
   /** A spec object field the library does not know (a misspelling): it would be refused at load. */
   | "unknown-field"
   /** An automation condition that cannot be used: an unparsable cron expression or time zone. */
-  | "invalid-automation";
+  | "invalid-automation"
+  /** A partitions definition that cannot be used: a bad start or end, an unknown time zone, duplicate keys. */
+  | "invalid-partitions"
+  /** An input whose partitions do not map to the asset's without an explicit partition mapping. */
+  | "partition-mismatch";
 
 /**
  * The fields each declaration function's spec object may have: the library refuses any other
@@ -109,6 +121,8 @@ export const SPEC_FIELDS = {
     "codeVersion",
     "freshness",
     "automation",
+    "partitions",
+    "partitionMappings",
     "resources",
     "io",
     "schema",
@@ -125,6 +139,7 @@ export const SPEC_FIELDS = {
     "metadata",
     "codeVersion",
     "freshness",
+    "partitions",
     "io",
     "schema",
   ],

@@ -1,6 +1,6 @@
 /** Declaring assets, checks, external assets, resources and definition sets. */
 import { SPEC_FIELDS, isSpecField, unknownFieldMessage, type SpecDeclaration } from "@assetline/core";
-import { conditionProblems, parseDuration } from "@assetline/core";
+import { conditionProblems, parseDuration, partitionsProblems } from "@assetline/core";
 import { callerLocation } from "./location";
 import { validateKey, InvalidKeyError } from "@assetline/core";
 import {
@@ -65,6 +65,29 @@ function validateSpec(
         ? conditionProblems(spec.automation)
         : ["it is not a condition; write eager(), onCron(...), onMissing() or a combination of them."];
     if (problems.length > 0) throw new TypeError(`${fn}("${key}"): automation: ${problems.join(" ")}`);
+  }
+  if (spec.partitions !== undefined) {
+    const definition = spec.partitions;
+    const problems =
+      typeof definition === "object" && definition !== null && "type" in definition
+        ? partitionsProblems(definition)
+        : ["it is not a partitions definition; write dailyPartitions({ start }), staticPartitions([...]), multiPartitions({...}), ..."];
+    if (problems.length > 0) throw new TypeError(`${fn}("${key}"): partitions: ${problems.join(" ")}`);
+  }
+  if (spec.partitionMappings !== undefined) {
+    if (typeof spec.partitionMappings !== "object" || spec.partitionMappings === null)
+      throw new TypeError(`${fn}("${key}"): partitionMappings must map input names to partition mappings.`);
+    const upstream = new Set([
+      ...Object.keys(spec.ins ?? {}),
+      ...(spec.deps ?? []).map((d) => (typeof d === "string" ? d : (d as AnyAsset).key)),
+    ]);
+    for (const name of Object.keys(spec.partitionMappings)) {
+      if (!upstream.has(name)) {
+        throw new TypeError(
+          `${fn}("${key}"): partitionMappings names "${name}", which is neither an input nor a dep; key it by the input's name (or a dep's key).`,
+        );
+      }
+    }
   }
   for (const [name, input] of Object.entries(spec.ins ?? {})) {
     if (!isAsset(input)) {
@@ -175,7 +198,10 @@ export function asset(key: string, specOrCompute: unknown, maybeCompute?: unknow
 /** Declares an asset that exists outside Assetline (never computed); usable in deps and ins. */
 export function externalAsset<T = unknown>(
   key: string,
-  spec: Omit<AssetSpec<never, never, T>, "ins" | "resources" | "timeoutMs" | "automation"> = {},
+  spec: Omit<
+    AssetSpec<never, never, T>,
+    "ins" | "resources" | "timeoutMs" | "automation" | "partitionMappings"
+  > = {},
 ): Asset<T> {
   const location = callerLocation(externalAsset);
   validateKey(key);

@@ -1,6 +1,13 @@
 /** Collecting assets and checks from a definitions module, and the runtime graph they form. */
 import path from "node:path";
-import { describeCondition, type AssetNode, type AssetGraph, type CheckSpecInfo } from "@assetline/core";
+import {
+  describeCondition,
+  mappingProblem,
+  type AssetNode,
+  type AssetGraph,
+  type CheckSpecInfo,
+  type PartitionMapping,
+} from "@assetline/core";
 import { isSchedule, isSensor, type Schedule, type Sensor } from "./automation/definitions";
 import type { SourceLocation } from "./location";
 import { isAsset, isCheck, isDefinitions, type AnyAsset, type AssetCheck } from "./types";
@@ -29,6 +36,27 @@ export function upstreamKeys(asset: AnyAsset): string[] {
     if (!keys.includes(key)) keys.push(key);
   }
   return keys;
+}
+
+/**
+ * Every upstream of an asset with the name its partition mapping is keyed by (the input's name,
+ * or a plain dep's key) and that mapping, when one is given.
+ */
+export function upstreamInputs(asset: AnyAsset): { name: string; key: string; mapping?: PartitionMapping }[] {
+  const mappings = asset.spec.partitionMappings ?? {};
+  const found: { name: string; key: string; mapping?: PartitionMapping }[] = [];
+  const seen = new Set<string>();
+  const add = (name: string, key: string): void => {
+    seen.add(key);
+    const mapping = mappings[name];
+    found.push(mapping === undefined ? { name, key } : { name, key, mapping });
+  };
+  for (const [name, input] of Object.entries(asset.spec.ins ?? {})) add(name, input.key);
+  for (const dep of asset.spec.deps ?? []) {
+    const key = typeof dep === "string" ? dep : dep.key;
+    if (!seen.has(key)) add(key, key);
+  }
+  return found;
 }
 
 function where(asset: { location?: SourceLocation }): string {
@@ -126,6 +154,16 @@ export function collectDefinitions(
       }
     }
   }
+  for (const a of assets) {
+    for (const { name, key, mapping } of upstreamInputs(a)) {
+      const upstream = byKey.get(key);
+      if (!upstream) continue;
+      const problem = mappingProblem(a.spec.partitions, upstream.spec.partitions, mapping);
+      if (problem !== undefined) {
+        throw new DefinitionsError(`Asset "${a.key}" (${where(a)}), input "${name}" (${key}): ${problem}`);
+      }
+    }
+  }
   const cycle = findCycle(assets, byKey);
   if (cycle) {
     throw new DefinitionsError(
@@ -197,6 +235,8 @@ export function runtimeGraph(defs: LoadedDefinitions, root: string): AssetGraph 
       node.automation = describeCondition(spec.automation);
       node.automationCondition = spec.automation;
     }
+    if (spec.partitions !== undefined) node.partitions = spec.partitions;
+    if (spec.partitionMappings !== undefined) node.partitionMappings = { ...spec.partitionMappings };
     if (spec.codeVersion !== undefined) node.codeVersion = spec.codeVersion;
     if (spec.freshness !== undefined) node.freshness = { maxLag: spec.freshness.maxLag };
     const checkSpecs: Record<string, CheckSpecInfo> = {};

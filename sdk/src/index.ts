@@ -25,6 +25,24 @@ export {
   type CronOptions,
 } from "@assetline/core";
 export {
+  hourlyPartitions,
+  dailyPartitions,
+  weeklyPartitions,
+  monthlyPartitions,
+  staticPartitions,
+  multiPartitions,
+  identityMapping,
+  timeWindowMapping,
+  allPartitionsMapping,
+  lastPartitionMapping,
+  staticMapping,
+  dimensionMapping,
+  PartitionsDefinitionError,
+  type PartitionsDefinition,
+  type PartitionMapping,
+  type TimePartitionsOptions,
+} from "@assetline/core";
+export {
   schedule,
   sensor,
   isSchedule,

@@ -3,7 +3,7 @@
  * objects branded with `Symbol.for(...)` so that any copy of the library (the CLI's bundle and the
  * user's installed `assetline` are separate copies) recognises them.
  */
-import type { AutomationCondition } from "@assetline/core";
+import type { AutomationCondition, PartitionMapping, PartitionsDefinition } from "@assetline/core";
 import type { SourceLocation } from "./location";
 
 export const ASSET_BRAND: unique symbol = Symbol.for("assetline.asset");
@@ -143,6 +143,8 @@ export interface AssetContext<R = Record<string, unknown>> {
   /** Aborted when the run is cancelled or the asset times out. */
   signal: AbortSignal;
   metadata: AssetMetadata;
+  /** Set for a partitioned asset: the partition this step materializes (its window for time partitions). */
+  partition?: PartitionContext;
 }
 
 export type AnyAsset = Asset<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -165,6 +167,13 @@ export interface AssetSpec<Ins = Record<string, AnyAsset>, R = Record<string, un
   freshness?: Freshness;
   /** When automation materializes it by itself (`assetline dev`, Dagster's daemon): eager(), onCron(...), ... */
   automation?: AutomationCondition;
+  /** One materialization per partition: dailyPartitions({ start }), staticPartitions([...]), multiPartitions({...}). */
+  partitions?: PartitionsDefinition;
+  /**
+   * How a partitioned input maps to this asset's partitions, by input name (or the upstream key of
+   * a plain dep), where the default does not fit: timeWindowMapping({ startOffset: -6 }), ...
+   */
+  partitionMappings?: Record<string, PartitionMapping>;
   resources?: R;
   io?: IOManager;
   /** Output contract: any Standard Schema validator (zod, valibot, arktype, ...). */

@@ -72,6 +72,65 @@ export function defaultMapping(
   return `${describe(upstream)} do not map to ${describe(downstream)} by themselves: give the input a partition mapping (e.g. allPartitionsMapping() or staticMapping({...})).`;
 }
 
+const MAPPING_TYPES = ["identity", "timeWindow", "all", "last", "static", "dimension"];
+
+/**
+ * Why `mapping` cannot map `upstream`'s partitions to `downstream`'s (either undefined:
+ * unpartitioned), or why no mapping was given where one is needed; undefined when it maps. The
+ * one rule behind the load-time error and the editor's `partition-mismatch`.
+ */
+export function mappingProblem(
+  downstream: PartitionsDefinition | undefined,
+  upstream: PartitionsDefinition | undefined,
+  mapping?: PartitionMapping,
+): string | undefined {
+  if (mapping === undefined) {
+    const resolved = defaultMapping(downstream, upstream);
+    return typeof resolved === "string" ? resolved : undefined;
+  }
+  if (typeof mapping !== "object" || mapping === null || !MAPPING_TYPES.includes(mapping.type)) {
+    return "its partition mapping is not one; write identityMapping(), timeWindowMapping({...}), allPartitionsMapping(), lastPartitionMapping(), staticMapping({...}) or dimensionMapping(name).";
+  }
+  if (upstream === undefined) return "the upstream is not partitioned, so a partition mapping does not apply; remove it.";
+  switch (mapping.type) {
+    case "timeWindow":
+      if (downstream === undefined || !isTimeWindow(downstream) || !isTimeWindow(upstream))
+        return "timeWindowMapping needs time partitions (hourly, daily, weekly, monthly) on both sides.";
+      if (!Number.isInteger(mapping.startOffset) || !Number.isInteger(mapping.endOffset))
+        return "timeWindowMapping's offsets must be whole numbers of windows.";
+      if (mapping.startOffset > mapping.endOffset)
+        return `timeWindowMapping's startOffset (${mapping.startOffset}) is after its endOffset (${mapping.endOffset}): no window would be read.`;
+      return undefined;
+    case "static": {
+      if (upstream.type !== "static") return "staticMapping needs static partitions upstream.";
+      const known = new Set(upstream.keys);
+      const unknown = Object.keys(mapping.downstreamKeysByUpstreamKey).filter((k) => !known.has(k));
+      if (unknown.length > 0) return `staticMapping names upstream keys that do not exist: ${unknown.map((k) => `"${k}"`).join(", ")}.`;
+      if (downstream?.type === "static") {
+        const down = new Set(downstream.keys);
+        const wrong = Object.values(mapping.downstreamKeysByUpstreamKey)
+          .flat()
+          .filter((k) => !down.has(k));
+        if (wrong.length > 0) return `staticMapping maps to downstream keys that do not exist: ${wrong.map((k) => `"${k}"`).join(", ")}.`;
+      }
+      return undefined;
+    }
+    case "dimension": {
+      const multi = downstream?.type === "multi" ? downstream : upstream.type === "multi" ? upstream : undefined;
+      if (multi === undefined) return "dimensionMapping needs multi partitions on one side.";
+      if (!multi.dimensions.some((d) => d.name === mapping.dimension))
+        return `dimensionMapping: the multi partitions have no dimension "${mapping.dimension}" (they have ${multi.dimensions.map((d) => `"${d.name}"`).join(", ")}).`;
+      return undefined;
+    }
+    case "identity":
+      if (downstream === undefined || !same(downstream, upstream))
+        return "identityMapping needs the same partitions definition on both sides.";
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
 function describe(d: PartitionsDefinition): string {
   if (d.type === "static")
     return `static partitions [${d.keys.slice(0, 3).join(", ")}${d.keys.length > 3 ? ", ..." : ""}]`;
