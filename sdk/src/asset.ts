@@ -71,7 +71,9 @@ function validateSpec(
     const problems =
       typeof definition === "object" && definition !== null && "type" in definition
         ? partitionsProblems(definition)
-        : ["it is not a partitions definition; write dailyPartitions({ start }), staticPartitions([...]), multiPartitions({...}), ..."];
+        : [
+            "it is not a partitions definition; write dailyPartitions({ start }), staticPartitions([...]), multiPartitions({...}), ...",
+          ];
     if (problems.length > 0) throw new TypeError(`${fn}("${key}"): partitions: ${problems.join(" ")}`);
   }
   if (spec.partitionMappings !== undefined) {
@@ -79,7 +81,7 @@ function validateSpec(
       throw new TypeError(`${fn}("${key}"): partitionMappings must map input names to partition mappings.`);
     const upstream = new Set([
       ...Object.keys(spec.ins ?? {}),
-      ...(spec.deps ?? []).map((d) => (typeof d === "string" ? d : (d as AnyAsset).key)),
+      ...(spec.deps ?? []).map((d) => (typeof d === "string" ? d : d.key)),
     ]);
     for (const name of Object.keys(spec.partitionMappings)) {
       if (!upstream.has(name)) {

@@ -11,3 +11,4 @@ export {
   type TimeWindow,
 } from "./time";
 export { clockText, isTimeZone } from "./zone";
+export * from "./status";

@@ -22,6 +22,8 @@ const VALUE_FLAGS = new Set([
   "interval",
   "trigger",
   "cursor",
+  "partition",
+  "partition-range",
   // The Dagster Pipes bootstrap as arguments (`assetline pipes`).
   "dagster-pipes-context",
   "dagster-pipes-messages",

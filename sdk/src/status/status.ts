@@ -4,16 +4,18 @@
  * `codeVersion` or source file makes an asset stale here; the editor cannot tell).
  */
 import type { LoadedDefinitions } from "../definitions";
-import { upstreamKeys } from "../definitions";
+import { upstreamInputs, upstreamKeys } from "../definitions";
 import {
   assetStatus,
   type AssetRunState,
+  type PartitionFacts,
+  type PartitionsSummary,
   type RunIndex,
   type StateFacts,
   type StateReason,
 } from "@assetline/core";
 import type { AnyAsset } from "../types";
-import { sourceHash } from "../runner/run";
+import { sourceHash } from "../runner/steps";
 
 export interface AssetStatusReport {
   key: string;
@@ -24,6 +26,8 @@ export interface AssetStatusReport {
   lastMaterialized?: { runId: string; time: string; durationMs: number; path?: string };
   lastRunId?: string;
   reasons: StateReason[];
+  /** A partitioned asset: its partitions in each state. */
+  partitions?: PartitionsSummary;
 }
 
 /** The facts of a loaded asset its state depends on. */
@@ -41,7 +45,19 @@ export function stateFacts(defs: LoadedDefinitions, a: AnyAsset): StateFacts {
       ...(a.spec.codeVersion !== undefined ? { codeVersion: a.spec.codeVersion } : {}),
       ...(hash !== undefined ? { sourceHash: hash } : {}),
     },
+    ...(a.spec.partitions ? { partitioned: partitionedFacts(defs, a) } : {}),
   };
+}
+
+/** A partitioned asset's definition and its upstreams' definitions and mappings. */
+export function partitionedFacts(defs: LoadedDefinitions, a: AnyAsset): Omit<PartitionFacts, "key" | "code"> {
+  const byKey: Record<string, PartitionFacts["upstreams"][string]> = {};
+  for (const { key, mapping } of upstreamInputs(a)) {
+    const partitions = defs.byKey.get(key)?.spec.partitions;
+    const facts = { ...(partitions ? { partitions } : {}), ...(mapping ? { mapping } : {}) };
+    byKey[key] = facts;
+  }
+  return { partitions: a.spec.partitions!, upstreams: byKey };
 }
 
 export function computeStatus(
@@ -60,6 +76,7 @@ export function computeStatus(
       state: status.state,
       title: status.title ?? status.state,
       reasons: status.reasons ?? [],
+      ...(status.partitions ? { partitions: status.partitions } : {}),
     };
     if (success)
       result.lastMaterialized = {
