@@ -18,7 +18,14 @@ import { openLineageFromEnv } from "../openlineage";
 import { resolveSelection, SelectionError } from "@assetline/core";
 import { computeStatus, stateFacts } from "../status/status";
 import { runDev } from "../automation/dev";
-import { evaluateSensor, evaluateTick, latestTick, readTick, recordTick } from "../automation/tick";
+import {
+  evaluateSensor,
+  evaluateTick,
+  latestTick,
+  readTick,
+  recordTick,
+  type PlannedRun,
+} from "../automation/tick";
 import {
   closest,
   describePartitionsSummary,
@@ -28,7 +35,6 @@ import {
   partitionStatuses,
   summarizePartitions,
   trySelect,
-  type RunTrigger,
 } from "@assetline/core";
 import { NotAPipesProcess, runPipesCommand } from "../pipes/command";
 import { flag, has, parseArgs, UsageError, type ParsedArgs } from "./args";
@@ -260,8 +266,15 @@ async function cmdMaterialize(args: ParsedArgs): Promise<number> {
   if (keys.length === 0)
     throw new Failure(`The selection "${selection}" matches no asset that can be materialized.`);
 
-  const trigger = triggerOf(root, flag(args, "trigger"));
-  const partitions = partitionsOf(args);
+  const planned = plannedRunOf(root, flag(args, "trigger"));
+  const trigger = planned?.trigger;
+  // A run planned by automation for a partition materializes that partition.
+  const partitions =
+    planned?.partition !== undefined &&
+    flag(args, "partition") === undefined &&
+    flag(args, "partition-range") === undefined
+      ? { partition: planned.partition }
+      : partitionsOf(args);
   const json = has(args, "json");
   materializing = true;
   const controller = new AbortController();
@@ -329,7 +342,7 @@ function partitionsOf(args: ParsedArgs): {
 }
 
 /** `--trigger TICK:N`: the automation tick request this run carries out (set by `assetline dev`). */
-function triggerOf(root: string, text: string | undefined): RunTrigger | undefined {
+function plannedRunOf(root: string, text: string | undefined): PlannedRun | undefined {
   if (text === undefined) return undefined;
   const match = /^(.+):(\d+)$/.exec(text);
   const tick = match ? readTick(root, match[1] as string) : undefined;
@@ -339,7 +352,7 @@ function triggerOf(root: string, text: string | undefined): RunTrigger | undefin
       `--trigger ${text} names no planned run; it takes TICK:N from .assetline/automation/ticks.`,
     );
   }
-  return run.trigger;
+  return run;
 }
 
 /** A time for --since/--at: ISO 8601 (2024-12-07T06:00:00Z), or "now". */
@@ -398,7 +411,7 @@ async function cmdAutomation(args: ParsedArgs): Promise<number> {
   out(
     `automation at ${record.at}${record.since ? ` over the window since ${record.since}` : " (first evaluation)"}:`,
   );
-  for (const d of record.requested) out(`  requested  ${d.key}: ${d.reason}`);
+  for (const d of record.requested) out(`  requested  ${partitionId(d.key, d.partition)}: ${d.reason}`);
   for (const d of record.skipped) out(`  skipped    ${d.key}: ${d.reason}`);
   for (const s of record.schedules)
     out(`  schedule   ${s.name}: ${s.requested ? "requested, " : ""}${s.reason}`);
