@@ -4,6 +4,7 @@ import { Commands, parseAssetCommandArgs, type AssetCommandArgs } from "@assetli
 import type { AssetlineApi, RunOutcome } from "./api";
 import { ChecksController } from "./checks";
 import { Ctx } from "./ctx";
+import { DevController } from "./dev";
 import { EnvironmentPicker } from "./environment";
 import { LineagePanel } from "./lineage";
 import { runSelection } from "./run";
@@ -15,7 +16,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
   const lineage = new LineagePanel(ctx);
   const assets = new AssetsView(ctx);
   const checks = new ChecksController(ctx);
+  const dev = new DevController();
   context.subscriptions.push(
+    dev,
     ctx,
     lineage,
     lineage.registerSerializer(),
@@ -46,6 +49,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
     vscode.commands.registerCommand("assetline.showLog", () => ctx.log.show()),
     vscode.commands.registerCommand("assetline.restartServer", () => ctx.restart()),
     vscode.commands.registerCommand("assetline.refreshAssets", () => assets.refresh()),
+    vscode.commands.registerCommand("assetline.startDev", (root?: unknown) =>
+      dev.start(typeof root === "string" ? root : undefined),
+    ),
+    vscode.commands.registerCommand("assetline.stopDev", (root?: unknown) =>
+      dev.stop(typeof root === "string" ? root : undefined),
+    ),
   );
 
   try {

@@ -76,6 +76,53 @@ export interface RunHandle {
   cancel(): void;
 }
 
+export interface DevHandle {
+  /** The command line as a person would type it, for logs. */
+  readonly commandLine: string;
+  /** The exit code once `assetline dev` has stopped. */
+  readonly exited: Promise<number | null>;
+  /** Stops it cleanly (SIGINT: runs in progress are cancelled and recorded). */
+  stop(): void;
+}
+
+/**
+ * Starts `assetline dev` in the project (the project's own CLI, with the Node that runs the
+ * caller): the editors' way to keep a pipeline up to date while coding. Its log lines go to
+ * `onOutput`. Throws when the project has no `assetline` package.
+ */
+export function startDev(options: {
+  root: string;
+  interval?: string;
+  environment?: string;
+  onOutput: (text: string) => void;
+}): DevHandle {
+  const cli = findCli(options.root);
+  if (!cli) throw new Error(missingCliMessage(options.root));
+  const args = ["dev", "--root", options.root, "--interval", options.interval ?? "30s"];
+  if (options.environment) args.push("--env", options.environment);
+  const child = spawn(process.execPath, [cli, ...args], {
+    cwd: options.root,
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: "1", FORCE_COLOR: "0" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout.setEncoding("utf8").on("data", options.onOutput);
+  child.stderr.setEncoding("utf8").on("data", options.onOutput);
+  const exited = new Promise<number | null>((resolve) => {
+    child.on("error", (error) => {
+      options.onOutput(`assetline dev could not start: ${error.message}\n`);
+      resolve(null);
+    });
+    child.on("close", (code) => resolve(code));
+  });
+  return {
+    commandLine: `assetline ${args.join(" ")}`,
+    exited,
+    stop: () => {
+      if (child.exitCode === null) child.kill("SIGINT");
+    },
+  };
+}
+
 /** Why assets cannot run in a project whose `assetline` package is not installed. */
 export function missingCliMessage(projectRoot: string): string {
   return `Assetline cannot run assets in ${projectRoot}: the 'assetline' package is not installed there. Run 'npm install assetline' in the project.`;

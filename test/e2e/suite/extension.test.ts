@@ -275,7 +275,52 @@ export function defineExtensionTests(): void {
       await withDeadline(cleared, 15_000, "the unknown-asset diagnostic stayed after the typo was reverted");
       assert.equal(document.isDirty, false);
     });
+
+    it("starts assetline dev from the palette: the example's sensor runs the ingest; Stop ends it cleanly", async function () {
+      this.timeout(120_000);
+      const since = Date.now();
+      const started = await vscode.commands.executeCommand<string | undefined>("assetline.startDev", root);
+      assert.equal(started, root, "Start dev did not start for the workspace's project");
+      // The sensor on data/in sees the CSVs on its first evaluation and requests group:ingest.
+      const run = await withDeadline(
+        sensorRun(root, since),
+        90_000,
+        "no run started by the new_shop_files sensor ended (see the 'Assetline Dev' output)",
+      );
+      note(`      assetline dev: sensor run ${run.runId} ended ${run.status}`);
+      assert.equal(run.status, "success");
+      const code = await vscode.commands.executeCommand<number | null | undefined>("assetline.stopDev", root);
+      assert.equal(code, 0, "assetline dev did not stop cleanly");
+    });
   });
+}
+
+/** The first run since `since` that a sensor started, once it has ended: read from the run records. */
+async function sensorRun(root: string, since: number): Promise<{ runId: string; status: string }> {
+  const runs = path.join(root, ".assetline", "runs");
+  for (;;) {
+    const ids = fs.existsSync(runs) ? fs.readdirSync(runs) : [];
+    for (const runId of ids) {
+      const file = path.join(runs, runId, "events.ndjson");
+      if (!fs.existsSync(file) || fs.statSync(file).mtimeMs < since) continue;
+      const events = fs
+        .readFileSync(file, "utf8")
+        .split("\n")
+        .filter((line) => line.trim() !== "")
+        .flatMap((line) => {
+          try {
+            return [JSON.parse(line) as { type: string; status?: string; trigger?: { type: string } }];
+          } catch {
+            return [];
+          }
+        });
+      const start = events.find((e) => e.type === "run_start");
+      const end = events.find((e) => e.type === "run_end");
+      if (start?.trigger?.type === "sensor" && end) return { runId, status: end.status ?? "" };
+    }
+    // The runner appends to these files as the run goes: look again shortly.
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 /** `key` and the assets within `hops` edges upstream of it, and within `hops` downstream. */
