@@ -35,6 +35,8 @@ export type RunEvent =
       assets: string[];
       /** The partitions the run covers (`--partition`, `--partition-range`), first and last key. */
       partitions?: { start: string; end: string; count: number };
+      /** The run only ran checks, on the stored values (`assetline run-checks`): nothing was materialized. */
+      checksOnly?: true;
       env: string;
       pid: number;
       concurrency: number;

@@ -24,6 +24,7 @@ const VALUE_FLAGS = new Set([
   "cursor",
   "partition",
   "partition-range",
+  "check",
   // The Dagster Pipes bootstrap as arguments (`assetline pipes`).
   "dagster-pipes-context",
   "dagster-pipes-messages",

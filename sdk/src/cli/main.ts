@@ -13,7 +13,12 @@ import { InvalidKeyError } from "@assetline/core";
 import { loadProject } from "../loader";
 import { type RunEvent } from "@assetline/core";
 import { listRunIds, readEvents, readIndex, rebuildIndex } from "../runner/events";
-import { materialize, MissingUpstreamError, PartitionSelectionError } from "../runner/run";
+import {
+  materialize,
+  MissingUpstreamError,
+  NothingToCheckError,
+  PartitionSelectionError,
+} from "../runner/run";
 import { openLineageFromEnv } from "../openlineage";
 import { resolveSelection, SelectionError } from "@assetline/core";
 import { computeStatus, stateFacts } from "../status/status";
@@ -51,6 +56,9 @@ Usage: assetline <command> [options]        (every command takes --root DIR, def
               [--partition KEY | --partition-range START...END]
                                      run assets locally and record the run (a range resumes: it
                                      runs the partitions that are missing, failed or stale)
+  run-checks --select SEL [--check NAME] [--partition KEY] [--json]
+                                     run the selection's checks on the stored values, as tests:
+                                     nothing is materialized; exit 1 when a check fails
   status [--json]                    latest materialization and staleness of every asset
   partitions ASSET [--json]          each partition of a partitioned asset and its state
   runs [--json] [--limit N]          recorded runs, newest first
@@ -196,6 +204,8 @@ function stackFor(stack: string | undefined): string {
 function humanEvent(event: RunEvent, root: string): string | undefined {
   switch (event.type) {
     case "run_start": {
+      if (event.checksOnly)
+        return `run ${event.runId}: checking the stored values of ${event.assets.length} asset(s) in environment "${event.env}"`;
       const parts = event.partitions;
       const which = parts
         ? `, ${parts.count} partition${parts.count === 1 ? "" : "s"} (${parts.start === parts.end ? parts.start : `${parts.start}...${parts.end}`})`
@@ -238,12 +248,14 @@ function humanEvent(event: RunEvent, root: string): string | undefined {
   }
 }
 
-async function cmdMaterialize(args: ParsedArgs): Promise<number> {
+/** `materialize`, or `run-checks` (the selection's checks on the stored values; nothing is materialized). */
+async function cmdMaterialize(args: ParsedArgs, checksOnly = false): Promise<number> {
   const root = rootOf(args);
+  const command = checksOnly ? "run-checks" : "materialize";
   const selection = flag(args, "select");
   if (selection === undefined) {
     throw new UsageError(
-      'materialize needs --select, e.g. --select "ingest/raw_orders" or --select "*" for everything.',
+      `${command} needs --select, e.g. --select "ingest/raw_orders" or --select "*" for everything.`,
     );
   }
   const concurrencyText = flag(args, "concurrency");
@@ -294,11 +306,13 @@ async function cmdMaterialize(args: ParsedArgs): Promise<number> {
     definitions: project.definitions,
     warn: (message) => process.stderr.write(`assetline: ${message}\n`),
   });
+  const checkNames = checksOnly ? checkNamesOf(args, project.definitions, keys) : undefined;
   const result = await materialize({
     root: project.root,
     definitions: project.definitions,
     keys,
     selection,
+    ...(checksOnly ? { checksOnly: checkNames ?? true } : {}),
     config,
     env,
     concurrency,
@@ -315,6 +329,24 @@ async function cmdMaterialize(args: ParsedArgs): Promise<number> {
     },
   });
   return result.status === "success" ? 0 : result.status === "cancelled" ? 130 : 1;
+}
+
+/** `--check NAME`: one check of the selection (undefined: all of them); refused when none has that name. */
+function checkNamesOf(
+  args: ParsedArgs,
+  definitions: { checks: readonly { name: string; assetKey: string }[] },
+  keys: readonly string[],
+): string[] | undefined {
+  const name = flag(args, "check");
+  if (name === undefined) return undefined;
+  const names = [...new Set(definitions.checks.filter((c) => keys.includes(c.assetKey)).map((c) => c.name))];
+  if (!names.includes(name)) {
+    const suggestion = closest(name, names);
+    throw new UsageError(
+      `No check "${name}" on the selection${suggestion ? `; did you mean "${suggestion}"?` : names.length > 0 ? `; its checks are ${names.join(", ")}.` : "."}`,
+    );
+  }
+  return [name];
 }
 
 /** `--partition KEY` or `--partition-range START...END` (Dagster's CLI spelling). */
@@ -688,6 +720,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return cmdList(args);
     case "materialize":
       return cmdMaterialize(args);
+    case "run-checks":
+      return cmdMaterialize(args, true);
     case "status":
       return cmdStatus(args);
     case "partitions":
@@ -712,7 +746,7 @@ async function main(argv: readonly string[]): Promise<number> {
       }
     default:
       throw new UsageError(
-        `Unknown command "${args.command}"; the commands are graph, check, list, materialize, status, partitions, runs, logs, automation, dev, sensor, pipes.`,
+        `Unknown command "${args.command}"; the commands are graph, check, list, materialize, run-checks, status, partitions, runs, logs, automation, dev, sensor, pipes.`,
       );
   }
 }
@@ -778,6 +812,7 @@ main(process.argv.slice(2)).then(
       error instanceof DefinitionsError ||
       error instanceof MissingUpstreamError ||
       error instanceof PartitionSelectionError ||
+      error instanceof NothingToCheckError ||
       error instanceof InvalidKeyError
     ) {
       process.stderr.write(`assetline: ${error.message}\n`);

@@ -23,7 +23,7 @@ import { RunListeners, type RunListener } from "./listeners";
 import { buildPlan, withoutSteps, type ExecutionPlan, type PartitionRequest, type PlanStep } from "./plan";
 import { ResourcePool } from "./resources";
 import { schedule } from "./scheduler";
-import { runAssetStep, type RunContext } from "./steps";
+import { runAssetStep, runStoredChecks, type RunContext } from "./steps";
 
 export { sourceHash } from "./steps";
 export { PartitionSelectionError, type PartitionRequest } from "./plan";
@@ -70,6 +70,12 @@ export interface MaterializeOptions {
   partitionRange?: { start: string; end: string };
   /** The time partitions are counted to (default: now). */
   now?: number;
+  /**
+   * Run the selection's checks on the values already stored, materializing nothing
+   * (`assetline run-checks`); with names, only those checks. A value that was never stored is
+   * refused before anything runs.
+   */
+  checksOnly?: boolean | readonly string[];
 }
 
 export interface RunResult {
@@ -147,6 +153,7 @@ class Tally {
   readonly skipped: string[] = [];
   readonly failedChecks: string[] = [];
   blockingCheckFailed = false;
+  errorCheckFailed = false;
 
   add(event: RunEvent): void {
     if (event.type === "asset_success") this.materialized.push(partitionId(event.key, event.partition));
@@ -155,8 +162,55 @@ class Tally {
     else if (event.type === "check_result" && !event.passed) {
       this.failedChecks.push(`${partitionId(event.key, event.partition)}:${event.check}`);
       if (event.blocking) this.blockingCheckFailed = true;
+      if (event.severity === "error") this.errorCheckFailed = true;
     }
   }
+}
+
+/** A value a check was asked to judge was never stored. */
+export class NothingToCheckError extends Error {
+  override readonly name = "NothingToCheckError";
+}
+
+/**
+ * The plan of a checks-only run: one step per asset (and partition) with checks, none waiting on
+ * another (nothing is materialized); refused when a value to check was never stored.
+ */
+async function checksPlan(
+  definitions: LoadedDefinitions,
+  keys: readonly string[],
+  request: PartitionRequest | undefined,
+  now: number,
+  ioOf: (a: AnyAsset) => IOManager,
+  ioContext: (a: AnyAsset, partition?: string) => IOContext,
+): Promise<ExecutionPlan> {
+  const withChecks = keys.filter((key) => definitions.checks.some((c) => c.assetKey === key));
+  if (withChecks.length === 0) {
+    throw new NothingToCheckError(
+      `No asset of the selection has checks (${keys.slice(0, 3).join(", ")}${keys.length > 3 ? ", ..." : ""}); declare one with check(asset, name, fn).`,
+    );
+  }
+  const planned = buildPlan(definitions, withChecks, { ...(request ? { partitions: request } : {}), now });
+  const steps = planned.steps.map((s) => ({ ...s, needs: [] }));
+  const missing: string[] = [];
+  for (const step of steps) {
+    const io = ioOf(step.asset);
+    if (io.exists && !(await io.exists(ioContext(step.asset, step.partition)))) missing.push(step.id);
+  }
+  if (missing.length > 0) {
+    const first = steps.find((s) => s.id === missing[0])!;
+    throw new NothingToCheckError(
+      `Nothing stored to check for ${missing.map((id) => `"${id}"`).join(", ")}: its checks run on the stored value. ` +
+        `Materialize it first (assetline materialize --select ${first.key}${first.partition === undefined ? "" : ` --partition ${first.partition}`}).`,
+    );
+  }
+  return {
+    ...planned,
+    steps,
+    byId: new Map(steps.map((s) => [s.id, s])),
+    downstream: new Map(),
+    storedInputs: [],
+  };
 }
 
 export async function materialize(options: MaterializeOptions): Promise<RunResult> {
@@ -221,9 +275,12 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
 
   // Inputs from outside the selection must already be stored: say which to materialize first,
   // or (missingUpstream: "materialize") add them to the run, and theirs in turn.
-  let plan = planFor(options.keys);
+  const checksOnly = options.checksOnly ?? false;
+  let plan = checksOnly
+    ? await checksPlan(definitions, options.keys, request, now, ioOf, ioContext)
+    : planFor(options.keys);
   const addedUpstream: string[] = [];
-  for (;;) {
+  for (; !checksOnly;) {
     const missing = await missingInputs(plan, definitions, ioOf, ioContext);
     if (missing.length === 0) break;
     const computable = missing.filter((m) => !definitions.byKey.get(m.upstream)?.external);
@@ -288,6 +345,7 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
     pid: process.pid,
     concurrency,
     ...(options.trigger ? { trigger: options.trigger } : {}),
+    ...(checksOnly ? { checksOnly: true as const } : {}),
   });
   if (addedUpstream.length > 0) {
     logger().info(
@@ -316,7 +374,10 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
   const { neverReady } = await schedule(plan, {
     concurrency,
     signal: cancellation.signal,
-    run: (step) => runAssetStep(run, step),
+    run: (step) =>
+      checksOnly
+        ? runStoredChecks(run, step, Array.isArray(checksOnly) ? new Set(checksOnly) : undefined)
+        : runAssetStep(run, step),
     skip: (step: PlanStep, reason) =>
       emit({
         type: "asset_skipped",
@@ -331,9 +392,13 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
   cancellation.dispose();
   await resources.teardown((message) => logger().warn(message));
 
+  // Checks run as tests fail the run when a check of severity "error" fails, blocking or not.
   const status: RunStatus = cancelled
     ? "cancelled"
-    : neverReady || tally.failed.length > 0 || tally.blockingCheckFailed
+    : neverReady ||
+        tally.failed.length > 0 ||
+        tally.blockingCheckFailed ||
+        (checksOnly && tally.errorCheckFailed)
       ? "failure"
       : "success";
   const { materialized, failed, skipped, failedChecks } = tally;

@@ -97,6 +97,31 @@ async function failingAs<T>(work: Promise<T>, wrap: (e: unknown) => AssetFailure
 type AssetContext = Parameters<NonNullable<AnyAsset["compute"]>>[0];
 
 /** Materializes one asset, then runs its checks. Never throws: the outcome says how it ended. */
+/** The values of an asset's `resources`: resource objects started (once per run), the rest as given. */
+async function startResources(
+  run: RunContext,
+  a: AnyAsset,
+  scope: StepScope,
+): Promise<Record<string, unknown>> {
+  const resources: Record<string, unknown> = {};
+  for (const [name, r] of Object.entries(a.spec.resources ?? {})) {
+    if (!isResource(r)) {
+      resources[name] = r;
+      continue;
+    }
+    resources[name] = await failingAs(
+      scope.race(() => run.resources.get(r, run.logger(a.key)), `the factory of resource "${r.name}"`),
+      (e) =>
+        new AssetFailure(
+          `Resource "${r.name}" failed to start in environment "${run.env}": ${messageOf(e)}`,
+          "resource",
+          e,
+        ),
+    );
+  }
+  return resources;
+}
+
 /** Loads one input of a step: the upstream's value, one of its partitions, or several keyed. */
 async function loadInput(run: RunContext, upstream: AnyAsset, input: PlanInput): Promise<unknown> {
   const io = run.ioOf(upstream);
@@ -133,22 +158,7 @@ export async function runAssetStep(run: RunContext, step: PlanStep): Promise<Ste
   let value: unknown;
   let ctx!: AssetContext;
   try {
-    const resources: Record<string, unknown> = {};
-    for (const [name, r] of Object.entries(a.spec.resources ?? {})) {
-      if (!isResource(r)) {
-        resources[name] = r;
-        continue;
-      }
-      resources[name] = await failingAs(
-        scope.race(() => run.resources.get(r, run.logger(a.key)), `the factory of resource "${r.name}"`),
-        (e) =>
-          new AssetFailure(
-            `Resource "${r.name}" failed to start in environment "${run.env}": ${messageOf(e)}`,
-            "resource",
-            e,
-          ),
-      );
-    }
+    const resources = await startResources(run, a, scope);
     const inputs: Record<string, unknown> = {};
     for (const input of step.inputs) {
       const upstream = a.spec.ins![input.name]!;
@@ -242,6 +252,64 @@ export async function runAssetStep(run: RunContext, step: PlanStep): Promise<Ste
     if (!event.passed && c.blocking) blocked = true;
   }
   return blocked ? "blocked" : "materialized";
+}
+
+/**
+ * Runs a step's checks on the value already stored (`assetline run-checks`): nothing is computed
+ * or written. Loading it fails the checks with a sentence; the runner made sure it exists.
+ */
+export async function runStoredChecks(
+  run: RunContext,
+  step: PlanStep,
+  only?: ReadonlySet<string>,
+): Promise<StepOutcome> {
+  const a = step.asset;
+  const ioContext = run.ioContext(a, step.partition);
+  const ctx: AssetContext = {
+    key: a.key,
+    runId: run.runId,
+    log: run.logger(a.key),
+    resources: {},
+    root: run.root,
+    env: run.env,
+    signal: run.signal,
+    metadata: a.spec.metadata ?? {},
+    ...(ioContext.partition ? { partition: ioContext.partition } : {}),
+  };
+  const checks = step.checks.filter((c) => only === undefined || only.has(c.name));
+  let value: unknown;
+  const scope = new StepScope({ subject: `Asset "${a.key}"`, timeoutMs: a.spec.timeoutMs, run: run.signal });
+  try {
+    ctx.resources = await startResources(run, a, scope);
+    value = await scope.race(() => run.ioOf(a).load(ioContext), "loading its stored value");
+  } catch (e) {
+    for (const c of checks) {
+      const event: Extract<RunEvent, { type: "check_result" }> = {
+        type: "check_result",
+        runId: run.runId,
+        time: now(),
+        key: a.key,
+        ...(step.partition === undefined ? {} : { partition: step.partition }),
+        check: c.name,
+        passed: false,
+        blocking: c.blocking,
+        severity: c.severity,
+        error: {
+          message: `Checking the stored value of "${a.key}" failed before the check ran: ${messageOf(e)}`,
+        },
+      };
+      run.emit(event);
+    }
+    return "failed";
+  } finally {
+    scope.dispose();
+  }
+  let failed = false;
+  for (const c of checks) {
+    const event = await runCheckStep(run, c, value, ctx);
+    if (!event.passed && c.severity === "error") failed = true;
+  }
+  return failed ? "blocked" : "materialized";
 }
 
 /**
