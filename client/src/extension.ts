@@ -6,6 +6,7 @@ import { ChecksController } from "./checks";
 import { Ctx } from "./ctx";
 import { DevController } from "./dev";
 import { EnvironmentPicker } from "./environment";
+import { FailureDiagnostics } from "./failures";
 import { LineagePanel } from "./lineage";
 import { runSelection } from "./run";
 import { AssetsView, assetArgs } from "./views/assetsView";
@@ -17,8 +18,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
   const assets = new AssetsView(ctx);
   const checks = new ChecksController(ctx);
   const dev = new DevController();
+  const failures = new FailureDiagnostics(ctx);
   context.subscriptions.push(
     dev,
+    failures,
     ctx,
     lineage,
     lineage.registerSerializer(),
@@ -45,6 +48,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
     vscode.commands.registerCommand(Commands.showLineage, (args: unknown) => {
       const valid = parseAssetArgs(args);
       return lineage.show(valid?.rootUri, valid?.key);
+    }),
+    vscode.commands.registerCommand(Commands.showFailure, (args: unknown) => {
+      const valid = parseAssetArgs(args);
+      return valid && failures.showFailure(vscode.Uri.parse(valid.rootUri).fsPath, valid.key);
     }),
     vscode.commands.registerCommand("assetline.showLog", () => ctx.log.show()),
     vscode.commands.registerCommand("assetline.restartServer", () => ctx.restart()),

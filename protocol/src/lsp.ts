@@ -118,6 +118,8 @@ export const Commands = {
   runAsset: "assetline.runAsset",
   runAssetWithUpstream: "assetline.runAssetWithUpstream",
   showLineage: "assetline.showLineage",
+  /** A failed asset's lens: open the line that threw, with the error and its log. */
+  showFailure: "assetline.showFailure",
 } as const;
 
 /** What a client may send as `initializationOptions` (every field optional). */

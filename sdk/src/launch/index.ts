@@ -12,6 +12,7 @@ import path from "node:path";
 import type { RunEvent } from "@assetline/core";
 
 export { readIndex } from "../runner/events";
+export { recordedFailure, type RecordedFailure } from "./failures";
 
 /**
  * Finds the `assetline` command line of a pipeline project: the project's own installed

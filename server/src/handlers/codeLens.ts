@@ -67,11 +67,13 @@ export function codeLenses(project: Project, file: string): CodeLens[] {
         },
       });
       if (!first.external) {
+        const state = status(first);
         lenses.push({
           range,
           command: {
-            title: status(first).title!,
-            command: Commands.showLineage,
+            title: state.title!,
+            // A failure opens where it threw; any other state the lineage around the asset.
+            command: state.state === "failed" ? Commands.showFailure : Commands.showLineage,
             arguments: [args(key)],
           },
         });

@@ -16,7 +16,15 @@ import { Commands } from "@assetline/protocol";
 import type { AssetlineApi, CheckRunResult, RunOutcome } from "../../../client/src/api";
 import { askLauncher, loadStaticGraph, withDeadline, workspaceRoot } from "./helpers";
 import { note } from "./log";
-import { EXTENSION_ID, commandArgs, isMaterialized, lensOf, lensesFor } from "./vscode-helpers";
+import {
+  EXTENSION_ID,
+  commandArgs,
+  diagnosticCode,
+  isMaterialized,
+  lensOf,
+  lensesFor,
+  untilSettled,
+} from "./vscode-helpers";
 
 /** The check of examples/shop that a negative day of revenue fails (src/report.ts). */
 const NON_NEGATIVE = { key: "transform/daily_revenue", check: "non_negative" };
@@ -257,6 +265,73 @@ export function defineEditorTests(): void {
       } finally {
         fs.writeFileSync(orders, original);
       }
+    });
+
+    it("a failed run marks the line that threw until the next success; its ✗ failed lens opens that line", async function () {
+      // The raw orders' source file goes missing: reading it throws in the project's own code
+      // (the shop's files resource), which is where the mark goes: the top frame in the workspace.
+      const ingest = graph.assets.find((asset) => asset.key === "ingest/raw_orders");
+      assert.ok(ingest, "the example has no ingest/raw_orders");
+      const ingestUri = vscode.Uri.file(path.join(root, ingest.file));
+      const orders = path.join(root, "data", "in", "orders.csv");
+      const aside = `${orders}.e2e-aside`;
+      const isFailure = (d: vscode.Diagnostic) =>
+        diagnosticCode(d) === "asset-failed" && d.message.startsWith("ingest/raw_orders failed");
+      const marks = () =>
+        vscode.languages
+          .getDiagnostics()
+          .flatMap(([uri, diagnostics]) => diagnostics.filter(isFailure).map((d) => ({ uri, d })));
+      const untilMarks = (accept: (found: number) => boolean) =>
+        new Promise<void>((resolve) => {
+          if (accept(marks().length)) return resolve();
+          const subscription = vscode.languages.onDidChangeDiagnostics(() => {
+            if (!accept(marks().length)) return;
+            subscription.dispose();
+            resolve();
+          });
+        });
+      fs.renameSync(orders, aside);
+      try {
+        const marked = untilMarks((found) => found > 0);
+        const outcome = await runCommand(Commands.runAsset, { key: ingest.key, rootUri: rootUri(root) });
+        assert.equal(outcome?.status, "failure", "the run without its source file did not fail");
+        await withDeadline(marked, 30_000, "no asset-failed diagnostic appeared");
+        const [{ uri, d }] = marks() as [{ uri: vscode.Uri; d: vscode.Diagnostic }];
+        const line = d.range.start.line;
+        note(`      asset-failed at ${vscode.workspace.asRelativePath(uri)}:${line + 1}: ${d.message}`);
+        assert.match(d.message, /orders\.csv/, "the diagnostic says what failed");
+        assert.ok(uri.fsPath.startsWith(root), "the mark is in the workspace's own code");
+
+        // The state lens of the failed asset opens the failure, not the lineage.
+        await vscode.window.showTextDocument(ingestUri, {
+          preview: false,
+          viewColumn: vscode.ViewColumn.One,
+        });
+        const failedLens = await untilSettled(
+          api,
+          async () => {
+            const lenses = await lensesFor(api, ingestUri, [ingest.key]);
+            try {
+              return lensOf(lenses, ingest.key, Commands.showFailure);
+            } catch {
+              return undefined;
+            }
+          },
+          "a ✗ failed lens on ingest/raw_orders",
+        );
+        assert.match(failedLens.title, /failed/);
+        const arrived = untilEditorAt(uri.fsPath, line);
+        await vscode.commands.executeCommand(failedLens.command, ...commandArgs(failedLens));
+        await withDeadline(arrived, 15_000, `the ✗ failed lens did not open ${uri.fsPath}:${line + 1}`);
+        await askLauncher("lenses", { shot: "failure-at-the-code" });
+      } finally {
+        fs.renameSync(aside, orders);
+      }
+      // The next successful run clears the mark.
+      const cleared = untilMarks((found) => found === 0);
+      const again = await runCommand(Commands.runAsset, { key: ingest.key, rootUri: rootUri(root) });
+      assert.equal(again?.status, "success");
+      await withDeadline(cleared, 30_000, "the asset-failed diagnostic stayed after a successful run");
     });
   });
 }
