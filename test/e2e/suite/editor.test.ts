@@ -323,7 +323,17 @@ export function defineEditorTests(): void {
         const arrived = untilEditorAt(uri.fsPath, line);
         await vscode.commands.executeCommand(failedLens.command, ...commandArgs(failedLens));
         await withDeadline(arrived, 15_000, `the ✗ failed lens did not open ${uri.fsPath}:${line + 1}`);
-        await askLauncher("lenses", { shot: "failure-at-the-code" });
+        // What a person sees: the file that threw is the active tab, the cursor on the marked line.
+        const seen = await askLauncher("editor-state", {
+          tab: path.basename(uri.fsPath),
+          shot: "failure-at-the-code",
+        });
+        if (seen)
+          assert.match(
+            String(seen["cursor"]),
+            new RegExp(`^Ln ${line + 1},`),
+            "the status bar's cursor line",
+          );
       } finally {
         fs.renameSync(aside, orders);
       }
