@@ -1,0 +1,198 @@
+/**
+ * Partitions read statically: each asset's definition and mappings are the library's own
+ * objects (core's constructors called on the values the analysis evaluates, through constants,
+ * imported constants and factories); a definition a constructor refuses is `invalid-partitions`
+ * on the offending option, an input whose partitions do not map is `partition-mismatch` on the
+ * input (or on its mapping), with the sentences of core's `partitionsProblems` and `mappingProblem`.
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import {
+  dailyPartitions,
+  dimensionMapping,
+  mappingProblem,
+  multiPartitions,
+  partitionsProblems,
+  staticPartitions,
+  timeWindowMapping,
+  weeklyPartitions,
+  type AssetGraph,
+  type PartitionsDefinition,
+} from "@assetline/core";
+import { analyzeProject } from "../../../analysis/src/index";
+import { fixture, locate } from "./helpers";
+
+describe("analyzeProject: partitions (test/fixtures/partitions)", function () {
+  const root = fixture("partitions");
+  let graph: AssetGraph;
+  before(function () {
+    graph = analyzeProject(root);
+  });
+  const node = (key: string) => graph.assets.find((a) => a.key === key);
+
+  it("reads definitions and mappings through constants, imported constants and factories", function () {
+    assert.deepEqual(graph.diagnostics, []);
+    const daily = dailyPartitions({ start: "2024-01-01" });
+    const regions = staticPartitions(["eu", "us", "apac"]);
+    assert.deepEqual(node("part/source")?.partitions, daily, "an external asset");
+    assert.deepEqual(node("part/events")?.partitions, daily);
+    assert.deepEqual(node("part/cleaned")?.partitions, daily);
+    assert.deepEqual(node("part/weekly")?.partitions, weeklyPartitions({ start: "2024-01-01" }));
+    assert.deepEqual(node("part/weekly")?.partitionMappings, {
+      days: timeWindowMapping({ startOffset: -6 }),
+    });
+    assert.deepEqual(node("part/regional")?.partitions, multiPartitions({ date: daily, region: regions }));
+    assert.deepEqual(node("part/by_region")?.partitions, regions);
+    assert.deepEqual(node("part/by_region")?.partitionMappings, { regional: dimensionMapping("region") });
+    assert.deepEqual(
+      node("part/morning")?.partitions,
+      dailyPartitions({ start: "2024-06-01", timezone: "Europe/Berlin", hourOffset: 6 }),
+      "made by a factory in another module",
+    );
+    const summary = node("part/summary")!;
+    assert.ok(!("partitions" in summary) && !("partitionMappings" in summary), JSON.stringify(summary));
+  });
+});
+
+describe("analyzeProject: partitions problems (test/fixtures/partitions-errors)", function () {
+  const root = fixture("partitions-errors");
+  let graph: AssetGraph;
+  before(function () {
+    graph = analyzeProject(root);
+  });
+  const at = (file: string, needle: string, occurrence = 1) => {
+    const { line, column, endLine, endColumn } = locate(root, file, needle, occurrence);
+    return { file, line, column, endLine, endColumn };
+  };
+  /** `inner`'s range inside the first `needle` on the line of the asset `key`. */
+  const inside = (key: string, needle: string, inner: string) => {
+    const line = locate(root, "src/bad.ts", `"${key}"`).line;
+    const text = fs.readFileSync(path.join(root, "src/bad.ts"), "utf8").split("\n")[line - 1]!;
+    const column = text.indexOf(needle) + needle.indexOf(inner) + 1;
+    return { file: "src/bad.ts", line, column, endLine: line, endColumn: column + inner.length };
+  };
+  const found = (code: string) =>
+    graph.diagnostics
+      .filter((d) => d.code === code)
+      .map((d) => ({
+        file: d.file,
+        line: d.line,
+        column: d.column,
+        endLine: d.endLine,
+        endColumn: d.endColumn,
+        severity: d.severity,
+        message: d.message,
+      }));
+  /** The sentence core gives for a definition the constructors would refuse. */
+  const problem = (definition: PartitionsDefinition): string => partitionsProblems(definition).join(" ");
+  const time = (options: Partial<Extract<PartitionsDefinition, { start: string }>>) =>
+    ({
+      type: "daily",
+      start: "2024-01-01",
+      timezone: "UTC",
+      format: "%Y-%m-%d",
+      minuteOffset: 0,
+      hourOffset: 0,
+      dayOffset: 0,
+      endOffset: 0,
+      ...options,
+    }) as PartitionsDefinition;
+
+  it("invalid-partitions on the offending option, with the library's sentences", function () {
+    const daily = dailyPartitions({ start: "2024-01-01" });
+    assert.deepEqual(found("invalid-partitions"), [
+      {
+        ...at("src/bad.ts", '"2024-13-01"'),
+        severity: "error",
+        message: problem(time({ start: "2024-13-01" })),
+      },
+      {
+        ...at("src/bad.ts", '"Europe/Berln"'),
+        severity: "error",
+        message: problem(time({ timezone: "Europe/Berln" })),
+      },
+      // The key that repeats, not the first one.
+      {
+        ...at("src/bad.ts", '"a"', 2),
+        severity: "error",
+        message: problem({ type: "static", keys: ["a", "b", "a"] }),
+      },
+      {
+        ...at("src/bad.ts", '"y|z"'),
+        severity: "error",
+        message: problem({
+          type: "multi",
+          dimensions: [
+            { name: "date", partitions: daily },
+            { name: "region", partitions: { type: "static", keys: ["x", "y|z"] } },
+          ],
+        }),
+      },
+      {
+        ...at("src/bad.ts", '"daily" as never'),
+        severity: "error",
+        message:
+          "it is not a partitions definition; write dailyPartitions({ start }), staticPartitions([...]), multiPartitions({...}), ...",
+      },
+      // In the module that declares the constant (it throws when that module loads).
+      {
+        ...at("src/calendar.ts", '"2024-03-01"'),
+        severity: "error",
+        message: problem(time({ start: "2024-03-10", end: "2024-03-01" })),
+      },
+    ]);
+    assert.match(found("invalid-partitions")[0]!.message, /^start "2024-13-01" is not a date/);
+  });
+
+  it("partition-mismatch on the input, or on the mapping that does not fit, with mappingProblem's sentence", function () {
+    const daily = dailyPartitions({ start: "2024-01-01" });
+    const regions = staticPartitions(["eu", "us", "apac"]);
+    const byThemselves = mappingProblem(daily, regions)!;
+    assert.ok(byThemselves);
+    assert.deepEqual(found("partition-mismatch"), [
+      {
+        ...inside("bad/mismatch", "ins: { up }", "up"),
+        severity: "error",
+        message: `Input "up" (bad/up): ${byThemselves}`,
+      },
+      {
+        ...inside("bad/via_dep", "deps: [up]", "up"),
+        severity: "error",
+        message: `Dep "bad/up": ${byThemselves}`,
+      },
+      {
+        ...at("src/bad.ts", 'staticMapping({ nope: "eu" })'),
+        severity: "error",
+        message: `Input "up" (bad/up): ${mappingProblem(regions, regions, { type: "static", downstreamKeysByUpstreamKey: { nope: "eu" } })}`,
+      },
+      {
+        ...at("src/bad.ts", "timeWindowMapping()", 1),
+        severity: "error",
+        message: `Input "up" (bad/up): ${mappingProblem(daily, regions, timeWindowMapping())}`,
+      },
+      {
+        ...at("src/bad.ts", "allPartitionsMapping()"),
+        severity: "error",
+        message:
+          "partitionMappings names \"upp\", which is neither an input nor a dep; key it by the input's name (or a dep's key).",
+      },
+    ]);
+  });
+
+  it("a value not known statically is neither read (no default filled in) nor reported", function () {
+    const node = (key: string) => graph.assets.find((a) => a.key === key)!;
+    assert.equal(node("bad/unknown_start").partitions, undefined);
+    // The time zone is unknown: reading it as the default (UTC) would be a guess.
+    assert.equal(node("bad/unknown_zone").partitions, undefined);
+    const lines = new Set(
+      ["bad/unknown_start", "bad/unknown_zone", "bad/on_unknown", "bad/mapped"].map(
+        (key) => locate(root, "src/bad.ts", `"${key}"`).line,
+      ),
+    );
+    assert.deepEqual(
+      graph.diagnostics.filter((d) => lines.has(d.line) && d.file === "src/bad.ts"),
+      [],
+    );
+  });
+});
