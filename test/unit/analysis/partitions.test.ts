@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import {
   dailyPartitions,
@@ -20,7 +21,9 @@ import {
   type AssetGraph,
   type PartitionsDefinition,
 } from "@assetline/core";
+import { AnalysisSession, ide } from "@assetline/analysis";
 import { analyzeProject } from "../../../analysis/src/index";
+import { installFakeLibrary } from "../../support/fake-library.cjs";
 import { fixture, locate } from "./helpers";
 
 describe("analyzeProject: partitions (test/fixtures/partitions)", function () {
@@ -194,5 +197,48 @@ describe("analyzeProject: partitions problems (test/fixtures/partitions-errors)"
       graph.diagnostics.filter((d) => lines.has(d.line) && d.file === "src/bad.ts"),
       [],
     );
+  });
+});
+
+describe("hover: partitions in words", function () {
+  let dir: string;
+  let session: AnalysisSession;
+  before(function () {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "assetline-phover-"));
+    fs.cpSync(fixture("partitions"), dir, { recursive: true });
+    installFakeLibrary(dir);
+    session = new AnalysisSession(dir);
+    session.analyze();
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const hoverOn = (key: string): string => {
+    const file = path.join(dir, "src", "pipeline.ts");
+    const text = fs.readFileSync(file, "utf8");
+    const found = ide.hover(session, file, text.indexOf(`"${key}"`) + 2);
+    assert.ok(found, `no hover on ${key}`);
+    return ide.renderHover(found);
+  };
+
+  it("shows the definition and the mapping of each partitioned input", function () {
+    const weekly = hoverOn("part/weekly");
+    assert.match(weekly, /^- Partitions: weekly from 2024-01-01 \(UTC\)$/m);
+    assert.match(weekly, /^- Partition mappings: `days` ← the time windows from 6 before to this window$/m);
+    assert.match(
+      hoverOn("part/cleaned"),
+      /^- Partition mappings: `events` ← the same partition \(default\)$/m,
+    );
+    assert.match(
+      hoverOn("part/regional"),
+      /^- Partitions: multi: date = daily from 2024-01-01 \(UTC\) × region = static, 3 keys: eu, us, apac$/m,
+    );
+    assert.match(hoverOn("part/by_region"), /^- Partitions: static, 3 keys: eu, us, apac$/m);
+    assert.match(
+      hoverOn("part/morning"),
+      /^- Partitions: daily from 2024-06-01 \(Europe\/Berlin, starting at 06:00\)$/m,
+    );
+    const summary = hoverOn("part/summary");
+    assert.doesNotMatch(summary, /Partitions:/);
+    assert.match(summary, /`part\/weekly` ← all partitions \(default\)/);
   });
 });
