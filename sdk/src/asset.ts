@@ -5,7 +5,6 @@ import {
   parseDuration,
   partitionsProblems,
   unknownMappingNameProblem,
-  NOT_A_PARTITIONS_DEFINITION,
   NOT_PARTITION_MAPPINGS,
 } from "@assetline/core";
 import { callerLocation } from "./location";
@@ -78,7 +77,9 @@ function validateSpec(
     const problems =
       typeof definition === "object" && definition !== null && "type" in definition
         ? partitionsProblems(definition)
-        : [NOT_A_PARTITIONS_DEFINITION];
+        : [
+            "it is not a partitions definition; write dailyPartitions({ start }), staticPartitions([...]), multiPartitions({...}), ...",
+          ];
     if (problems.length > 0) throw new TypeError(`${fn}("${key}"): partitions: ${problems.join(" ")}`);
   }
   if (spec.partitionMappings !== undefined) {
@@ -86,7 +87,7 @@ function validateSpec(
       throw new TypeError(`${fn}("${key}"): ${NOT_PARTITION_MAPPINGS}`);
     const upstream = new Set([
       ...Object.keys(spec.ins ?? {}),
-      ...(spec.deps ?? []).map((d) => (typeof d === "string" ? d : (d as AnyAsset).key)),
+      ...(spec.deps ?? []).map((d) => (typeof d === "string" ? d : d.key)),
     ]);
     for (const name of Object.keys(spec.partitionMappings)) {
       if (!upstream.has(name)) {

@@ -10,6 +10,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {
+  NOT_A_PARTITIONS_DEFINITION,
+  allPartitionsMapping,
   dailyPartitions,
   dimensionMapping,
   mappingProblem,
@@ -20,7 +22,9 @@ import {
   weeklyPartitions,
   type AssetGraph,
   type PartitionsDefinition,
+  unknownMappingNameProblem,
 } from "@assetline/core";
+import { asset } from "../../../sdk/src/asset";
 import { AnalysisSession, ide } from "@assetline/analysis";
 import { analyzeProject } from "../../../analysis/src/index";
 import { installFakeLibrary } from "../../support/fake-library.cjs";
@@ -181,6 +185,18 @@ describe("analyzeProject: partitions problems (test/fixtures/partitions-errors)"
           "partitionMappings names \"upp\", which is neither an input nor a dep; key it by the input's name (or a dep's key).",
       },
     ]);
+  });
+
+  it("the sentences are the ones the library refuses the same spec with when it loads", function () {
+    assert.throws(
+      () => asset("x/not", { partitions: "daily" as never }, () => 1),
+      (error: Error) => error.message === `asset("x/not"): partitions: ${NOT_A_PARTITIONS_DEFINITION}`,
+    );
+    const up = asset("x/up", {}, () => 1);
+    assert.throws(
+      () => asset("x/name", { ins: { up }, partitionMappings: { upp: allPartitionsMapping() } }, () => 1),
+      (error: Error) => error.message === `asset("x/name"): ${unknownMappingNameProblem("upp")}`,
+    );
   });
 
   it("a value not known statically is neither read (no default filled in) nor reported", function () {
