@@ -278,8 +278,12 @@ export class AssetlineReader implements EvaluatorHost<FileResult> {
           typeof cron === "string" && cronProblem(cron) !== undefined
             ? node.arguments[0]
             : (timezoneNode(node.arguments[1]) ?? node.arguments[1] ?? node.arguments[0]);
+        // Built by a project function from its parameters: where it is called (the caller chose
+        // the value); else the string itself, in its own module.
+        const site = this.ev.callSites.find((call) => call.getSourceFile().fileName === state.file);
+        const place = at ?? node;
         state.result.diagnostics.push({
-          span: spanOf(at ?? node, state.sourceFile),
+          span: site && this.mentionsParameter(place) ? spanOf(site) : spanOf(place),
           severity: "error",
           code: "invalid-automation",
           message: `${problem.replace(/^./, (c) => c.toUpperCase())}`,
@@ -297,9 +301,12 @@ export class AssetlineReader implements EvaluatorHost<FileResult> {
           const at = this.problemNode(node, problem);
           byNode.set(at, [...(byNode.get(at) ?? []), problem.message]);
         }
+        // Made by a project function from its parameters: where the function is called (the
+        // caller chose the value), as for a factory's deps.
+        const site = this.ev.callSites.find((call) => call.getSourceFile().fileName === state.file);
         for (const [at, messages] of byNode) {
           state.result.diagnostics.push({
-            span: spanOf(at, state.sourceFile),
+            span: site && this.mentionsParameter(at) ? spanOf(site) : spanOf(at),
             severity: "error",
             code: "invalid-partitions",
             message: messages.join(" "),

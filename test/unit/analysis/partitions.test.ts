@@ -142,11 +142,23 @@ describe("analyzeProject: partitions problems (test/fixtures/partitions-errors)"
         message:
           "it is not a partitions definition; write dailyPartitions({ start }), staticPartitions([...]), multiPartitions({...}), ...",
       },
+      // Made by a factory of another module from its parameter: where the factory is called.
+      {
+        ...at("src/bad.ts", 'localDays("2024-02-31")'),
+        severity: "error",
+        message: problem(time({ start: "2024-02-31", timezone: "Europe/Berlin" })),
+      },
       // In the module that declares the constant (it throws when that module loads).
       {
         ...at("src/calendar.ts", '"2024-03-01"'),
         severity: "error",
         message: problem(time({ start: "2024-03-10", end: "2024-03-01" })),
+      },
+      // Written inside a helper of another module: there.
+      {
+        ...at("src/calendar.ts", '"2024-02-30"'),
+        severity: "error",
+        message: problem(time({ start: "2024-02-30" })),
       },
     ]);
     assert.match(found("invalid-partitions")[0]!.message, /^start "2024-13-01" is not a date/);
