@@ -59,13 +59,23 @@ function timezoneNode(options: ts.Expression | undefined): ts.Node | undefined {
   return undefined;
 }
 
-/** Whether a string or template literal in the nodes lacks its closing quote (code being typed). */
-function hasUnterminatedLiteral(nodes: readonly ts.Node[]): boolean {
-  const visit = (node: ts.Node): boolean =>
-    ((isStringLiteralLike(node) || ts.isTemplateLiteralToken(node)) &&
-      (node as ts.LiteralLikeNode).isUnterminated === true) ||
-    forEachChild(node, visit) === true;
-  return nodes.some(visit);
+/**
+ * Whether a call is still being written: a string or template literal without its closing
+ * quote, or the call, an object or an array in it without its closing bracket (the parser
+ * recovered from the half-typed code). Its values are not the ones the author means yet.
+ */
+function isStillBeingWritten(call: ts.CallExpression): boolean {
+  const sourceFile = call.getSourceFile();
+  const closes = (node: ts.Node, bracket: string): boolean => node.getText(sourceFile).endsWith(bracket);
+  const visit = (node: ts.Node): boolean => {
+    if ((isStringLiteralLike(node) || ts.isTemplateLiteralToken(node)) && node.isUnterminated === true)
+      return true;
+    if (isCallExpression(node) && !closes(node, ")")) return true;
+    if (isObjectLiteralExpression(node) && !closes(node, "}")) return true;
+    if (isArrayLiteralExpression(node) && !closes(node, "]")) return true;
+    return forEachChild(node, visit) === true;
+  };
+  return visit(call);
 }
 
 /** Plain data as the evaluator's values (objects without a prototype). */
@@ -258,8 +268,9 @@ export class AssetlineReader implements EvaluatorHost<FileResult> {
     const args = node.arguments.map((argument) => knownJson(this.ev.eval(argument, scope)));
     const unknown = args.findIndex((a) => a === undefined);
     if (unknown >= 0) return new Unknown(`the arguments of ${fn}(...) are known only at run time`);
-    // A string still being typed (`{ start: "2024-`) is no value yet: nothing to report on it.
-    if (isPartitionsFunction(fn) && hasUnterminatedLiteral(node.arguments)) {
+    // Code still being typed (`{ start: "2024-`, `staticPartitions(["a", "a"`) has no value
+    // yet: nothing to report on it.
+    if (isPartitionsFunction(fn) && isStillBeingWritten(node)) {
       return new Unknown(`the arguments of ${fn}(...) are still being written`);
     }
     if (fn === "onCron" || fn === "cronTickPassed" || fn === "allDepsUpdatedSinceCron") {

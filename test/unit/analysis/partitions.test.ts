@@ -270,3 +270,45 @@ describe("hover: partitions in words", function () {
     assert.match(summary, /`part\/weekly` ← all partitions \(default\)/);
   });
 });
+
+describe("analyzeProject: half-typed partitions", function () {
+  this.timeout(60_000);
+  const dirs: string[] = [];
+  after(() => {
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const analyse = (partitions: string): AssetGraph => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "assetline-phalf-"));
+    dirs.push(dir);
+    installFakeLibrary(dir);
+    fs.writeFileSync(path.join(dir, "assetline.config.json"), "{}\n");
+    fs.mkdirSync(path.join(dir, "src"));
+    fs.writeFileSync(
+      path.join(dir, "src", "half.ts"),
+      'import { asset, dailyPartitions, staticPartitions } from "assetline";\n' +
+        `export const half = asset("x/half", { partitions: ${partitions}\n` +
+        'export const other = asset("x/other", {}, () => 1);\n',
+    );
+    return analyzeProject(dir);
+  };
+  // Each half-typed text, and the same text finished: the finished one is an error, so the
+  // silence on the half-typed one is the analysis's choice, not a definition it failed to read.
+  const cases: [string, string][] = [
+    ['dailyPartitions({ start: "2024-', 'dailyPartitions({ start: "2024-" }) }, () => 1);'],
+    ["dailyPartitions(", "dailyPartitions() }, () => 1);"],
+    ['staticPartitions(["a", "a"', 'staticPartitions(["a", "a"]) }, () => 1);'],
+    ['dailyPartitions({ start: "2024-01-0" ', 'dailyPartitions({ start: "2024-01-0" }) }, () => 1);'],
+  ];
+  for (const [half, finished] of cases) {
+    it(`${half} reports nothing on the value being typed, and keeps the module's other assets`, function () {
+      const graph = analyse(half);
+      assert.deepEqual(
+        graph.diagnostics.filter((d) => d.code === "invalid-partitions"),
+        [],
+      );
+      assert.ok(graph.assets.some((a) => a.key === "x/other"));
+      const done = analyse(finished);
+      assert.equal(done.diagnostics.filter((d) => d.code === "invalid-partitions").length, 1, finished);
+    });
+  }
+});
