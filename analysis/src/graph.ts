@@ -6,6 +6,8 @@
 import {
   GRAPH_FORMAT_VERSION,
   describeCondition,
+  mappingProblem,
+  unknownMappingNameProblem,
   type AssetGraph,
   type AssetNode,
   type CheckSpecInfo,
@@ -247,6 +249,7 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
   }
 
   diagnostics.push(...cycleDiagnostics(edges, byKey, cycleCache));
+  diagnostics.push(...partitionDiagnostics(records, byKey));
 
   const checksByKey = new Map<string, string[]>();
   const checkSpecsByKey = new Map<string, Record<string, CheckSpecInfo>>();
@@ -305,6 +308,71 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
     diagnostics: withoutRepeats(diagnostics),
     triggers,
   };
+}
+
+/**
+ * `partition-mismatch`: an upstream whose partitions do not map to the asset's without a
+ * mapping, or through the mapping given (core's `mappingProblem`, the rule the library applies
+ * when the definitions load, with its inputs named the same way: the input's name, or a plain
+ * dep's key), and a mapping keyed by a name no upstream has. A definition or mapping not known
+ * statically says nothing.
+ */
+function partitionDiagnostics(records: AssetRecord[], byKey: Map<string, AssetRecord>): RawDiagnostic[] {
+  const diagnostics: RawDiagnostic[] = [];
+  for (const record of records) {
+    const mappings = record.partitionMappings ?? {};
+    const unknownMappings = record.unknownPartitionMappings;
+    /** What a mapping may be keyed by: input names and plain deps' keys. */
+    const names = new Set<string>();
+    const seenKeys = new Set<string>();
+    let allKnown = true;
+    for (const dep of record.deps) {
+      if (dep.key === undefined) {
+        allKnown = false;
+        continue;
+      }
+      const name = dep.input ?? dep.key;
+      // As the library: inputs first, then the plain deps that are not inputs.
+      if (dep.input === undefined && seenKeys.has(dep.key)) continue;
+      names.add(name);
+      seenKeys.add(dep.key);
+      const upstream = byKey.get(dep.key);
+      if (!upstream || upstream.key === record.key) continue;
+      if (record.partitionsUnknown || upstream.partitionsUnknown) continue;
+      if (unknownMappings === "all" || unknownMappings?.has(name)) continue;
+      const mapping = Object.prototype.hasOwnProperty.call(mappings, name) ? mappings[name] : undefined;
+      if (record.partitions === undefined && upstream.partitions === undefined && mapping === undefined)
+        continue;
+      const problem = mappingProblem(record.partitions, upstream.partitions, mapping);
+      if (problem === undefined) continue;
+      const span =
+        (mapping !== undefined ? record.partitionMappingSpans?.[name] : undefined) ??
+        dep.reportAt ??
+        dep.span;
+      diagnostics.push({
+        span,
+        severity: "error",
+        code: "partition-mismatch",
+        message:
+          dep.input !== undefined
+            ? `Input "${name}" (${dep.key}): ${problem}`
+            : `Dep "${dep.key}": ${problem}`,
+      });
+    }
+    if (!allKnown || unknownMappings === "all") continue;
+    for (const name of Object.keys(mappings)) {
+      if (names.has(name)) continue;
+      const span = record.partitionMappingSpans?.[name];
+      if (!span) continue;
+      diagnostics.push({
+        span,
+        severity: "error",
+        code: "partition-mismatch",
+        message: unknownMappingNameProblem(name),
+      });
+    }
+  }
+  return diagnostics;
 }
 
 function capitalise(text: string): string {
@@ -590,6 +658,8 @@ function buildAssetNode(
     node.automation = describeCondition(record.automation);
     node.automationCondition = record.automation;
   }
+  if (record.partitions !== undefined) node.partitions = record.partitions;
+  if (record.partitionMappings !== undefined) node.partitionMappings = record.partitionMappings;
   const checkSpecs = built.checkSpecsByKey.get(key);
   if (checkSpecs) node.checkSpecs = checkSpecs;
   return node;

@@ -1,4 +1,5 @@
 export * from "./definitions";
+export { describePartitions, describePartitionMapping } from "./describe";
 export * from "./keys";
 export * from "./mapping";
 export {

@@ -230,3 +230,11 @@ export function upstreamPartitions(options: {
     }
   }
 }
+
+/** Why a spec's `partitionMappings` that is not an object cannot be used (load time and editor). */
+export const NOT_PARTITION_MAPPINGS = "partitionMappings must map input names to partition mappings.";
+
+/** The sentence for a `partitionMappings` entry keyed by a name no input or dep has (load time and editor). */
+export function unknownMappingNameProblem(name: string): string {
+  return `partitionMappings names "${name}", which is neither an input nor a dep; key it by the input's name (or a dep's key).`;
+}
