@@ -2,6 +2,7 @@
 import { SPEC_FIELDS, isSpecField, unknownFieldMessage, type SpecDeclaration } from "@assetline/core";
 import {
   conditionProblems,
+  NOT_A_PARTITIONS_DEFINITION,
   parseDuration,
   partitionsProblems,
   unknownMappingNameProblem,
@@ -77,9 +78,7 @@ function validateSpec(
     const problems =
       typeof definition === "object" && definition !== null && "type" in definition
         ? partitionsProblems(definition)
-        : [
-            "it is not a partitions definition; write dailyPartitions({ start }), staticPartitions([...]), multiPartitions({...}), ...",
-          ];
+        : [NOT_A_PARTITIONS_DEFINITION];
     if (problems.length > 0) throw new TypeError(`${fn}("${key}"): partitions: ${problems.join(" ")}`);
   }
   if (spec.partitionMappings !== undefined) {
