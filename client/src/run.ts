@@ -31,9 +31,12 @@ export async function runSelection(
   options: RunOptions = {},
 ): Promise<RunOutcome> {
   if (!vscode.workspace.isTrusted) {
-    void vscode.window.showWarningMessage(
-      "Assetline does not run assets in an untrusted workspace: running executes the workspace's code. Trust the workspace (Workspaces: Manage Workspace Trust) to run assets; the graph and diagnostics work without it.",
-    );
+    void vscode.window
+      .showWarningMessage(
+        "Assetline does not run assets in an untrusted workspace: running executes the workspace's code. Trust the workspace (Workspaces: Manage Workspace Trust) to run assets; the graph and diagnostics work without it.",
+        "Trust Workspace…",
+      )
+      .then((choice) => choice && vscode.commands.executeCommand("workbench.trust.manage"));
     return { status: "cancelled", exitCode: null, selection };
   }
   const out = ctx.runOutput;

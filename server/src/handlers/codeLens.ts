@@ -10,7 +10,13 @@ import type { Project } from "./projects";
 import { assetStatus, describeAutomation, describeStates, type AssetStatus } from "@assetline/core";
 import { readRunIndex, stateFacts } from "./runStatus";
 
-export function codeLenses(project: Project, file: string): CodeLens[] {
+/** `runAllowed: false` (an untrusted workspace): the Run lenses say that running needs trust. */
+export function codeLenses(
+  project: Project,
+  file: string,
+  options: { runAllowed?: boolean } = {},
+): CodeLens[] {
+  const needsTrust = options.runAllowed === false ? " (requires trust)" : "";
   const result = project.result;
   if (!result) return [];
   const byCall = new Map<number, AssetRecord[]>();
@@ -39,12 +45,12 @@ export function codeLenses(project: Project, file: string): CodeLens[] {
       if (!first.external) {
         lenses.push({
           range,
-          command: { title: "▶ Run", command: Commands.runAsset, arguments: [args(key)] },
+          command: { title: `▶ Run${needsTrust}`, command: Commands.runAsset, arguments: [args(key)] },
         });
         lenses.push({
           range,
           command: {
-            title: "Run with upstream",
+            title: `Run with upstream${needsTrust}`,
             command: Commands.runAssetWithUpstream,
             arguments: [args(key)],
           },
@@ -101,7 +107,7 @@ export function codeLenses(project: Project, file: string): CodeLens[] {
         lenses.push({
           range,
           command: {
-            title: runKeys.length === 1 ? "▶ Run" : `▶ Run ${runKeys.length}`,
+            title: `${runKeys.length === 1 ? "▶ Run" : `▶ Run ${runKeys.length}`}${needsTrust}`,
             command: Commands.runAsset,
             arguments: [several(runKeys[0]!)],
           },
@@ -109,7 +115,7 @@ export function codeLenses(project: Project, file: string): CodeLens[] {
         lenses.push({
           range,
           command: {
-            title: "Run with upstream",
+            title: `Run with upstream${needsTrust}`,
             command: Commands.runAssetWithUpstream,
             arguments: [several(runKeys[0]!)],
           },
