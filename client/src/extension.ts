@@ -54,6 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
       return valid && failures.showFailure(vscode.Uri.parse(valid.rootUri).fsPath, valid.key);
     }),
     vscode.commands.registerCommand("assetline.showLog", () => ctx.log.show()),
+    vscode.commands.registerCommand("assetline.showRuns", () => ctx.runOutput.show()),
     vscode.commands.registerCommand("assetline.restartServer", () => ctx.restart()),
     vscode.commands.registerCommand("assetline.refreshAssets", () => assets.refresh()),
     vscode.commands.registerCommand("assetline.startDev", (root?: unknown) =>
