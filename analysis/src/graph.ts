@@ -70,6 +70,8 @@ export interface BuiltGraph {
   checksByKey: Map<string, string[]>;
   /** Asset key -> check name -> what the check's spec says, for checks with a known spec. */
   checkSpecsByKey: Map<string, Record<string, CheckSpecInfo>>;
+  /** Where each check of an asset is declared (its first declaration, by name). */
+  checkSpansByKey: Map<string, Record<string, SourceSpan>>;
   downstream: Map<string, Set<string>>;
   diagnostics: RawDiagnostic[];
   /** Schedules and sensors, in source order, the first of each name. */
@@ -253,6 +255,7 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
 
   const checksByKey = new Map<string, string[]>();
   const checkSpecsByKey = new Map<string, Record<string, CheckSpecInfo>>();
+  const checkSpansByKey = new Map<string, Record<string, SourceSpan>>();
   for (const check of input.checks) {
     let key: string | undefined;
     if (check.target) key = check.target.key;
@@ -283,6 +286,9 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
     const list = checksByKey.get(key) ?? [];
     if (!list.includes(check.name)) list.push(check.name);
     checksByKey.set(key, list);
+    const spans = checkSpansByKey.get(key) ?? {};
+    spans[check.name] ??= check.span;
+    checkSpansByKey.set(key, spans);
     if (check.spec) {
       const specs = checkSpecsByKey.get(key) ?? {};
       specs[check.name] ??= check.spec;
@@ -304,6 +310,7 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
     records,
     checksByKey,
     checkSpecsByKey,
+    checkSpansByKey,
     downstream,
     diagnostics: withoutRepeats(diagnostics),
     triggers,
@@ -608,7 +615,8 @@ export function toAssetNode(
   // listed as written, whether their targets exist or not).
   const context =
     (built.checksByKey.get(record.key as string) ?? []).join("\u0000") +
-    JSON.stringify(built.checkSpecsByKey.get(record.key as string) ?? {});
+    JSON.stringify(built.checkSpecsByKey.get(record.key as string) ?? {}) +
+    JSON.stringify(built.checkSpansByKey.get(record.key as string) ?? {});
   const cached = record.graphNode;
   if (cached && cached.context === context) return cached.node;
   const node = buildAssetNode(record, built, relative, locate);
@@ -662,6 +670,15 @@ function buildAssetNode(
   if (record.partitionMappings !== undefined) node.partitionMappings = record.partitionMappings;
   const checkSpecs = built.checkSpecsByKey.get(key);
   if (checkSpecs) node.checkSpecs = checkSpecs;
+  const checkSpans = built.checkSpansByKey.get(key);
+  if (checkSpans) {
+    node.checkLocations = Object.fromEntries(
+      Object.entries(checkSpans).map(([name, span]) => [
+        name,
+        { file: relative(span.file), ...locate(span.file, span.start) },
+      ]),
+    );
+  }
   return node;
 }
 

@@ -5,6 +5,7 @@ import type { Ctx } from "./ctx";
 import { findProjects, type Project } from "./projects";
 import { selectionFor } from "@assetline/core";
 import { runSelection } from "./run";
+import type { RunEvent } from "@assetline/core";
 
 interface CheckRef {
   project: Project;
@@ -14,9 +15,10 @@ interface CheckRef {
 }
 
 /**
- * Asset checks in VS Code's Test Explorer: one item per asset with checks, one child per check.
- * Running a check materializes its asset (checks run on the value just produced) and reports
- * each check's result from the runner's `check_result` events.
+ * Asset checks in VS Code's Test Explorer: one item per asset with checks, one child per check,
+ * anchored on its `check(...)` call. Running a check judges the value already stored
+ * (`assetline run-checks`: nothing is materialized) and reports each check's result from the
+ * runner's `check_result` events, with its description and metadata.
  */
 export class ChecksController implements vscode.Disposable {
   private readonly controller = vscode.tests.createTestController("assetline.checks", "Asset Checks");
@@ -38,6 +40,27 @@ export class ChecksController implements vscode.Disposable {
     this.disposables.push(ctx.onDidChangeStatus((status) => status.state === "idle" && void this.refresh()));
   }
 
+  /** A check's lens: run that check as the Test Explorer would (its result shows there too). */
+  async runOne(root: string, key: string, check: string): Promise<void> {
+    const id = `${root}::${key}::${check}`;
+    const find = (): vscode.TestItem | undefined =>
+      this.controller.items.get(`${root}::${key}`)?.children.get(id);
+    if (!find()) await this.refresh();
+    const item = find();
+    if (!item) {
+      void vscode.window.showWarningMessage(
+        `Assetline: no check "${check}" on ${key} in the Test Explorer yet.`,
+      );
+      return;
+    }
+    const cancel = new vscode.CancellationTokenSource();
+    try {
+      await this.run(new vscode.TestRunRequest([item]), cancel.token);
+    } finally {
+      cancel.dispose();
+    }
+  }
+
   async refresh(): Promise<void> {
     const items: vscode.TestItem[] = [];
     for (const project of await findProjects()) {
@@ -55,12 +78,17 @@ export class ChecksController implements vscode.Disposable {
         assetItem.range = range;
         this.refs.set(assetItem, { project, key: asset.key });
         for (const check of asset.checks) {
+          const at = asset.checkLocations?.[check];
           const checkItem = this.controller.createTestItem(
             `${project.root}::${asset.key}::${check}`,
             check,
-            uri,
+            at ? vscode.Uri.file(path.join(project.root, at.file)) : uri,
           );
-          checkItem.range = range;
+          checkItem.range = at
+            ? new vscode.Range(at.line - 1, at.column - 1, at.line - 1, at.column - 1)
+            : range;
+          const description = asset.checkSpecs?.[check]?.description;
+          if (description) checkItem.description = description;
           this.refs.set(checkItem, { project, key: asset.key, check });
           assetItem.children.add(checkItem);
         }
@@ -91,26 +119,22 @@ export class ChecksController implements vscode.Disposable {
       checks.forEach((item) => run.started(item));
       const reported = new Set<string>();
       const started = Date.now();
+      let refusal = "";
+      // One check asked for: only that one runs; the asset's item: all of its checks.
+      const only = checks.size === 1 && ref.check ? ref.check : undefined;
       const outcome = await runSelection(this.ctx, ref.project.root, selectionFor(ref.key), {
-        title: `Assetline: checking ${ref.key}`,
+        title: `Assetline: checking ${ref.key} (its stored value)`,
+        checksOnly: only ?? true,
+        quiet: true,
+        onOutput: (text) => (refusal += text),
         onEvent: (event) => {
-          if (event.type === "check_result" && event.key === ref.key) {
-            const item = checks.get(event.check);
-            if (!item) return;
-            reported.add(event.check);
-            results.push({ key: ref.key, check: event.check, outcome: event.passed ? "passed" : "failed" });
-            if (event.passed) run.passed(item, Date.now() - started);
-            else
-              run.failed(
-                item,
-                new vscode.TestMessage(
-                  event.description ?? event.error?.message ?? `Check ${event.check} failed.`,
-                ),
-                Date.now() - started,
-              );
-          } else if (event.type === "asset_failure" && event.key === ref.key) {
-            run.appendOutput(`${event.key} failed: ${event.error.message}\r\n`);
-          }
+          if (event.type !== "check_result" || event.key !== ref.key) return;
+          const item = checks.get(event.check);
+          if (!item) return;
+          reported.add(event.check);
+          results.push({ key: ref.key, check: event.check, outcome: event.passed ? "passed" : "failed" });
+          if (event.passed) run.passed(item, Date.now() - started);
+          else run.failed(item, failureMessage(event, item), Date.now() - started);
         },
       });
       for (const [name, item] of checks) {
@@ -121,13 +145,15 @@ export class ChecksController implements vscode.Disposable {
           outcome: outcome.status === "cancelled" ? "skipped" : "errored",
         });
         if (outcome.status === "cancelled") run.skipped(item);
-        else
+        else {
+          const said = refusal.replace(/^assetline:\s*/m, "").trim();
           run.errored(
             item,
             new vscode.TestMessage(
-              `The check did not run: materializing ${ref.key} ${outcome.status === "success" ? "reported no result for it" : "failed"}. See the Assetline Runs output.`,
+              said || `The check did not run (${outcome.status}). See the Assetline Runs output.`,
             ),
           );
+        }
       }
     }
     run.end();
@@ -137,4 +163,22 @@ export class ChecksController implements vscode.Disposable {
   dispose(): void {
     for (const disposable of this.disposables) disposable.dispose();
   }
+}
+
+/** A failed check's message: its error, or its description and metadata, at the check's call. */
+function failureMessage(
+  event: Extract<RunEvent, { type: "check_result" }>,
+  item: vscode.TestItem,
+): vscode.TestMessage {
+  const lines = [
+    event.error
+      ? `Check ${event.check} could not judge the value: ${event.error.message}`
+      : `Check ${event.check} failed${event.description ? `: ${event.description}` : item.description ? `: ${item.description}` : "."}`,
+  ];
+  if (event.blocking) lines.push("It is blocking: a run stops the asset's downstream when it fails.");
+  for (const [name, value] of Object.entries(event.metadata ?? {}))
+    lines.push(`${name}: ${JSON.stringify(value)}`);
+  const message = new vscode.TestMessage(lines.join("\n"));
+  if (item.uri && item.range) message.location = new vscode.Location(item.uri, item.range);
+  return message;
 }

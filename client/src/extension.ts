@@ -49,6 +49,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
       const valid = parseAssetArgs(args);
       return lineage.show(valid?.rootUri, valid?.key);
     }),
+    vscode.commands.registerCommand(Commands.runCheck, (args: unknown) => {
+      const valid = parseAssetArgs(args);
+      if (!valid?.check) return undefined;
+      return checks.runOne(vscode.Uri.parse(valid.rootUri).fsPath, valid.key, valid.check);
+    }),
     vscode.commands.registerCommand(Commands.showFailure, (args: unknown) => {
       const valid = parseAssetArgs(args);
       return valid && failures.showFailure(vscode.Uri.parse(valid.rootUri).fsPath, valid.key);

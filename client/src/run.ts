@@ -16,6 +16,14 @@ export interface RunOptions {
   onEvent?: (event: RunEvent) => void;
   /** A title for the progress notification instead of the selection. */
   title?: string;
+  /** Run the checks on the stored values instead of materializing (a name: that check only). */
+  checksOnly?: true | string;
+  partition?: string;
+  partitionRange?: { start: string; end: string };
+  /** What the command line prints besides events (its refusals, on stderr). */
+  onOutput?: (text: string) => void;
+  /** The caller shows the outcome itself (the Test Explorer): no notification at the end. */
+  quiet?: boolean;
 }
 
 /**
@@ -54,7 +62,13 @@ export async function runSelection(
           selection,
           concurrency: config.maxConcurrency,
           ...(config.environment ? { environment: config.environment } : {}),
-          onOutput: (text) => out.append(text),
+          ...(options.checksOnly ? { checksOnly: options.checksOnly } : {}),
+          ...(options.partition !== undefined ? { partition: options.partition } : {}),
+          ...(options.partitionRange ? { partitionRange: options.partitionRange } : {}),
+          onOutput: (text) => {
+            out.append(text);
+            options.onOutput?.(text);
+          },
           onEvent: (event, { done, total }) => {
             const line = describeRunEvent(event);
             if (line !== undefined) out.appendLine(line);
@@ -78,7 +92,9 @@ export async function runSelection(
       const seconds = (result.durationMs / 1000).toFixed(1);
       out.appendLine(`Run ${result.status} in ${seconds} s (exit ${result.exitCode ?? "none"}).`);
       if (result.spawnError) void vscode.window.showErrorMessage(describeRunResult(result));
-      else if (result.status === "success")
+      else if (options.quiet) {
+        // the caller reports it
+      } else if (result.status === "success")
         void vscode.window.showInformationMessage(describeRunResult(result));
       else if (result.status === "failure") void reportFailure(result.failures, out);
       return { status: result.status, exitCode: result.exitCode, selection };

@@ -48,6 +48,8 @@ export interface AssetNode {
   freshness?: { maxLag: string };
   /** Check name -> what its spec says (`blocking`, `severity`, `description`), for checks that have one. */
   checkSpecs?: Record<string, CheckSpecInfo>;
+  /** Check name -> where its `check(...)` call is (a test item and a lens are anchored there). */
+  checkLocations?: Record<string, { file: string; line: number; column: number }>;
 }
 
 /** A check's spec: the fields of the library's `CheckSpec` that differ from the defaults. */

@@ -63,6 +63,14 @@ export interface LaunchOptions {
   environment?: string;
   /** The automation tick request that started the run (`TICK:N`, from `assetline dev`). */
   trigger?: string;
+  /** One partition, or a range of them (`--partition`, `--partition-range START...END`). */
+  partition?: string;
+  partitionRange?: { start: string; end: string };
+  /**
+   * Run the selection's checks on the stored values instead of materializing (`assetline
+   * run-checks`); a name: only that check.
+   */
+  checksOnly?: true | string;
   /** Every event of the run, as the runner streams them, with the progress so far. */
   onEvent?: (event: RunEvent, progress: RunProgress) => void;
   /** What the command line prints besides events (stderr, lines that are not JSON). */
@@ -130,7 +138,7 @@ export function missingCliMessage(projectRoot: string): string {
 }
 
 /**
- * Starts `assetline materialize --select SELECTION --json` in the project with the Node that
+ * Starts `assetline materialize --select SELECTION --json` (or `run-checks`) in the project with the Node that
  * runs the caller. Throws an Error whose message says what to do when the project has no
  * `assetline` package.
  */
@@ -138,10 +146,21 @@ export function startRun(options: LaunchOptions): RunHandle {
   const { root, selection } = options;
   const cli = findCli(root);
   if (!cli) throw new Error(missingCliMessage(root));
-  const args = ["materialize", "--select", selection, "--json", "--root", root];
+  const args = [
+    options.checksOnly ? "run-checks" : "materialize",
+    "--select",
+    selection,
+    "--json",
+    "--root",
+    root,
+  ];
+  if (typeof options.checksOnly === "string") args.push("--check", options.checksOnly);
   if (options.concurrency !== undefined) args.push("--concurrency", String(options.concurrency));
   if (options.environment) args.push("--env", options.environment);
   if (options.trigger) args.push("--trigger", options.trigger);
+  if (options.partition !== undefined) args.push("--partition", options.partition);
+  if (options.partitionRange)
+    args.push("--partition-range", `${options.partitionRange.start}...${options.partitionRange.end}`);
   const started = Date.now();
   const child = spawn(process.execPath, [cli, ...args], {
     cwd: root,

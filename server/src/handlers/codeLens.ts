@@ -144,6 +144,40 @@ export function codeLenses(
       }
     }
   }
+  // Each check(...) call: run it on the stored value, and its latest result.
+  for (const check of result.checks) {
+    if (check.span.file !== file || check.name === undefined) continue;
+    const key = check.target?.key ?? check.targetKey;
+    if (key === undefined || !result.built.byKey.has(key)) continue;
+    const position = project.session.locate(file, check.span.start);
+    const range = {
+      start: { line: position.line - 1, character: position.column - 1 },
+      end: { line: position.line - 1, character: position.column - 1 },
+    };
+    const checkArgs: AssetCommandArgs = { key, rootUri: project.rootUri, check: check.name };
+    lenses.push({
+      range,
+      command: { title: `▶ Run check${needsTrust}`, command: Commands.runCheck, arguments: [checkArgs] },
+    });
+    const last = runs?.assets[key]?.checks?.[check.name];
+    if (last) {
+      // A result older than the latest materialization judged a value that is gone.
+      const success = runs?.assets[key]?.lastSuccess?.time;
+      const current = success === undefined || last.time >= success;
+      lenses.push({
+        range,
+        command: {
+          title: !current
+            ? "○ not run on the latest value"
+            : last.passed
+              ? "✓ passed"
+              : `✗ failed${last.error ? `: ${last.error}` : ""}`,
+          command: Commands.runCheck,
+          arguments: [checkArgs],
+        },
+      });
+    }
+  }
   return lenses;
 }
 

@@ -14,7 +14,7 @@ import * as vscode from "vscode";
 import { type AssetGraph, type AssetNode } from "@assetline/core";
 import { Commands } from "@assetline/protocol";
 import type { AssetlineApi, CheckRunResult, RunOutcome } from "../../../client/src/api";
-import { askLauncher, loadStaticGraph, withDeadline, workspaceRoot } from "./helpers";
+import { askLauncher, findStorageFilesSince, loadStaticGraph, withDeadline, workspaceRoot } from "./helpers";
 import { note } from "./log";
 import {
   EXTENSION_ID,
@@ -23,6 +23,7 @@ import {
   isMaterialized,
   lensOf,
   lensesFor,
+  readRunIndex,
   untilSettled,
 } from "./vscode-helpers";
 
@@ -193,23 +194,28 @@ export function defineEditorTests(): void {
         expected.some((item) => item.key === NON_NEGATIVE.key && item.check === NON_NEGATIVE.check),
         `the example has no check ${NON_NEGATIVE.key} ${NON_NEGATIVE.check}: ${JSON.stringify(expected)}`,
       );
-      // A check runs on its asset's new value: the asset's inputs must be stored.
+      // A check judges its asset's stored value: the assets with checks must be stored.
       for (const key of new Set(expected.map((item) => item.key))) {
-        const asset = graph.assets.find((candidate) => candidate.key === key)!;
-        for (const input of Object.values(asset.ins).filter((dep) => !isMaterialized(root, dep))) {
-          const outcome = await runCommand(Commands.runAssetWithUpstream, {
-            key: input,
-            rootUri: rootUri(root),
-          });
-          assert.equal(outcome?.status, "success", `materializing ${input} failed`);
-        }
+        if (isMaterialized(root, key)) continue;
+        const outcome = await runCommand(Commands.runAssetWithUpstream, { key, rootUri: rootUri(root) });
+        assert.equal(outcome?.status, "success", `materializing ${key} failed`);
       }
       // The Test Explorer lists the checks (its rows are read in the page).
       await vscode.commands.executeCommand("workbench.view.testing.focus");
       await askLauncher("testing-view", { shot: "testing-before" });
 
+      // Checks are tests: running them materializes nothing and writes no value.
+      const before = Date.now();
+      const materializedBefore = readRunIndex(root)?.assets;
       const first = await runAllTests(api);
       note(`      ${describeResults(first)}`);
+      assert.deepEqual(findStorageFilesSince(root, before), [], "running the checks wrote a stored value");
+      for (const key of new Set(expected.map((item) => item.key)))
+        assert.equal(
+          readRunIndex(root)?.assets[key]?.lastSuccess?.runId,
+          materializedBefore?.[key]?.lastSuccess?.runId,
+          `running the checks materialized ${key} again`,
+        );
       for (const item of expected) {
         assert.equal(outcomeOf(first, item), "passed", `${item.key} ${item.check}: ${JSON.stringify(first)}`);
       }
@@ -233,7 +239,7 @@ export function defineEditorTests(): void {
         assert.deepEqual([...header].sort(), Object.keys(row).sort(), "orders.csv has other columns");
         fs.writeFileSync(orders, `${original.trimEnd()}\n${header.map((column) => row[column]).join(",")}\n`);
         const refreshed = await runCommand(Commands.runAssetWithUpstream, {
-          key: cleaned.key,
+          key: NON_NEGATIVE.key,
           rootUri: rootUri(root),
         });
         assert.equal(refreshed?.status, "success", "re-materializing the orders failed");
