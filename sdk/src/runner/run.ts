@@ -68,6 +68,11 @@ export interface MaterializeOptions {
    * backfill started again after a kill runs only what is missing, failed or stale.
    */
   partitionRange?: { start: string; end: string };
+  /**
+   * false: a range runs every partition in it, current or not (Dagster asks for a range and
+   * expects it computed). Default true: partitions that hold current data are left out.
+   */
+  resume?: boolean;
   /** The time partitions are counted to (default: now). */
   now?: number;
   /**
@@ -244,7 +249,9 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
   };
   const planFor = (keys: Iterable<string>): ExecutionPlan => {
     const planned = buildPlan(definitions, keys, { ...(request ? { partitions: request } : {}), now });
-    return options.partitionRange ? withoutSteps(planned, heldPartitions(planned)) : planned;
+    return options.partitionRange && options.resume !== false
+      ? withoutSteps(planned, heldPartitions(planned))
+      : planned;
   };
   // A range leaves out the partitions that hold current data: a resumed backfill runs the rest.
   const held: string[] = [];

@@ -71,9 +71,25 @@ def run_assetline(
         kwargs["command"] = launch.remote_argv()
     if "env" in parameters and launch.process_env and "env" not in kwargs:
         kwargs["env"] = dict(launch.process_env)
+    extras = partition_extras(context)
+    if extras and "extras" in parameters:
+        kwargs["extras"] = {**extras, **dict(kwargs.get("extras") or {})}
     invocation = client.run(context=context, **kwargs)
     # Only what the process reported: an asset it skipped is not materialized.
     yield from invocation.get_results(implicit_materializations=False)
+
+
+#: The extra of a step over a range of partitions: Dagster 1.13's Pipes context carries a key
+#: range only for one partition, so a single-run backfill's range travels here.
+PARTITION_RANGE_EXTRA = "assetline/partition_key_range"
+
+
+def partition_extras(context: dg.AssetExecutionContext) -> dict[str, Any]:
+    """`{PARTITION_RANGE_EXTRA: {"start", "end"}}` for a step over several partitions, else {}."""
+    if context.has_partition_key or not context.has_partition_key_range:
+        return {}
+    key_range = context.partition_key_range
+    return {PARTITION_RANGE_EXTRA: {"start": key_range.start, "end": key_range.end}}
 
 
 def _run_subprocess(
@@ -82,7 +98,10 @@ def _run_subprocess(
     reader = _ClosedCapture(client.message_reader)
     argv = launch.local_argv()
     with dg.open_pipes_session(
-        context=context, context_injector=client.context_injector, message_reader=reader
+        context=context,
+        context_injector=client.context_injector,
+        message_reader=reader,
+        extras=partition_extras(context),
     ) as session:
         env = {
             **os.environ,

@@ -3,6 +3,8 @@ check. What has no Dagster equivalent travels as metadata under `assetline/...`,
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import warnings
 from collections.abc import Mapping
@@ -14,6 +16,7 @@ import dagster as dg
 
 from .automation import to_automation_condition
 from .graph import AssetlineAsset, AssetlineError
+from .partitions import to_partition_mapping, to_partitions_def
 
 #: Dagster's names (groups, ops): letters, digits and underscores.
 _INVALID_NAME_CHARS = re.compile(r"[^A-Za-z0-9_]")
@@ -123,7 +126,8 @@ def asset_spec(asset: AssetlineAsset, project_dir: Path) -> dg.AssetSpec:
     owners = [o for o in (dagster_owner(owner) for owner in asset.owners) if o is not None]
     return dg.AssetSpec(
         key=asset_key(asset.key),
-        deps=[asset_key(dep) for dep in asset.deps],
+        deps=asset_deps(asset),
+        partitions_def=partitions_def(asset),
         description=asset.description,
         group_name=dagster_name(asset.group) if asset.group else None,
         owners=list(dict.fromkeys(owners)),
@@ -137,6 +141,42 @@ def asset_spec(asset: AssetlineAsset, project_dir: Path) -> dg.AssetSpec:
         else to_automation_condition(asset.raw.get("automationCondition")),
         skippable=not asset.external,
     )
+
+
+def partitions_def(asset: AssetlineAsset) -> dg.PartitionsDefinition | None:
+    """The asset's partitions as Dagster's own definition (same keys: tests/test_core_parity.py)."""
+    try:
+        return to_partitions_def(asset.partitions)
+    except (ValueError, KeyError, TypeError) as error:
+        raise AssetlineError(
+            f"asset {asset.key!r} ({asset.file}:{asset.line}) has partitions Dagster cannot take: "
+            f"{error}. Fix the definition (`assetline check` says what is wrong with it)."
+        ) from error
+
+
+def asset_deps(asset: AssetlineAsset) -> list[dg.AssetDep]:
+    """Each upstream, with the partition mapping the asset declares for it (by input name, or
+    by the key of a plain dep); Dagster's default mapping otherwise, which is Assetline's."""
+    mappings = asset.raw.get("partitionMappings")
+    mappings = mappings if isinstance(mappings, Mapping) else {}
+    by_upstream: dict[str, Any] = {}
+    for name, mapping in mappings.items():
+        upstream = asset.ins.get(str(name), str(name))
+        by_upstream.setdefault(upstream, mapping)
+    deps = []
+    for dep in asset.deps:
+        mapping = by_upstream.get(dep)
+        try:
+            partition_mapping = (
+                to_partition_mapping(mapping) if isinstance(mapping, Mapping) else None
+            )
+        except (ValueError, KeyError, TypeError) as error:
+            raise AssetlineError(
+                f"asset {asset.key!r} ({asset.file}:{asset.line}), upstream {dep!r}: its partition "
+                f"mapping has no Dagster equivalent: {error}."
+            ) from error
+        deps.append(dg.AssetDep(asset_key(dep), partition_mapping=partition_mapping))
+    return deps
 
 
 def check_specs(asset: AssetlineAsset) -> list[dg.AssetCheckSpec]:
@@ -172,8 +212,20 @@ def op_name(prefix: str, part: str) -> str:
 def specs_by_part(
     assets: Mapping[str, AssetlineAsset], split: str
 ) -> dict[str, list[AssetlineAsset]]:
+    """The multi-assets: by `split`, and within it by partitions definition (Dagster runs one
+    multi-asset for one set of partitions; an unpartitioned part keeps its plain name)."""
     parts: dict[str, list[AssetlineAsset]] = {}
     for asset in assets.values():
         if not asset.external:
-            parts.setdefault(partition_of(asset, split), []).append(asset)
+            part = partition_of(asset, split)
+            if asset.partitions is not None:
+                part = f"{part}_{_partitions_label(asset.partitions)}"
+            parts.setdefault(part, []).append(asset)
     return parts
+
+
+def _partitions_label(partitions: Mapping[str, Any]) -> str:
+    """A short, stable name for a partitions definition: its type and a hash of the rest."""
+    text = json.dumps(partitions, sort_keys=True)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:8]
+    return f"{partitions.get('type', 'partitioned')}_{digest}"
