@@ -31,7 +31,7 @@ export function codeLenses(
   const runs = readRunIndex(project.root);
   const now = Date.now();
   const status = (record: AssetRecord): AssetStatus =>
-    assetStatus(stateFacts({ ...record, key: record.key as string }), runs, now);
+    assetStatus(stateFacts({ ...record, key: record.key as string }, result.built.byKey), runs, now);
   for (const [start, records] of [...byCall].sort((a, b) => a[0] - b[0])) {
     const position = project.session.locate(file, start);
     const range = {

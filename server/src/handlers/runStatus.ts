@@ -44,16 +44,44 @@ export function readRunIndex(root: string): RunIndex | undefined {
 }
 
 /** What the analysis knows of an asset that its state depends on (not its code: see `StateFacts`). */
-export function stateFacts(record: AssetRecord & { key: string }): StateFacts {
+export function stateFacts(
+  record: AssetRecord & { key: string },
+  byKey?: ReadonlyMap<string, AssetRecord>,
+): StateFacts {
   const upstreams = [...new Set(record.deps.flatMap((dep) => (dep.key === undefined ? [] : [dep.key])))];
-  return { key: record.key, upstreams, ...(record.maxLag !== undefined ? { maxLag: record.maxLag } : {}) };
+  const facts: StateFacts = {
+    key: record.key,
+    upstreams,
+    ...(record.maxLag !== undefined ? { maxLag: record.maxLag } : {}),
+  };
+  if (record.partitions !== undefined) {
+    // A partitioned asset: its state sums up its partitions, each against the upstream
+    // partitions it reads (the upstreams' definitions and the mappings, as read statically).
+    const mappings = record.partitionMappings ?? {};
+    const partitionUpstreams: NonNullable<StateFacts["partitioned"]>["upstreams"] = {};
+    for (const dep of record.deps) {
+      if (dep.key === undefined || dep.key in partitionUpstreams) continue;
+      const upstream = byKey?.get(dep.key)?.partitions;
+      const mapping = mappings[dep.input ?? dep.key] ?? mappings[dep.key];
+      (partitionUpstreams as Record<string, unknown>)[dep.key] = {
+        ...(upstream ? { partitions: upstream } : {}),
+        ...(mapping ? { mapping } : {}),
+      };
+    }
+    facts.partitioned = { partitions: record.partitions, upstreams: partitionUpstreams };
+  }
+  return facts;
 }
 
 /** The state of one asset of the project; undefined for an external or unknown one. */
 export function statusOf(project: Project, key: string, now = Date.now()): AssetStatus | undefined {
   const record = project.result?.built.byKey.get(key);
   if (!record || record.external || record.key === undefined) return undefined;
-  return assetStatus(stateFacts({ ...record, key: record.key }), readRunIndex(project.root), now);
+  return assetStatus(
+    stateFacts({ ...record, key: record.key }, project.result?.built.byKey),
+    readRunIndex(project.root),
+    now,
+  );
 }
 
 /** The states of every asset of the project that Assetline computes (not external ones). */
@@ -62,7 +90,7 @@ export function projectStatuses(project: Project, now = Date.now()): Record<stri
   const index = readRunIndex(project.root);
   for (const [key, record] of project.result?.built.byKey ?? []) {
     if (record.external) continue;
-    states[key] = assetStatus(stateFacts({ ...record, key }), index, now);
+    states[key] = assetStatus(stateFacts({ ...record, key }, project.result?.built.byKey), index, now);
   }
   return states;
 }
