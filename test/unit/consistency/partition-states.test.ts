@@ -87,7 +87,7 @@ describe("a partitioned asset's health, the same in the command line and the edi
     };
     assert.equal(
       listed.partitions.filter((p) => p.state === "materialized").length,
-      raw.partitions!.materialized,
+      raw.partitions.materialized,
     );
 
     const states = await client!.connection.sendRequest<RunStatesResult>(RunStatesRequest.method, {
