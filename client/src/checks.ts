@@ -6,10 +6,13 @@ import { findProjects, type Project } from "./projects";
 import { selectionFor } from "@assetline/core";
 import { runSelection } from "./run";
 import type { RunEvent } from "@assetline/core";
+import { readIndex } from "assetline/launch";
 
 interface CheckRef {
   project: Project;
   key: string;
+  /** A partitioned asset: its checks run on its latest materialized partition. */
+  partitioned?: boolean;
   /** Undefined for the item of the asset that holds the checks. */
   check?: string;
 }
@@ -76,7 +79,8 @@ export class ChecksController implements vscode.Disposable {
         const range = new vscode.Range(asset.line - 1, asset.column - 1, asset.line - 1, asset.column - 1);
         const assetItem = this.controller.createTestItem(`${project.root}::${asset.key}`, asset.key, uri);
         assetItem.range = range;
-        this.refs.set(assetItem, { project, key: asset.key });
+        const partitioned = asset.partitions !== undefined ? { partitioned: true } : {};
+        this.refs.set(assetItem, { project, key: asset.key, ...partitioned });
         for (const check of asset.checks) {
           const at = asset.checkLocations?.[check];
           const checkItem = this.controller.createTestItem(
@@ -89,7 +93,7 @@ export class ChecksController implements vscode.Disposable {
             : range;
           const description = asset.checkSpecs?.[check]?.description;
           if (description) checkItem.description = description;
-          this.refs.set(checkItem, { project, key: asset.key, check });
+          this.refs.set(checkItem, { project, key: asset.key, check, ...partitioned });
           assetItem.children.add(checkItem);
         }
         items.push(assetItem);
@@ -122,9 +126,25 @@ export class ChecksController implements vscode.Disposable {
       let refusal = "";
       // One check asked for: only that one runs; the asset's item: all of its checks.
       const only = checks.size === 1 && ref.check ? ref.check : undefined;
+      // A partitioned asset's checks judge its latest materialized partition, and say which.
+      const partition = ref.partitioned ? latestMaterialized(ref.project.root, ref.key) : undefined;
+      if (ref.partitioned && partition === undefined) {
+        for (const [name, item] of checks) {
+          results.push({ key: ref.key, check: name, outcome: "errored" });
+          run.errored(
+            item,
+            new vscode.TestMessage(
+              `${ref.key} has no materialized partition to check: materialize one first (its ▶ Run lens asks which).`,
+            ),
+          );
+        }
+        continue;
+      }
+      if (partition !== undefined) run.appendOutput(`${ref.key}: checking partition ${partition}\r\n`);
       const outcome = await runSelection(this.ctx, ref.project.root, selectionFor(ref.key), {
-        title: `Assetline: checking ${ref.key} (its stored value)`,
+        title: `Assetline: checking ${ref.key}${partition === undefined ? "" : ` partition ${partition}`} (its stored value)`,
         checksOnly: only ?? true,
+        ...(partition === undefined ? {} : { partition }),
         quiet: true,
         onOutput: (text) => (refusal += text),
         onEvent: (event) => {
@@ -181,4 +201,15 @@ function failureMessage(
   const message = new vscode.TestMessage(lines.join("\n"));
   if (item.uri && item.range) message.location = new vscode.Location(item.uri, item.range);
   return message;
+}
+
+/** The partition of `key` that was materialized last (by the run records), if any. */
+function latestMaterialized(root: string, key: string): string | undefined {
+  const records = readIndex(root, false).assets[key]?.partitions ?? {};
+  let latest: { key: string; time: string } | undefined;
+  for (const [partition, record] of Object.entries(records)) {
+    const time = record.success?.time;
+    if (time !== undefined && (!latest || time > latest.time)) latest = { key: partition, time };
+  }
+  return latest?.key;
 }

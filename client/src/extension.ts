@@ -7,6 +7,7 @@ import { Ctx } from "./ctx";
 import { DevController } from "./dev";
 import { EnvironmentPicker } from "./environment";
 import { FailureDiagnostics } from "./failures";
+import { pickPartitions, type PartitionChoice } from "./partitionPick";
 import { LineagePanel } from "./lineage";
 import { runSelection } from "./run";
 import { AssetsView, assetArgs } from "./views/assetsView";
@@ -31,16 +32,28 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
     new EnvironmentPicker(),
   );
 
-  const runWith = (mode: RunMode) => (args: unknown) => {
-    const valid = parseAssetArgs(args);
-    if (!valid) return Promise.resolve(undefined);
-    const keys = valid.keys ?? [valid.key];
-    return runSelection(
-      ctx,
-      vscode.Uri.parse(valid.rootUri).fsPath,
-      keys.map((key) => selectionFor(key, mode)).join(" or "),
-    ) as Promise<RunOutcome | undefined>;
-  };
+  const runWith =
+    (mode: RunMode) =>
+    async (args: unknown, partition?: unknown): Promise<RunOutcome | undefined> => {
+      const valid = parseAssetArgs(args);
+      if (!valid) return undefined;
+      const keys = valid.keys ?? [valid.key];
+      const root = vscode.Uri.parse(valid.rootUri).fsPath;
+      // A partitioned asset asks which partitions (a caller may say: a key or { start, end }).
+      let choice: PartitionChoice | undefined;
+      if (vscode.workspace.isTrusted) {
+        const { graph } = await ctx.graph(valid.rootUri).catch(() => ({ graph: undefined }));
+        const asset = graph?.assets.find((node) => node.key === valid.key);
+        if (asset?.partitions) {
+          choice = partitionArgument(partition) ?? (await pickPartitions(root, asset, graph!.assets));
+          if (!choice) return undefined;
+        }
+      }
+      return runSelection(ctx, root, keys.map((key) => selectionFor(key, mode)).join(" or "), {
+        ...(choice ?? {}),
+        requested: keys,
+      });
+    };
 
   context.subscriptions.push(
     vscode.commands.registerCommand(Commands.runAsset, runWith("asset")),
@@ -82,6 +95,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
 
 export function deactivate(): void {
   // Everything is disposed through the extension context's subscriptions.
+}
+
+/** A partition given to the run commands (tests, keybindings): "KEY" or { start, end }. */
+function partitionArgument(value: unknown): PartitionChoice | undefined {
+  if (typeof value === "string" && value !== "") return { partition: value };
+  if (typeof value === "object" && value !== null) {
+    const { start, end } = value as Record<string, unknown>;
+    if (typeof start === "string" && typeof end === "string") return { partitionRange: { start, end } };
+  }
+  return undefined;
 }
 
 /** Code lenses pass `{ key, rootUri }`, the Assets view its tree items; anything else is refused. */

@@ -2,7 +2,7 @@ import * as vscode from "vscode";
 import type { RunOutcome } from "./api";
 import type { Ctx } from "./ctx";
 import { config } from "./config";
-import type { RunEvent } from "@assetline/core";
+import { partitionId, type RunEvent } from "@assetline/core";
 import {
   describeRunEvent,
   describeRunResult,
@@ -75,7 +75,8 @@ export async function runSelection(
             ctx.runStates.applyLiveEvent(projectRoot, event);
             options.onEvent?.(event);
             if (event.type === "asset_start" && event.key) {
-              progress.report({ message: total ? `${event.key} (${done + 1}/${total})` : event.key });
+              const step = partitionId(event.key, event.partition);
+              progress.report({ message: total ? `${step} (${done + 1}/${total})` : step });
             }
             if ((event.type === "asset_success" || event.type === "asset_failure") && total) {
               progress.report({ increment: 100 / total });

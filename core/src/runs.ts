@@ -33,6 +33,8 @@ export type RunEvent =
       type: "run_start";
       selection: string;
       assets: string[];
+      /** How many steps the run plans (an asset, or one partition of one); `assets.length` when absent. */
+      steps?: number;
       /** The partitions the run covers (`--partition`, `--partition-range`), first and last key. */
       partitions?: { start: string; end: string; count: number };
       /** The run only ran checks, on the stored values (`assetline run-checks`): nothing was materialized. */

@@ -22,6 +22,39 @@ export interface PartitionFacts {
   code?: { codeVersion?: string; sourceHash?: string };
 }
 
+/** The fields of a graph node (`AssetNode`) the partition facts are read from. */
+export interface PartitionedNode {
+  key: string;
+  /** Every upstream key. */
+  deps: readonly string[];
+  /** Input name -> upstream key. */
+  ins: Readonly<Record<string, string>>;
+  partitions?: PartitionsDefinition;
+  /** By input name, or by a plain dep's key. */
+  partitionMappings?: Readonly<Record<string, PartitionMapping>>;
+}
+
+/**
+ * A partitioned node's facts: its definition, and each upstream's definition (from
+ * `partitionsOf`) and mapping (keyed by the input's name, or the dep's key). Undefined for an
+ * unpartitioned node. The one reading of `partitionMappings` for graph nodes.
+ */
+export function partitionFactsOf(
+  node: PartitionedNode,
+  partitionsOf: (key: string) => PartitionsDefinition | undefined,
+): Omit<PartitionFacts, "code"> | undefined {
+  if (node.partitions === undefined) return undefined;
+  const inputOf = new Map(Object.entries(node.ins).map(([name, key]) => [key, name]));
+  const upstreams: Record<string, { partitions?: PartitionsDefinition; mapping?: PartitionMapping }> = {};
+  for (const dep of node.deps) {
+    if (dep in upstreams) continue;
+    const mapping = node.partitionMappings?.[inputOf.get(dep) ?? dep] ?? node.partitionMappings?.[dep];
+    const partitions = partitionsOf(dep);
+    upstreams[dep] = { ...(partitions ? { partitions } : {}), ...(mapping ? { mapping } : {}) };
+  }
+  return { key: node.key, partitions: node.partitions, upstreams };
+}
+
 export interface PartitionStatus {
   key: string;
   state: PartitionState;

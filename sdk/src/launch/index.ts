@@ -9,7 +9,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import type { RunEvent } from "@assetline/core";
+import { partitionId, type RunEvent } from "@assetline/core";
 
 export { readIndex } from "../runner/events";
 export { recordedFailure, type RecordedFailure } from "./failures";
@@ -188,7 +188,7 @@ export function startRun(options: LaunchOptions): RunHandle {
           options.onOutput?.(`${line}\n`);
           continue;
         }
-        if (event.type === "run_start") progress.total = event.assets.length;
+        if (event.type === "run_start") progress.total = event.steps ?? event.assets.length;
         if (event.type === "asset_success" || event.type === "asset_failure") progress.done++;
         if (event.type === "asset_failure") {
           const location = errorLocation(event.error.stack, root);
@@ -227,16 +227,22 @@ export function startRun(options: LaunchOptions): RunHandle {
  */
 export function describeRunEvent(event: RunEvent): string | undefined {
   switch (event.type) {
-    case "run_start":
-      return `Run ${event.runId}: ${event.assets.length} assets, environment ${event.env}`;
+    case "run_start": {
+      const parts = event.partitions;
+      const which = parts
+        ? `, ${parts.count} partition${parts.count === 1 ? "" : "s"} (${parts.start === parts.end ? parts.start : `${parts.start}...${parts.end}`})`
+        : "";
+      const what = event.checksOnly ? "checking the stored values of " : "";
+      return `Run ${event.runId}: ${what}${event.assets.length} assets${which}, environment ${event.env}`;
+    }
     case "asset_start":
-      return `▶ ${event.key}`;
+      return `▶ ${partitionId(event.key, event.partition)}`;
     case "asset_success":
-      return `✓ ${event.key} (${Math.round(event.durationMs)} ms)`;
+      return `✓ ${partitionId(event.key, event.partition)} (${Math.round(event.durationMs)} ms)`;
     case "asset_skipped":
-      return `- ${event.key} skipped: ${event.reason}`;
+      return `- ${partitionId(event.key, event.partition)} skipped: ${event.reason}`;
     case "asset_failure":
-      return `✗ ${event.key} (${event.reason})\n${event.error.stack ?? event.error.message}`;
+      return `✗ ${partitionId(event.key, event.partition)} (${event.reason})\n${event.error.stack ?? event.error.message}`;
     case "log":
       return `  ${event.key ? `${event.key}: ` : ""}[${event.level}] ${event.message}`;
     case "check_result":

@@ -339,6 +339,7 @@ export async function materialize(options: MaterializeOptions): Promise<RunResul
     time: stamp(),
     selection: options.selection ?? assetKeys.join(" or "),
     assets: assetKeys,
+    steps: plan.steps.length,
     ...(request
       ? {
           partitions: {

@@ -4,9 +4,10 @@
  * `codeVersion` or source file makes an asset stale here; the editor cannot tell).
  */
 import type { LoadedDefinitions } from "../definitions";
-import { upstreamInputs, upstreamKeys } from "../definitions";
+import { upstreamKeys } from "../definitions";
 import {
   assetStatus,
+  partitionFactsOf,
   type AssetRunState,
   type PartitionFacts,
   type PartitionsSummary,
@@ -49,15 +50,19 @@ export function stateFacts(defs: LoadedDefinitions, a: AnyAsset): StateFacts {
   };
 }
 
-/** A partitioned asset's definition and its upstreams' definitions and mappings. */
+/** A partitioned asset's definition and its upstreams' definitions and mappings (core's reading). */
 export function partitionedFacts(defs: LoadedDefinitions, a: AnyAsset): Omit<PartitionFacts, "key" | "code"> {
-  const byKey: Record<string, PartitionFacts["upstreams"][string]> = {};
-  for (const { key, mapping } of upstreamInputs(a)) {
-    const partitions = defs.byKey.get(key)?.spec.partitions;
-    const facts = { ...(partitions ? { partitions } : {}), ...(mapping ? { mapping } : {}) };
-    byKey[key] = facts;
-  }
-  return { partitions: a.spec.partitions!, upstreams: byKey };
+  const ins = Object.fromEntries(Object.entries(a.spec.ins ?? {}).map(([name, input]) => [name, input.key]));
+  return partitionFactsOf(
+    {
+      key: a.key,
+      deps: upstreamKeys(a),
+      ins,
+      partitions: a.spec.partitions!,
+      ...(a.spec.partitionMappings ? { partitionMappings: a.spec.partitionMappings } : {}),
+    },
+    (key) => defs.byKey.get(key)?.spec.partitions,
+  )!;
 }
 
 export function computeStatus(

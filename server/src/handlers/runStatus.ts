@@ -7,7 +7,14 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { assetStatus, type AssetStatus, type RunIndex, type StateFacts } from "@assetline/core";
+import {
+  assetStatus,
+  partitionFactsOf,
+  type AssetStatus,
+  type PartitionedNode,
+  type RunIndex,
+  type StateFacts,
+} from "@assetline/core";
 import type { AssetRecord } from "@assetline/analysis";
 import { readIndex } from "assetline/launch";
 import { ResponseError } from "vscode-languageserver/node";
@@ -54,23 +61,22 @@ export function stateFacts(
     upstreams,
     ...(record.maxLag !== undefined ? { maxLag: record.maxLag } : {}),
   };
-  if (record.partitions !== undefined) {
-    // A partitioned asset: its state sums up its partitions, each against the upstream
-    // partitions it reads (the upstreams' definitions and the mappings, as read statically).
-    const mappings = record.partitionMappings ?? {};
-    const partitionUpstreams: NonNullable<StateFacts["partitioned"]>["upstreams"] = {};
-    for (const dep of record.deps) {
-      if (dep.key === undefined || dep.key in partitionUpstreams) continue;
-      const upstream = byKey?.get(dep.key)?.partitions;
-      const mapping = mappings[dep.input ?? dep.key] ?? mappings[dep.key];
-      (partitionUpstreams as Record<string, unknown>)[dep.key] = {
-        ...(upstream ? { partitions: upstream } : {}),
-        ...(mapping ? { mapping } : {}),
-      };
-    }
-    facts.partitioned = { partitions: record.partitions, upstreams: partitionUpstreams };
-  }
+  const ins: Record<string, string> = {};
+  for (const dep of record.deps)
+    if (dep.input !== undefined && dep.key !== undefined) ins[dep.input] = dep.key;
+  const partitioned = partitionFactsOf(
+    { key: record.key, deps: upstreams, ins, ...pick(record) },
+    (key) => byKey?.get(key)?.partitions,
+  );
+  if (partitioned) facts.partitioned = partitioned;
   return facts;
+}
+
+function pick(record: AssetRecord): Pick<PartitionedNode, "partitions" | "partitionMappings"> {
+  return {
+    ...(record.partitions !== undefined ? { partitions: record.partitions } : {}),
+    ...(record.partitionMappings !== undefined ? { partitionMappings: record.partitionMappings } : {}),
+  };
 }
 
 /** The state of one asset of the project; undefined for an external or unknown one. */
