@@ -24,6 +24,8 @@ export interface RunOptions {
   onOutput?: (text: string) => void;
   /** The caller shows the outcome itself (the Test Explorer): no notification at the end. */
   quiet?: boolean;
+  /** The assets asked for (the rest of the run was added upstream), for the result's words. */
+  requested?: string[];
 }
 
 /**
@@ -96,7 +98,9 @@ export async function runSelection(
       else if (options.quiet) {
         // the caller reports it
       } else if (result.status === "success")
-        void vscode.window.showInformationMessage(describeRunResult(result));
+        void vscode.window
+          .showInformationMessage(describeRunResult(result, options.requested), "Show Run")
+          .then((choice) => choice && out.show(true));
       else if (result.status === "failure") void reportFailure(result.failures, out);
       return { status: result.status, exitCode: result.exitCode, selection };
     },

@@ -45,6 +45,14 @@ export interface RunResult {
   durationMs: number;
   /** The assets that failed, in the order they did. */
   failures: RunFailure[];
+  /** From the run's own events, once it started: its id, environment and assets. */
+  runId?: string;
+  env?: string;
+  /** The assets the run planned, and the steps (an asset, or a partition of one) that materialized. */
+  assets?: string[];
+  materialized?: string[];
+  /** The run only ran checks (`run-checks`). */
+  checksOnly?: boolean;
   /** The runner could not be started at all. */
   spawnError?: Error;
 }
@@ -171,6 +179,8 @@ export function startRun(options: LaunchOptions): RunHandle {
   let cancelled = false;
   const failures: RunFailure[] = [];
   const progress: RunProgress = { total: 0, done: 0 };
+  const materialized: string[] = [];
+  let started_: { runId: string; env: string; assets: string[]; checksOnly: boolean } | undefined;
   const result = new Promise<RunResult>((resolve) => {
     let buffered = "";
     child.stdout.setEncoding("utf8");
@@ -188,7 +198,16 @@ export function startRun(options: LaunchOptions): RunHandle {
           options.onOutput?.(`${line}\n`);
           continue;
         }
-        if (event.type === "run_start") progress.total = event.steps ?? event.assets.length;
+        if (event.type === "run_start") {
+          progress.total = event.steps ?? event.assets.length;
+          started_ = {
+            runId: event.runId,
+            env: event.env,
+            assets: event.assets,
+            checksOnly: event.checksOnly === true,
+          };
+        }
+        if (event.type === "asset_success") materialized.push(partitionId(event.key, event.partition));
         if (event.type === "asset_success" || event.type === "asset_failure") progress.done++;
         if (event.type === "asset_failure") {
           const location = errorLocation(event.error.stack, root);
@@ -205,6 +224,7 @@ export function startRun(options: LaunchOptions): RunHandle {
       ended = true;
       const status: RunResult["status"] = cancelled ? "cancelled" : exitCode === 0 ? "success" : "failure";
       const outcome: RunResult = { status, exitCode, selection, durationMs: Date.now() - started, failures };
+      if (started_) Object.assign(outcome, started_, { materialized });
       if (spawnError) outcome.spawnError = spawnError;
       resolve(outcome);
     };
@@ -253,16 +273,36 @@ export function describeRunEvent(event: RunEvent): string | undefined {
 }
 
 /** One sentence for the end of a run, as a notification says it. */
-export function describeRunResult(result: RunResult): string {
+export function describeRunResult(result: RunResult, requested?: readonly string[]): string {
   const seconds = (result.durationMs / 1000).toFixed(1);
   if (result.spawnError) return `Assetline could not start the runner: ${result.spawnError.message}`;
-  if (result.status === "success") return `Assetline: materialized ${result.selection} in ${seconds} s.`;
+  if (result.status === "success") {
+    if (result.checksOnly)
+      return `Assetline: checked ${names(result.assets ?? [])} · ${result.env} · ${seconds} s`;
+    if (!result.assets) return `Assetline: materialized ${result.selection} in ${seconds} s.`;
+    // "transform/daily_revenue and 3 upstream assets · local · 0.9 s", partitions counted.
+    const asked = requested?.filter((key) => result.assets!.includes(key)) ?? [];
+    const others = result.assets.length - asked.length;
+    const what =
+      asked.length > 0 && others > 0
+        ? `${names(asked)} and ${others} upstream asset${others === 1 ? "" : "s"}`
+        : names(result.assets);
+    const steps = result.materialized?.length ?? 0;
+    const partitions = steps > result.assets.length ? `, ${steps} materializations` : "";
+    return `Assetline: materialized ${what}${partitions} · ${result.env} · ${seconds} s`;
+  }
   if (result.status === "cancelled") return `Assetline: the run of ${result.selection} was cancelled.`;
   const first = result.failures[0];
   if (!first) return "Assetline: the run failed. See the Assetline log for why.";
   const where = first.location ? ` (${first.location.file}:${first.location.line})` : "";
   const more = result.failures.length > 1 ? ` (and ${result.failures.length - 1} more)` : "";
   return `Assetline: ${first.key}: ${first.message}${where}${more}`;
+}
+
+/** "a", "a and b", "a, b and 3 more". */
+function names(keys: readonly string[]): string {
+  if (keys.length <= 2) return keys.join(" and ");
+  return `${keys.slice(0, 2).join(", ")} and ${keys.length - 2} more`;
 }
 
 /** The first frame of a stack that lies in the project's own files (not its node_modules). */
