@@ -87,13 +87,22 @@ export const daily = asset("bench/daily", { partitions: dailyPartitions({ start:
 );
 function cliTime(args) {
   const t0 = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [cli, ...args, "--root", project], { encoding: "utf8", maxBuffer: 1 << 28 });
+  const result = spawnSync(process.execPath, [cli, ...args, "--root", project], {
+    encoding: "utf8",
+    maxBuffer: 1 << 28,
+  });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (result.status !== 0) throw new Error(`${args.join(" ")} exited ${result.status}: ${result.stderr}`);
   return { ms, stdout: result.stdout };
 }
 const baseline = median(Array.from({ length: runs }, () => cliTime(["status"]).ms));
-const backfill = cliTime(["materialize", "--select", "bench/daily", "--partition-range", `${keys[0]}...${keys.at(-1)}`]);
+const backfill = cliTime([
+  "materialize",
+  "--select",
+  "bench/daily",
+  "--partition-range",
+  `${keys[0]}...${keys.at(-1)}`,
+]);
 const status = median(Array.from({ length: runs }, () => cliTime(["status"]).ms));
 const listed = Array.from({ length: runs }, () => cliTime(["partitions", "bench/daily", "--json"]));
 const list = median(listed.map((r) => r.ms));
@@ -113,12 +122,22 @@ const compute = median(
 
 const f = (ms) => `${ms.toFixed(1)} ms`;
 console.log(`partitions: ${count} daily partitions of one asset, medians of ${runs}`);
-console.log(`backfill, in memory: ${f(median(partitionedTimes))} = ${perPartition.toFixed(3)} ms per partition (target < 2 ms)`);
-console.log(`  baseline, ${count} unpartitioned assets in one run: ${perStep.toFixed(3)} ms per step; ratio ${(perPartition / perStep).toFixed(2)}`);
-console.log(`backfill through the CLI with files: ${f(backfill.ms)} (${(backfill.ms / count).toFixed(3)} ms per partition)`);
+console.log(
+  `backfill, in memory: ${f(median(partitionedTimes))} = ${perPartition.toFixed(3)} ms per partition (target < 2 ms)`,
+);
+console.log(
+  `  baseline, ${count} unpartitioned assets in one run: ${perStep.toFixed(3)} ms per step; ratio ${(perPartition / perStep).toFixed(2)}`,
+);
+console.log(
+  `backfill through the CLI with files: ${f(backfill.ms)} (${(backfill.ms / count).toFixed(3)} ms per partition)`,
+);
 console.log(`assetline status, nothing recorded (baseline: start and load): ${f(baseline)}`);
-console.log(`assetline status, ${count} recorded: ${f(status)} (+${f(status - baseline)} over the baseline; target < 200 ms)`);
-console.log(`assetline partitions --json: ${f(list)} (+${f(list - baseline)} over the baseline; target < 200 ms)`);
+console.log(
+  `assetline status, ${count} recorded: ${f(status)} (+${f(status - baseline)} over the baseline; target < 200 ms)`,
+);
+console.log(
+  `assetline partitions --json: ${f(list)} (+${f(list - baseline)} over the baseline; target < 200 ms)`,
+);
 console.log(`  partitionStatuses + summary in process: ${f(compute)}`);
 const ok = perPartition < 2 && status - baseline < 200 && list - baseline < 200;
 console.log(ok ? "within targets" : "OUTSIDE TARGETS");

@@ -86,6 +86,9 @@ describe("example DuckDB IO manager (real database file)", function () {
     // A partition that cannot be stored leaves the stored one as it was (one transaction).
     await assert.rejects(async () => io.save(day("2024-01-02"), [{ id: 4, other: true }]));
     assert.deepEqual(await io.load(day("2024-01-02")), [{ id: 3, amount: 1 }]);
-    await assert.rejects(async () => await io.load(day("2024-01-09")), /No partition 2024-01-09 of "t\/daily"/);
+    await assert.rejects(
+      async () => await io.load(day("2024-01-09")),
+      /No partition 2024-01-09 of "t\/daily"/,
+    );
   });
 });
