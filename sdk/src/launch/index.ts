@@ -11,7 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { partitionId, type RunEvent } from "@assetline/core";
 
-export { readIndex } from "../runner/events";
+export { readIndex, readEvents, listRunIds } from "../runner/events";
 export { recordedFailure, type RecordedFailure } from "./failures";
 
 /**
@@ -258,7 +258,7 @@ export function describeRunEvent(event: RunEvent): string | undefined {
     case "asset_start":
       return `▶ ${partitionId(event.key, event.partition)}`;
     case "asset_success":
-      return `✓ ${partitionId(event.key, event.partition)} (${Math.round(event.durationMs)} ms)`;
+      return `✓ ${partitionId(event.key, event.partition)} (${Math.round(event.durationMs)} ms)${event.output.path ? ` → ${event.output.path}` : ""}`;
     case "asset_skipped":
       return `- ${partitionId(event.key, event.partition)} skipped: ${event.reason}`;
     case "asset_failure":
