@@ -7,6 +7,7 @@ import { Ctx } from "./ctx";
 import { DevController } from "./dev";
 import { EnvironmentPicker } from "./environment";
 import { FailureDiagnostics } from "./failures";
+import { goToAsset, materializeSelection } from "./selections";
 import { pickPartitions, type PartitionChoice } from "./partitionPick";
 import { LineagePanel } from "./lineage";
 import { runSelection } from "./run";
@@ -71,6 +72,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
       const valid = parseAssetArgs(args);
       return valid && failures.showFailure(vscode.Uri.parse(valid.rootUri).fsPath, valid.key);
     }),
+    vscode.commands.registerCommand(
+      "assetline.materializeSelection",
+      (selection?: unknown, rootUri?: unknown) =>
+        materializeSelection(
+          ctx,
+          typeof selection === "string" ? selection : undefined,
+          typeof rootUri === "string" ? rootUri : undefined,
+        ),
+    ),
+    vscode.commands.registerCommand("assetline.goToAsset", () => goToAsset(ctx)),
     vscode.commands.registerCommand("assetline.showLog", () => ctx.log.show()),
     vscode.commands.registerCommand("assetline.showRuns", () => ctx.runOutput.show()),
     vscode.commands.registerCommand("assetline.restartServer", () => ctx.restart()),
