@@ -11,7 +11,7 @@ import { goToAsset, materializeSelection } from "./selections";
 import { pickPartitions, type PartitionChoice } from "./partitionPick";
 import { LineagePanel } from "./lineage";
 import { runSelection } from "./run";
-import { AssetsView, assetArgs } from "./views/assetsView";
+import { AssetsView, assetArgs, groupSelection } from "./views/assetsView";
 import { RunsView } from "./views/runsView";
 
 export async function activate(context: vscode.ExtensionContext): Promise<AssetlineApi> {
@@ -82,6 +82,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
         ),
     ),
     vscode.commands.registerCommand("assetline.goToAsset", () => goToAsset(ctx)),
+    vscode.commands.registerCommand("assetline.runGroup", (item: unknown) => {
+      const group = groupSelection(item);
+      return group && materializeSelection(ctx, group.selection, group.rootUri);
+    }),
     vscode.commands.registerCommand("assetline.showLog", () => ctx.log.show()),
     vscode.commands.registerCommand("assetline.showRuns", () => ctx.runOutput.show()),
     vscode.commands.registerCommand("assetline.restartServer", () => ctx.restart()),
