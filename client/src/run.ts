@@ -7,7 +7,7 @@ import {
   describeRunEvent,
   describeRunResult,
   startRun,
-  type RunFailure,
+  type RunResult,
   type RunHandle,
 } from "assetline/launch";
 
@@ -101,18 +101,16 @@ export async function runSelection(
         void vscode.window
           .showInformationMessage(describeRunResult(result, options.requested), "Show Run")
           .then((choice) => choice && out.show(true));
-      else if (result.status === "failure") void reportFailure(result.failures, out);
+      else if (result.status === "failure") void reportFailure(result, out);
       return { status: result.status, exitCode: result.exitCode, selection };
     },
   );
 }
 
 /** The run failed: say which asset and why, with a way to the line that threw. */
-async function reportFailure(failures: RunFailure[], out: vscode.OutputChannel): Promise<void> {
-  const first = failures[0];
-  const text = first
-    ? `Assetline: ${first.key}: ${first.message}${failures.length > 1 ? ` (and ${failures.length - 1} more)` : ""}`
-    : "Assetline: the run failed. See the Assetline Runs output for why.";
+async function reportFailure(result: RunResult, out: vscode.OutputChannel): Promise<void> {
+  const first = result.failures[0];
+  const text = describeRunResult(result);
   const actions = first?.location ? ["Go to Error", "Show Output"] : ["Show Output"];
   const choice = await vscode.window.showErrorMessage(text, ...actions);
   if (choice === "Show Output") out.show(true);

@@ -53,6 +53,9 @@ export interface RunResult {
   materialized?: string[];
   /** The run only ran checks (`run-checks`). */
   checksOnly?: boolean;
+  /** Checks that failed (`key:check`), from the run's end, and those of them that block. */
+  failedChecks?: string[];
+  blockingFailed?: string[];
   /** The runner could not be started at all. */
   spawnError?: Error;
 }
@@ -180,6 +183,8 @@ export function startRun(options: LaunchOptions): RunHandle {
   const failures: RunFailure[] = [];
   const progress: RunProgress = { total: 0, done: 0 };
   const materialized: string[] = [];
+  const failedChecks: string[] = [];
+  const blockingFailed: string[] = [];
   let started_: { runId: string; env: string; assets: string[]; checksOnly: boolean } | undefined;
   const result = new Promise<RunResult>((resolve) => {
     let buffered = "";
@@ -208,6 +213,11 @@ export function startRun(options: LaunchOptions): RunHandle {
           };
         }
         if (event.type === "asset_success") materialized.push(partitionId(event.key, event.partition));
+        if (event.type === "check_result" && !event.passed) {
+          const id = `${partitionId(event.key, event.partition)}:${event.check}`;
+          failedChecks.push(id);
+          if (event.blocking) blockingFailed.push(id);
+        }
         if (event.type === "asset_success" || event.type === "asset_failure") progress.done++;
         if (event.type === "asset_failure") {
           const location = errorLocation(event.error.stack, root);
@@ -224,7 +234,7 @@ export function startRun(options: LaunchOptions): RunHandle {
       ended = true;
       const status: RunResult["status"] = cancelled ? "cancelled" : exitCode === 0 ? "success" : "failure";
       const outcome: RunResult = { status, exitCode, selection, durationMs: Date.now() - started, failures };
-      if (started_) Object.assign(outcome, started_, { materialized });
+      if (started_) Object.assign(outcome, started_, { materialized, failedChecks, blockingFailed });
       if (spawnError) outcome.spawnError = spawnError;
       resolve(outcome);
     };
@@ -253,7 +263,7 @@ export function describeRunEvent(event: RunEvent): string | undefined {
         ? `, ${parts.count} partition${parts.count === 1 ? "" : "s"} (${parts.start === parts.end ? parts.start : `${parts.start}...${parts.end}`})`
         : "";
       const what = event.checksOnly ? "checking the stored values of " : "";
-      return `Run ${event.runId}: ${what}${event.assets.length} assets${which}, environment ${event.env}`;
+      return `Run ${event.runId}: ${what}${event.assets.length} asset${event.assets.length === 1 ? "" : "s"}${which}, environment ${event.env}`;
     }
     case "asset_start":
       return `▶ ${partitionId(event.key, event.partition)}`;
@@ -293,7 +303,15 @@ export function describeRunResult(result: RunResult, requested?: readonly string
   }
   if (result.status === "cancelled") return `Assetline: the run of ${result.selection} was cancelled.`;
   const first = result.failures[0];
-  if (!first) return "Assetline: the run failed. See the Assetline log for why.";
+  if (!first) {
+    const blocking = result.blockingFailed ?? [];
+    if (blocking.length > 0)
+      return `Assetline: blocking check ${blocking[0]} failed${blocking.length > 1 ? ` (and ${blocking.length - 1} more)` : ""}: what depends on it did not run.`;
+    const failed = result.failedChecks ?? [];
+    if (result.checksOnly && failed.length > 0)
+      return `Assetline: check ${failed[0]} failed${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ""}.`;
+    return "Assetline: the run failed. See the Assetline Runs output for why.";
+  }
   const where = first.location ? ` (${first.location.file}:${first.location.line})` : "";
   const more = result.failures.length > 1 ? ` (and ${result.failures.length - 1} more)` : "";
   return `Assetline: ${first.key}: ${first.message}${where}${more}`;
