@@ -151,7 +151,8 @@ export class LineagePanel implements vscode.Disposable {
     const root = vscode.Uri.parse(this.rootUri).fsPath;
     this.ctx.runStates.statesFor(root).then(
       (status) => {
-        const message: HostMessage = { type: "status", status };
+        const automation = this.ctx.runStates.automationFor(root);
+        const message: HostMessage = { type: "status", status, ...(automation ? { automation } : {}) };
         void this.panel?.webview.postMessage(message);
       },
       // No server (it restarts): the view keeps the states it has until the next change.

@@ -1,7 +1,7 @@
 import * as vscode from "vscode";
 import * as path from "node:path";
 import { statusFromEvent, type AssetStatus, type RunEvent } from "@assetline/core";
-import type { RunStatesParams, RunStatesResult } from "@assetline/protocol";
+import type { AutomationVerdict, RunStatesParams, RunStatesResult } from "@assetline/protocol";
 import { overlayLive, type LiveState } from "./assetStates";
 
 /**
@@ -12,6 +12,8 @@ import { overlayLive, type LiveState } from "./assetStates";
 export class RunStates implements vscode.Disposable {
   /** Per project root, per asset: what live events said, and when. */
   private readonly live = new Map<string, Map<string, LiveState>>();
+  /** Per project root, what an automation evaluation would request now (from the last answer). */
+  private readonly automation = new Map<string, Record<string, AutomationVerdict>>();
   private readonly changeEmitter = new vscode.EventEmitter<string>();
   private readonly watcher = vscode.workspace.createFileSystemWatcher("**/.assetline/index.json");
   /** Fires with the project root whose states changed. */
@@ -30,11 +32,18 @@ export class RunStates implements vscode.Disposable {
     // the calls they cause, so a state that lasted a few milliseconds is still shown, in order.
     const live = this.live.get(root);
     const asOfNow = live && new Map(live);
-    const { states } = await this.request({ uri: vscode.Uri.file(root).toString() });
+    const { states, automation } = await this.request({ uri: vscode.Uri.file(root).toString() });
+    if (automation) this.automation.set(root, automation);
+    else this.automation.delete(root);
     if (!live || !asOfNow) return states;
     const overlaid = overlayLive(states, asOfNow);
     for (const key of overlaid.superseded) if (live.get(key) === asOfNow.get(key)) live.delete(key);
     return overlaid.states;
+  }
+
+  /** What automation would request now, per asset (as of the last `statesFor`). */
+  automationFor(root: string): Record<string, AutomationVerdict> | undefined {
+    return this.automation.get(root);
   }
 
   /** Folds an event of a run in progress (from `assetline materialize --json`). */

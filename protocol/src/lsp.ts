@@ -60,6 +60,18 @@ export interface RunStatesResult {
   at: string;
   /** Per asset key, the state `assetStatus` computes (external assets are absent). */
   states: Record<string, AssetStatus>;
+  /**
+   * Per asset with an automation condition: whether an evaluation now would request it, and
+   * why (what `assetline automation` would say; nothing runs).
+   */
+  automation?: Record<string, AutomationVerdict>;
+}
+
+export interface AutomationVerdict {
+  requested: boolean;
+  reason: string;
+  /** A time-partitioned asset: the partition judged (its latest). */
+  partition?: string;
 }
 
 /** client -> server request for the run state of every asset of a project, as the lens shows it. */

@@ -4,6 +4,7 @@
  * (see `isWebviewMessage`) before it is acted on.
  */
 import type { AssetGraph, AssetStatus, RunMode } from "@assetline/core";
+import type { AutomationVerdict } from "./lsp";
 
 /** What a run started from the graph includes besides the asset itself. */
 
@@ -13,7 +14,7 @@ export type HostMessage =
   | { type: "graph"; graph: AssetGraph; focus?: string; rootUri?: string }
   | { type: "focus"; key: string }
   /** Run states per asset key; sent on open and whenever a run changes them (partial updates merge). */
-  | { type: "status"; status: Record<string, AssetStatus> };
+  | { type: "status"; status: Record<string, AssetStatus>; automation?: Record<string, AutomationVerdict> };
 
 /** webview -> extension */
 export type WebviewMessage =

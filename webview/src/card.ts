@@ -5,7 +5,7 @@
 import type { AssetStatus } from "@assetline/core";
 import type { GraphIndex } from "./graph-index";
 import { relativeTime } from "./node-card";
-import { STATE_LABEL } from "./status";
+import { STATE_LABEL, type AutomationBadge } from "./status";
 import type { DisplayNode } from "./view";
 
 export interface CardRow {
@@ -44,6 +44,7 @@ export function cardFor(
   index: GraphIndex,
   status: Record<string, AssetStatus>,
   now: number = Date.now(),
+  automation: Readonly<Record<string, AutomationBadge>> = {},
 ): CardContent {
   if (node.kind === "group") {
     const counts = new Map<string, number>();
@@ -74,6 +75,16 @@ export function cardFor(
           [relativeTime(state.lastMaterialized, now), state.lastMaterialized].filter(Boolean).join(", ") +
           (state.runId ? ` (${state.runId})` : ""),
       });
+  }
+  const verdict = automation[asset.key];
+  if (verdict) {
+    rows.push({
+      label: "automation",
+      value: show(
+        `${verdict.requested ? "would run now" : "not now"}${verdict.partition ? ` (${verdict.partition})` : ""}: ${verdict.reason}`,
+      ),
+      ...(verdict.requested ? { tone: "auto-requested" } : {}),
+    });
   }
   if (asset.group) rows.push({ label: "group", value: asset.group });
   if (asset.kinds?.length) rows.push({ label: "kinds", value: asset.kinds.join(", ") });

@@ -20,11 +20,13 @@ import type { Layout } from "./layout";
 import { legendSections } from "./legend";
 import { GraphView, type Placement } from "./render";
 import { initialState, restoreState, type PersistedState } from "./state";
-import { mergeStatus } from "./status";
+import { automationVerdicts, mergeStatus, type AutomationBadge } from "./status";
 import { buildView, clampHops, groupsOf, type DisplayModel, type DisplayNode } from "./view";
 import { vscode } from "./vscode";
 
 const state: PersistedState = restoreState(vscode.getState()) ?? initialState();
+/** What automation would request now, per asset (from the host's last status; not persisted). */
+let automation: Record<string, AutomationBadge> = {};
 let index: GraphIndex | undefined;
 let selected: Set<string> | undefined;
 let model: DisplayModel | undefined;
@@ -129,7 +131,7 @@ const view = new GraphView(container, {
   toggleGroup: (group) => toggleGroup(group),
   hover: (node, x, y) => {
     if (!node || !index || menu.open) card.hide();
-    else card.show(cardFor(node, index, state.status), x, y);
+    else card.show(cardFor(node, index, state.status, Date.now(), automation), x, y);
   },
   contextMenu: (node, x, y) => showMenu(node, x, y),
   resized: (width, height) => {
@@ -453,6 +455,8 @@ window.addEventListener("message", (event: MessageEvent<HostMessage>) => {
     if (state.graph) refresh({ kind: "fit" });
   } else if (message.type === "status") {
     state.status = mergeStatus(state.status, message.status);
+    automation = automationVerdicts(message.automation);
+    view.setAutomation(automation);
     if (!model) return;
     const nodes = view.updateStatus(state.status);
     save();

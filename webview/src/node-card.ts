@@ -10,7 +10,7 @@ import {
   type AssetStatus,
   type PartitionsSummary,
 } from "@assetline/core";
-import { groupState, STATE_LABEL } from "./status";
+import { groupState, STATE_LABEL, type AutomationBadge } from "./status";
 import type { DisplayNode } from "./view";
 
 /** Characters that fit on a card line (14 px title, 13 px details, 168 px wide). */
@@ -33,6 +33,8 @@ export interface NodeCard {
   generated: boolean;
   /** A partitioned asset: its partitions in each state, as Dagster's partition status bar. */
   health?: PartitionHealth;
+  /** Automation would request it now: the badge, and why. */
+  requested?: { badge: string; reason: string };
 }
 
 /** The health bar's segments, in the bar's order, with their share of the partitions. */
@@ -92,7 +94,12 @@ export function checkSummary(
   return { text: `${checks.length} ${noun}`, tone: "neutral" };
 }
 
-export function nodeCardFor(node: DisplayNode, status: Record<string, AssetStatus>, now: number): NodeCard {
+export function nodeCardFor(
+  node: DisplayNode,
+  status: Record<string, AssetStatus>,
+  now: number,
+  automation: Readonly<Record<string, AutomationBadge>> = {},
+): NodeCard {
   if (node.kind === "group") {
     const state = groupState(node.members, status);
     return {
@@ -122,6 +129,7 @@ export function nodeCardFor(node: DisplayNode, status: Record<string, AssetStatu
   const kinds = (asset?.kinds ?? []).slice(0, MAX_KINDS).map((kind) => shorten(kind, 10));
   const checks = checkSummary(asset?.checks ?? [], state);
   const health = partitionHealth(entry?.partitions);
+  const verdict = automation[node.id];
   return {
     title: cardTitle(node.id),
     detail: description ?? (external ? "external: not run here" : asset?.group ? `in ${asset.group}` : ""),
@@ -132,6 +140,7 @@ export function nodeCardFor(node: DisplayNode, status: Record<string, AssetStatu
     external,
     generated: asset?.generated === true,
     ...(health ? { health } : {}),
+    ...(verdict?.requested ? { requested: { badge: "⚡ now", reason: verdict.reason } } : {}),
   };
 }
 

@@ -20,7 +20,7 @@ import { fitTransform } from "./fit";
 import { GROUP_PAD, NODE_HEIGHT, NODE_WIDTH, type GroupBox, type Layout } from "./layout";
 import { stepForKey, walkStep } from "./navigate";
 import { nodeCardFor } from "./node-card";
-import { groupState, STATE_LABEL } from "./status";
+import { groupState, STATE_LABEL, type AutomationBadge } from "./status";
 import { shorten } from "./export-svg";
 import type { Direction } from "./focus";
 import type { DisplayModel, DisplayNode } from "./view";
@@ -171,6 +171,13 @@ export class GraphView {
   }
 
   /** Re-styles the drawn nodes for new run states; returns the node count. */
+  /** What automation would request now, per asset (drawn as a badge on the card). */
+  private automation: Readonly<Record<string, AutomationBadge>> = {};
+
+  setAutomation(automation: Readonly<Record<string, AutomationBadge>>): void {
+    this.automation = automation;
+  }
+
   updateStatus(status: Record<string, AssetStatus>): number {
     if (!this.drawn) return 0;
     this.drawn.status = status;
@@ -466,6 +473,12 @@ export class GraphView {
           .attr("x", NODE_WIDTH - 8)
           .attr("y", NODE_HEIGHT - 10)
           .attr("text-anchor", "end");
+        // Automation would request it now: a badge in the top right corner (empty otherwise).
+        g.append("text")
+          .attr("class", "auto")
+          .attr("x", NODE_WIDTH - 8)
+          .attr("y", 18)
+          .attr("text-anchor", "end");
         // A partitioned asset's health bar along the card's bottom edge (empty otherwise).
         g.append("g")
           .attr("class", "health")
@@ -520,6 +533,7 @@ export class GraphView {
         if (node.asset?.generated) classes.push("generated");
         const state = stateOf(node);
         if (state) classes.push(`state-${state}`);
+        if (this.automation[node.id]?.requested) classes.push("auto-requested");
         return classes.join(" ");
       })
       .attr("aria-label", (node) => {
@@ -532,12 +546,14 @@ export class GraphView {
       });
     if (this.lite) return;
     const now = Date.now();
+    const automation = this.automation;
     selection.each(function (node) {
-      const card = nodeCardFor(node, status, now);
+      const card = nodeCardFor(node, status, now, automation);
       const g = d3.select(this);
       g.select("text.key").text(card.title);
       g.select("text.detail").text(card.detail);
       g.select("text.sub").text(card.stateText);
+      g.select("text.auto").text(card.requested?.badge ?? "");
       g.select("text.checks")
         .text(card.checks?.text ?? "")
         .attr("class", `checks${card.checks ? ` checks-${card.checks.tone}` : ""}`);
@@ -579,6 +595,7 @@ export class GraphView {
           card.detail,
           card.stateText,
           card.health ? `partitions: ${card.health.text}` : undefined,
+          card.requested ? `automation would run it now: ${card.requested.reason}` : undefined,
           card.checks?.text,
         ]
           .filter(Boolean)

@@ -78,3 +78,29 @@ export function groupState(
   }
   return rank[best];
 }
+
+/** What automation would do now for an asset, as the host says (validated, strings bounded). */
+export interface AutomationBadge {
+  requested: boolean;
+  reason: string;
+  partition?: string;
+}
+
+const REASON_MAX = 1000;
+
+/** The host's automation verdicts; entries that are not well formed are dropped. */
+export function automationVerdicts(update: unknown): Record<string, AutomationBadge> {
+  const verdicts: Record<string, AutomationBadge> = {};
+  if (typeof update !== "object" || update === null) return verdicts;
+  for (const [key, value] of Object.entries(update as Record<string, unknown>)) {
+    if (typeof value !== "object" || value === null) continue;
+    const { requested, reason, partition } = value as Record<string, unknown>;
+    if (typeof requested !== "boolean" || typeof reason !== "string") continue;
+    verdicts[key] = {
+      requested,
+      reason: reason.length > REASON_MAX ? `${reason.slice(0, REASON_MAX - 1)}…` : reason,
+      ...(typeof partition === "string" ? { partition } : {}),
+    };
+  }
+  return verdicts;
+}

@@ -6,6 +6,9 @@
  */
 import { latestCronTick, nextCronTick } from "../cron";
 import { clockText } from "../partitions/zone";
+import { isTimeWindow, type PartitionsDefinition } from "../partitions/definitions";
+import { keyTable } from "../partitions/keys";
+import { partitionId, type RunIndex } from "../runs";
 import { expand, type AutomationCondition } from "./conditions";
 
 export interface AutomationAsset {
@@ -23,6 +26,52 @@ export interface AutomationAsset {
    * at the latest time window); `lastMaterialized` and `inProgress` are that partition's.
    */
   partition?: string;
+}
+
+/** What an asset declares that automation reads: from the loaded definitions or the static graph. */
+export interface AutomationNode {
+  key: string;
+  deps: readonly string[];
+  automation?: AutomationCondition;
+  partitions?: PartitionsDefinition;
+  external?: boolean;
+}
+
+/**
+ * The evaluation's view of each asset, from the run records: its latest materialization and
+ * whether a run of it is in progress (`index.running`). A time-partitioned asset is judged on
+ * its latest partition as of `at` (Dagster's conditions look at the latest time window); one
+ * without a time dimension is not automated (its condition is left out). The one reading for
+ * `assetline automation`, `assetline dev` and the editor.
+ */
+export function automationAssets(
+  nodes: readonly AutomationNode[],
+  index: RunIndex | undefined,
+  at: number,
+): AutomationAsset[] {
+  const running = index?.running ?? {};
+  return nodes.map((node) => {
+    const entry = index?.assets[node.key];
+    const definition = node.partitions;
+    const base = { key: node.key, deps: [...node.deps], ...(node.external ? { external: true } : {}) };
+    if (definition !== undefined) {
+      const latest = isTimeWindow(definition) ? keyTable(definition, at).keys.at(-1) : undefined;
+      const success = latest === undefined ? undefined : entry?.partitions?.[latest]?.success;
+      return {
+        ...base,
+        ...(node.automation && latest !== undefined ? { automation: node.automation } : {}),
+        ...(latest === undefined ? {} : { partition: latest }),
+        ...(success ? { lastMaterialized: Date.parse(success.time) } : {}),
+        inProgress: latest !== undefined && running[partitionId(node.key, latest)] !== undefined,
+      };
+    }
+    return {
+      ...base,
+      ...(node.automation ? { automation: node.automation } : {}),
+      ...(entry?.lastSuccess ? { lastMaterialized: Date.parse(entry.lastSuccess.time) } : {}),
+      inProgress: running[node.key] !== undefined,
+    };
+  });
 }
 
 export interface AssetCursor {

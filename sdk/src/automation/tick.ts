@@ -11,11 +11,9 @@ import {
   clockText,
   cronTicksBetween,
   describeCondition,
+  automationAssets,
   evaluateAutomation,
-  isTimeWindow,
-  keyTable,
   partitionId,
-  type AutomationAsset,
   type AutomationCondition,
   type AutomationCursor,
   type AutomationDecision,
@@ -69,8 +67,6 @@ export interface TickInput {
   sensors: readonly Sensor[];
   upstreamKeys: (asset: AnyAsset) => string[];
   index: RunIndex;
-  /** Keys with a run in progress. */
-  inProgress: ReadonlySet<string>;
   /** The materializable keys a selection means, or a sentence saying why it means none. */
   resolve: (selection: string) => string[] | string;
   at: number;
@@ -186,33 +182,17 @@ export async function evaluateTick(input: TickInput): Promise<TickRecord> {
   };
 
   // The assets' own conditions.
-  const assets: AutomationAsset[] = input.assets.map((a) => {
-    const entry = input.index.assets[a.key];
-    const condition = (a.spec as { automation?: AutomationCondition }).automation;
-    // A time-partitioned asset is judged on its latest partition, as Dagster's conditions are.
-    const definition = a.spec.partitions;
-    const latest = definition && isTimeWindow(definition) ? keyTable(definition, at).keys.at(-1) : undefined;
-    if (definition !== undefined) {
-      const success = latest === undefined ? undefined : entry?.partitions?.[latest]?.success;
-      return {
-        key: a.key,
-        deps: input.upstreamKeys(a),
-        ...(condition && latest !== undefined ? { automation: condition } : {}),
-        ...(latest === undefined ? {} : { partition: latest }),
-        ...(success ? { lastMaterialized: Date.parse(success.time) } : {}),
-        inProgress: latest !== undefined && input.inProgress.has(partitionId(a.key, latest)),
-        ...(a.external ? { external: true } : {}),
-      };
-    }
-    return {
+  const assets = automationAssets(
+    input.assets.map((a) => ({
       key: a.key,
       deps: input.upstreamKeys(a),
-      ...(condition ? { automation: condition } : {}),
-      ...(entry?.lastSuccess ? { lastMaterialized: Date.parse(entry.lastSuccess.time) } : {}),
-      inProgress: input.inProgress.has(a.key),
+      ...(a.spec.automation ? { automation: a.spec.automation } : {}),
+      ...(a.spec.partitions ? { partitions: a.spec.partitions } : {}),
       ...(a.external ? { external: true } : {}),
-    };
-  });
+    })),
+    input.index,
+    at,
+  );
   const conditions = evaluateAutomation({
     assets,
     at,

@@ -418,7 +418,6 @@ async function cmdAutomation(args: ParsedArgs): Promise<number> {
     upstreamKeys,
     index,
     // Core's run index is the one home of "running" (folded from live runs' logs, dead ones ended).
-    inProgress: new Set(Object.keys(index.running ?? {})),
     at,
     ...(since === undefined ? {} : { since }),
     ...(previous ? { previous } : {}),

@@ -13,6 +13,7 @@ import { partitionId, type RunEvent } from "@assetline/core";
 
 export { readIndex, readEvents, listRunIds } from "../runner/events";
 export { recordedFailure, type RecordedFailure } from "./failures";
+export { latestTick } from "../automation/tick";
 
 /**
  * Finds the `assetline` command line of a pipeline project: the project's own installed

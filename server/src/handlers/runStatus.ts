@@ -9,6 +9,8 @@ import fs from "node:fs";
 import path from "node:path";
 import {
   assetStatus,
+  automationAssets,
+  evaluateAutomation,
   partitionFactsOf,
   type AssetStatus,
   type PartitionedNode,
@@ -16,9 +18,9 @@ import {
   type StateFacts,
 } from "@assetline/core";
 import type { AssetRecord } from "@assetline/analysis";
-import { readIndex } from "assetline/launch";
+import { latestTick, readIndex } from "assetline/launch";
 import { ResponseError } from "vscode-languageserver/node";
-import type { RunStatesParams, RunStatesResult } from "@assetline/protocol";
+import type { AutomationVerdict, RunStatesParams, RunStatesResult } from "@assetline/protocol";
 import { requestedProject } from "./graph";
 import type { Project, Projects } from "./projects";
 
@@ -109,5 +111,56 @@ export function runStatesRequest(
   const project = requestedProject(projects, params?.uri);
   if (project instanceof ResponseError) return project;
   const now = Date.now();
-  return { rootUri: project.rootUri, at: new Date(now).toISOString(), states: projectStatuses(project, now) };
+  const automation = automationVerdicts(project, now);
+  return {
+    rootUri: project.rootUri,
+    at: new Date(now).toISOString(),
+    states: projectStatuses(project, now),
+    ...(automation ? { automation } : {}),
+  };
+}
+
+/**
+ * What an automation evaluation now would request, per asset with a condition: core's evaluator
+ * over the statically read conditions and the run records, from where the last recorded tick
+ * left off (as `assetline automation` does). Reads files only; runs nothing.
+ */
+export function automationVerdicts(
+  project: Project,
+  now: number,
+): Record<string, AutomationVerdict> | undefined {
+  const records = [...(project.result?.built.byKey.values() ?? [])].filter((r) => r.key !== undefined);
+  if (!records.some((record) => record.automation !== undefined)) return undefined;
+  let previous: ReturnType<typeof latestTick>;
+  try {
+    previous = latestTick(project.root);
+  } catch {
+    previous = undefined;
+  }
+  const nodes = records.map((record) => ({
+    key: record.key as string,
+    deps: [...new Set(record.deps.flatMap((dep) => (dep.key === undefined ? [] : [dep.key])))],
+    ...(record.automation ? { automation: record.automation } : {}),
+    ...(record.partitions ? { partitions: record.partitions } : {}),
+    ...(record.external ? { external: true } : {}),
+  }));
+  const evaluation = evaluateAutomation({
+    assets: automationAssets(nodes, readRunIndex(project.root), now),
+    at: now,
+    ...(previous ? { since: Date.parse(previous.at), cursor: previous.cursor.conditions } : {}),
+  });
+  const verdicts: Record<string, AutomationVerdict> = {};
+  for (const [list, requested] of [
+    [evaluation.requested, true],
+    [evaluation.skipped, false],
+  ] as const) {
+    for (const decision of list) {
+      verdicts[decision.key] = {
+        requested,
+        reason: decision.reason,
+        ...(decision.partition === undefined ? {} : { partition: decision.partition }),
+      };
+    }
+  }
+  return verdicts;
 }

@@ -15,6 +15,8 @@ import * as layoutModule from "../../../webview/src/layout";
 import { layoutGraph, NODE_HEIGHT, NODE_WIDTH, type Layout } from "../../../webview/src/layout";
 import { legendSections } from "../../../webview/src/legend";
 import { checkSummary, nodeCardFor, oneLine, relativeTime } from "../../../webview/src/node-card";
+import { cardFor } from "../../../webview/src/card";
+import { automationVerdicts } from "../../../webview/src/status";
 import { STATES } from "../../../webview/src/status";
 import { buildView } from "../../../webview/src/view";
 import { asset, graphOf, randomGraph } from "./fixtures";
@@ -256,6 +258,7 @@ describe("webview: a lineage view that reads at a glance", () => {
         "checks-failed",
         "time",
         "health",
+        "auto",
       ])
         assert.ok(
           items.some((item) => item.swatch.split(" ").includes(`mark-${mark}`)),
@@ -308,6 +311,32 @@ describe("webview: a lineage view that reads at a glance", () => {
       assert.equal(checkSummary([], "fresh"), undefined);
       assert.equal(oneLine("Orders exported by the shop, as CSV rows", 21), "Orders exported by…");
       assert.equal(card.health, undefined, "an unpartitioned asset has no health bar");
+    });
+
+    it("marks an asset automation would request now, with the reason in the hover card", () => {
+      const graph = graphOf([asset("t/eager", [])]);
+      const index = indexGraph(graph);
+      const model = buildView(index, { mode: "graph", hops: 2, expansions: [], collapsed: [] });
+      const verdicts = automationVerdicts({
+        "t/eager": { requested: true, reason: "upstream i/raw was updated at 06:02" },
+        "t/bad": { requested: "yes", reason: 3 },
+      });
+      assert.deepEqual(Object.keys(verdicts), ["t/eager"], "a malformed verdict is dropped");
+      const node = model.byId.get("t/eager")!;
+      assert.deepEqual(nodeCardFor(node, {}, now, verdicts).requested, {
+        badge: "⚡ now",
+        reason: "upstream i/raw was updated at 06:02",
+      });
+      assert.equal(nodeCardFor(node, {}, now).requested, undefined);
+      const rows = cardFor(node, index, {}, now, verdicts).rows;
+      assert.deepEqual(
+        rows.find((row) => row.label === "automation"),
+        {
+          label: "automation",
+          value: "would run now: upstream i/raw was updated at 06:02",
+          tone: "auto-requested",
+        },
+      );
     });
 
     it("gives a partitioned asset a health bar of its partitions, in core's words", () => {
