@@ -63,8 +63,15 @@ export function* cronTicks(expression: string, timezone: string, from: number): 
 
 /** The first tick after `after`. */
 export function nextCronTick(expression: string, timezone: string, after: number): number | undefined {
-  for (const tick of cronTicks(expression, timezone, after + 1)) return tick;
-  return undefined;
+  const id = `next\u0000${expression}\u0000${timezone}\u0000${after}`;
+  if (memo.has(id)) return memo.get(id);
+  let found: number | undefined;
+  for (const tick of cronTicks(expression, timezone, after + 1)) {
+    found = tick;
+    break;
+  }
+  remember(id, found);
+  return found;
 }
 
 /** The ticks in the window (after, upTo], ascending. */
@@ -89,14 +96,36 @@ export function latestCronTick(
   at: number,
   lookBack = 367 * DAY,
 ): number | undefined {
+  const id = `latest\u0000${expression}\u0000${timezone}\u0000${at}\u0000${lookBack}`;
+  if (memo.has(id)) return memo.get(id);
   const cron = cronOf(expression);
   const everyHour = repeatsEveryHour(expression);
   const wallAt = naiveOf(wallClock(at, timezone));
-  // Croner walks backwards over wall-clock slots; the first whose instants reach back to `at` wins.
-  for (const slot of cron.previousRuns(400, new Date(wallAt + DAY))) {
-    if (slot.getTime() < wallAt - lookBack) break;
+  // Croner walks backwards over wall-clock slots, one at a time (most answers are a slot or two
+  // away); the first whose instants reach back to `at` wins.
+  let found: number | undefined;
+  let cursor: Date = new Date(wallAt + DAY);
+  for (let step = 0; step < 400; step++) {
+    const [slot] = cron.previousRuns(1, cursor);
+    if (slot === undefined || slot.getTime() < wallAt - lookBack) break;
     const instants = instantsOfSlot(wallOfNaive(slot.getTime()), timezone, everyHour).filter((t) => t <= at);
-    if (instants.length > 0) return instants[instants.length - 1];
+    if (instants.length > 0) {
+      found = instants[instants.length - 1];
+      break;
+    }
+    cursor = slot;
   }
-  return undefined;
+  remember(id, found);
+  return found;
+}
+
+/**
+ * Ticks already computed, by schedule and instant: an evaluation asks once per asset with a
+ * cron condition, for the same few schedules at the same instants (a tick is a pure function
+ * of its arguments, so a remembered one is never wrong).
+ */
+const memo = new Map<string, number | undefined>();
+function remember(id: string, tick: number | undefined): void {
+  if (memo.size >= 1000) memo.clear();
+  memo.set(id, tick);
 }

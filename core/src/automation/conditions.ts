@@ -70,8 +70,19 @@ export const and = (...operands: AutomationCondition[]): AutomationCondition => 
 export const or = (...operands: AutomationCondition[]): AutomationCondition => ({ type: "or", operands });
 export const not = (operand: AutomationCondition): AutomationCondition => ({ type: "not", operand });
 
-/** A named condition as Dagster composes it; building blocks are returned as they are. */
+const expanded = new WeakMap<AutomationCondition, AutomationCondition>();
+
+/**
+ * A named condition as Dagster composes it; building blocks are returned as they are. Composed
+ * once per condition object (conditions are data, never changed): an evaluation asks per asset.
+ */
 export function expand(condition: AutomationCondition): AutomationCondition {
+  let found = expanded.get(condition);
+  if (found === undefined) expanded.set(condition, (found = compose(condition)));
+  return found;
+}
+
+function compose(condition: AutomationCondition): AutomationCondition {
   switch (condition.type) {
     case "eager":
       return and(
