@@ -272,6 +272,8 @@ export function defineExtensionTests(): void {
 
       // Undo the typo: the diagnostic goes away again, without saving anything.
       const cleared = waitForDiagnostics(transformUri, (diagnostics) => !diagnostics.some(isTypo));
+      // Revert acts on the active editor: make sure it is this one.
+      await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.One });
       assert.ok(await vscode.commands.executeCommand("workbench.action.files.revert").then(() => true));
       await withDeadline(cleared, 15_000, "the unknown-asset diagnostic stayed after the typo was reverted");
       assert.equal(document.isDirty, false);

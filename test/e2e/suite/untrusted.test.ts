@@ -98,7 +98,13 @@ export function defineUntrustedTests(): void {
       assert.ok(await vscode.workspace.applyEdit(edit), "the edit was not applied");
       await withDeadline(appeared, 15_000, `no unknown-asset diagnostic for "${misspelt}"`);
       const cleared = waitForDiagnostics(transformUri, (diagnostics) => !diagnostics.some(isTypo));
+      // Revert acts on the active editor: make sure it is this one (a view may have taken focus).
+      await vscode.window.showTextDocument(editor.document, {
+        preview: false,
+        viewColumn: vscode.ViewColumn.One,
+      });
       await vscode.commands.executeCommand("workbench.action.files.revert");
+      assert.equal(editor.document.isDirty, false, "the typo was not reverted");
       await withDeadline(cleared, 15_000, "the diagnostic stayed after the typo was reverted");
     });
 
