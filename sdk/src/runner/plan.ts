@@ -164,6 +164,11 @@ export function buildPlan(
     }
     partitionsOf.set(key, derived);
   }
+  if (request !== undefined && ![...partitionsOf.values()].some((keys) => keys !== undefined)) {
+    throw new PartitionSelectionError(
+      `The run asks for ${describeRequest(request)}, but no asset of the selection is partitioned (${[...partitionsOf.keys()].slice(0, 3).join(", ")}${partitionsOf.size > 3 ? ", ..." : ""}): drop --partition/--partition-range, or select a partitioned asset.`,
+    );
+  }
   if (unasked.length > 0) {
     const latest = keyTable(definitions.byKey.get(unasked[0]!)!.spec.partitions!, now).keys.at(-1);
     const which = unasked.map((k) => `"${k}"`).join(", ");

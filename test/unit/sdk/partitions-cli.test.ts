@@ -123,6 +123,20 @@ describe("partitions on the command line", function () {
     ]);
     assert.equal(backwards.code, 1);
     assert.match(backwards.stderr, /runs backwards/);
+    const unpartitioned = await runCli([
+      "materialize",
+      "--root",
+      root,
+      "--select",
+      "shop/total",
+      "--partition",
+      "2023-01-02",
+    ]);
+    assert.equal(unpartitioned.code, 1);
+    assert.match(
+      unpartitioned.stderr,
+      /asks for partition 2023-01-02, but no asset of the selection is partitioned \(shop\/total\)/,
+    );
     const missing = await runCli([
       "materialize",
       "--root",
