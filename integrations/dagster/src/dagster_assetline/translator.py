@@ -3,6 +3,7 @@ check. What has no Dagster equivalent travels as metadata under `assetline/...`,
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
 from collections.abc import Mapping
@@ -14,6 +15,7 @@ import dagster as dg
 
 from .automation import to_automation_condition
 from .graph import AssetlineAsset, AssetlineError
+from .partitions import to_partition_mapping, to_partitions_def
 
 #: Dagster's names (groups, ops): letters, digits and underscores.
 _INVALID_NAME_CHARS = re.compile(r"[^A-Za-z0-9_]")
@@ -117,13 +119,75 @@ def freshness_policy(asset: AssetlineAsset) -> dg.FreshnessPolicy | None:
     return dg.FreshnessPolicy.time_window(fail_window=window)
 
 
+def _where(asset: AssetlineAsset) -> str:
+    return f"asset {asset.key!r} ({asset.file}:{asset.line})"
+
+
+def partitions_def(asset: AssetlineAsset) -> dg.PartitionsDefinition | None:
+    """The asset's `partitions` as Dagster's partitions definition (None: unpartitioned)."""
+    if asset.partitions is None:
+        return None
+    try:
+        return to_partitions_def(asset.partitions)
+    except (ValueError, TypeError, KeyError) as error:
+        raise AssetlineError(
+            f"{_where(asset)} has partitions {json.dumps(asset.partitions)} that Dagster cannot "
+            f"take ({error}); use daily, hourly, weekly, monthly, static or multi partitions."
+        ) from error
+
+
+def partition_mappings(asset: AssetlineAsset) -> dict[str, dg.PartitionMapping]:
+    """The asset's explicit partition mappings by upstream key: `partitionMappings` is keyed by
+    input name (looked up through `ins`) or by the upstream key of a plain dep."""
+    declared = asset.raw.get("partitionMappings")
+    if not isinstance(declared, Mapping):
+        return {}
+    by_upstream: dict[str, dg.PartitionMapping] = {}
+    for name, mapping in declared.items():
+        upstream = asset.ins.get(name, name)
+        if upstream not in asset.deps:
+            raise AssetlineError(
+                f"{_where(asset)} has a partition mapping for {name!r}, which is neither one of "
+                f"its inputs ({', '.join(sorted(asset.ins)) or 'none'}) nor an upstream key it "
+                "depends on; key `partitionMappings` by input name or by dep key."
+            )
+        try:
+            found = to_partition_mapping(mapping if isinstance(mapping, Mapping) else None)
+        except (ValueError, TypeError, KeyError) as error:
+            raise AssetlineError(
+                f"{_where(asset)} maps the partitions of {upstream!r} with "
+                f"{json.dumps(mapping)}, which Dagster cannot take ({error}); use identity, "
+                "timeWindow, all, last, static or dimension mappings."
+            ) from error
+        if found is None:
+            raise AssetlineError(
+                f"{_where(asset)} has a partition mapping for {name!r} that is not an object "
+                f"with a `type`: {json.dumps(mapping)}."
+            )
+        if upstream in by_upstream:
+            raise AssetlineError(
+                f"{_where(asset)} maps the partitions of {upstream!r} twice (by input name and by "
+                "dep key); keep one."
+            )
+        by_upstream[upstream] = found
+    return by_upstream
+
+
+def asset_deps(asset: AssetlineAsset) -> list[dg.AssetDep]:
+    """Every upstream (inputs and plain deps), each with its explicit partition mapping; the
+    others take Dagster's default, which is Assetline's (identity for the same definition, all
+    partitions for an unpartitioned downstream, overlapping windows between time ones)."""
+    mappings = partition_mappings(asset)
+    return [dg.AssetDep(asset_key(dep), partition_mapping=mappings.get(dep)) for dep in asset.deps]
+
+
 def asset_spec(asset: AssetlineAsset, project_dir: Path) -> dg.AssetSpec:
     """The Dagster spec of one asset. Materializable specs are `skippable`: a run that stops
     before an asset (a failed upstream or blocking check) leaves it unmaterialized."""
     owners = [o for o in (dagster_owner(owner) for owner in asset.owners) if o is not None]
     return dg.AssetSpec(
         key=asset_key(asset.key),
-        deps=[asset_key(dep) for dep in asset.deps],
+        deps=asset_deps(asset),
         description=asset.description,
         group_name=dagster_name(asset.group) if asset.group else None,
         owners=list(dict.fromkeys(owners)),
@@ -136,6 +200,7 @@ def asset_spec(asset: AssetlineAsset, project_dir: Path) -> dg.AssetSpec:
         if asset.external
         else to_automation_condition(asset.raw.get("automationCondition")),
         skippable=not asset.external,
+        partitions_def=partitions_def(asset),
     )
 
 
@@ -172,8 +237,29 @@ def op_name(prefix: str, part: str) -> str:
 def specs_by_part(
     assets: Mapping[str, AssetlineAsset], split: str
 ) -> dict[str, list[AssetlineAsset]]:
-    parts: dict[str, list[AssetlineAsset]] = {}
+    """The executable assets by multi-asset. Dagster runs one partitioned multi-asset for one
+    partitions definition only, so a part whose assets are partitioned differently is split by
+    definition: the unpartitioned assets keep the part's name, the others get the name of
+    their definition (`alpha__daily`; `alpha__daily_2` for a second daily definition)."""
+    parts: dict[str, dict[str, list[AssetlineAsset]]] = {}
     for asset in assets.values():
         if not asset.external:
-            parts.setdefault(partition_of(asset, split), []).append(asset)
-    return parts
+            flavour = (
+                "" if asset.partitions is None else json.dumps(asset.partitions, sort_keys=True)
+            )
+            parts.setdefault(partition_of(asset, split), {}).setdefault(flavour, []).append(asset)
+    named: dict[str, list[AssetlineAsset]] = {}
+    for part, flavours in parts.items():
+        if len(flavours) == 1:
+            named[part] = next(iter(flavours.values()))
+            continue
+        counts: dict[str, int] = {}
+        for flavour, members in flavours.items():
+            if not flavour:
+                named[part] = members
+                continue
+            kind = str(members[0].partitions.get("type", "partitioned"))  # type: ignore[union-attr]
+            counts[kind] = counts.get(kind, 0) + 1
+            suffix = kind if counts[kind] == 1 else f"{kind}_{counts[kind]}"
+            named[f"{part}__{suffix}"] = members
+    return named
