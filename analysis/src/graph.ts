@@ -6,6 +6,8 @@
 import {
   GRAPH_FORMAT_VERSION,
   describeCondition,
+  mappingProblem,
+  unknownMappingNameProblem,
   type AssetGraph,
   type AssetNode,
   type CheckSpecInfo,
@@ -68,6 +70,8 @@ export interface BuiltGraph {
   checksByKey: Map<string, string[]>;
   /** Asset key -> check name -> what the check's spec says, for checks with a known spec. */
   checkSpecsByKey: Map<string, Record<string, CheckSpecInfo>>;
+  /** Where each check of an asset is declared (its first declaration, by name). */
+  checkSpansByKey: Map<string, Record<string, SourceSpan>>;
   downstream: Map<string, Set<string>>;
   diagnostics: RawDiagnostic[];
   /** Schedules and sensors, in source order, the first of each name. */
@@ -247,9 +251,11 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
   }
 
   diagnostics.push(...cycleDiagnostics(edges, byKey, cycleCache));
+  diagnostics.push(...partitionDiagnostics(records, byKey));
 
   const checksByKey = new Map<string, string[]>();
   const checkSpecsByKey = new Map<string, Record<string, CheckSpecInfo>>();
+  const checkSpansByKey = new Map<string, Record<string, SourceSpan>>();
   for (const check of input.checks) {
     let key: string | undefined;
     if (check.target) key = check.target.key;
@@ -280,6 +286,9 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
     const list = checksByKey.get(key) ?? [];
     if (!list.includes(check.name)) list.push(check.name);
     checksByKey.set(key, list);
+    const spans = checkSpansByKey.get(key) ?? {};
+    spans[check.name] ??= check.span;
+    checkSpansByKey.set(key, spans);
     if (check.spec) {
       const specs = checkSpecsByKey.get(key) ?? {};
       specs[check.name] ??= check.spec;
@@ -301,10 +310,76 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
     records,
     checksByKey,
     checkSpecsByKey,
+    checkSpansByKey,
     downstream,
     diagnostics: withoutRepeats(diagnostics),
     triggers,
   };
+}
+
+/**
+ * `partition-mismatch`: an upstream whose partitions do not map to the asset's without a
+ * mapping, or through the mapping given (core's `mappingProblem`, the rule the library applies
+ * when the definitions load, with its inputs named the same way: the input's name, or a plain
+ * dep's key), and a mapping keyed by a name no upstream has. A definition or mapping not known
+ * statically says nothing.
+ */
+function partitionDiagnostics(records: AssetRecord[], byKey: Map<string, AssetRecord>): RawDiagnostic[] {
+  const diagnostics: RawDiagnostic[] = [];
+  for (const record of records) {
+    const mappings = record.partitionMappings ?? {};
+    const unknownMappings = record.unknownPartitionMappings;
+    /** What a mapping may be keyed by: input names and plain deps' keys. */
+    const names = new Set<string>();
+    const seenKeys = new Set<string>();
+    let allKnown = true;
+    for (const dep of record.deps) {
+      if (dep.key === undefined) {
+        allKnown = false;
+        continue;
+      }
+      const name = dep.input ?? dep.key;
+      // As the library: inputs first, then the plain deps that are not inputs.
+      if (dep.input === undefined && seenKeys.has(dep.key)) continue;
+      names.add(name);
+      seenKeys.add(dep.key);
+      const upstream = byKey.get(dep.key);
+      if (!upstream || upstream.key === record.key) continue;
+      if (record.partitionsUnknown || upstream.partitionsUnknown) continue;
+      if (unknownMappings === "all" || unknownMappings?.has(name)) continue;
+      const mapping = Object.prototype.hasOwnProperty.call(mappings, name) ? mappings[name] : undefined;
+      if (record.partitions === undefined && upstream.partitions === undefined && mapping === undefined)
+        continue;
+      const problem = mappingProblem(record.partitions, upstream.partitions, mapping);
+      if (problem === undefined) continue;
+      const span =
+        (mapping !== undefined ? record.partitionMappingSpans?.[name] : undefined) ??
+        dep.reportAt ??
+        dep.span;
+      diagnostics.push({
+        span,
+        severity: "error",
+        code: "partition-mismatch",
+        message:
+          dep.input !== undefined
+            ? `Input "${name}" (${dep.key}): ${problem}`
+            : `Dep "${dep.key}": ${problem}`,
+      });
+    }
+    if (!allKnown || unknownMappings === "all") continue;
+    for (const name of Object.keys(mappings)) {
+      if (names.has(name)) continue;
+      const span = record.partitionMappingSpans?.[name];
+      if (!span) continue;
+      diagnostics.push({
+        span,
+        severity: "error",
+        code: "partition-mismatch",
+        message: unknownMappingNameProblem(name),
+      });
+    }
+  }
+  return diagnostics;
 }
 
 function capitalise(text: string): string {
@@ -540,7 +615,8 @@ export function toAssetNode(
   // listed as written, whether their targets exist or not).
   const context =
     (built.checksByKey.get(record.key as string) ?? []).join("\u0000") +
-    JSON.stringify(built.checkSpecsByKey.get(record.key as string) ?? {});
+    JSON.stringify(built.checkSpecsByKey.get(record.key as string) ?? {}) +
+    JSON.stringify(built.checkSpansByKey.get(record.key as string) ?? {});
   const cached = record.graphNode;
   if (cached && cached.context === context) return cached.node;
   const node = buildAssetNode(record, built, relative, locate);
@@ -590,8 +666,19 @@ function buildAssetNode(
     node.automation = describeCondition(record.automation);
     node.automationCondition = record.automation;
   }
+  if (record.partitions !== undefined) node.partitions = record.partitions;
+  if (record.partitionMappings !== undefined) node.partitionMappings = record.partitionMappings;
   const checkSpecs = built.checkSpecsByKey.get(key);
   if (checkSpecs) node.checkSpecs = checkSpecs;
+  const checkSpans = built.checkSpansByKey.get(key);
+  if (checkSpans) {
+    node.checkLocations = Object.fromEntries(
+      Object.entries(checkSpans).map(([name, span]) => [
+        name,
+        { file: relative(span.file), ...locate(span.file, span.start) },
+      ]),
+    );
+  }
   return node;
 }
 

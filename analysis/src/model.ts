@@ -9,6 +9,8 @@ import type {
   AutomationCondition,
   CheckSpecInfo,
   DiagnosticCode,
+  PartitionMapping,
+  PartitionsDefinition,
   Severity,
 } from "@assetline/core";
 import { emptyMarks, type ModuleRecord } from "./evaluator";
@@ -73,6 +75,16 @@ export interface AssetRecord {
   codeVersion?: string;
   /** `automation` of the spec, when it is known statically. */
   automation?: AutomationCondition;
+  /** `partitions` of the spec, when it is known statically and valid. */
+  partitions?: PartitionsDefinition;
+  /** True when the spec has `partitions` whose value is not known (or not valid): no mismatch is reported on it. */
+  partitionsUnknown?: true;
+  /** `partitionMappings` entries known statically, by input name (or a plain dep's key). */
+  partitionMappings?: Record<string, PartitionMapping>;
+  /** Where each known mapping is written (its value, or the field when the object is built elsewhere). */
+  partitionMappingSpans?: Record<string, SourceSpan>;
+  /** Names whose mapping is not known statically; "all" when the whole field is not. */
+  unknownPartitionMappings?: Set<string> | "all";
   /** Names of checks attached through a direct reference to this asset value. */
   checks: string[];
   /** The compute function's node, for the type checks (not serialised). */

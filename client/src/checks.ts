@@ -5,18 +5,23 @@ import type { Ctx } from "./ctx";
 import { findProjects, type Project } from "./projects";
 import { selectionFor } from "@assetline/core";
 import { runSelection } from "./run";
+import type { RunEvent } from "@assetline/core";
+import { readIndex } from "assetline/launch";
 
 interface CheckRef {
   project: Project;
   key: string;
+  /** A partitioned asset: its checks run on its latest materialized partition. */
+  partitioned?: boolean;
   /** Undefined for the item of the asset that holds the checks. */
   check?: string;
 }
 
 /**
- * Asset checks in VS Code's Test Explorer: one item per asset with checks, one child per check.
- * Running a check materializes its asset (checks run on the value just produced) and reports
- * each check's result from the runner's `check_result` events.
+ * Asset checks in VS Code's Test Explorer: one item per asset with checks, one child per check,
+ * anchored on its `check(...)` call. Running a check judges the value already stored
+ * (`assetline run-checks`: nothing is materialized) and reports each check's result from the
+ * runner's `check_result` events, with its description and metadata.
  */
 export class ChecksController implements vscode.Disposable {
   private readonly controller = vscode.tests.createTestController("assetline.checks", "Asset Checks");
@@ -38,6 +43,27 @@ export class ChecksController implements vscode.Disposable {
     this.disposables.push(ctx.onDidChangeStatus((status) => status.state === "idle" && void this.refresh()));
   }
 
+  /** A check's lens: run that check as the Test Explorer would (its result shows there too). */
+  async runOne(root: string, key: string, check: string): Promise<void> {
+    const id = `${root}::${key}::${check}`;
+    const find = (): vscode.TestItem | undefined =>
+      this.controller.items.get(`${root}::${key}`)?.children.get(id);
+    if (!find()) await this.refresh();
+    const item = find();
+    if (!item) {
+      void vscode.window.showWarningMessage(
+        `Assetline: no check "${check}" on ${key} in the Test Explorer yet.`,
+      );
+      return;
+    }
+    const cancel = new vscode.CancellationTokenSource();
+    try {
+      await this.run(new vscode.TestRunRequest([item]), cancel.token);
+    } finally {
+      cancel.dispose();
+    }
+  }
+
   async refresh(): Promise<void> {
     const items: vscode.TestItem[] = [];
     for (const project of await findProjects()) {
@@ -53,15 +79,21 @@ export class ChecksController implements vscode.Disposable {
         const range = new vscode.Range(asset.line - 1, asset.column - 1, asset.line - 1, asset.column - 1);
         const assetItem = this.controller.createTestItem(`${project.root}::${asset.key}`, asset.key, uri);
         assetItem.range = range;
-        this.refs.set(assetItem, { project, key: asset.key });
+        const partitioned = asset.partitions !== undefined ? { partitioned: true } : {};
+        this.refs.set(assetItem, { project, key: asset.key, ...partitioned });
         for (const check of asset.checks) {
+          const at = asset.checkLocations?.[check];
           const checkItem = this.controller.createTestItem(
             `${project.root}::${asset.key}::${check}`,
             check,
-            uri,
+            at ? vscode.Uri.file(path.join(project.root, at.file)) : uri,
           );
-          checkItem.range = range;
-          this.refs.set(checkItem, { project, key: asset.key, check });
+          checkItem.range = at
+            ? new vscode.Range(at.line - 1, at.column - 1, at.line - 1, at.column - 1)
+            : range;
+          const description = asset.checkSpecs?.[check]?.description;
+          if (description) checkItem.description = description;
+          this.refs.set(checkItem, { project, key: asset.key, check, ...partitioned });
           assetItem.children.add(checkItem);
         }
         items.push(assetItem);
@@ -91,26 +123,38 @@ export class ChecksController implements vscode.Disposable {
       checks.forEach((item) => run.started(item));
       const reported = new Set<string>();
       const started = Date.now();
+      let refusal = "";
+      // One check asked for: only that one runs; the asset's item: all of its checks.
+      const only = checks.size === 1 && ref.check ? ref.check : undefined;
+      // A partitioned asset's checks judge its latest materialized partition, and say which.
+      const partition = ref.partitioned ? latestMaterialized(ref.project.root, ref.key) : undefined;
+      if (ref.partitioned && partition === undefined) {
+        for (const [name, item] of checks) {
+          results.push({ key: ref.key, check: name, outcome: "errored" });
+          run.errored(
+            item,
+            new vscode.TestMessage(
+              `${ref.key} has no materialized partition to check: materialize one first (its ▶ Run lens asks which).`,
+            ),
+          );
+        }
+        continue;
+      }
+      if (partition !== undefined) run.appendOutput(`${ref.key}: checking partition ${partition}\r\n`);
       const outcome = await runSelection(this.ctx, ref.project.root, selectionFor(ref.key), {
-        title: `Assetline: checking ${ref.key}`,
+        title: `Assetline: checking ${ref.key}${partition === undefined ? "" : ` partition ${partition}`} (its stored value)`,
+        checksOnly: only ?? true,
+        ...(partition === undefined ? {} : { partition }),
+        quiet: true,
+        onOutput: (text) => (refusal += text),
         onEvent: (event) => {
-          if (event.type === "check_result" && event.key === ref.key) {
-            const item = checks.get(event.check);
-            if (!item) return;
-            reported.add(event.check);
-            results.push({ key: ref.key, check: event.check, outcome: event.passed ? "passed" : "failed" });
-            if (event.passed) run.passed(item, Date.now() - started);
-            else
-              run.failed(
-                item,
-                new vscode.TestMessage(
-                  event.description ?? event.error?.message ?? `Check ${event.check} failed.`,
-                ),
-                Date.now() - started,
-              );
-          } else if (event.type === "asset_failure" && event.key === ref.key) {
-            run.appendOutput(`${event.key} failed: ${event.error.message}\r\n`);
-          }
+          if (event.type !== "check_result" || event.key !== ref.key) return;
+          const item = checks.get(event.check);
+          if (!item) return;
+          reported.add(event.check);
+          results.push({ key: ref.key, check: event.check, outcome: event.passed ? "passed" : "failed" });
+          if (event.passed) run.passed(item, Date.now() - started);
+          else run.failed(item, failureMessage(event, item), Date.now() - started);
         },
       });
       for (const [name, item] of checks) {
@@ -121,13 +165,15 @@ export class ChecksController implements vscode.Disposable {
           outcome: outcome.status === "cancelled" ? "skipped" : "errored",
         });
         if (outcome.status === "cancelled") run.skipped(item);
-        else
+        else {
+          const said = refusal.replace(/^assetline:\s*/m, "").trim();
           run.errored(
             item,
             new vscode.TestMessage(
-              `The check did not run: materializing ${ref.key} ${outcome.status === "success" ? "reported no result for it" : "failed"}. See the Assetline Runs output.`,
+              said || `The check did not run (${outcome.status}). See the Assetline Runs output.`,
             ),
           );
+        }
       }
     }
     run.end();
@@ -137,4 +183,33 @@ export class ChecksController implements vscode.Disposable {
   dispose(): void {
     for (const disposable of this.disposables) disposable.dispose();
   }
+}
+
+/** A failed check's message: its error, or its description and metadata, at the check's call. */
+function failureMessage(
+  event: Extract<RunEvent, { type: "check_result" }>,
+  item: vscode.TestItem,
+): vscode.TestMessage {
+  const lines = [
+    event.error
+      ? `Check ${event.check} could not judge the value: ${event.error.message}`
+      : `Check ${event.check} failed${event.description ? `: ${event.description}` : item.description ? `: ${item.description}` : "."}`,
+  ];
+  if (event.blocking) lines.push("It is blocking: a run stops the asset's downstream when it fails.");
+  for (const [name, value] of Object.entries(event.metadata ?? {}))
+    lines.push(`${name}: ${JSON.stringify(value)}`);
+  const message = new vscode.TestMessage(lines.join("\n"));
+  if (item.uri && item.range) message.location = new vscode.Location(item.uri, item.range);
+  return message;
+}
+
+/** The partition of `key` that was materialized last (by the run records), if any. */
+function latestMaterialized(root: string, key: string): string | undefined {
+  const records = readIndex(root, false).assets[key]?.partitions ?? {};
+  let latest: { key: string; time: string } | undefined;
+  for (const [partition, record] of Object.entries(records)) {
+    const time = record.success?.time;
+    if (time !== undefined && (!latest || time > latest.time)) latest = { key: partition, time };
+  }
+  return latest?.key;
 }

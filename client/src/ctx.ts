@@ -24,8 +24,27 @@ import {
 import type { AssetlineApi, CheckRunResult, LineageRender } from "./api";
 import { config, settingsNeedingRestart } from "./config";
 import { RunStates } from "./runStates";
+import { describeStates } from "@assetline/core";
+import { findProjects } from "./projects";
 
 const MAX_RESTARTS = 4;
+
+/** Errors in the Problems view that are Assetline's: the analysis's and failed runs'. */
+function assetlineErrors(): number {
+  let count = 0;
+  for (const [, diagnostics] of vscode.languages.getDiagnostics())
+    for (const d of diagnostics)
+      if (
+        d.severity === vscode.DiagnosticSeverity.Error &&
+        (d.source === "assetline" || d.source === "Assetline run")
+      )
+        count++;
+  return count;
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>$]/g, "\\$&");
+}
 const RESTART_WINDOW_MS = 3 * 60 * 1000;
 
 /**
@@ -55,7 +74,7 @@ export class Ctx implements vscode.Disposable {
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.statusItem.name = "Assetline";
-    this.statusItem.command = "assetline.showLog";
+    this.statusItem.command = "assetline.statusClicked";
     this.statusItem.text = "$(loading~spin) Assetline";
     this.statusItem.tooltip = "Assetline: starting the language server";
     this.statusItem.show();
@@ -69,6 +88,14 @@ export class Ctx implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (settingsNeedingRestart.some((key) => event.affectsConfiguration(key))) void this.restart();
       }),
+      // The error count is the Problems view's: what the server published, and failed runs.
+      vscode.languages.onDidChangeDiagnostics(() => this.status && this.setStatus(this.status)),
+      this.runStates.onDidChange(() => this.status && this.setStatus(this.status)),
+      vscode.commands.registerCommand("assetline.statusClicked", () =>
+        vscode.commands.executeCommand(
+          assetlineErrors() > 0 ? "workbench.actions.view.problems" : "assetline.assets.focus",
+        ),
+      ),
     );
   }
 
@@ -180,24 +207,53 @@ export class Ctx implements vscode.Disposable {
   }
 
   private setStatus(status: ServerStatusParams): void {
+    const changed = this.status !== status;
     this.status = status;
+    const errors = assetlineErrors();
     switch (status.state) {
       case "indexing":
         this.statusItem.text = "$(loading~spin) Assetline: indexing";
         break;
       case "idle":
         this.statusItem.text =
-          status.errors > 0
-            ? `$(error) Assetline: ${status.errors} errors`
+          errors > 0
+            ? `$(error) Assetline: ${errors} error${errors === 1 ? "" : "s"}`
             : `$(type-hierarchy) ${status.assets} assets`;
         break;
       case "error":
         this.statusItem.text = "$(warning) Assetline";
         break;
     }
-    this.statusItem.tooltip =
-      status.message ?? `Assetline: ${status.assets} assets, ${status.errors} errors. Click for the log.`;
-    this.statusEmitter.fire(status);
+    const tooltip = new vscode.MarkdownString(undefined, true);
+    tooltip.appendMarkdown(`**Assetline**: ${status.assets} assets`);
+    if (status.message) tooltip.appendMarkdown(`\n\n${escapeMarkdown(status.message)}`);
+    if (this.stateSummary) tooltip.appendMarkdown(`\n\n${escapeMarkdown(this.stateSummary)}`);
+    tooltip.appendMarkdown(
+      errors > 0
+        ? `\n\n$(error) ${errors} error${errors === 1 ? "" : "s"} in Problems. Click to open Problems.`
+        : "\n\nClick to open the Assets view.",
+    );
+    this.statusItem.tooltip = tooltip;
+    if (changed) {
+      this.statusEmitter.fire(status);
+      void this.summarizeStates();
+    }
+  }
+
+  /** The states of every project's assets in one line ("✗ 1 failed · ✓ 7 fresh · 1 never materialized"). */
+  private stateSummary: string | undefined;
+  private async summarizeStates(): Promise<void> {
+    try {
+      const roots = (await findProjects()).map((project) => project.root);
+      const states = await Promise.all(roots.map((root) => this.runStates.statesFor(root)));
+      const summary = describeStates(states.flatMap((each) => Object.values(each).map((s) => s.state)));
+      if (summary !== this.stateSummary) {
+        this.stateSummary = summary;
+        if (this.status) this.setStatus(this.status);
+      }
+    } catch {
+      // No server right now: the tooltip keeps the counts it had.
+    }
   }
 
   /** What `activate` returns: signals for tests and other extensions. */

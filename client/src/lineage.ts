@@ -6,6 +6,7 @@ import { isWebviewMessage, type HostMessage, type WebviewMessage } from "@assetl
 import type { Ctx } from "./ctx";
 import { selectionFor } from "@assetline/core";
 import { runSelection } from "./run";
+import { materializeSelection } from "./selections";
 
 /**
  * The lineage view: one webview panel, reused. It asks the language server for the graph
@@ -180,6 +181,9 @@ export class LineagePanel implements vscode.Disposable {
             vscode.Uri.parse(this.rootUri).fsPath,
             selectionFor(message.key, message.mode),
           );
+        return;
+      case "runSelection":
+        if (this.rootUri) await materializeSelection(this.ctx, message.selection, this.rootUri);
         return;
       case "exportSvg":
         await this.saveSvg(message.svg);

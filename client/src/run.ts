@@ -2,12 +2,12 @@ import * as vscode from "vscode";
 import type { RunOutcome } from "./api";
 import type { Ctx } from "./ctx";
 import { config } from "./config";
-import type { RunEvent } from "@assetline/core";
+import { partitionId, type RunEvent } from "@assetline/core";
 import {
   describeRunEvent,
   describeRunResult,
   startRun,
-  type RunFailure,
+  type RunResult,
   type RunHandle,
 } from "assetline/launch";
 
@@ -16,6 +16,16 @@ export interface RunOptions {
   onEvent?: (event: RunEvent) => void;
   /** A title for the progress notification instead of the selection. */
   title?: string;
+  /** Run the checks on the stored values instead of materializing (a name: that check only). */
+  checksOnly?: true | string;
+  partition?: string;
+  partitionRange?: { start: string; end: string };
+  /** What the command line prints besides events (its refusals, on stderr). */
+  onOutput?: (text: string) => void;
+  /** The caller shows the outcome itself (the Test Explorer): no notification at the end. */
+  quiet?: boolean;
+  /** The assets asked for (the rest of the run was added upstream), for the result's words. */
+  requested?: string[];
 }
 
 /**
@@ -31,9 +41,12 @@ export async function runSelection(
   options: RunOptions = {},
 ): Promise<RunOutcome> {
   if (!vscode.workspace.isTrusted) {
-    void vscode.window.showWarningMessage(
-      "Assetline does not run assets in an untrusted workspace: running executes the workspace's code. Trust the workspace (Workspaces: Manage Workspace Trust) to run assets; the graph and diagnostics work without it.",
-    );
+    void vscode.window
+      .showWarningMessage(
+        "Assetline does not run assets in an untrusted workspace: running executes the workspace's code. Trust the workspace (Workspaces: Manage Workspace Trust) to run assets; the graph and diagnostics work without it.",
+        "Trust Workspace…",
+      )
+      .then((choice) => choice && vscode.commands.executeCommand("workbench.trust.manage"));
     return { status: "cancelled", exitCode: null, selection };
   }
   const out = ctx.runOutput;
@@ -51,14 +64,21 @@ export async function runSelection(
           selection,
           concurrency: config.maxConcurrency,
           ...(config.environment ? { environment: config.environment } : {}),
-          onOutput: (text) => out.append(text),
+          ...(options.checksOnly ? { checksOnly: options.checksOnly } : {}),
+          ...(options.partition !== undefined ? { partition: options.partition } : {}),
+          ...(options.partitionRange ? { partitionRange: options.partitionRange } : {}),
+          onOutput: (text) => {
+            out.append(text);
+            options.onOutput?.(text);
+          },
           onEvent: (event, { done, total }) => {
             const line = describeRunEvent(event);
             if (line !== undefined) out.appendLine(line);
             ctx.runStates.applyLiveEvent(projectRoot, event);
             options.onEvent?.(event);
             if (event.type === "asset_start" && event.key) {
-              progress.report({ message: total ? `${event.key} (${done + 1}/${total})` : event.key });
+              const step = partitionId(event.key, event.partition);
+              progress.report({ message: total ? `${step} (${done + 1}/${total})` : step });
             }
             if ((event.type === "asset_success" || event.type === "asset_failure") && total) {
               progress.report({ increment: 100 / total });
@@ -75,20 +95,22 @@ export async function runSelection(
       const seconds = (result.durationMs / 1000).toFixed(1);
       out.appendLine(`Run ${result.status} in ${seconds} s (exit ${result.exitCode ?? "none"}).`);
       if (result.spawnError) void vscode.window.showErrorMessage(describeRunResult(result));
-      else if (result.status === "success")
-        void vscode.window.showInformationMessage(describeRunResult(result));
-      else if (result.status === "failure") void reportFailure(result.failures, out);
+      else if (options.quiet) {
+        // the caller reports it
+      } else if (result.status === "success")
+        void vscode.window
+          .showInformationMessage(describeRunResult(result, options.requested), "Show Run")
+          .then((choice) => choice && out.show(true));
+      else if (result.status === "failure") void reportFailure(result, out);
       return { status: result.status, exitCode: result.exitCode, selection };
     },
   );
 }
 
 /** The run failed: say which asset and why, with a way to the line that threw. */
-async function reportFailure(failures: RunFailure[], out: vscode.OutputChannel): Promise<void> {
-  const first = failures[0];
-  const text = first
-    ? `Assetline: ${first.key}: ${first.message}${failures.length > 1 ? ` (and ${failures.length - 1} more)` : ""}`
-    : "Assetline: the run failed. See the Assetline Runs output for why.";
+async function reportFailure(result: RunResult, out: vscode.OutputChannel): Promise<void> {
+  const first = result.failures[0];
+  const text = describeRunResult(result);
   const actions = first?.location ? ["Go to Error", "Show Output"] : ["Show Output"];
   const choice = await vscode.window.showErrorMessage(text, ...actions);
   if (choice === "Show Output") out.show(true);

@@ -26,11 +26,14 @@ export class RunStates implements vscode.Disposable {
 
   /** States of the project's assets: the server's, overlaid with what live runs reported. */
   async statesFor(root: string): Promise<Record<string, AssetStatus>> {
-    const { states } = await this.request({ uri: vscode.Uri.file(root).toString() });
+    // The live states as of this call: events that arrive while the server answers are shown by
+    // the calls they cause, so a state that lasted a few milliseconds is still shown, in order.
     const live = this.live.get(root);
-    if (!live) return states;
-    const overlaid = overlayLive(states, live);
-    for (const key of overlaid.superseded) live.delete(key);
+    const asOfNow = live && new Map(live);
+    const { states } = await this.request({ uri: vscode.Uri.file(root).toString() });
+    if (!live || !asOfNow) return states;
+    const overlaid = overlayLive(states, asOfNow);
+    for (const key of overlaid.superseded) if (live.get(key) === asOfNow.get(key)) live.delete(key);
     return overlaid.states;
   }
 

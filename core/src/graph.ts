@@ -5,6 +5,7 @@
  */
 import type { AutomationCondition } from "./automation/conditions";
 import type { PartitionMapping, PartitionsDefinition } from "./partitions";
+import type { PartitionsSummary } from "./partitions/status";
 import { closest } from "./closest";
 
 export const GRAPH_FORMAT_VERSION = 1;
@@ -47,6 +48,8 @@ export interface AssetNode {
   freshness?: { maxLag: string };
   /** Check name -> what its spec says (`blocking`, `severity`, `description`), for checks that have one. */
   checkSpecs?: Record<string, CheckSpecInfo>;
+  /** Check name -> where its `check(...)` call is (a test item and a lens are anchored there). */
+  checkLocations?: Record<string, { file: string; line: number; column: number }>;
 }
 
 /** A check's spec: the fields of the library's `CheckSpec` that differ from the defaults. */
@@ -227,7 +230,9 @@ export type StateReason =
   | { code: "upstream-newer"; upstream: string; time: string; message: string }
   | { code: "freshness"; maxLag: string; ageMs: number; overByMs: number; message: string }
   | { code: "code-version-changed"; from?: string; to?: string; message: string }
-  | { code: "source-changed"; message: string };
+  | { code: "source-changed"; message: string }
+  /** A partitioned asset: some materialized partitions are stale (`assetline partitions` lists them). */
+  | { code: "partitions-stale"; count: number; message: string };
 
 /** An asset's run state as `assetStatus` (state.ts) computes it and every view shows it. */
 export interface AssetStatus {
@@ -241,4 +246,6 @@ export interface AssetStatus {
   /** ISO time of the last successful materialization. */
   lastMaterialized?: string;
   runId?: string;
+  /** A partitioned asset: how many partitions are in each state (the health bar's numbers). */
+  partitions?: PartitionsSummary;
 }

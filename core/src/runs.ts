@@ -33,15 +33,23 @@ export type RunEvent =
       type: "run_start";
       selection: string;
       assets: string[];
+      /** How many steps the run plans (an asset, or one partition of one); `assets.length` when absent. */
+      steps?: number;
+      /** The partitions the run covers (`--partition`, `--partition-range`), first and last key. */
+      partitions?: { start: string; end: string; count: number };
+      /** The run only ran checks, on the stored values (`assetline run-checks`): nothing was materialized. */
+      checksOnly?: true;
       env: string;
       pid: number;
       concurrency: number;
       trigger?: RunTrigger;
     })
-  | (Base & { type: "asset_start"; key: string })
+  | (Base & { type: "asset_start"; key: string; partition?: string })
   | (Base & {
       type: "asset_success";
       key: string;
+      /** The partition materialized, for a partitioned asset (each partition is recorded on its own). */
+      partition?: string;
       durationMs: number;
       output: { path?: string; metadata?: Record<string, unknown> };
       codeVersion?: string;
@@ -50,14 +58,16 @@ export type RunEvent =
   | (Base & {
       type: "asset_failure";
       key: string;
+      partition?: string;
       durationMs: number;
       reason: FailureReason;
       error: ErrorInfo;
     })
-  | (Base & { type: "asset_skipped"; key: string; reason: string })
+  | (Base & { type: "asset_skipped"; key: string; partition?: string; reason: string })
   | (Base & {
       type: "check_result";
       key: string;
+      partition?: string;
       check: string;
       passed: boolean;
       blocking: boolean;
@@ -97,6 +107,25 @@ export interface IndexEntry {
     string,
     { runId: string; passed: boolean; time: string; blocking?: boolean; error?: string }
   >;
+  /** A partitioned asset: each partition's latest outcome, by partition key. */
+  partitions?: Record<string, PartitionRecord>;
+}
+
+/** How a step of one partition is named in records and results: `key`, or `key[partition]`. */
+export function partitionId(key: string, partition?: string): string {
+  return partition === undefined ? key : `${key}[${partition}]`;
+}
+
+/** The latest outcome of one partition of an asset (kept small: a backfill has thousands). */
+export interface PartitionRecord {
+  status: "success" | "failure";
+  time: string;
+  runId: string;
+  /** The latest success, when there was one: its time and the code it ran. */
+  success?: { time: string; codeVersion?: string; sourceHash?: string };
+  failure?: { reason: FailureReason; message: string };
+  /** Checks on the partition's latest materialization that did not pass. */
+  failedChecks?: string[];
 }
 
 export interface RunIndex {
@@ -119,14 +148,29 @@ export function emptyIndex(): RunIndex {
 /** Folds one event into the index. Order-independent: an older event never replaces a newer one. */
 export function applyToIndex(index: RunIndex, event: RunEvent): void {
   if (event.type === "asset_start") {
+    const id = partitionId(event.key, event.partition);
     const entry = index.assets[event.key];
-    const running = index.running?.[event.key];
-    if ((!entry || entry.lastTime < event.time) && (!running || running.time <= event.time))
-      (index.running ??= {})[event.key] = { runId: event.runId, time: event.time };
+    const last = event.partition === undefined ? entry?.lastTime : entry?.partitions?.[event.partition]?.time;
+    const running = index.running?.[id];
+    if ((last === undefined || last < event.time) && (!running || running.time <= event.time))
+      (index.running ??= {})[id] = { runId: event.runId, time: event.time };
     return;
   }
   if (event.type === "asset_success" || event.type === "asset_failure" || event.type === "asset_skipped") {
-    if (index.running?.[event.key]?.runId === event.runId) delete index.running[event.key];
+    const id = partitionId(event.key, event.partition);
+    if (index.running?.[id]?.runId === event.runId) delete index.running[id];
+  }
+  if ((event.type === "asset_success" || event.type === "asset_failure") && event.partition !== undefined) {
+    applyToPartition(index, event, event.partition);
+  }
+  if (event.type === "check_result" && event.partition !== undefined) {
+    const record = index.assets[event.key]?.partitions?.[event.partition];
+    if (record && event.time >= record.time) {
+      const failed = (record.failedChecks ?? []).filter((name) => name !== event.check);
+      if (!event.passed) failed.push(event.check);
+      if (failed.length > 0) record.failedChecks = failed;
+      else delete record.failedChecks;
+    }
   }
   if (event.type === "run_end") endRun(index, event.runId);
   if (event.type === "asset_success" || event.type === "asset_failure") {
@@ -175,6 +219,45 @@ export function applyToIndex(index: RunIndex, event: RunEvent): void {
       };
     }
   }
+}
+
+function applyToPartition(
+  index: RunIndex,
+  event: Extract<RunEvent, { type: "asset_success" | "asset_failure" }>,
+  partition: string,
+): void {
+  const partitions = ((index.assets[event.key] ??= {
+    key: event.key,
+    lastRunId: event.runId,
+    lastStatus: event.type === "asset_success" ? "success" : "failure",
+    lastTime: event.time,
+  }).partitions ??= {});
+  const previous = partitions[partition];
+  if (previous && previous.time > event.time) {
+    // An older event, folded late: it can only add an older success nobody had recorded.
+    if (event.type === "asset_success" && !previous.success) previous.success = successOf(event);
+    return;
+  }
+  const record: PartitionRecord = {
+    status: event.type === "asset_success" ? "success" : "failure",
+    time: event.time,
+    runId: event.runId,
+  };
+  if (event.type === "asset_success") record.success = successOf(event);
+  else {
+    if (previous?.success) record.success = previous.success;
+    record.failure = { reason: event.reason, message: event.error.message };
+  }
+  partitions[partition] = record;
+}
+
+function successOf(
+  event: Extract<RunEvent, { type: "asset_success" }>,
+): NonNullable<PartitionRecord["success"]> {
+  const success: NonNullable<PartitionRecord["success"]> = { time: event.time };
+  if (event.codeVersion !== undefined) success.codeVersion = event.codeVersion;
+  if (event.sourceHash !== undefined) success.sourceHash = event.sourceHash;
+  return success;
 }
 
 /** A run is over (it ended, or its process is gone): none of its assets is running any more. */

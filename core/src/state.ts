@@ -6,7 +6,14 @@
  */
 import { parseDuration } from "./duration";
 import type { AssetRunState, AssetStatus, StateReason } from "./graph";
-import type { RunEvent, RunIndex } from "./runs";
+import { partitionId, type RunEvent, type RunIndex } from "./runs";
+import {
+  describePartitionsSummary,
+  partitionsHealthBar,
+  partitionStatuses,
+  summarizePartitions,
+  type PartitionFacts,
+} from "./partitions/status";
 
 /** What the static definitions tell about an asset that its state depends on. */
 export interface StateFacts {
@@ -25,6 +32,8 @@ export interface StateFacts {
    * the declared `codeVersion`, else a hash of the declaring file.
    */
   code?: { codeVersion?: string; sourceHash?: string };
+  /** A partitioned asset: its definition and its upstreams' (the state sums up its partitions). */
+  partitioned?: Omit<PartitionFacts, "key" | "code">;
 }
 
 /** The word for each state, as every view writes it. */
@@ -77,6 +86,7 @@ export function span(ms: number): string {
  * fresh.
  */
 export function assetStatus(facts: StateFacts, index: RunIndex | undefined, now: number): AssetStatus {
+  if (facts.partitioned) return partitionedStatus(facts, facts.partitioned, index, now);
   const entry = index?.assets[facts.key];
   const success = entry?.lastSuccess;
   const base = {
@@ -165,6 +175,76 @@ export function assetStatus(facts: StateFacts, index: RunIndex | undefined, now:
     });
   }
   return finish(now, { ...base, state: stale.length > 0 ? "stale" : "fresh" }, stale);
+}
+
+/**
+ * A partitioned asset's state sums up its partitions: running while any runs, failed while any
+ * failed (a failed check counts), never while none holds data, stale while any is stale, else
+ * fresh (missing partitions are not an error: they have not been asked for yet).
+ */
+function partitionedStatus(
+  facts: StateFacts,
+  partitioned: Omit<PartitionFacts, "key" | "code">,
+  index: RunIndex | undefined,
+  now: number,
+): AssetStatus {
+  const statuses = partitionStatuses(
+    { key: facts.key, ...partitioned, ...(facts.code ? { code: facts.code } : {}) },
+    index,
+    now,
+  );
+  const summary = summarizePartitions(statuses);
+  const entry = index?.assets[facts.key];
+  const base = {
+    ...(entry ? { runId: entry.lastRunId } : {}),
+    ...(entry?.lastSuccess ? { lastMaterialized: entry.lastSuccess.time } : {}),
+    partitions: summary,
+  };
+  const health = `${partitionsHealthBar(summary)} ${describePartitionsSummary(summary)}`;
+  const first = (state: string) => statuses.find((s) => s.state === state);
+  let result: AssetStatus;
+  const running = first("running");
+  const failed = first("failed");
+  const stale = first("stale");
+  if (running) {
+    const since = index?.running?.[partitionId(facts.key, running.key)]?.time ?? "";
+    result = finish(now, { ...base, runId: running.runId!, state: "running" }, [
+      {
+        code: "running",
+        runId: running.runId!,
+        since,
+        message: `Running partition ${running.key} (run ${running.runId}).`,
+      },
+    ]);
+  } else if (failed) {
+    const record = entry?.partitions?.[failed.key];
+    result = finish(now, { ...base, state: "failed" }, [
+      {
+        code: "failed",
+        runId: failed.runId ?? "",
+        failure: record?.failure?.reason ?? "check",
+        error: failed.reason ?? "",
+        time: record?.time ?? "",
+        message: `${summary.failed === 1 ? "Partition" : `${summary.failed} partitions failed; the first,`} ${failed.key}${summary.failed === 1 ? " failed" : ""}: ${failed.reason}`,
+      },
+    ]);
+  } else if (summary.materialized + summary.stale === 0) {
+    result = finish(now, { ...base, state: "never" }, [
+      { code: "never-materialized", message: `No partition materialized yet (${summary.total} exist).` },
+    ]);
+  } else if (stale) {
+    result = finish(now, { ...base, state: "stale" }, [
+      {
+        code: "partitions-stale",
+        count: summary.stale,
+        message: `${summary.stale === 1 ? "Partition" : `${summary.stale} partitions are stale; the first,`} ${stale.key}${summary.stale === 1 ? " is stale" : ""}: ${stale.reason}.`,
+      },
+    ]);
+  } else {
+    result = finish(now, { ...base, state: "fresh" }, []);
+  }
+  result.title = `${health} · ${result.title}`;
+  return result;
 }
 
 /** The states of many assets at once, keyed by asset key. */
@@ -257,6 +337,8 @@ function shortReason(reason: StateReason): string {
       return "codeVersion changed";
     case "source-changed":
       return "code changed";
+    case "partitions-stale":
+      return `${reason.count} partition${reason.count === 1 ? "" : "s"} stale`;
     default:
       return reason.message;
   }

@@ -101,13 +101,17 @@ export interface AssetCommandArgs {
   rootUri: string;
   /** Run these assets together (those one factory call makes); `key` is the first of them. */
   keys?: string[];
+  /** A check's lens: the check of `key` to run. */
+  check?: string;
 }
 
 /** The argument of a lens command when it is well formed (as the server makes it), else undefined. */
 export function parseAssetCommandArgs(value: unknown): AssetCommandArgs | undefined {
   if (typeof value !== "object" || value === null) return undefined;
-  const { key, rootUri, keys } = value as Record<string, unknown>;
+  const { key, rootUri, keys, check } = value as Record<string, unknown>;
   if (typeof key !== "string" || key.length === 0 || typeof rootUri !== "string") return undefined;
+  if (check !== undefined)
+    return typeof check === "string" && check.length > 0 ? { key, rootUri, check } : undefined;
   if (keys === undefined) return { key, rootUri };
   if (!Array.isArray(keys) || keys.length === 0 || keys.length > 10_000) return undefined;
   if (!keys.every((item): item is string => typeof item === "string" && item.length > 0)) return undefined;
@@ -118,6 +122,10 @@ export const Commands = {
   runAsset: "assetline.runAsset",
   runAssetWithUpstream: "assetline.runAssetWithUpstream",
   showLineage: "assetline.showLineage",
+  /** A failed asset's lens: open the line that threw, with the error and its log. */
+  showFailure: "assetline.showFailure",
+  /** A check's lens: run the check on the stored value (as the Test Explorer does). */
+  runCheck: "assetline.runCheck",
 } as const;
 
 /** What a client may send as `initializationOptions` (every field optional). */

@@ -20,6 +20,8 @@ export type WebviewMessage =
   | { type: "ready" }
   | { type: "openAsset"; key: string }
   | { type: "runAsset"; key: string; mode?: RunMode }
+  /** The filter's selection, to materialize (the host resolves it against the graph first). */
+  | { type: "runSelection"; selection: string }
   /** Sent after every render; tests and the client read the count of drawn nodes. */
   | { type: "rendered"; nodes: number; focus?: string }
   /** "Export as SVG": a standalone SVG document of the drawn graph, for the client to save. */
@@ -57,6 +59,12 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
           message.mode === "asset" ||
           message.mode === "upstream" ||
           message.mode === "downstream")
+      );
+    case "runSelection":
+      return (
+        typeof message.selection === "string" &&
+        message.selection.trim().length > 0 &&
+        message.selection.length <= 4096
       );
     case "exportSvg":
       return (

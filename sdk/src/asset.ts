@@ -1,6 +1,13 @@
 /** Declaring assets, checks, external assets, resources and definition sets. */
 import { SPEC_FIELDS, isSpecField, unknownFieldMessage, type SpecDeclaration } from "@assetline/core";
-import { conditionProblems, parseDuration, partitionsProblems } from "@assetline/core";
+import {
+  conditionProblems,
+  NOT_A_PARTITIONS_DEFINITION,
+  parseDuration,
+  partitionsProblems,
+  unknownMappingNameProblem,
+  NOT_PARTITION_MAPPINGS,
+} from "@assetline/core";
 import { callerLocation } from "./location";
 import { validateKey, InvalidKeyError } from "@assetline/core";
 import {
@@ -71,21 +78,19 @@ function validateSpec(
     const problems =
       typeof definition === "object" && definition !== null && "type" in definition
         ? partitionsProblems(definition)
-        : ["it is not a partitions definition; write dailyPartitions({ start }), staticPartitions([...]), multiPartitions({...}), ..."];
+        : [NOT_A_PARTITIONS_DEFINITION];
     if (problems.length > 0) throw new TypeError(`${fn}("${key}"): partitions: ${problems.join(" ")}`);
   }
   if (spec.partitionMappings !== undefined) {
     if (typeof spec.partitionMappings !== "object" || spec.partitionMappings === null)
-      throw new TypeError(`${fn}("${key}"): partitionMappings must map input names to partition mappings.`);
+      throw new TypeError(`${fn}("${key}"): ${NOT_PARTITION_MAPPINGS}`);
     const upstream = new Set([
       ...Object.keys(spec.ins ?? {}),
-      ...(spec.deps ?? []).map((d) => (typeof d === "string" ? d : (d as AnyAsset).key)),
+      ...(spec.deps ?? []).map((d) => (typeof d === "string" ? d : d.key)),
     ]);
     for (const name of Object.keys(spec.partitionMappings)) {
       if (!upstream.has(name)) {
-        throw new TypeError(
-          `${fn}("${key}"): partitionMappings names "${name}", which is neither an input nor a dep; key it by the input's name (or a dep's key).`,
-        );
+        throw new TypeError(`${fn}("${key}"): ${unknownMappingNameProblem(name)}`);
       }
     }
   }

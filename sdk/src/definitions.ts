@@ -248,6 +248,15 @@ export function runtimeGraph(defs: LoadedDefinitions, root: string): AssetGraph 
       if (Object.keys(info).length > 0) checkSpecs[c.name] ??= info;
     }
     if (Object.keys(checkSpecs).length > 0) node.checkSpecs = checkSpecs;
+    const checkLocations: NonNullable<AssetNode["checkLocations"]> = {};
+    for (const c of defs.checks.filter((c) => c.assetKey === a.key && c.location)) {
+      checkLocations[c.name] ??= {
+        file: path.relative(root, c.location!.file).split(path.sep).join("/"),
+        line: c.location!.line,
+        column: c.location!.column,
+      };
+    }
+    if (Object.keys(checkLocations).length > 0) node.checkLocations = checkLocations;
     return node;
   });
   const graph: AssetGraph = { version: 1, assets, diagnostics: [] };

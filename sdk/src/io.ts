@@ -2,6 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { writeFileAtomic } from "./fsutil";
+import { partitionId } from "@assetline/core";
 import type { IOContext, IOManager } from "./types";
 
 /**
@@ -71,7 +72,7 @@ export function fsIOManager(options: { base?: string } = {}): IOManager {
 
 /** The memory IO manager's entry: the key, or `key[partition]` for one partition. */
 function memoryKey(ctx: IOContext): string {
-  return ctx.partition ? `${ctx.key}[${ctx.partition.key}]` : ctx.key;
+  return partitionId(ctx.key, ctx.partition?.key);
 }
 
 /** Keeps values in memory (for tests); pass a Map to inspect or pre-fill it (`key`, or `key[partition]`). */

@@ -270,6 +270,7 @@ connection.onNotification(DidChangeWatchedFilesNotification.type, (params) => {
 
 connection.onNotification(RunAllowedNotification.type, (params) => {
   runAllowed = params?.allowed === true;
+  refreshCodeLenses(); // "Run (requires trust)" becomes "Run", or back
 });
 
 connection.onExecuteCommand((params, token) =>
@@ -315,7 +316,7 @@ connection.onRequest(CodeLensRequest.type, (params) =>
     const project = projects.projectOf(file);
     if (!project) return [];
     projects.flush();
-    return codeLenses(project, file);
+    return codeLenses(project, file, { runAllowed });
   }),
 );
 

@@ -487,6 +487,42 @@ async function answer(page, name, request, prefix) {
       log(`active tab: ${title}; cursor: ${cursor}`);
       return { title, cursor };
     }
+    case "quick-pick": {
+      // The open quick pick: its items' labels, then a real click on the one that has `choose`.
+      const widget = page.locator(".quick-input-widget");
+      await widget.waitFor({ state: "visible", timeout: 15_000 });
+      const rows = widget.locator(".quick-input-list .monaco-list-row");
+      await rows.first().waitFor({ timeout: 10_000 });
+      const labels = (await rows.allInnerTexts()).map((text) => text.replace(/\s+/g, " ").trim());
+      await screenshot(page, `${prefix}${request.shot || "quick-pick"}`);
+      log(`quick pick: ${labels.slice(0, 6).join(" | ")}${labels.length > 6 ? " | ..." : ""}`);
+      if (request.choose) {
+        const row = rows.filter({ hasText: request.choose }).first();
+        await row.click({ timeout: 10_000 });
+        log(`picked "${request.choose}"`);
+      }
+      return { labels };
+    }
+    case "node-health": {
+      // The health bar's segments drawn under a lineage node (their classes and widths).
+      const frame = await frameWith(page, nodeSelector(request.key));
+      const until = Date.now() + 15_000;
+      let segments = [];
+      while (Date.now() < until) {
+        segments = await frame.evaluate((css) => {
+          const node = document.querySelector(css);
+          return [...(node?.querySelectorAll("g.health rect") ?? [])].map((rect) => ({
+            state: rect.getAttribute("class"),
+            width: Number(rect.getAttribute("width")),
+          }));
+        }, nodeSelector(request.key));
+        if (segments.length > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await screenshot(page, `${prefix}${request.shot || "node-health"}`);
+      log(`lineage node ${request.key} health: ${JSON.stringify(segments)}`);
+      return { segments };
+    }
     case "notification": {
       // The text of the notification toast that contains `contains`.
       const toast = page.locator(".notification-toast .notification-list-item-message", {

@@ -19,7 +19,15 @@ export type FilterResult = { selected?: Set<string> } | { error: FilterError };
 export function applyFilter(text: string, assets: readonly AssetNode[]): FilterResult {
   if (text.trim() === "") return {};
   const result = trySelect(text, assets);
-  if (result.ok) return { selected: new Set(result.keys) };
+  if (result.ok) {
+    // External sources the selection reads are shown with it (drawn as external): the language
+    // leaves them out of `+x` because they are never run, but they are part of the lineage.
+    const selected = new Set(result.keys);
+    const byKey = new Map(assets.map((asset) => [asset.key, asset]));
+    for (const key of result.keys)
+      for (const dep of byKey.get(key)?.deps ?? []) if (byKey.get(dep)?.external) selected.add(dep);
+    return { selected };
+  }
   const { message, column, endColumn, suggestion } = result.error;
   return { error: { message, column, endColumn, ...(suggestion !== undefined ? { suggestion } : {}) } };
 }

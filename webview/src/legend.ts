@@ -47,6 +47,10 @@ export function legendSections(): LegendSection[] {
         { swatch: "swatch mark-checks-passed", label: "✓ checks passed in the last run" },
         { swatch: "swatch mark-checks-failed", label: "✗ a check failed in the last run" },
         { swatch: "swatch mark-time", label: "3 h ago: when it was last materialized" },
+        {
+          swatch: "swatch mark-health",
+          label: "bar under a partitioned asset: its partitions materialized, stale, failed, missing",
+        },
       ],
     },
   ];

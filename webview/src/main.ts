@@ -61,6 +61,14 @@ const search = el("input", "search", undefined, {
   spellcheck: "false",
 });
 const keyList = el("datalist", undefined, undefined, { id: "asset-keys" });
+const runFilterButton = button(
+  "▶ Materialize",
+  "Materialize the assets the filter selects (the same selection as `assetline materialize --select`)",
+  () => {
+    if (state.filter.trim() !== "") vscode.postMessage({ type: "runSelection", selection: state.filter });
+  },
+);
+runFilterButton.disabled = true;
 const groupsButton = button("Collapse groups", "Collapse every group into one node, or expand them all", () =>
   toggleAllGroups(),
 );
@@ -84,6 +92,7 @@ controls.append(
   modeButton,
   hopsGroup,
   filterBox.element,
+  runFilterButton,
   search,
   keyList,
   groupsButton,
@@ -270,6 +279,7 @@ function setFilter(text: string): void {
   if (text === state.filter && (result.selected?.size ?? -1) === (selected?.size ?? -1)) return;
   state.filter = text;
   selected = result.selected;
+  runFilterButton.disabled = text.trim() === "";
   refresh({ kind: "fit" });
 }
 

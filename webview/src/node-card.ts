@@ -3,7 +3,13 @@
  * with the last materialization as a relative time, and a check summary; external assets and
  * collapsed groups are marked. Pure; the renderer writes every string with textContent.
  */
-import { ago, type AssetRunState, type AssetStatus } from "@assetline/core";
+import {
+  ago,
+  describePartitionsSummary,
+  type AssetRunState,
+  type AssetStatus,
+  type PartitionsSummary,
+} from "@assetline/core";
 import { groupState, STATE_LABEL } from "./status";
 import type { DisplayNode } from "./view";
 
@@ -25,6 +31,29 @@ export interface NodeCard {
   checks?: { text: string; tone: CheckTone };
   external: boolean;
   generated: boolean;
+  /** A partitioned asset: its partitions in each state, as Dagster's partition status bar. */
+  health?: PartitionHealth;
+}
+
+/** The health bar's segments, in the bar's order, with their share of the partitions. */
+export interface PartitionHealth {
+  segments: { state: "materialized" | "stale" | "failed" | "running" | "missing"; fraction: number }[];
+  /** "13/60 materialized, 1 failed": the words every view uses (core's). */
+  text: string;
+}
+
+const HEALTH_ORDER = ["materialized", "stale", "running", "failed", "missing"] as const;
+
+/** The bar of a partitions summary; undefined for an unpartitioned asset. */
+export function partitionHealth(summary: PartitionsSummary | undefined): PartitionHealth | undefined {
+  if (!summary || summary.total === 0) return undefined;
+  return {
+    segments: HEALTH_ORDER.filter((state) => summary[state] > 0).map((state) => ({
+      state,
+      fraction: summary[state] / summary.total,
+    })),
+    text: describePartitionsSummary(summary),
+  };
 }
 
 /** "3 h ago" for an ISO time, relative to `now` (ms); undefined when the time cannot be read. */
@@ -92,6 +121,7 @@ export function nodeCardFor(node: DisplayNode, status: Record<string, AssetStatu
   const description = asset?.description ? oneLine(asset.description) : undefined;
   const kinds = (asset?.kinds ?? []).slice(0, MAX_KINDS).map((kind) => shorten(kind, 10));
   const checks = checkSummary(asset?.checks ?? [], state);
+  const health = partitionHealth(entry?.partitions);
   return {
     title: cardTitle(node.id),
     detail: description ?? (external ? "external: not run here" : asset?.group ? `in ${asset.group}` : ""),
@@ -101,6 +131,7 @@ export function nodeCardFor(node: DisplayNode, status: Record<string, AssetStatu
     ...(checks ? { checks } : {}),
     external,
     generated: asset?.generated === true,
+    ...(health ? { health } : {}),
   };
 }
 

@@ -466,6 +466,10 @@ export class GraphView {
           .attr("x", NODE_WIDTH - 8)
           .attr("y", NODE_HEIGHT - 10)
           .attr("text-anchor", "end");
+        // A partitioned asset's health bar along the card's bottom edge (empty otherwise).
+        g.append("g")
+          .attr("class", "health")
+          .attr("transform", `translate(10,${NODE_HEIGHT - 4})`);
         g.append("title");
         const up = g
           .filter((node) => node.hiddenUp > 0)
@@ -554,11 +558,27 @@ export class GraphView {
           .text(label);
         x += width + 4;
       }
+      const width = NODE_WIDTH - 20;
+      let offset = 0;
+      g.select<SVGGElement>("g.health")
+        .selectAll<SVGRectElement, { state: string; fraction: number }>("rect")
+        .data(card.health?.segments ?? [])
+        .join("rect")
+        .attr("class", (segment) => `partition-${segment.state}`)
+        .attr("x", (segment) => {
+          const x = offset;
+          offset += Math.max(2, segment.fraction * width);
+          return x;
+        })
+        .attr("y", 0)
+        .attr("height", 3)
+        .attr("width", (segment) => Math.max(2, segment.fraction * width));
       g.select("title").text(
         [
           node.kind === "group" ? `group ${node.group ?? ""}` : node.id,
           card.detail,
           card.stateText,
+          card.health ? `partitions: ${card.health.text}` : undefined,
           card.checks?.text,
         ]
           .filter(Boolean)

@@ -2,7 +2,13 @@
  * Run states as the view draws them: a class per state, a badge and the legend. Pure. The
  * states and their words come from the server (`@assetline/core`'s `assetStatus`).
  */
-import { STATE_LABEL, STATE_URGENCY, type AssetRunState, type AssetStatus } from "@assetline/core";
+import {
+  STATE_LABEL,
+  STATE_URGENCY,
+  type AssetRunState,
+  type AssetStatus,
+  type PartitionsSummary,
+} from "@assetline/core";
 
 export { STATE_LABEL };
 
@@ -36,9 +42,24 @@ export function mergeStatus(
     if (typeof entry.title === "string") status.title = entry.title;
     if (typeof entry.lastMaterialized === "string") status.lastMaterialized = entry.lastMaterialized;
     if (typeof entry.runId === "string") status.runId = entry.runId;
+    const partitions = partitionsSummary(entry.partitions);
+    if (partitions) status.partitions = partitions;
     merged[key] = status;
   }
   return merged;
+}
+
+const SUMMARY_FIELDS = ["total", "materialized", "stale", "failed", "running", "missing"] as const;
+
+/** A partitions summary from the host, when every count is a whole number; else undefined. */
+function partitionsSummary(value: unknown): PartitionsSummary | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const counts = value as Record<string, unknown>;
+  if (!SUMMARY_FIELDS.every((field) => Number.isInteger(counts[field]) && (counts[field] as number) >= 0))
+    return undefined;
+  return Object.fromEntries(
+    SUMMARY_FIELDS.map((field) => [field, counts[field]]),
+  ) as unknown as PartitionsSummary;
 }
 
 /**

@@ -23,6 +23,18 @@ const DATA_FUNCTIONS = {
   and: core.and,
   or: core.or,
   not: core.not,
+  hourlyPartitions: core.hourlyPartitions,
+  dailyPartitions: core.dailyPartitions,
+  weeklyPartitions: core.weeklyPartitions,
+  monthlyPartitions: core.monthlyPartitions,
+  staticPartitions: core.staticPartitions,
+  multiPartitions: core.multiPartitions,
+  identityMapping: core.identityMapping,
+  timeWindowMapping: core.timeWindowMapping,
+  allPartitionsMapping: core.allPartitionsMapping,
+  lastPartitionMapping: core.lastPartitionMapping,
+  staticMapping: core.staticMapping,
+  dimensionMapping: core.dimensionMapping,
 } as const satisfies Record<string, (...args: never[]) => unknown>;
 
 export type DataFunction = keyof typeof DATA_FUNCTIONS;
@@ -31,15 +43,35 @@ export function isDataFunction(name: string): name is DataFunction {
   return Object.prototype.hasOwnProperty.call(DATA_FUNCTIONS, name);
 }
 
-/** Calls the constructor on JSON arguments: its data, or the error it throws (a sentence). */
+/** The constructors of partitions definitions (they throw `PartitionsDefinitionError`). */
+const PARTITIONS_FUNCTIONS: ReadonlySet<DataFunction> = new Set([
+  "hourlyPartitions",
+  "dailyPartitions",
+  "weeklyPartitions",
+  "monthlyPartitions",
+  "staticPartitions",
+  "multiPartitions",
+]);
+
+export function isPartitionsFunction(name: DataFunction): boolean {
+  return PARTITIONS_FUNCTIONS.has(name);
+}
+
+/**
+ * Calls the constructor on JSON arguments: its data, or the error it throws (a sentence), with
+ * the problems of a partitions definition one by one and the option each is about.
+ */
 export function callDataFunction(
   name: DataFunction,
   args: unknown[],
-): { value: unknown } | { error: string } {
+): { value: unknown } | { error: string; partitionsProblems?: core.PartitionsProblem[] } {
   try {
     const fn = DATA_FUNCTIONS[name] as (...args: unknown[]) => unknown;
     return { value: fn(...args) };
   } catch (error) {
+    if (error instanceof core.PartitionsDefinitionError) {
+      return { error: error.message, partitionsProblems: error.details };
+    }
     return { error: error instanceof Error ? error.message : String(error) };
   }
 }

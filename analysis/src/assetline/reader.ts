@@ -13,6 +13,7 @@ import {
   isPlainObject,
   newObject,
   iterate,
+  knownJson,
   shortText,
   toJson,
   type EvaluatorHost,
@@ -34,8 +35,17 @@ import {
 import { missingResourceDiagnostics } from "../resources";
 import { checkSpecInfo, unknownFieldDiagnostics } from "../specs";
 import { unwrap } from "../syntax";
-import { cronProblem, type AutomationCondition } from "@assetline/core";
-import { callDataFunction, type DataFunction } from "./data";
+import {
+  cronProblem,
+  NOT_A_PARTITIONS_DEFINITION,
+  NOT_PARTITION_MAPPINGS,
+  partitionsProblems,
+  type AutomationCondition,
+  type PartitionMapping,
+  type PartitionsDefinition,
+  type PartitionsProblem,
+} from "@assetline/core";
+import { callDataFunction, isPartitionsFunction, type DataFunction } from "./data";
 import { LibraryCalls, type TriggerFunction } from "./recognise";
 import { AssetValue, CheckValue } from "./values";
 
@@ -47,6 +57,25 @@ function timezoneNode(options: ts.Expression | undefined): ts.Node | undefined {
     if (isPropertyAssignment(property) && property.name.getText() === "timezone") return property.initializer;
   }
   return undefined;
+}
+
+/**
+ * Whether a call is still being written: a string or template literal without its closing
+ * quote, or the call, an object or an array in it without its closing bracket (the parser
+ * recovered from the half-typed code). Its values are not the ones the author means yet.
+ */
+function isStillBeingWritten(call: ts.CallExpression): boolean {
+  const sourceFile = call.getSourceFile();
+  const closes = (node: ts.Node, bracket: string): boolean => node.getText(sourceFile).endsWith(bracket);
+  const visit = (node: ts.Node): boolean => {
+    if ((isStringLiteralLike(node) || ts.isTemplateLiteralToken(node)) && node.isUnterminated === true)
+      return true;
+    if (isCallExpression(node) && !closes(node, ")")) return true;
+    if (isObjectLiteralExpression(node) && !closes(node, "}")) return true;
+    if (isArrayLiteralExpression(node) && !closes(node, "]")) return true;
+    return forEachChild(node, visit) === true;
+  };
+  return visit(call);
 }
 
 /** Plain data as the evaluator's values (objects without a prototype). */
@@ -65,6 +94,7 @@ const {
   isArrayLiteralExpression,
   isArrowFunction,
   isBindingElement,
+  isCallExpression,
   isExpression,
   isFunctionDeclaration,
   isFunctionExpression,
@@ -234,9 +264,15 @@ export class AssetlineReader implements EvaluatorHost<FileResult> {
    * on the very string.
    */
   private dataCall(node: ts.CallExpression, fn: DataFunction, scope: Scope): Value {
-    const args = node.arguments.map((argument) => toJson(this.ev.eval(argument, scope)));
+    // All or nothing: an option whose value is unknown must not read as its default.
+    const args = node.arguments.map((argument) => knownJson(this.ev.eval(argument, scope)));
     const unknown = args.findIndex((a) => a === undefined);
     if (unknown >= 0) return new Unknown(`the arguments of ${fn}(...) are known only at run time`);
+    // Code still being typed (`{ start: "2024-`, `staticPartitions(["a", "a"`) has no value
+    // yet: nothing to report on it.
+    if (isPartitionsFunction(fn) && isStillBeingWritten(node)) {
+      return new Unknown(`the arguments of ${fn}(...) are still being written`);
+    }
     if (fn === "onCron" || fn === "cronTickPassed" || fn === "allDepsUpdatedSinceCron") {
       const [cron, options] = args;
       const timezone =
@@ -253,8 +289,12 @@ export class AssetlineReader implements EvaluatorHost<FileResult> {
           typeof cron === "string" && cronProblem(cron) !== undefined
             ? node.arguments[0]
             : (timezoneNode(node.arguments[1]) ?? node.arguments[1] ?? node.arguments[0]);
+        // Built by a project function from its parameters: where it is called (the caller chose
+        // the value); else the string itself, in its own module.
+        const site = this.ev.callSites.find((call) => call.getSourceFile().fileName === state.file);
+        const place = at ?? node;
         state.result.diagnostics.push({
-          span: spanOf(at ?? node, state.sourceFile),
+          span: site && this.mentionsParameter(place) ? spanOf(site) : spanOf(place),
           severity: "error",
           code: "invalid-automation",
           message: `${problem.replace(/^./, (c) => c.toUpperCase())}`,
@@ -263,8 +303,73 @@ export class AssetlineReader implements EvaluatorHost<FileResult> {
       }
     }
     const result = callDataFunction(fn, args);
-    if ("error" in result) return new Unknown(result.error);
+    if ("error" in result) {
+      const state = this.ev.current;
+      if (result.partitionsProblems && state) {
+        // One diagnostic per offending option, with the library's sentences.
+        const byNode = new Map<ts.Node, string[]>();
+        for (const problem of result.partitionsProblems) {
+          const at = this.problemNode(node, problem);
+          byNode.set(at, [...(byNode.get(at) ?? []), problem.message]);
+        }
+        // Made by a project function from its parameters: where the function is called (the
+        // caller chose the value), as for a factory's deps.
+        const site = this.ev.callSites.find((call) => call.getSourceFile().fileName === state.file);
+        for (const [at, messages] of byNode) {
+          state.result.diagnostics.push({
+            span: site && this.mentionsParameter(at) ? spanOf(site) : spanOf(at),
+            severity: "error",
+            code: "invalid-partitions",
+            message: messages.join(" "),
+          });
+        }
+      }
+      return new Unknown(result.error);
+    }
     return fromJson(result.value);
+  }
+
+  /**
+   * The syntax a partitions problem is about: its path (`["start"]`, `["region", "keys", 1]`)
+   * followed through the arguments as written, as deep as they are literals (a call of a
+   * partitions constructor inside is followed too); where it stops, that expression.
+   */
+  private problemNode(call: ts.CallExpression, problem: PartitionsProblem): ts.Node {
+    let path = problem.path;
+    let node: ts.Node = call;
+    for (;;) {
+      const inner = isExpression(node) ? unwrap(node) : node;
+      if (isCallExpression(inner)) {
+        const fn = this.library.dataFunction(inner);
+        const argument = inner.arguments[0];
+        if (fn === null || !isPartitionsFunction(fn) || argument === undefined) return node;
+        // staticPartitions(keys): the path's "keys" is the argument itself.
+        if (fn === "staticPartitions" && path[0] === "keys") path = path.slice(1);
+        node = argument;
+        continue;
+      }
+      if (path.length === 0) return node;
+      const [step, ...rest] = path;
+      let next: ts.Node | undefined;
+      if (isObjectLiteralExpression(inner) && typeof step === "string") {
+        for (const property of inner.properties) {
+          const name =
+            property.name && (isIdentifier(property.name) || isStringLiteral(property.name))
+              ? property.name.text
+              : undefined;
+          if (name !== step) continue;
+          if (isPropertyAssignment(property)) next = property.initializer;
+          else if (isShorthandPropertyAssignment(property)) next = property.name;
+        }
+      } else if (isArrayLiteralExpression(inner) && typeof step === "number") {
+        const elements = inner.elements;
+        const spreadBefore = elements.slice(0, step + 1).some((element) => isSpreadElement(element));
+        if (!spreadBefore) next = elements[step];
+      }
+      if (next === undefined) return node;
+      node = next;
+      path = rest;
+    }
   }
 
   /** `export const orders = asset(...)`: the asset's export name. */
@@ -455,6 +560,10 @@ export class AssetlineReader implements EvaluatorHost<FileResult> {
         });
       }
     }
+    const partitionsField = fields.get("partitions");
+    if (partitionsField) this.readPartitions(record, partitionsField.node, partitionsField.value());
+    const mappingsField = fields.get("partitionMappings");
+    if (mappingsField) this.readPartitionMappings(record, mappingsField, scope);
     const metadataField = fields.get("metadata");
     if (metadataField) {
       const metadata = toJson(metadataField.value());
@@ -466,6 +575,102 @@ export class AssetlineReader implements EvaluatorHost<FileResult> {
     if (!resourcesField) return complete ? new Set() : undefined;
     const resources = resourcesField.value();
     return isPlainObject(resources) ? new Set(Object.keys(resources)) : undefined;
+  }
+
+  /**
+   * The spec's `partitions`: the definition its constructor built (a bad one was reported on the
+   * call's arguments, `dataCall`), or a definition written out as an object, checked with the
+   * library's rule; anything else known is `invalid-partitions`. A value not known statically
+   * says nothing (and no mismatch is reported on it).
+   */
+  private readPartitions(record: AssetRecord, node: ts.Node, value: Value): void {
+    const data = knownJson(value);
+    if (value instanceof Unknown || data === undefined) {
+      record.partitionsUnknown = true;
+      return;
+    }
+    const state = this.ev.current;
+    const report = (message: string): void => {
+      record.partitionsUnknown = true;
+      state?.result.diagnostics.push({
+        span: spanOf(node, state.sourceFile),
+        severity: "error",
+        code: "invalid-partitions",
+        message,
+      });
+    };
+    if (!data || typeof data !== "object" || Array.isArray(data) || !("type" in data)) {
+      report(NOT_A_PARTITIONS_DEFINITION);
+      return;
+    }
+    let problems: string[];
+    try {
+      problems = partitionsProblems(data as PartitionsDefinition);
+    } catch {
+      problems = [NOT_A_PARTITIONS_DEFINITION];
+    }
+    if (problems.length > 0) report(problems.join(" "));
+    else record.partitions = data as PartitionsDefinition;
+  }
+
+  /**
+   * The spec's `partitionMappings`, entry by entry so that each keeps its own range; whether
+   * each fits its input is decided with the graph (graph.ts), where the upstream is known.
+   */
+  private readPartitionMappings(
+    record: AssetRecord,
+    field: { node: ts.Node; value: () => Value; expression?: ts.Expression },
+    scope: Scope,
+  ): void {
+    const mappings: Record<string, PartitionMapping> = {};
+    const spans: Record<string, SourceSpan> = {};
+    const unknown = new Set<string>();
+    const add = (name: string, value: Value, node: ts.Node): void => {
+      const data = knownJson(value);
+      if (value instanceof Unknown || data === undefined) unknown.add(name);
+      else {
+        mappings[name] = data as PartitionMapping;
+        spans[name] = spanOf(node);
+      }
+    };
+    const literal = field.expression ? unwrap(field.expression) : undefined;
+    if (literal && isObjectLiteralExpression(literal)) {
+      for (const property of literal.properties) {
+        if (isPropertyAssignment(property)) {
+          const name = this.ev.propertyName(property.name, scope);
+          if (name === undefined) record.unknownPartitionMappings = "all";
+          else add(name, this.ev.eval(property.initializer, scope), property.initializer);
+        } else if (isShorthandPropertyAssignment(property)) {
+          add(property.name.text, this.ev.shorthand(property, scope), property.name);
+        } else {
+          const spread = isSpreadAssignment(property) ? this.ev.eval(property.expression, scope) : undefined;
+          if (spread !== undefined && isPlainObject(spread)) {
+            for (const [name, item] of Object.entries(spread)) add(name, item, property);
+          } else record.unknownPartitionMappings = "all";
+        }
+      }
+    } else {
+      const value = field.value();
+      if (isPlainObject(value)) {
+        for (const [name, item] of Object.entries(value)) add(name, item, field.node);
+      } else {
+        record.unknownPartitionMappings = "all";
+        if (!(value instanceof Unknown)) {
+          const state = this.ev.current;
+          state?.result.diagnostics.push({
+            span: spanOf(field.node, state.sourceFile),
+            severity: "error",
+            code: "partition-mismatch",
+            message: NOT_PARTITION_MAPPINGS,
+          });
+        }
+        return;
+      }
+    }
+    record.partitionMappings = mappings;
+    record.partitionMappingSpans = spans;
+    if (unknown.size > 0 && record.unknownPartitionMappings !== "all")
+      record.unknownPartitionMappings = unknown;
   }
 
   private readIns(

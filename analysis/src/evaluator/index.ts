@@ -24,6 +24,7 @@ export {
   describe,
   isPlainObject,
   iterate,
+  knownJson,
   newObject,
   toJson,
   type Value,

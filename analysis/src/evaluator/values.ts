@@ -131,6 +131,44 @@ export function toJson(value: Value, depth = 0): unknown {
   return undefined;
 }
 
+const NOT_KNOWN = Symbol("not known");
+
+function knownData(value: Value, depth: number): unknown {
+  if (depth > 20 || value instanceof Unknown) return NOT_KNOWN;
+  if (value === null || value === undefined || typeof value === "string" || typeof value === "boolean")
+    return value;
+  if (typeof value === "number") return Number.isFinite(value) ? value : NOT_KNOWN;
+  if (Array.isArray(value)) {
+    const items: unknown[] = [];
+    for (const item of value) {
+      const data = knownData(item, depth + 1);
+      if (data === NOT_KNOWN || data === undefined) return NOT_KNOWN;
+      items.push(data);
+    }
+    return items;
+  }
+  if (value instanceof HostValue) return value.toJson() ?? NOT_KNOWN;
+  if (!isPlainObject(value)) return NOT_KNOWN;
+  const result: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    const data = knownData(item, depth + 1);
+    if (data === NOT_KNOWN) return NOT_KNOWN;
+    // A property that is undefined is as good as absent (the library reads it so).
+    if (data !== undefined) result[key] = data;
+  }
+  return result;
+}
+
+/**
+ * Like `toJson`, but all or nothing: undefined when any part of the value is not known
+ * statically (an unknown, a function), so that a constructor is never called on a guess (an
+ * option left out because its value is unknown would otherwise read as its default).
+ */
+export function knownJson(value: Value): unknown {
+  const data = knownData(value, 0);
+  return data === NOT_KNOWN ? undefined : data;
+}
+
 export function describe(value: Value): string {
   if (value instanceof Unknown) return "a value known only at run time";
   if (value instanceof HostValue) return value.describe();

@@ -3,7 +3,14 @@
  * classification, freshness, upstream and downstream, checks, output type). What the run
  * records say is the editor's to add (`renderHover`'s `extraFacts`), at its one call site.
  */
-import { describeAutomation, describeCondition } from "@assetline/core";
+import {
+  defaultMapping,
+  describeAutomation,
+  describeCondition,
+  describePartitionMapping,
+  describePartitions,
+  mappingProblem,
+} from "@assetline/core";
 import type { AnalysisSession } from "../index";
 import type { AssetRecord, SourceSpan } from "../model";
 import { declarationAt, occurrenceAt, recordOf } from "./common";
@@ -69,6 +76,9 @@ export function hover(session: AnalysisSession, file: string, offset: number): A
     const written = describeCondition(record.automation);
     facts.push(`Automation: \`${written}\`${words.startsWith("next:") ? ` · ${words}` : ""}`);
   }
+  if (record.partitions) facts.push(`Partitions: ${describePartitions(record.partitions)}`);
+  const inputs = partitionInputs(session, record);
+  if (inputs.length > 0) facts.push(`Partition mappings: ${inputs.join("; ")}`);
   const node = result?.graph.assets.find((asset) => asset.key === key);
   if (node) {
     // The graph lists deps as written; a broken one (the diagnostics say why) is not upstream.
@@ -87,6 +97,32 @@ export function hover(session: AnalysisSession, file: string, offset: number): A
     if (output) facts.push(`Output: \`${output.length > 200 ? `${output.slice(0, 197)}...` : output}\``);
   }
   return hover;
+}
+
+/**
+ * Which partitions of each upstream a partitioned asset reads (or an asset reads of a partitioned
+ * upstream): the mapping given, else the default one; "`days` ← the time windows from 6 before
+ * to this window". Upstreams whose partitions do not map are the diagnostics' to say.
+ */
+function partitionInputs(session: AnalysisSession, record: AssetRecord): string[] {
+  const byKey = session.lastResult?.built.byKey;
+  if (!byKey || record.partitionsUnknown) return [];
+  const lines: string[] = [];
+  const seen = new Set<string>();
+  for (const dep of record.deps) {
+    if (dep.key === undefined || (dep.input === undefined && seen.has(dep.key))) continue;
+    seen.add(dep.key);
+    const name = dep.input ?? dep.key;
+    const upstream = byKey.get(dep.key);
+    const known = record.partitionMappings?.[name];
+    if (!upstream || upstream.partitionsUnknown) continue;
+    if (known === undefined && !upstream.partitions) continue;
+    if (mappingProblem(record.partitions, upstream.partitions, known) !== undefined) continue;
+    const mapping = known ?? defaultMapping(record.partitions, upstream.partitions);
+    if (mapping === undefined || typeof mapping === "string") continue;
+    lines.push(`\`${name}\` ← ${describePartitionMapping(mapping)}${known ? "" : " (default)"}`);
+  }
+  return lines;
 }
 
 /** The hover as Markdown, with facts from elsewhere (the last run) after the static ones. */

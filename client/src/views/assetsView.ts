@@ -8,7 +8,7 @@ import { assetRow } from "../assetStates";
 
 type Item =
   | { kind: "project"; project: Project }
-  | { kind: "group"; project: Project; group: string }
+  | { kind: "group"; project: Project; group: string; real: boolean }
   | { kind: "asset"; project: Project; asset: AssetNode; status: AssetStatus | undefined };
 
 const STATE_ICONS: Record<AssetRunState, [icon: string, color?: string]> = {
@@ -66,6 +66,8 @@ export class AssetsView implements vscode.TreeDataProvider<Item>, vscode.Disposa
       case "group": {
         const tree = new vscode.TreeItem(item.group, vscode.TreeItemCollapsibleState.Expanded);
         tree.iconPath = new vscode.ThemeIcon("symbol-namespace");
+        // A declared group runs as one selection (the "default" and "external" rows are not groups).
+        if (item.real) tree.contextValue = "group";
         return tree;
       }
       case "asset": {
@@ -97,7 +99,8 @@ export class AssetsView implements vscode.TreeDataProvider<Item>, vscode.Disposa
   private async groups(project: Project): Promise<Item[]> {
     const { graph } = await this.load(project);
     const groups = [...new Set(graph.assets.map(groupOf))].sort();
-    return groups.map((group) => ({ kind: "group", project, group }));
+    const declared = new Set(graph.assets.flatMap((asset) => (asset.group ? [asset.group] : [])));
+    return groups.map((group) => ({ kind: "group", project, group, real: declared.has(group) }));
   }
 
   private async load(project: Project) {
@@ -122,4 +125,15 @@ export function assetArgs(item: unknown): AssetCommandArgs | undefined {
     return { key: candidate.asset.key, rootUri: candidate.project.rootUri };
   }
   return undefined;
+}
+
+/** A group row's selection and project: `group:name` (quoted when it needs to be). */
+export function groupSelection(item: unknown): { selection: string; rootUri: string } | undefined {
+  if (typeof item !== "object" || item === null) return undefined;
+  const candidate = item as Partial<Item>;
+  if (candidate.kind !== "group" || !candidate.project || typeof candidate.group !== "string")
+    return undefined;
+  const name = candidate.group;
+  const value = /^[A-Za-z0-9_.-]+$/.test(name) ? name : `"${name.replace(/["\\*]/g, "\\$&")}"`;
+  return { selection: `group:${value}`, rootUri: candidate.project.rootUri };
 }

@@ -1,25 +1,49 @@
 import * as vscode from "vscode";
-import * as fs from "node:fs";
 import * as path from "node:path";
-import type { RunEvent } from "@assetline/core";
+import { span, type RunEvent } from "@assetline/core";
+import { describeRunEvent, listRunIds, readEvents } from "assetline/launch";
 import { findProjects, type Project } from "../projects";
+import { runTree, type RunDetail, type RunNode, type RunStep } from "./runTree";
 
 const RUN_SCHEME = "assetline-run";
 const MAX_RUNS = 30;
 
-interface RunItem {
-  project: Project;
-  runId: string;
-  start?: Extract<RunEvent, { type: "run_start" }>;
-  end?: Extract<RunEvent, { type: "run_end" }>;
+type Item =
+  | { kind: "run"; project: Project; run: RunNode }
+  | { kind: "step"; project: Project; run: RunNode; step: RunStep }
+  | { kind: "detail"; detail: RunDetail };
+
+const RUN_ICON: Record<RunNode["status"], [string, string?]> = {
+  success: ["pass", "testing.iconPassed"],
+  failure: ["error", "testing.iconFailed"],
+  cancelled: ["circle-slash"],
+  "running or interrupted": ["question"],
+};
+const STEP_ICON: Record<RunStep["outcome"], [string, string?]> = {
+  materialized: ["pass", "testing.iconPassed"],
+  failed: ["error", "testing.iconFailed"],
+  skipped: ["debug-step-over"],
+  running: ["sync~spin"],
+};
+const DETAIL_ICON: Record<RunDetail["kind"], [string, string?]> = {
+  "check-passed": ["check", "testing.iconPassed"],
+  "check-failed": ["close", "testing.iconFailed"],
+  log: ["output"],
+  error: ["error", "testing.iconFailed"],
+};
+
+function icon([id, color]: [string, string?]): vscode.ThemeIcon {
+  return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
 }
 
 /**
- * The "Recent Runs" view and the read-only documents that show a run's log. Run records are
- * read as files, so this works in untrusted workspaces too.
+ * The "Recent Runs" view: each run titled by what ran and what started it, its steps (assets, or
+ * partitions of one) with their outcome and duration, and under each its checks and logs; a
+ * run's whole log opens as a read-only document. Run records are read as files (the library's
+ * own reader), so this works in untrusted workspaces too.
  */
 export class RunsView
-  implements vscode.TreeDataProvider<RunItem>, vscode.TextDocumentContentProvider, vscode.Disposable
+  implements vscode.TreeDataProvider<Item>, vscode.TextDocumentContentProvider, vscode.Disposable
 {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
@@ -37,57 +61,75 @@ export class RunsView
     );
   }
 
-  async getChildren(parent?: RunItem): Promise<RunItem[]> {
+  async getChildren(parent?: Item): Promise<Item[]> {
+    if (parent?.kind === "run")
+      return parent.run.steps.map((step) => ({
+        kind: "step",
+        project: parent.project,
+        run: parent.run,
+        step,
+      }));
+    if (parent?.kind === "step") return parent.step.details.map((detail) => ({ kind: "detail", detail }));
     if (parent) return [];
-    const runs: RunItem[] = [];
+    const runs: { project: Project; run: RunNode }[] = [];
     for (const project of await findProjects()) {
-      const dir = path.join(project.root, ".assetline", "runs");
-      let ids: string[];
-      try {
-        ids = fs.readdirSync(dir).sort().reverse().slice(0, MAX_RUNS);
-      } catch {
-        continue;
-      }
-      for (const runId of ids) {
-        const events = readRun(project.root, runId);
-        runs.push({
-          project,
-          runId,
-          start: events.find((event) => event.type === "run_start"),
-          end: events.find((event) => event.type === "run_end"),
-        });
-      }
+      for (const runId of listRunIds(project.root).reverse().slice(0, MAX_RUNS))
+        runs.push({ project, run: runTree(runId, readRun(project.root, runId)) });
     }
-    return runs.sort((a, b) => b.runId.localeCompare(a.runId)).slice(0, MAX_RUNS);
+    return runs
+      .sort((a, b) => b.run.runId.localeCompare(a.run.runId))
+      .slice(0, MAX_RUNS)
+      .map(({ project, run }) => ({ kind: "run", project, run }));
   }
 
-  getTreeItem(run: RunItem): vscode.TreeItem {
-    const status = run.end?.status ?? "running or interrupted";
-    const item = new vscode.TreeItem(run.start?.selection ?? run.runId);
-    item.description = `${status} · ${run.start ? new Date(run.start.time).toLocaleString() : run.runId}`;
-    item.iconPath = new vscode.ThemeIcon(
-      run.end?.status === "success"
-        ? "pass"
-        : run.end?.status === "failure"
-          ? "error"
-          : run.end
-            ? "circle-slash"
-            : "question",
-      run.end?.status === "success"
-        ? new vscode.ThemeColor("testing.iconPassed")
-        : run.end?.status === "failure"
-          ? new vscode.ThemeColor("testing.iconFailed")
-          : undefined,
-    );
-    item.tooltip = `${run.project.name}: run ${run.runId}`;
-    item.command = {
+  getTreeItem(item: Item): vscode.TreeItem {
+    if (item.kind === "detail") {
+      const tree = new vscode.TreeItem(item.detail.label);
+      if (item.detail.description) tree.description = item.detail.description;
+      tree.tooltip = [item.detail.label, item.detail.description].filter(Boolean).join("\n");
+      tree.iconPath = icon(DETAIL_ICON[item.detail.kind]);
+      return tree;
+    }
+    const open: vscode.Command = {
       command: "vscode.open",
       title: "Show Run Log",
       arguments: [
-        vscode.Uri.from({ scheme: RUN_SCHEME, path: `/${run.runId}.log`, query: run.project.root }),
+        vscode.Uri.from({ scheme: RUN_SCHEME, path: `/${item.run.runId}.log`, query: item.project.root }),
       ],
     };
-    return item;
+    if (item.kind === "step") {
+      const { step } = item;
+      const tree = new vscode.TreeItem(
+        step.id,
+        step.details.length > 0
+          ? vscode.TreeItemCollapsibleState.Collapsed
+          : vscode.TreeItemCollapsibleState.None,
+      );
+      tree.description = [
+        step.outcome,
+        step.durationMs !== undefined ? `${Math.round(step.durationMs)} ms` : undefined,
+      ]
+        .filter(Boolean)
+        .join(" · ");
+      tree.tooltip = [step.id, step.outcome, step.reason].filter(Boolean).join("\n");
+      tree.iconPath = icon(STEP_ICON[step.outcome]);
+      tree.command = open;
+      return tree;
+    }
+    const { run } = item;
+    const tree = new vscode.TreeItem(run.title, vscode.TreeItemCollapsibleState.Collapsed);
+    tree.description = [
+      run.status,
+      run.durationMs !== undefined ? span(run.durationMs) : undefined,
+      run.env,
+      run.startedAt ? new Date(run.startedAt).toLocaleString() : undefined,
+    ]
+      .filter(Boolean)
+      .join(" · ");
+    tree.iconPath = icon(RUN_ICON[run.status]);
+    tree.tooltip = `${item.project.name}: run ${run.runId}\n${run.steps.length} step(s)`;
+    tree.command = open;
+    return tree;
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
@@ -102,60 +144,22 @@ export class RunsView
 
 function readRun(root: string, runId: string): RunEvent[] {
   if (!/^[\w.-]+$/.test(runId)) return [];
-  let text: string;
   try {
-    text = fs.readFileSync(path.join(root, ".assetline", "runs", runId, "events.ndjson"), "utf8");
+    return readEvents(root, runId);
   } catch {
     return [];
   }
-  const events: RunEvent[] = [];
-  for (const line of text.split("\n")) {
-    try {
-      if (line.trim()) events.push(JSON.parse(line) as RunEvent);
-    } catch {
-      // The partial last line of a killed run.
-    }
-  }
-  return events;
 }
 
-/** A run's events as a log people can read. */
+/** A run's events as a log people can read: the time, then the line every editor log shows. */
 export function formatRun(events: RunEvent[]): string {
   const lines: string[] = [];
   for (const event of events) {
-    const time = event.time.slice(11, 23);
-    switch (event.type) {
-      case "run_start":
-        lines.push(
-          `${time} run ${event.runId} started: ${event.selection} (${event.assets.length} assets, env ${event.env})`,
-        );
-        break;
-      case "asset_start":
-        lines.push(`${time} ▶ ${event.key}`);
-        break;
-      case "asset_success":
-        lines.push(
-          `${time} ✓ ${event.key} in ${Math.round(event.durationMs)} ms${event.output.path ? ` → ${event.output.path}` : ""}`,
-        );
-        break;
-      case "asset_failure":
-        lines.push(`${time} ✗ ${event.key} (${event.reason}): ${event.error.stack ?? event.error.message}`);
-        break;
-      case "asset_skipped":
-        lines.push(`${time} - ${event.key} skipped: ${event.reason}`);
-        break;
-      case "check_result":
-        lines.push(
-          `${time} ${event.passed ? "✓" : "✗"} check ${event.key} ${event.check}${event.description ? `: ${event.description}` : ""}`,
-        );
-        break;
-      case "log":
-        lines.push(`${time} [${event.level}] ${event.key ? `${event.key}: ` : ""}${event.message}`);
-        break;
-      case "run_end":
-        lines.push(`${time} run ${event.status} in ${Math.round(event.durationMs)} ms`);
-        break;
-    }
+    const line =
+      event.type === "run_end"
+        ? `run ${event.status} in ${Math.round(event.durationMs)} ms`
+        : describeRunEvent(event);
+    if (line !== undefined) lines.push(`${event.time.slice(11, 23)} ${line}`);
   }
   return lines.join("\n") + "\n";
 }

@@ -18,6 +18,11 @@ export interface AutomationAsset {
   inProgress?: boolean;
   /** Declared, never materialized here (an external asset): never counted as missing. */
   external?: boolean;
+  /**
+   * A time-partitioned asset: the partition evaluated, its latest (as Dagster's conditions look
+   * at the latest time window); `lastMaterialized` and `inProgress` are that partition's.
+   */
+  partition?: string;
 }
 
 export interface AssetCursor {
@@ -35,6 +40,8 @@ export interface AutomationCursor {
 
 export interface AutomationDecision {
   key: string;
+  /** The partition requested or skipped, for a time-partitioned asset. */
+  partition?: string;
   reason: string;
 }
 
@@ -302,12 +309,13 @@ export function evaluateAutomation(input: {
     if (result.reason === "")
       result.reason = result.value ? "its condition holds" : "its condition does not hold";
     const entry: AssetCursor = { held: ctx.held, wasMissing: asset.lastMaterialized === undefined };
+    const partition = asset.partition === undefined ? {} : { partition: asset.partition };
     if (result.value) {
       requested.add(asset.key);
-      evaluation.requested.push({ key: asset.key, reason: result.reason });
+      evaluation.requested.push({ key: asset.key, ...partition, reason: result.reason });
       entry.requestedAt = at;
     } else {
-      evaluation.skipped.push({ key: asset.key, reason: result.reason });
+      evaluation.skipped.push({ key: asset.key, ...partition, reason: result.reason });
       if (previous?.requestedAt !== undefined) entry.requestedAt = previous.requestedAt;
     }
     evaluation.cursor.assets[asset.key] = entry;

@@ -52,11 +52,33 @@ export interface TimePartitionsOptions {
   format?: string;
 }
 
+/**
+ * One reason a definition cannot be used, and the option it is about, as a path into the
+ * constructor's argument: `["start"]`, `["keys", 2]` (the third static key), `["region", "keys", 1]`
+ * (a multi dimension's); empty when it is about the whole definition. The editor puts its
+ * diagnostic there.
+ */
+export interface PartitionsProblem {
+  message: string;
+  path: (string | number)[];
+}
+
+/** Why a spec's `partitions` value that is no definition at all cannot be used (load time and editor). */
+export const NOT_A_PARTITIONS_DEFINITION =
+  "it is not a partitions definition; write dailyPartitions({ start }), staticPartitions([...]), multiPartitions({...}), ...";
+
 /** A partitions definition that cannot be used, with every reason in a sentence. */
 export class PartitionsDefinitionError extends Error {
-  constructor(readonly problems: string[]) {
+  /** The same reasons with the option each is about. */
+  readonly details: PartitionsProblem[];
+
+  constructor(
+    readonly problems: string[],
+    details?: PartitionsProblem[],
+  ) {
     super(`Invalid partitions: ${problems.join(" ")}`);
     this.name = "PartitionsDefinitionError";
+    this.details = details ?? problems.map((message) => ({ message, path: [] }));
   }
 }
 
@@ -153,6 +175,11 @@ function dateText(value: string | Date, format: string): string {
 }
 
 function timePartitions(type: TimeUnit, options: TimePartitionsOptions): TimeWindowPartitions {
+  const start = (options as Partial<TimePartitionsOptions> | undefined)?.start;
+  if (typeof start !== "string" && !(start instanceof Date)) {
+    const message = `${type}Partitions needs a start date, e.g. { start: "${example(options?.format ?? DEFAULT_FORMAT[type])}" }.`;
+    throw new PartitionsDefinitionError([message], [{ message, path: ["start"] }]);
+  }
   const format = options.format ?? DEFAULT_FORMAT[type];
   const definition: TimeWindowPartitions = {
     type,
@@ -169,8 +196,13 @@ function timePartitions(type: TimeUnit, options: TimePartitionsOptions): TimeWin
 }
 
 function checked<T extends PartitionsDefinition>(definition: T): T {
-  const problems = partitionsProblems(definition);
-  if (problems.length > 0) throw new PartitionsDefinitionError(problems);
+  const details = partitionsProblemDetails(definition);
+  if (details.length > 0) {
+    throw new PartitionsDefinitionError(
+      details.map((d) => d.message),
+      details,
+    );
+  }
   return definition;
 }
 
@@ -212,41 +244,44 @@ function integerProblem(name: string, value: number, low: number, high: number):
   return `${name} must be a whole number from ${low} to ${high}, not ${String(value)}.`;
 }
 
-function timeProblems(d: TimeWindowPartitions): string[] {
-  const problems: string[] = [];
+function timeProblems(d: TimeWindowPartitions): PartitionsProblem[] {
+  const problems: PartitionsProblem[] = [];
+  const add = (field: string, message: string | undefined): void => {
+    if (message !== undefined) problems.push({ message, path: [field] });
+  };
   if (!isTimeZone(d.timezone)) {
-    problems.push(`"${d.timezone}" is not a time zone: use an IANA name such as "Europe/Berlin", or "UTC".`);
+    add(
+      "timezone",
+      `"${d.timezone}" is not a time zone: use an IANA name such as "Europe/Berlin", or "UTC".`,
+    );
   }
   const start = parseWall(d.format, d.start);
   if (start === undefined) {
-    problems.push(
+    add(
+      "start",
       `start "${d.start}" is not a date in the format ${d.format}: write it like ${example(d.format)}.`,
     );
   }
   if (d.end !== undefined) {
     const end = parseWall(d.format, d.end);
     if (end === undefined) {
-      problems.push(
+      add(
+        "end",
         `end "${d.end}" is not a date in the format ${d.format}: write it like ${example(d.format)}.`,
       );
     } else if (start !== undefined && compareFields(end.fields, start.fields) <= 0) {
-      problems.push(
-        `end ${d.end} is not after start ${d.start}: no partition would exist; move the end later.`,
-      );
+      add("end", `end ${d.end} is not after start ${d.start}: no partition would exist; move the end later.`);
     }
   }
-  const offsets = [
-    integerProblem("minuteOffset", d.minuteOffset, 0, 59),
-    integerProblem("hourOffset", d.hourOffset, 0, 23),
-    d.type === "weekly" ? integerProblem("dayOffset (0 = Sunday)", d.dayOffset, 0, 6) : undefined,
-    d.type === "monthly" ? integerProblem("dayOffset (the day of the month)", d.dayOffset, 1, 31) : undefined,
-    Number.isInteger(d.endOffset)
-      ? undefined
-      : `endOffset must be a whole number, not ${String(d.endOffset)}.`,
-  ];
+  add("minuteOffset", integerProblem("minuteOffset", d.minuteOffset, 0, 59));
+  add("hourOffset", integerProblem("hourOffset", d.hourOffset, 0, 23));
+  if (d.type === "weekly") add("dayOffset", integerProblem("dayOffset (0 = Sunday)", d.dayOffset, 0, 6));
+  if (d.type === "monthly")
+    add("dayOffset", integerProblem("dayOffset (the day of the month)", d.dayOffset, 1, 31));
+  if (!Number.isInteger(d.endOffset))
+    add("endOffset", `endOffset must be a whole number, not ${String(d.endOffset)}.`);
   if (d.type === "hourly" && d.hourOffset !== 0)
-    offsets.push("hourOffset does not apply to hourly partitions.");
-  for (const problem of offsets) if (problem) problems.push(problem);
+    add("hourOffset", "hourOffset does not apply to hourly partitions.");
   return problems;
 }
 
@@ -258,48 +293,71 @@ function compareFields(a: Partial<WallClock>, b: Partial<WallClock>): number {
   return 0;
 }
 
-function staticProblems(d: StaticPartitions, inMulti: boolean): string[] {
-  const problems: string[] = [];
-  if (d.keys.length === 0) problems.push("static partitions need at least one key.");
+function staticProblems(d: StaticPartitions, inMulti: boolean): PartitionsProblem[] {
+  const problems: PartitionsProblem[] = [];
+  if (d.keys.length === 0) problems.push({ message: "static partitions need at least one key.", path: [] });
   const seen = new Set<string>();
   const duplicates = new Set<string>();
-  for (const key of d.keys) {
-    if (seen.has(key)) duplicates.add(key);
+  let firstRepeat: number | undefined;
+  d.keys.forEach((key, index) => {
+    if (seen.has(key)) {
+      duplicates.add(key);
+      firstRepeat ??= index;
+    }
     seen.add(key);
-  }
+  });
   if (duplicates.size > 0) {
     const list = [...duplicates].map((k) => `"${k}"`).join(", ");
-    problems.push(`partition keys must be unique: ${list} appears more than once.`);
+    problems.push({
+      message: `partition keys must be unique: ${list} appears more than once.`,
+      path: ["keys", firstRepeat as number],
+    });
   }
-  if (d.keys.some((k) => k.trim() === "")) problems.push("a partition key cannot be empty.");
-  if (inMulti && d.keys.some((k) => k.includes("|"))) {
-    problems.push('a key of a multi-partition dimension cannot contain "|" (it joins the dimensions).');
+  const empty = d.keys.findIndex((k) => k.trim() === "");
+  if (empty >= 0) problems.push({ message: "a partition key cannot be empty.", path: ["keys", empty] });
+  const piped = inMulti ? d.keys.findIndex((k) => k.includes("|")) : -1;
+  if (piped >= 0) {
+    problems.push({
+      message: 'a key of a multi-partition dimension cannot contain "|" (it joins the dimensions).',
+      path: ["keys", piped],
+    });
   }
   return problems;
 }
 
 /** Why a definition cannot be used, one sentence each; empty when it is valid. */
 export function partitionsProblems(definition: PartitionsDefinition): string[] {
+  return partitionsProblemDetails(definition).map((problem) => problem.message);
+}
+
+/** `partitionsProblems` with the option each problem is about (see `PartitionsProblem`). */
+export function partitionsProblemDetails(definition: PartitionsDefinition): PartitionsProblem[] {
   switch (definition.type) {
     case "static":
       return staticProblems(definition, false);
     case "multi": {
-      const problems: string[] = [];
+      const problems: PartitionsProblem[] = [];
       if (definition.dimensions.length !== 2) {
-        problems.push(`multi partitions have exactly two dimensions, not ${definition.dimensions.length}.`);
+        problems.push({
+          message: `multi partitions have exactly two dimensions, not ${definition.dimensions.length}.`,
+          path: [],
+        });
       }
       if (definition.dimensions.filter((d) => d.partitions.type !== "static").length > 1) {
-        problems.push("at most one dimension of multi partitions can be a time dimension.");
+        problems.push({
+          message: "at most one dimension of multi partitions can be a time dimension.",
+          path: [],
+        });
       }
       for (const { name, partitions } of definition.dimensions) {
-        if (name === "") problems.push("a dimension needs a name.");
+        if (name === "") problems.push({ message: "a dimension needs a name.", path: [name] });
         const inner =
           partitions.type === "static"
             ? staticProblems(partitions, true)
             : partitions.type === ("multi" as string)
-              ? ["a dimension cannot itself be multi partitions."]
+              ? [{ message: "a dimension cannot itself be multi partitions.", path: [] }]
               : timeProblems(partitions);
-        problems.push(...inner.map((p) => `${name}: ${p}`));
+        problems.push(...inner.map((p) => ({ message: `${name}: ${p.message}`, path: [name, ...p.path] })));
       }
       return problems;
     }

@@ -1,4 +1,5 @@
 export * from "./definitions";
+export { describePartitions, describePartitionMapping } from "./describe";
 export * from "./keys";
 export * from "./mapping";
 export {
@@ -11,3 +12,4 @@ export {
   type TimeWindow,
 } from "./time";
 export { clockText, isTimeZone } from "./zone";
+export * from "./status";

@@ -8,7 +8,7 @@ import {
   type MultiPartitions,
   type PartitionsDefinition,
 } from "./definitions";
-import { timePartitions, windowOfKey, type TimeWindow } from "./time";
+import { timePartitions, windowOfKey, type TimePartition, type TimeWindow } from "./time";
 
 export const MULTI_KEY_SEPARATOR = "|";
 
@@ -30,6 +30,34 @@ function dimensionKeys(partitions: DimensionPartitions, now: number): string[] {
   return partitions.type === "static"
     ? [...partitions.keys]
     : timePartitions(partitions, now).map((p) => p.key);
+}
+
+/** A definition's keys as of one `now`, with each key's position and (time partitions) windows. */
+export interface KeyTable {
+  readonly keys: readonly string[];
+  readonly position: ReadonlyMap<string, number>;
+  /** Time-window definitions: the windows, oldest first (the same order as `keys`). */
+  readonly windows?: readonly TimePartition[];
+}
+
+const tables = new WeakMap<PartitionsDefinition, { now: number; table: KeyTable }>();
+
+/**
+ * The key table of a definition as of `now`, computed once per definition object and `now`:
+ * a state or a plan over thousands of partitions asks for it once per partition.
+ */
+export function keyTable(definition: PartitionsDefinition, now: number): KeyTable {
+  const cached = tables.get(definition);
+  if (cached && cached.now === now) return cached.table;
+  const windows = isTimeWindow(definition) ? timePartitions(definition, now) : undefined;
+  const keys = windows ? windows.map((w) => w.key) : partitionKeys(definition, now);
+  const table: KeyTable = {
+    keys,
+    position: new Map(keys.map((k, i) => [k, i])),
+    ...(windows ? { windows } : {}),
+  };
+  tables.set(definition, { now, table });
+  return table;
 }
 
 /** A multi key's parts by dimension name; undefined when it has the wrong number of parts. */
@@ -65,8 +93,9 @@ export function partitionKeyProblem(
   key: string,
   now: number,
 ): string | undefined {
-  const keys = partitionKeys(definition, now);
-  if (keys.includes(key)) return undefined;
+  const table = keyTable(definition, now);
+  if (table.position.has(key)) return undefined;
+  const keys = table.keys;
   if (definition.type === "static") {
     return `"${key}" is not one of the partitions: ${keys.map((k) => `"${k}"`).join(", ")}.`;
   }
@@ -90,13 +119,13 @@ export function partitionKeysInRange(
   end: string,
   now: number,
 ): string[] | string {
-  const keys = partitionKeys(definition, now);
+  const { keys, position } = keyTable(definition, now);
   for (const key of [start, end]) {
     const problem = partitionKeyProblem(definition, key, now);
     if (problem !== undefined) return problem;
   }
-  const from = keys.indexOf(start);
-  const to = keys.indexOf(end);
+  const from = position.get(start)!;
+  const to = position.get(end)!;
   if (from > to) return `the range ${start}...${end} runs backwards: put the earlier partition first.`;
   return keys.slice(from, to + 1);
 }

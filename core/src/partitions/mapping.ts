@@ -5,8 +5,8 @@
  * two-dimensional asset and a one-dimensional one meet on the shared dimension.
  */
 import { isTimeWindow, type PartitionsDefinition } from "./definitions";
-import { MULTI_KEY_SEPARATOR, partitionKeys, splitMultiKey } from "./keys";
-import { shiftTick, timePartitions, windowOfKey } from "./time";
+import { keyTable, MULTI_KEY_SEPARATOR, splitMultiKey } from "./keys";
+import { shiftTick, windowOfKey } from "./time";
 
 export type PartitionMapping =
   | { type: "identity" }
@@ -91,7 +91,8 @@ export function mappingProblem(
   if (typeof mapping !== "object" || mapping === null || !MAPPING_TYPES.includes(mapping.type)) {
     return "its partition mapping is not one; write identityMapping(), timeWindowMapping({...}), allPartitionsMapping(), lastPartitionMapping(), staticMapping({...}) or dimensionMapping(name).";
   }
-  if (upstream === undefined) return "the upstream is not partitioned, so a partition mapping does not apply; remove it.";
+  if (upstream === undefined)
+    return "the upstream is not partitioned, so a partition mapping does not apply; remove it.";
   switch (mapping.type) {
     case "timeWindow":
       if (downstream === undefined || !isTimeWindow(downstream) || !isTimeWindow(upstream))
@@ -105,18 +106,21 @@ export function mappingProblem(
       if (upstream.type !== "static") return "staticMapping needs static partitions upstream.";
       const known = new Set(upstream.keys);
       const unknown = Object.keys(mapping.downstreamKeysByUpstreamKey).filter((k) => !known.has(k));
-      if (unknown.length > 0) return `staticMapping names upstream keys that do not exist: ${unknown.map((k) => `"${k}"`).join(", ")}.`;
+      if (unknown.length > 0)
+        return `staticMapping names upstream keys that do not exist: ${unknown.map((k) => `"${k}"`).join(", ")}.`;
       if (downstream?.type === "static") {
         const down = new Set(downstream.keys);
         const wrong = Object.values(mapping.downstreamKeysByUpstreamKey)
           .flat()
           .filter((k) => !down.has(k));
-        if (wrong.length > 0) return `staticMapping maps to downstream keys that do not exist: ${wrong.map((k) => `"${k}"`).join(", ")}.`;
+        if (wrong.length > 0)
+          return `staticMapping maps to downstream keys that do not exist: ${wrong.map((k) => `"${k}"`).join(", ")}.`;
       }
       return undefined;
     }
     case "dimension": {
-      const multi = downstream?.type === "multi" ? downstream : upstream.type === "multi" ? upstream : undefined;
+      const multi =
+        downstream?.type === "multi" ? downstream : upstream.type === "multi" ? upstream : undefined;
       if (multi === undefined) return "dimensionMapping needs multi partitions on one side.";
       if (!multi.dimensions.some((d) => d.name === mapping.dimension))
         return `dimensionMapping: the multi partitions have no dimension "${mapping.dimension}" (they have ${multi.dimensions.map((d) => `"${d.name}"`).join(", ")}).`;
@@ -162,15 +166,15 @@ export function upstreamPartitions(options: {
   const resolved = options.mapping ?? defaultMapping(downstream, upstream);
   if (typeof resolved === "string") throw new Error(resolved);
   const mapping = resolved ?? allPartitionsMapping();
-  const existing = partitionKeys(upstream, now);
-  const existingSet = new Set(existing);
+  const table = keyTable(upstream, now);
+  const existing = table.keys as string[];
   const split = (wanted: string[]): UpstreamPartitions => ({
-    keys: wanted.filter((k) => existingSet.has(k)),
-    missing: wanted.filter((k) => !existingSet.has(k)),
+    keys: wanted.filter((k) => table.position.has(k)),
+    missing: wanted.filter((k) => !table.position.has(k)),
   });
   if (mapping.type === "all" || downstream === undefined || downstreamKey === undefined) {
     if (mapping.type === "last") return { keys: existing.slice(-1), missing: [] };
-    return { keys: existing, missing: [] };
+    return { keys: [...existing], missing: [] };
   }
   switch (mapping.type) {
     case "last":
@@ -204,8 +208,17 @@ export function upstreamPartitions(options: {
       if (typeof window === "string") throw new Error(window);
       const start = shiftTick(downstream, window.start, mapping.startOffset);
       const end = shiftTick(downstream, window.end, mapping.endOffset);
-      const available = timePartitions(upstream, now);
-      const keys = available.filter((p) => p.start < end && p.end > start).map((p) => p.key);
+      const available = table.windows ?? [];
+      // The windows are sorted and do not overlap: find the first that ends after `start`.
+      let low = 0;
+      let high = available.length;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (available[middle]!.end > start) high = middle;
+        else low = middle + 1;
+      }
+      const keys: string[] = [];
+      for (let i = low; i < available.length && available[i]!.start < end; i++) keys.push(available[i]!.key);
       // Windows the mapping reaches that lie before the upstream's first or after its last partition.
       const first = available[0];
       const last = available[available.length - 1];
@@ -216,4 +229,12 @@ export function upstreamPartitions(options: {
       return { keys, missing };
     }
   }
+}
+
+/** Why a spec's `partitionMappings` that is not an object cannot be used (load time and editor). */
+export const NOT_PARTITION_MAPPINGS = "partitionMappings must map input names to partition mappings.";
+
+/** The sentence for a `partitionMappings` entry keyed by a name no input or dep has (load time and editor). */
+export function unknownMappingNameProblem(name: string): string {
+  return `partitionMappings names "${name}", which is neither an input nor a dep; key it by the input's name (or a dep's key).`;
 }

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { parse } from "csv-parse/sync";
 import path from "node:path";
 import { resource } from "assetline";
 
@@ -11,14 +12,8 @@ export class ShopFiles {
 
   readCsv(name: string): Record<string, string>[] {
     const text = fs.readFileSync(path.join(this.inputDir, name), "utf8");
-    const [header, ...lines] = text.trim().split(/\r?\n/);
-    const columns = (header ?? "").split(",").map((c) => c.trim());
-    return lines
-      .filter((line) => line.trim() !== "")
-      .map((line) => {
-        const cells = line.split(",");
-        return Object.fromEntries(columns.map((c, i) => [c, (cells[i] ?? "").trim()]));
-      });
+    // RFC 4180 (quoted fields, commas and newlines inside quotes) by csv-parse, keyed by the header.
+    return parse<Record<string, string>>(text, { columns: true, skip_empty_lines: true, trim: true });
   }
 
   writeJson(name: string, value: unknown): string {

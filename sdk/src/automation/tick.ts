@@ -12,6 +12,9 @@ import {
   cronTicksBetween,
   describeCondition,
   evaluateAutomation,
+  isTimeWindow,
+  keyTable,
+  partitionId,
   type AutomationAsset,
   type AutomationCondition,
   type AutomationCursor,
@@ -29,6 +32,8 @@ export interface PlannedRun {
   /** The keys the selection resolved to when the tick was evaluated. */
   keys: string[];
   trigger: RunTrigger;
+  /** The partition the run materializes (automation on time-partitioned assets: the latest). */
+  partition?: string;
 }
 
 export interface SensorState {
@@ -164,10 +169,19 @@ export async function evaluateTick(input: TickInput): Promise<TickRecord> {
   const id = newRunId(new Date(at));
   const runs: PlannedRun[] = [];
   /** Plans a run; undefined when planned, else why the selection cannot run. */
-  const plan = (select: string, trigger: Omit<RunTrigger, "tick" | "request">): string | undefined => {
+  const plan = (
+    select: string,
+    trigger: Omit<RunTrigger, "tick" | "request">,
+    partition?: string,
+  ): string | undefined => {
     const keys = input.resolve(select);
     if (typeof keys === "string") return keys;
-    runs.push({ select, keys, trigger: { ...trigger, tick: id, request: runs.length } });
+    runs.push({
+      select,
+      keys,
+      trigger: { ...trigger, tick: id, request: runs.length },
+      ...(partition === undefined ? {} : { partition }),
+    });
     return undefined;
   };
 
@@ -175,6 +189,21 @@ export async function evaluateTick(input: TickInput): Promise<TickRecord> {
   const assets: AutomationAsset[] = input.assets.map((a) => {
     const entry = input.index.assets[a.key];
     const condition = (a.spec as { automation?: AutomationCondition }).automation;
+    // A time-partitioned asset is judged on its latest partition, as Dagster's conditions are.
+    const definition = a.spec.partitions;
+    const latest = definition && isTimeWindow(definition) ? keyTable(definition, at).keys.at(-1) : undefined;
+    if (definition !== undefined) {
+      const success = latest === undefined ? undefined : entry?.partitions?.[latest]?.success;
+      return {
+        key: a.key,
+        deps: input.upstreamKeys(a),
+        ...(condition && latest !== undefined ? { automation: condition } : {}),
+        ...(latest === undefined ? {} : { partition: latest }),
+        ...(success ? { lastMaterialized: Date.parse(success.time) } : {}),
+        inProgress: latest !== undefined && input.inProgress.has(partitionId(a.key, latest)),
+        ...(a.external ? { external: true } : {}),
+      };
+    }
     return {
       key: a.key,
       deps: input.upstreamKeys(a),
@@ -205,10 +234,22 @@ export async function evaluateTick(input: TickInput): Promise<TickRecord> {
     const labels = new Map(
       input.assets.map((a) => [a.key, (a.spec as { automation?: AutomationCondition }).automation]),
     );
-    const reason = conditions.requested
-      .map((d) => `${d.key} (${describeCondition(labels.get(d.key) as AutomationCondition)}): ${d.reason}`)
-      .join("\n");
-    plan(keySelection(conditions.requested.map((d) => d.key)), { type: "automation", reason });
+    // One run for the unpartitioned requests, one per partition key for the partitioned ones.
+    const byPartition = new Map<string | undefined, AutomationDecision[]>();
+    for (const d of conditions.requested) {
+      const group = byPartition.get(d.partition) ?? [];
+      group.push(d);
+      byPartition.set(d.partition, group);
+    }
+    for (const [partition, decisions] of byPartition) {
+      const reason = decisions
+        .map(
+          (d) =>
+            `${partitionId(d.key, d.partition)} (${describeCondition(labels.get(d.key) as AutomationCondition)}): ${d.reason}`,
+        )
+        .join("\n");
+      plan(keySelection(decisions.map((d) => d.key)), { type: "automation", reason }, partition);
+    }
   }
 
   // Schedules: one run for the latest tick in the window (missed ticks are said, not replayed).

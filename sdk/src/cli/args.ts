@@ -22,6 +22,9 @@ const VALUE_FLAGS = new Set([
   "interval",
   "trigger",
   "cursor",
+  "partition",
+  "partition-range",
+  "check",
   // The Dagster Pipes bootstrap as arguments (`assetline pipes`).
   "dagster-pipes-context",
   "dagster-pipes-messages",

@@ -13,13 +13,34 @@ import { InvalidKeyError } from "@assetline/core";
 import { loadProject } from "../loader";
 import { type RunEvent } from "@assetline/core";
 import { listRunIds, readEvents, readIndex, rebuildIndex } from "../runner/events";
-import { materialize, MissingUpstreamError } from "../runner/run";
+import {
+  materialize,
+  MissingUpstreamError,
+  NothingToCheckError,
+  PartitionSelectionError,
+} from "../runner/run";
 import { openLineageFromEnv } from "../openlineage";
 import { resolveSelection, SelectionError } from "@assetline/core";
-import { computeStatus } from "../status/status";
+import { computeStatus, stateFacts } from "../status/status";
 import { runDev } from "../automation/dev";
-import { evaluateSensor, evaluateTick, latestTick, readTick, recordTick } from "../automation/tick";
-import { closest, parseDuration, trySelect, type RunTrigger } from "@assetline/core";
+import {
+  evaluateSensor,
+  evaluateTick,
+  latestTick,
+  readTick,
+  recordTick,
+  type PlannedRun,
+} from "../automation/tick";
+import {
+  closest,
+  describePartitionsSummary,
+  parseDuration,
+  partitionId,
+  partitionsHealthBar,
+  partitionStatuses,
+  summarizePartitions,
+  trySelect,
+} from "@assetline/core";
 import { NotAPipesProcess, runPipesCommand } from "../pipes/command";
 import { flag, has, parseArgs, UsageError, type ParsedArgs } from "./args";
 
@@ -32,8 +53,14 @@ Usage: assetline <command> [options]        (every command takes --root DIR, def
   list [--select SEL] [--json] [--runtime]
                                      the assets a selection matches
   materialize --select SEL [--json] [--env NAME] [--concurrency N]
-                                     run assets locally and record the run
+              [--partition KEY | --partition-range START...END]
+                                     run assets locally and record the run (a range resumes: it
+                                     runs the partitions that are missing, failed or stale)
+  run-checks --select SEL [--check NAME] [--partition KEY] [--json]
+                                     run the selection's checks on the stored values, as tests:
+                                     nothing is materialized; exit 1 when a check fails
   status [--json]                    latest materialization and staleness of every asset
+  partitions ASSET [--json]          each partition of a partitioned asset and its state
   runs [--json] [--limit N]          recorded runs, newest first
   logs RUN [ASSET] [--json]          a run's events (RUN may be "latest")
   automation [--json] [--since TIME] [--at TIME]
@@ -176,17 +203,24 @@ function stackFor(stack: string | undefined): string {
 
 function humanEvent(event: RunEvent, root: string): string | undefined {
   switch (event.type) {
-    case "run_start":
-      return `run ${event.runId}: materializing ${event.assets.length} asset(s) in environment "${event.env}"`;
+    case "run_start": {
+      if (event.checksOnly)
+        return `run ${event.runId}: checking the stored values of ${event.assets.length} asset(s) in environment "${event.env}"`;
+      const parts = event.partitions;
+      const which = parts
+        ? `, ${parts.count} partition${parts.count === 1 ? "" : "s"} (${parts.start === parts.end ? parts.start : `${parts.start}...${parts.end}`})`
+        : "";
+      return `run ${event.runId}: materializing ${event.assets.length} asset(s)${which} in environment "${event.env}"`;
+    }
     case "asset_start":
-      return `  ... ${event.key}`;
+      return `  ... ${partitionId(event.key, event.partition)}`;
     case "asset_success":
-      return `  ok  ${event.key} (${formatDuration(event.durationMs)})${event.output.path ? ` -> ${event.output.path}` : ""}`;
+      return `  ok  ${partitionId(event.key, event.partition)} (${formatDuration(event.durationMs)})${event.output.path ? ` -> ${event.output.path}` : ""}`;
     case "asset_failure": {
-      return `  FAIL ${event.key} (${event.reason}): ${event.error.message}${stackFor(event.error.stack)}`;
+      return `  FAIL ${partitionId(event.key, event.partition)} (${event.reason}): ${event.error.message}${stackFor(event.error.stack)}`;
     }
     case "asset_skipped":
-      return `  skip ${event.key}: ${event.reason}`;
+      return `  skip ${partitionId(event.key, event.partition)}: ${event.reason}`;
     case "check_result": {
       const label = event.passed
         ? "pass"
@@ -200,7 +234,7 @@ function humanEvent(event: RunEvent, root: string): string | undefined {
         : event.description
           ? `: ${event.description}`
           : "";
-      return `  ${label} check ${event.key}:${event.check}${event.blocking ? " (blocking)" : ""}${detail}`;
+      return `  ${label} check ${partitionId(event.key, event.partition)}:${event.check}${event.blocking ? " (blocking)" : ""}${detail}`;
     }
     case "log":
       return `      [${event.level}]${event.key ? ` ${event.key}:` : ""} ${event.message}`;
@@ -214,12 +248,14 @@ function humanEvent(event: RunEvent, root: string): string | undefined {
   }
 }
 
-async function cmdMaterialize(args: ParsedArgs): Promise<number> {
+/** `materialize`, or `run-checks` (the selection's checks on the stored values; nothing is materialized). */
+async function cmdMaterialize(args: ParsedArgs, checksOnly = false): Promise<number> {
   const root = rootOf(args);
+  const command = checksOnly ? "run-checks" : "materialize";
   const selection = flag(args, "select");
   if (selection === undefined) {
     throw new UsageError(
-      'materialize needs --select, e.g. --select "ingest/raw_orders" or --select "*" for everything.',
+      `${command} needs --select, e.g. --select "ingest/raw_orders" or --select "*" for everything.`,
     );
   }
   const concurrencyText = flag(args, "concurrency");
@@ -242,7 +278,15 @@ async function cmdMaterialize(args: ParsedArgs): Promise<number> {
   if (keys.length === 0)
     throw new Failure(`The selection "${selection}" matches no asset that can be materialized.`);
 
-  const trigger = triggerOf(root, flag(args, "trigger"));
+  const planned = plannedRunOf(root, flag(args, "trigger"));
+  const trigger = planned?.trigger;
+  // A run planned by automation for a partition materializes that partition.
+  const partitions =
+    planned?.partition !== undefined &&
+    flag(args, "partition") === undefined &&
+    flag(args, "partition-range") === undefined
+      ? { partition: planned.partition }
+      : partitionsOf(args);
   const json = has(args, "json");
   materializing = true;
   const controller = new AbortController();
@@ -262,15 +306,18 @@ async function cmdMaterialize(args: ParsedArgs): Promise<number> {
     definitions: project.definitions,
     warn: (message) => process.stderr.write(`assetline: ${message}\n`),
   });
+  const checkNames = checksOnly ? checkNamesOf(args, project.definitions, keys) : undefined;
   const result = await materialize({
     root: project.root,
     definitions: project.definitions,
     keys,
     selection,
+    ...(checksOnly ? { checksOnly: checkNames ?? true } : {}),
     config,
     env,
     concurrency,
     ...(trigger ? { trigger } : {}),
+    ...partitions,
     signal: controller.signal,
     ...(lineage ? { listeners: [lineage] } : {}),
     onEvent: (event) => {
@@ -284,8 +331,50 @@ async function cmdMaterialize(args: ParsedArgs): Promise<number> {
   return result.status === "success" ? 0 : result.status === "cancelled" ? 130 : 1;
 }
 
+/** `--check NAME`: one check of the selection (undefined: all of them); refused when none has that name. */
+function checkNamesOf(
+  args: ParsedArgs,
+  definitions: { checks: readonly { name: string; assetKey: string }[] },
+  keys: readonly string[],
+): string[] | undefined {
+  const name = flag(args, "check");
+  if (name === undefined) return undefined;
+  const names = [...new Set(definitions.checks.filter((c) => keys.includes(c.assetKey)).map((c) => c.name))];
+  if (!names.includes(name)) {
+    const suggestion = closest(name, names);
+    throw new UsageError(
+      `No check "${name}" on the selection${suggestion ? `; did you mean "${suggestion}"?` : names.length > 0 ? `; its checks are ${names.join(", ")}.` : "."}`,
+    );
+  }
+  return [name];
+}
+
+/** `--partition KEY` or `--partition-range START...END` (Dagster's CLI spelling). */
+function partitionsOf(args: ParsedArgs): {
+  partition?: string;
+  partitionRange?: { start: string; end: string };
+} {
+  const key = flag(args, "partition");
+  const range = flag(args, "partition-range");
+  if (key !== undefined && range !== undefined)
+    throw new UsageError("Give --partition KEY or --partition-range START...END, not both.");
+  if (key !== undefined) {
+    if (key.trim() === "")
+      throw new UsageError("--partition needs a partition key, e.g. --partition 2024-01-01.");
+    return { partition: key };
+  }
+  if (range === undefined) return {};
+  const parts = range.split("...");
+  if (parts.length !== 2 || !parts[0] || !parts[1]) {
+    throw new UsageError(
+      `--partition-range takes START...END (three dots, both ends included), e.g. 2024-01-01...2024-01-31; got "${range}".`,
+    );
+  }
+  return { partitionRange: { start: parts[0], end: parts[1] } };
+}
+
 /** `--trigger TICK:N`: the automation tick request this run carries out (set by `assetline dev`). */
-function triggerOf(root: string, text: string | undefined): RunTrigger | undefined {
+function plannedRunOf(root: string, text: string | undefined): PlannedRun | undefined {
   if (text === undefined) return undefined;
   const match = /^(.+):(\d+)$/.exec(text);
   const tick = match ? readTick(root, match[1] as string) : undefined;
@@ -295,7 +384,7 @@ function triggerOf(root: string, text: string | undefined): RunTrigger | undefin
       `--trigger ${text} names no planned run; it takes TICK:N from .assetline/automation/ticks.`,
     );
   }
-  return run.trigger;
+  return run;
 }
 
 /** A time for --since/--at: ISO 8601 (2024-12-07T06:00:00Z), or "now". */
@@ -354,7 +443,7 @@ async function cmdAutomation(args: ParsedArgs): Promise<number> {
   out(
     `automation at ${record.at}${record.since ? ` over the window since ${record.since}` : " (first evaluation)"}:`,
   );
-  for (const d of record.requested) out(`  requested  ${d.key}: ${d.reason}`);
+  for (const d of record.requested) out(`  requested  ${partitionId(d.key, d.partition)}: ${d.reason}`);
   for (const d of record.skipped) out(`  skipped    ${d.key}: ${d.reason}`);
   for (const s of record.schedules)
     out(`  schedule   ${s.name}: ${s.requested ? "requested, " : ""}${s.reason}`);
@@ -460,6 +549,44 @@ async function cmdDev(args: ParsedArgs): Promise<number> {
   });
 }
 
+/** `assetline partitions ASSET`: each partition's state, as the status sums them up. */
+async function cmdPartitions(args: ParsedArgs): Promise<number> {
+  const root = rootOf(args);
+  const key = args.positionals[0];
+  if (key === undefined)
+    throw new UsageError("partitions needs an asset key, e.g. assetline partitions sales/daily_orders.");
+  const project = await loadProject(root);
+  const a = project.definitions.byKey.get(key);
+  if (!a) {
+    const suggestion = closest(key, [...project.definitions.byKey.keys()]);
+    throw new Failure(`No asset "${key}"${suggestion ? `; did you mean "${suggestion}"?` : "."}`);
+  }
+  if (!a.spec.partitions) {
+    throw new Failure(`"${key}" is not partitioned: it has one materialization (see assetline status).`);
+  }
+  const facts = stateFacts(project.definitions, a);
+  const statuses = partitionStatuses(
+    { key, ...facts.partitioned!, ...(facts.code ? { code: facts.code } : {}) },
+    readIndex(root, false),
+    Date.now(),
+  );
+  if (has(args, "json")) {
+    out(JSON.stringify({ key, definition: a.spec.partitions, partitions: statuses }));
+    return 0;
+  }
+  const summary = summarizePartitions(statuses);
+  out(`${key}: ${partitionsHealthBar(summary, 20)} ${describePartitionsSummary(summary)}`);
+  for (const status of statuses) {
+    const detail = status.reason
+      ? `: ${status.reason}`
+      : status.lastMaterialized
+        ? ` (${status.lastMaterialized})`
+        : "";
+    out(`  ${status.state.padEnd(12)} ${status.key}${detail}`);
+  }
+  return 0;
+}
+
 async function cmdStatus(args: ParsedArgs): Promise<number> {
   const root = rootOf(args);
   if (has(args, "rebuild")) rebuildIndex(root);
@@ -473,7 +600,10 @@ async function cmdStatus(args: ParsedArgs): Promise<number> {
     const when = s.lastMaterialized
       ? ` (last ${s.lastMaterialized.time}, run ${s.lastMaterialized.runId})`
       : "";
-    out(`${s.state.padEnd(12)} ${s.key}${when}`);
+    const health = s.partitions
+      ? ` ${partitionsHealthBar(s.partitions)} ${describePartitionsSummary(s.partitions)}`
+      : "";
+    out(`${s.state.padEnd(12)} ${s.key}${health}${when}`);
     for (const r of s.reasons) out(`         - ${r.message}`);
   }
   return 0;
@@ -590,8 +720,12 @@ async function main(argv: readonly string[]): Promise<number> {
       return cmdList(args);
     case "materialize":
       return cmdMaterialize(args);
+    case "run-checks":
+      return cmdMaterialize(args, true);
     case "status":
       return cmdStatus(args);
+    case "partitions":
+      return cmdPartitions(args);
     case "runs":
       return cmdRuns(args);
     case "logs":
@@ -612,7 +746,7 @@ async function main(argv: readonly string[]): Promise<number> {
       }
     default:
       throw new UsageError(
-        `Unknown command "${args.command}"; the commands are graph, check, list, materialize, status, runs, logs, automation, dev, sensor, pipes.`,
+        `Unknown command "${args.command}"; the commands are graph, check, list, materialize, run-checks, status, partitions, runs, logs, automation, dev, sensor, pipes.`,
       );
   }
 }
@@ -677,6 +811,8 @@ main(process.argv.slice(2)).then(
       error instanceof ConfigError ||
       error instanceof DefinitionsError ||
       error instanceof MissingUpstreamError ||
+      error instanceof PartitionSelectionError ||
+      error instanceof NothingToCheckError ||
       error instanceof InvalidKeyError
     ) {
       process.stderr.write(`assetline: ${error.message}\n`);

@@ -9,9 +9,10 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import type { RunEvent } from "@assetline/core";
+import { partitionId, type RunEvent } from "@assetline/core";
 
-export { readIndex } from "../runner/events";
+export { readIndex, readEvents, listRunIds } from "../runner/events";
+export { recordedFailure, type RecordedFailure } from "./failures";
 
 /**
  * Finds the `assetline` command line of a pipeline project: the project's own installed
@@ -44,6 +45,17 @@ export interface RunResult {
   durationMs: number;
   /** The assets that failed, in the order they did. */
   failures: RunFailure[];
+  /** From the run's own events, once it started: its id, environment and assets. */
+  runId?: string;
+  env?: string;
+  /** The assets the run planned, and the steps (an asset, or a partition of one) that materialized. */
+  assets?: string[];
+  materialized?: string[];
+  /** The run only ran checks (`run-checks`). */
+  checksOnly?: boolean;
+  /** Checks that failed (`key:check`), from the run's end, and those of them that block. */
+  failedChecks?: string[];
+  blockingFailed?: string[];
   /** The runner could not be started at all. */
   spawnError?: Error;
 }
@@ -62,6 +74,14 @@ export interface LaunchOptions {
   environment?: string;
   /** The automation tick request that started the run (`TICK:N`, from `assetline dev`). */
   trigger?: string;
+  /** One partition, or a range of them (`--partition`, `--partition-range START...END`). */
+  partition?: string;
+  partitionRange?: { start: string; end: string };
+  /**
+   * Run the selection's checks on the stored values instead of materializing (`assetline
+   * run-checks`); a name: only that check.
+   */
+  checksOnly?: true | string;
   /** Every event of the run, as the runner streams them, with the progress so far. */
   onEvent?: (event: RunEvent, progress: RunProgress) => void;
   /** What the command line prints besides events (stderr, lines that are not JSON). */
@@ -76,13 +96,60 @@ export interface RunHandle {
   cancel(): void;
 }
 
+export interface DevHandle {
+  /** The command line as a person would type it, for logs. */
+  readonly commandLine: string;
+  /** The exit code once `assetline dev` has stopped. */
+  readonly exited: Promise<number | null>;
+  /** Stops it cleanly (SIGINT: runs in progress are cancelled and recorded). */
+  stop(): void;
+}
+
+/**
+ * Starts `assetline dev` in the project (the project's own CLI, with the Node that runs the
+ * caller): the editors' way to keep a pipeline up to date while coding. Its log lines go to
+ * `onOutput`. Throws when the project has no `assetline` package.
+ */
+export function startDev(options: {
+  root: string;
+  interval?: string;
+  environment?: string;
+  onOutput: (text: string) => void;
+}): DevHandle {
+  const cli = findCli(options.root);
+  if (!cli) throw new Error(missingCliMessage(options.root));
+  const args = ["dev", "--root", options.root, "--interval", options.interval ?? "30s"];
+  if (options.environment) args.push("--env", options.environment);
+  const child = spawn(process.execPath, [cli, ...args], {
+    cwd: options.root,
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: "1", FORCE_COLOR: "0" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout.setEncoding("utf8").on("data", options.onOutput);
+  child.stderr.setEncoding("utf8").on("data", options.onOutput);
+  const exited = new Promise<number | null>((resolve) => {
+    child.on("error", (error) => {
+      options.onOutput(`assetline dev could not start: ${error.message}\n`);
+      resolve(null);
+    });
+    child.on("close", (code) => resolve(code));
+  });
+  return {
+    commandLine: `assetline ${args.join(" ")}`,
+    exited,
+    stop: () => {
+      if (child.exitCode === null) child.kill("SIGINT");
+    },
+  };
+}
+
 /** Why assets cannot run in a project whose `assetline` package is not installed. */
 export function missingCliMessage(projectRoot: string): string {
   return `Assetline cannot run assets in ${projectRoot}: the 'assetline' package is not installed there. Run 'npm install assetline' in the project.`;
 }
 
 /**
- * Starts `assetline materialize --select SELECTION --json` in the project with the Node that
+ * Starts `assetline materialize --select SELECTION --json` (or `run-checks`) in the project with the Node that
  * runs the caller. Throws an Error whose message says what to do when the project has no
  * `assetline` package.
  */
@@ -90,10 +157,21 @@ export function startRun(options: LaunchOptions): RunHandle {
   const { root, selection } = options;
   const cli = findCli(root);
   if (!cli) throw new Error(missingCliMessage(root));
-  const args = ["materialize", "--select", selection, "--json", "--root", root];
+  const args = [
+    options.checksOnly ? "run-checks" : "materialize",
+    "--select",
+    selection,
+    "--json",
+    "--root",
+    root,
+  ];
+  if (typeof options.checksOnly === "string") args.push("--check", options.checksOnly);
   if (options.concurrency !== undefined) args.push("--concurrency", String(options.concurrency));
   if (options.environment) args.push("--env", options.environment);
   if (options.trigger) args.push("--trigger", options.trigger);
+  if (options.partition !== undefined) args.push("--partition", options.partition);
+  if (options.partitionRange)
+    args.push("--partition-range", `${options.partitionRange.start}...${options.partitionRange.end}`);
   const started = Date.now();
   const child = spawn(process.execPath, [cli, ...args], {
     cwd: root,
@@ -104,6 +182,10 @@ export function startRun(options: LaunchOptions): RunHandle {
   let cancelled = false;
   const failures: RunFailure[] = [];
   const progress: RunProgress = { total: 0, done: 0 };
+  const materialized: string[] = [];
+  const failedChecks: string[] = [];
+  const blockingFailed: string[] = [];
+  let started_: { runId: string; env: string; assets: string[]; checksOnly: boolean } | undefined;
   const result = new Promise<RunResult>((resolve) => {
     let buffered = "";
     child.stdout.setEncoding("utf8");
@@ -121,7 +203,21 @@ export function startRun(options: LaunchOptions): RunHandle {
           options.onOutput?.(`${line}\n`);
           continue;
         }
-        if (event.type === "run_start") progress.total = event.assets.length;
+        if (event.type === "run_start") {
+          progress.total = event.steps ?? event.assets.length;
+          started_ = {
+            runId: event.runId,
+            env: event.env,
+            assets: event.assets,
+            checksOnly: event.checksOnly === true,
+          };
+        }
+        if (event.type === "asset_success") materialized.push(partitionId(event.key, event.partition));
+        if (event.type === "check_result" && !event.passed) {
+          const id = `${partitionId(event.key, event.partition)}:${event.check}`;
+          failedChecks.push(id);
+          if (event.blocking) blockingFailed.push(id);
+        }
         if (event.type === "asset_success" || event.type === "asset_failure") progress.done++;
         if (event.type === "asset_failure") {
           const location = errorLocation(event.error.stack, root);
@@ -138,6 +234,7 @@ export function startRun(options: LaunchOptions): RunHandle {
       ended = true;
       const status: RunResult["status"] = cancelled ? "cancelled" : exitCode === 0 ? "success" : "failure";
       const outcome: RunResult = { status, exitCode, selection, durationMs: Date.now() - started, failures };
+      if (started_) Object.assign(outcome, started_, { materialized, failedChecks, blockingFailed });
       if (spawnError) outcome.spawnError = spawnError;
       resolve(outcome);
     };
@@ -160,16 +257,22 @@ export function startRun(options: LaunchOptions): RunHandle {
  */
 export function describeRunEvent(event: RunEvent): string | undefined {
   switch (event.type) {
-    case "run_start":
-      return `Run ${event.runId}: ${event.assets.length} assets, environment ${event.env}`;
+    case "run_start": {
+      const parts = event.partitions;
+      const which = parts
+        ? `, ${parts.count} partition${parts.count === 1 ? "" : "s"} (${parts.start === parts.end ? parts.start : `${parts.start}...${parts.end}`})`
+        : "";
+      const what = event.checksOnly ? "checking the stored values of " : "";
+      return `Run ${event.runId}: ${what}${event.assets.length} asset${event.assets.length === 1 ? "" : "s"}${which}, environment ${event.env}`;
+    }
     case "asset_start":
-      return `▶ ${event.key}`;
+      return `▶ ${partitionId(event.key, event.partition)}`;
     case "asset_success":
-      return `✓ ${event.key} (${Math.round(event.durationMs)} ms)`;
+      return `✓ ${partitionId(event.key, event.partition)} (${Math.round(event.durationMs)} ms)${event.output.path ? ` → ${event.output.path}` : ""}`;
     case "asset_skipped":
-      return `- ${event.key} skipped: ${event.reason}`;
+      return `- ${partitionId(event.key, event.partition)} skipped: ${event.reason}`;
     case "asset_failure":
-      return `✗ ${event.key} (${event.reason})\n${event.error.stack ?? event.error.message}`;
+      return `✗ ${partitionId(event.key, event.partition)} (${event.reason})\n${event.error.stack ?? event.error.message}`;
     case "log":
       return `  ${event.key ? `${event.key}: ` : ""}[${event.level}] ${event.message}`;
     case "check_result":
@@ -180,16 +283,44 @@ export function describeRunEvent(event: RunEvent): string | undefined {
 }
 
 /** One sentence for the end of a run, as a notification says it. */
-export function describeRunResult(result: RunResult): string {
+export function describeRunResult(result: RunResult, requested?: readonly string[]): string {
   const seconds = (result.durationMs / 1000).toFixed(1);
   if (result.spawnError) return `Assetline could not start the runner: ${result.spawnError.message}`;
-  if (result.status === "success") return `Assetline: materialized ${result.selection} in ${seconds} s.`;
+  if (result.status === "success") {
+    if (result.checksOnly)
+      return `Assetline: checked ${names(result.assets ?? [])} · ${result.env} · ${seconds} s`;
+    if (!result.assets) return `Assetline: materialized ${result.selection} in ${seconds} s.`;
+    // "transform/daily_revenue and 3 upstream assets · local · 0.9 s", partitions counted.
+    const asked = requested?.filter((key) => result.assets!.includes(key)) ?? [];
+    const others = result.assets.length - asked.length;
+    const what =
+      asked.length > 0 && others > 0
+        ? `${names(asked)} and ${others} upstream asset${others === 1 ? "" : "s"}`
+        : names(result.assets);
+    const steps = result.materialized?.length ?? 0;
+    const partitions = steps > result.assets.length ? `, ${steps} materializations` : "";
+    return `Assetline: materialized ${what}${partitions} · ${result.env} · ${seconds} s`;
+  }
   if (result.status === "cancelled") return `Assetline: the run of ${result.selection} was cancelled.`;
   const first = result.failures[0];
-  if (!first) return "Assetline: the run failed. See the Assetline log for why.";
+  if (!first) {
+    const blocking = result.blockingFailed ?? [];
+    if (blocking.length > 0)
+      return `Assetline: blocking check ${blocking[0]} failed${blocking.length > 1 ? ` (and ${blocking.length - 1} more)` : ""}: what depends on it did not run.`;
+    const failed = result.failedChecks ?? [];
+    if (result.checksOnly && failed.length > 0)
+      return `Assetline: check ${failed[0]} failed${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ""}.`;
+    return "Assetline: the run failed. See the Assetline Runs output for why.";
+  }
   const where = first.location ? ` (${first.location.file}:${first.location.line})` : "";
   const more = result.failures.length > 1 ? ` (and ${result.failures.length - 1} more)` : "";
   return `Assetline: ${first.key}: ${first.message}${where}${more}`;
+}
+
+/** "a", "a and b", "a, b and 3 more". */
+function names(keys: readonly string[]): string {
+  if (keys.length <= 2) return keys.join(" and ");
+  return `${keys.slice(0, 2).join(", ")} and ${keys.length - 2} more`;
 }
 
 /** The first frame of a stack that lies in the project's own files (not its node_modules). */

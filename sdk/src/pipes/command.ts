@@ -109,11 +109,6 @@ export async function runPipesCommand(options: PipesCommandOptions): Promise<num
 
   try {
     const project = await loadProject(options.root);
-    if (pipes.data.partition_key_range !== null) {
-      throw new PipesError(
-        `Dagster asked for partition ${pipes.data.partition_key ?? JSON.stringify(pipes.data.partition_key_range)}, but this project's assets are not partitioned.`,
-      );
-    }
     if (pipes.data.asset_keys === null || pipes.data.asset_keys.length === 0) {
       throw new PipesError(
         "The Dagster step targets no asset; `assetline pipes` materializes assets (launch it from an asset).",
@@ -135,6 +130,29 @@ export async function runPipesCommand(options: PipesCommandOptions): Promise<num
         );
       return key;
     });
+    // Dagster's partition (or range) of the step, for the step's partitioned assets.
+    // Dagster 1.13 sends a key range for one partition only; a range comes as dagster_assetline's extra.
+    const extraRange = pipes.extras["assetline/partition_key_range"] as
+      { start?: unknown; end?: unknown } | undefined;
+    const range =
+      pipes.data.partition_key_range ??
+      (typeof extraRange?.start === "string" && typeof extraRange.end === "string"
+        ? { start: extraRange.start, end: extraRange.end }
+        : null);
+    const partitioned = keys.filter((k) => project.definitions.byKey.get(k)!.spec.partitions !== undefined);
+    if (range !== null && partitioned.length === 0) {
+      throw new PipesError(
+        `Dagster asked for partition ${pipes.data.partition_key ?? `${range.start}...${range.end}`}, but ${keys.map((k) => `"${k}"`).join(", ")} ${keys.length === 1 ? "is" : "are"} not partitioned in the project. Reload the Dagster definitions.`,
+      );
+    }
+    const partitions =
+      range === null
+        ? {}
+        : pipes.data.partition_key !== null
+          ? { partition: pipes.data.partition_key }
+          : range.start === range.end
+            ? { partition: range.start }
+            : { partitionRange: { start: range.start, end: range.end }, resume: false };
     const config = readConfig(project.root);
     const extrasEnv = typeof pipes.extras.env === "string" ? pipes.extras.env : undefined;
     const env = chooseEnvironment(config, options.env ?? extrasEnv);
@@ -150,6 +168,27 @@ export async function runPipesCommand(options: PipesCommandOptions): Promise<num
     };
     const reported = new Set<string>();
     let firstFailure: PipesException | undefined;
+    const lastSuccess = new Map<string, Extract<RunEvent, { type: "asset_success" }>>();
+    const failedPartitioned = new Set<string>();
+    const partitionChecks = new Map<string, Extract<RunEvent, { type: "check_result" }>>();
+    const reportCheck = (event: Extract<RunEvent, { type: "check_result" }>): void => {
+      const metadata: Record<string, unknown> = {
+        "assetline/blocking": pipesMetadata.bool(event.blocking),
+      };
+      for (const [name, value] of Object.entries(event.metadata ?? {})) metadata[name] = value;
+      if (event.partition !== undefined)
+        metadata["assetline/partition"] = pipesMetadata.text(event.partition);
+      if (event.description !== undefined)
+        metadata["assetline/description"] = pipesMetadata.text(event.description);
+      if (event.error !== undefined) metadata["assetline/error"] = pipesMetadata.text(event.error.message);
+      pipes.reportAssetCheck({
+        assetKey: pipesAssetKey(event.key),
+        checkName: event.check,
+        passed: event.passed,
+        severity: event.severity === "warn" ? "WARN" : "ERROR",
+        metadata,
+      });
+    };
     const onEvent = (event: RunEvent): void => {
       switch (event.type) {
         case "log":
@@ -157,6 +196,11 @@ export async function runPipesCommand(options: PipesCommandOptions): Promise<num
           break;
         case "asset_success": {
           const asset = project.definitions.byKey.get(event.key)!;
+          if (event.partition !== undefined) {
+            // Dagster attributes one report to every partition of the step: sent once all succeeded.
+            lastSuccess.set(event.key, event);
+            break;
+          }
           enqueue(async () => {
             const { metadata, dataVersion } = await materialization(asset, event, project.root, pipes);
             pipes.reportAssetMaterialization({ assetKey: pipesAssetKey(event.key), metadata, dataVersion });
@@ -165,26 +209,18 @@ export async function runPipesCommand(options: PipesCommandOptions): Promise<num
           break;
         }
         case "check_result": {
-          const metadata: Record<string, unknown> = {
-            "assetline/blocking": pipesMetadata.bool(event.blocking),
-          };
-          for (const [name, value] of Object.entries(event.metadata ?? {})) metadata[name] = value;
-          if (event.description !== undefined)
-            metadata["assetline/description"] = pipesMetadata.text(event.description);
-          if (event.error !== undefined)
-            metadata["assetline/error"] = pipesMetadata.text(event.error.message);
-          enqueue(() =>
-            pipes.reportAssetCheck({
-              assetKey: pipesAssetKey(event.key),
-              checkName: event.check,
-              passed: event.passed,
-              severity: event.severity === "warn" ? "WARN" : "ERROR",
-              metadata,
-            }),
-          );
+          if (event.partition !== undefined) {
+            // One result per check for the step's partitions: failed when any partition's failed.
+            const id = `${event.key}\u0000${event.check}`;
+            const previous = partitionChecks.get(id);
+            if (!previous || (previous.passed && !event.passed)) partitionChecks.set(id, event);
+            break;
+          }
+          enqueue(() => reportCheck(event));
           break;
         }
         case "asset_failure":
+          if (event.partition !== undefined) failedPartitioned.add(event.key);
           firstFailure ??= exceptionOf(event.error, event.key);
           enqueue(() => pipes.log.error(`${event.key} failed (${event.reason}): ${event.error.message}`));
           break;
@@ -214,8 +250,20 @@ export async function runPipesCommand(options: PipesCommandOptions): Promise<num
         env,
         signal: controller.signal,
         onEvent,
+        ...partitions,
         ...(lineage ? { listeners: [lineage] } : {}),
       });
+      // The partitioned assets' reports, once for the step's partitions: those that all succeeded.
+      for (const [key, event] of lastSuccess) {
+        if (failedPartitioned.has(key)) continue;
+        const asset = project.definitions.byKey.get(key)!;
+        enqueue(async () => {
+          const { metadata, dataVersion } = await materialization(asset, event, project.root, pipes);
+          pipes.reportAssetMaterialization({ assetKey: pipesAssetKey(key), metadata, dataVersion });
+          reported.add(key);
+        });
+      }
+      for (const event of partitionChecks.values()) enqueue(() => reportCheck(event));
     } catch (error) {
       if (error instanceof MissingUpstreamError) {
         const upstreams = [...new Set(error.missing.map((m) => m.upstream))];

@@ -14,7 +14,7 @@ export interface ScheduleOptions {
   /** Runs one step; never rejects. */
   run(step: PlanStep): Promise<StepOutcome>;
   /** A step that will not run, and why (reported once per step). */
-  skip(key: string, reason: string): void;
+  skip(step: PlanStep, reason: string): void;
 }
 
 export interface ScheduleResult {
@@ -22,48 +22,50 @@ export interface ScheduleResult {
   neverReady: boolean;
 }
 
-function skipReason(key: string, outcome: Exclude<StepOutcome, "materialized">): string {
-  if (outcome === "blocked") return `a blocking check on "${key}" failed`;
+function skipReason(step: PlanStep, outcome: Exclude<StepOutcome, "materialized">): string {
+  const what = step.partition === undefined ? `"${step.key}"` : `"${step.key}" partition ${step.partition}`;
+  if (outcome === "blocked") return `a blocking check on ${what} failed`;
   if (outcome === "cancelled") return "the run was cancelled";
-  return `upstream "${key}" failed`;
+  return `upstream ${what} failed`;
 }
 
 export async function schedule(plan: ExecutionPlan, options: ScheduleOptions): Promise<ScheduleResult> {
   const { signal } = options;
   const concurrency = Math.max(1, options.concurrency);
-  const waitingOn = new Map(plan.steps.map((s) => [s.key, s.needs.length]));
+  const waitingOn = new Map(plan.steps.map((s) => [s.id, s.needs.length]));
   const done = new Set<string>();
   const ready = plan.steps.filter((s) => s.needs.length === 0);
+  let next = 0; // `ready` is a queue: taken from `next`, never shifted (a backfill has thousands)
 
-  const settle = (key: string, outcome: StepOutcome): void => {
-    done.add(key);
+  const settle = (step: PlanStep, outcome: StepOutcome): void => {
+    done.add(step.id);
     if (outcome === "materialized") {
-      for (const d of plan.downstream.get(key) ?? []) {
+      for (const d of plan.downstream.get(step.id) ?? []) {
         const left = waitingOn.get(d)! - 1;
         waitingOn.set(d, left);
-        if (left === 0 && !done.has(d)) ready.push(plan.byKey.get(d)!);
+        if (left === 0 && !done.has(d)) ready.push(plan.byId.get(d)!);
       }
       return;
     }
-    const reason = skipReason(key, outcome);
-    for (const d of downstreamSteps(plan, key)) {
+    const reason = skipReason(step, outcome);
+    for (const d of downstreamSteps(plan, step.id)) {
       if (done.has(d)) continue;
       done.add(d);
-      options.skip(d, reason);
+      options.skip(plan.byId.get(d)!, reason);
     }
   };
 
   await new Promise<void>((resolve) => {
     let running = 0;
     const pump = (): void => {
-      while (!signal.aborted && running < concurrency && ready.length > 0) {
-        const step = ready.shift()!;
+      while (!signal.aborted && running < concurrency && next < ready.length) {
+        const step = ready[next++]!;
         running++;
         void options
           .run(step)
           .then(
-            (outcome) => settle(step.key, outcome),
-            () => settle(step.key, "failed"),
+            (outcome) => settle(step, outcome),
+            () => settle(step, "failed"),
           )
           .finally(() => {
             running--;
@@ -78,11 +80,11 @@ export async function schedule(plan: ExecutionPlan, options: ScheduleOptions): P
   // Whatever did not run: cancelled, or (defensively; definitions refuse cycles) never ready.
   let neverReady = false;
   for (const step of plan.steps) {
-    if (done.has(step.key)) continue;
-    done.add(step.key);
+    if (done.has(step.id)) continue;
+    done.add(step.id);
     if (!signal.aborted) neverReady = true;
     options.skip(
-      step.key,
+      step,
       signal.aborted ? "the run was cancelled" : "its upstream assets never finished (a dependency cycle?)",
     );
   }

@@ -15,7 +15,7 @@ import {
   type Logger,
 } from "../types";
 import { StepInterrupted, StepScope } from "./deadline";
-import type { PlanStep } from "./plan";
+import type { PlanInput, PlanStep } from "./plan";
 import type { ResourcePool } from "./resources";
 
 /** What a step needs from its run. */
@@ -27,7 +27,8 @@ export interface RunContext {
   signal: AbortSignal;
   resources: ResourcePool;
   ioOf(asset: AnyAsset): IOManager;
-  ioContext(asset: AnyAsset): IOContext;
+  /** The IO context of an asset, or of one of its partitions. */
+  ioContext(asset: AnyAsset, partition?: string): IOContext;
   emit(event: RunEvent): void;
   logger(key?: string): Logger;
 }
@@ -96,42 +97,81 @@ async function failingAs<T>(work: Promise<T>, wrap: (e: unknown) => AssetFailure
 type AssetContext = Parameters<NonNullable<AnyAsset["compute"]>>[0];
 
 /** Materializes one asset, then runs its checks. Never throws: the outcome says how it ended. */
+/** The values of an asset's `resources`: resource objects started (once per run), the rest as given. */
+async function startResources(
+  run: RunContext,
+  a: AnyAsset,
+  scope: StepScope,
+): Promise<Record<string, unknown>> {
+  const resources: Record<string, unknown> = {};
+  for (const [name, r] of Object.entries(a.spec.resources ?? {})) {
+    if (!isResource(r)) {
+      resources[name] = r;
+      continue;
+    }
+    resources[name] = await failingAs(
+      scope.race(() => run.resources.get(r, run.logger(a.key)), `the factory of resource "${r.name}"`),
+      (e) =>
+        new AssetFailure(
+          `Resource "${r.name}" failed to start in environment "${run.env}": ${messageOf(e)}`,
+          "resource",
+          e,
+        ),
+    );
+  }
+  return resources;
+}
+
+/** Loads one input of a step: the upstream's value, one of its partitions, or several keyed. */
+async function loadInput(run: RunContext, upstream: AnyAsset, input: PlanInput): Promise<unknown> {
+  const io = run.ioOf(upstream);
+  if (input.partitions === undefined) return io.load(run.ioContext(upstream));
+  if (!input.keyed) {
+    const partition = input.partitions[0];
+    if (partition === undefined) {
+      throw new Error(
+        `no partition of "${upstream.key}" maps to this one (its partitions do not reach this far)`,
+      );
+    }
+    return io.load(run.ioContext(upstream, partition));
+  }
+  const values: Record<string, unknown> = {};
+  for (const partition of input.partitions) {
+    const ctx = run.ioContext(upstream, partition);
+    // A keyed input holds the partitions that are stored; the rest have not been materialized.
+    if (io.exists && !(await io.exists(ctx))) continue;
+    values[partition] = await io.load(ctx);
+  }
+  return values;
+}
+
 export async function runAssetStep(run: RunContext, step: PlanStep): Promise<StepOutcome> {
   const a = step.asset;
+  const partition = step.partition;
   const t0 = performance.now();
-  run.emit({ type: "asset_start", runId: run.runId, time: now(), key: a.key });
+  const subject = partition === undefined ? `Asset "${a.key}"` : `Asset "${a.key}" partition ${partition}`;
+  const tag = partition === undefined ? {} : { partition };
+  run.emit({ type: "asset_start", runId: run.runId, time: now(), key: a.key, ...tag });
   // Starting resources, loading inputs and computing run against the asset's deadline and the
   // run's cancellation; validating and storing only against a stall.
-  const scope = new StepScope({ subject: `Asset "${a.key}"`, timeoutMs: a.spec.timeoutMs, run: run.signal });
+  const scope = new StepScope({ subject, timeoutMs: a.spec.timeoutMs, run: run.signal });
   let value: unknown;
   let ctx!: AssetContext;
   try {
-    const resources: Record<string, unknown> = {};
-    for (const [name, r] of Object.entries(a.spec.resources ?? {})) {
-      if (!isResource(r)) {
-        resources[name] = r;
-        continue;
-      }
-      resources[name] = await failingAs(
-        scope.race(() => run.resources.get(r, run.logger(a.key)), `the factory of resource "${r.name}"`),
-        (e) =>
-          new AssetFailure(
-            `Resource "${r.name}" failed to start in environment "${run.env}": ${messageOf(e)}`,
-            "resource",
-            e,
-          ),
-      );
-    }
+    const resources = await startResources(run, a, scope);
     const inputs: Record<string, unknown> = {};
-    for (const [name, input] of Object.entries(a.spec.ins ?? {})) {
+    for (const input of step.inputs) {
+      const upstream = a.spec.ins![input.name]!;
+      const name = input.name;
       inputs[name] = await failingAs(
         scope.race(
-          () => run.ioOf(input).load(run.ioContext(input)),
+          () => loadInput(run, upstream, input),
           `loading input "${name}" (${input.key}) through its IO manager`,
         ),
         (e) => new AssetFailure(`Loading input "${name}" (${input.key}) failed: ${messageOf(e)}`, "input", e),
       );
     }
+    const ioContext = run.ioContext(a, partition);
     ctx = {
       key: a.key,
       runId: run.runId,
@@ -141,6 +181,7 @@ export async function runAssetStep(run: RunContext, step: PlanStep): Promise<Ste
       env: run.env,
       signal: scope.signal,
       metadata: a.spec.metadata ?? {},
+      ...(ioContext.partition ? { partition: ioContext.partition } : {}),
     };
     value = await scope.race(() => a.compute!(ctx, inputs), "its compute");
     scope.stopClock();
@@ -161,10 +202,10 @@ export async function runAssetStep(run: RunContext, step: PlanStep): Promise<Ste
     const ioName = io.name ?? "custom";
     const saved =
       (await failingAs(
-        scope.settle(() => io.save(run.ioContext(a), value), `storing it with the ${ioName} IO manager`),
+        scope.settle(() => io.save(ioContext, value), `storing it with the ${ioName} IO manager`),
         (e) =>
           new AssetFailure(
-            `Storing "${a.key}" with the ${ioName} IO manager failed: ${messageOf(e)}.`,
+            `Storing "${a.key}"${partition === undefined ? "" : ` partition ${partition}`} with the ${ioName} IO manager failed: ${messageOf(e)}.`,
             "io",
             e,
           ),
@@ -174,6 +215,7 @@ export async function runAssetStep(run: RunContext, step: PlanStep): Promise<Ste
       runId: run.runId,
       time: now(),
       key: a.key,
+      ...tag,
       durationMs: Math.round((performance.now() - t0) * 1000) / 1000,
       output: saved,
     };
@@ -188,13 +230,14 @@ export async function runAssetStep(run: RunContext, step: PlanStep): Promise<Ste
     if (reason === "error" && run.signal.aborted) {
       // The compute reacted to the run's cancellation by throwing: report it as cancelled.
       reason = "cancelled";
-      e = new AssetFailure(`Asset "${a.key}" was cancelled (${messageOf(e)}).`, "cancelled", e);
+      e = new AssetFailure(`${subject} was cancelled (${messageOf(e)}).`, "cancelled", e);
     }
     run.emit({
       type: "asset_failure",
       runId: run.runId,
       time: now(),
       key: a.key,
+      ...tag,
       durationMs: Math.round(performance.now() - t0),
       reason,
       error: errorInfo(e),
@@ -209,6 +252,64 @@ export async function runAssetStep(run: RunContext, step: PlanStep): Promise<Ste
     if (!event.passed && c.blocking) blocked = true;
   }
   return blocked ? "blocked" : "materialized";
+}
+
+/**
+ * Runs a step's checks on the value already stored (`assetline run-checks`): nothing is computed
+ * or written. Loading it fails the checks with a sentence; the runner made sure it exists.
+ */
+export async function runStoredChecks(
+  run: RunContext,
+  step: PlanStep,
+  only?: ReadonlySet<string>,
+): Promise<StepOutcome> {
+  const a = step.asset;
+  const ioContext = run.ioContext(a, step.partition);
+  const ctx: AssetContext = {
+    key: a.key,
+    runId: run.runId,
+    log: run.logger(a.key),
+    resources: {},
+    root: run.root,
+    env: run.env,
+    signal: run.signal,
+    metadata: a.spec.metadata ?? {},
+    ...(ioContext.partition ? { partition: ioContext.partition } : {}),
+  };
+  const checks = step.checks.filter((c) => only === undefined || only.has(c.name));
+  let value: unknown;
+  const scope = new StepScope({ subject: `Asset "${a.key}"`, timeoutMs: a.spec.timeoutMs, run: run.signal });
+  try {
+    ctx.resources = await startResources(run, a, scope);
+    value = await scope.race(() => run.ioOf(a).load(ioContext), "loading its stored value");
+  } catch (e) {
+    for (const c of checks) {
+      const event: Extract<RunEvent, { type: "check_result" }> = {
+        type: "check_result",
+        runId: run.runId,
+        time: now(),
+        key: a.key,
+        ...(step.partition === undefined ? {} : { partition: step.partition }),
+        check: c.name,
+        passed: false,
+        blocking: c.blocking,
+        severity: c.severity,
+        error: {
+          message: `Checking the stored value of "${a.key}" failed before the check ran: ${messageOf(e)}`,
+        },
+      };
+      run.emit(event);
+    }
+    return "failed";
+  } finally {
+    scope.dispose();
+  }
+  let failed = false;
+  for (const c of checks) {
+    const event = await runCheckStep(run, c, value, ctx);
+    if (!event.passed && c.severity === "error") failed = true;
+  }
+  return failed ? "blocked" : "materialized";
 }
 
 /**
@@ -251,6 +352,7 @@ export async function runCheckStep(
     runId: run.runId,
     time: now(),
     key: c.assetKey,
+    ...(assetContext.partition ? { partition: assetContext.partition.key } : {}),
     check: c.name,
     passed,
     blocking: c.blocking,

@@ -7,13 +7,16 @@ import type { LoadedDefinitions } from "../definitions";
 import { upstreamKeys } from "../definitions";
 import {
   assetStatus,
+  partitionFactsOf,
   type AssetRunState,
+  type PartitionFacts,
+  type PartitionsSummary,
   type RunIndex,
   type StateFacts,
   type StateReason,
 } from "@assetline/core";
 import type { AnyAsset } from "../types";
-import { sourceHash } from "../runner/run";
+import { sourceHash } from "../runner/steps";
 
 export interface AssetStatusReport {
   key: string;
@@ -24,6 +27,8 @@ export interface AssetStatusReport {
   lastMaterialized?: { runId: string; time: string; durationMs: number; path?: string };
   lastRunId?: string;
   reasons: StateReason[];
+  /** A partitioned asset: its partitions in each state. */
+  partitions?: PartitionsSummary;
 }
 
 /** The facts of a loaded asset its state depends on. */
@@ -41,7 +46,23 @@ export function stateFacts(defs: LoadedDefinitions, a: AnyAsset): StateFacts {
       ...(a.spec.codeVersion !== undefined ? { codeVersion: a.spec.codeVersion } : {}),
       ...(hash !== undefined ? { sourceHash: hash } : {}),
     },
+    ...(a.spec.partitions ? { partitioned: partitionedFacts(defs, a) } : {}),
   };
+}
+
+/** A partitioned asset's definition and its upstreams' definitions and mappings (core's reading). */
+export function partitionedFacts(defs: LoadedDefinitions, a: AnyAsset): Omit<PartitionFacts, "key" | "code"> {
+  const ins = Object.fromEntries(Object.entries(a.spec.ins ?? {}).map(([name, input]) => [name, input.key]));
+  return partitionFactsOf(
+    {
+      key: a.key,
+      deps: upstreamKeys(a),
+      ins,
+      partitions: a.spec.partitions!,
+      ...(a.spec.partitionMappings ? { partitionMappings: a.spec.partitionMappings } : {}),
+    },
+    (key) => defs.byKey.get(key)?.spec.partitions,
+  )!;
 }
 
 export function computeStatus(
@@ -60,6 +81,7 @@ export function computeStatus(
       state: status.state,
       title: status.title ?? status.state,
       reasons: status.reasons ?? [],
+      ...(status.partitions ? { partitions: status.partitions } : {}),
     };
     if (success)
       result.lastMaterialized = {

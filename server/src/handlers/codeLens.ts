@@ -10,7 +10,13 @@ import type { Project } from "./projects";
 import { assetStatus, describeAutomation, describeStates, type AssetStatus } from "@assetline/core";
 import { readRunIndex, stateFacts } from "./runStatus";
 
-export function codeLenses(project: Project, file: string): CodeLens[] {
+/** `runAllowed: false` (an untrusted workspace): the Run lenses say that running needs trust. */
+export function codeLenses(
+  project: Project,
+  file: string,
+  options: { runAllowed?: boolean } = {},
+): CodeLens[] {
+  const needsTrust = options.runAllowed === false ? " (requires trust)" : "";
   const result = project.result;
   if (!result) return [];
   const byCall = new Map<number, AssetRecord[]>();
@@ -25,7 +31,7 @@ export function codeLenses(project: Project, file: string): CodeLens[] {
   const runs = readRunIndex(project.root);
   const now = Date.now();
   const status = (record: AssetRecord): AssetStatus =>
-    assetStatus(stateFacts({ ...record, key: record.key as string }), runs, now);
+    assetStatus(stateFacts({ ...record, key: record.key as string }, result.built.byKey), runs, now);
   for (const [start, records] of [...byCall].sort((a, b) => a[0] - b[0])) {
     const position = project.session.locate(file, start);
     const range = {
@@ -39,12 +45,12 @@ export function codeLenses(project: Project, file: string): CodeLens[] {
       if (!first.external) {
         lenses.push({
           range,
-          command: { title: "▶ Run", command: Commands.runAsset, arguments: [args(key)] },
+          command: { title: `▶ Run${needsTrust}`, command: Commands.runAsset, arguments: [args(key)] },
         });
         lenses.push({
           range,
           command: {
-            title: "Run with upstream",
+            title: `Run with upstream${needsTrust}`,
             command: Commands.runAssetWithUpstream,
             arguments: [args(key)],
           },
@@ -67,11 +73,13 @@ export function codeLenses(project: Project, file: string): CodeLens[] {
         },
       });
       if (!first.external) {
+        const state = status(first);
         lenses.push({
           range,
           command: {
-            title: status(first).title!,
-            command: Commands.showLineage,
+            title: state.title!,
+            // A failure opens where it threw; any other state the lineage around the asset.
+            command: state.state === "failed" ? Commands.showFailure : Commands.showLineage,
             arguments: [args(key)],
           },
         });
@@ -99,7 +107,7 @@ export function codeLenses(project: Project, file: string): CodeLens[] {
         lenses.push({
           range,
           command: {
-            title: runKeys.length === 1 ? "▶ Run" : `▶ Run ${runKeys.length}`,
+            title: `${runKeys.length === 1 ? "▶ Run" : `▶ Run ${runKeys.length}`}${needsTrust}`,
             command: Commands.runAsset,
             arguments: [several(runKeys[0]!)],
           },
@@ -107,7 +115,7 @@ export function codeLenses(project: Project, file: string): CodeLens[] {
         lenses.push({
           range,
           command: {
-            title: "Run with upstream",
+            title: `Run with upstream${needsTrust}`,
             command: Commands.runAssetWithUpstream,
             arguments: [several(runKeys[0]!)],
           },
@@ -134,6 +142,40 @@ export function codeLenses(project: Project, file: string): CodeLens[] {
           },
         });
       }
+    }
+  }
+  // Each check(...) call: run it on the stored value, and its latest result.
+  for (const check of result.checks) {
+    if (check.span.file !== file || check.name === undefined) continue;
+    const key = check.target?.key ?? check.targetKey;
+    if (key === undefined || !result.built.byKey.has(key)) continue;
+    const position = project.session.locate(file, check.span.start);
+    const range = {
+      start: { line: position.line - 1, character: position.column - 1 },
+      end: { line: position.line - 1, character: position.column - 1 },
+    };
+    const checkArgs: AssetCommandArgs = { key, rootUri: project.rootUri, check: check.name };
+    lenses.push({
+      range,
+      command: { title: `▶ Run check${needsTrust}`, command: Commands.runCheck, arguments: [checkArgs] },
+    });
+    const last = runs?.assets[key]?.checks?.[check.name];
+    if (last) {
+      // A result older than the latest materialization judged a value that is gone.
+      const success = runs?.assets[key]?.lastSuccess?.time;
+      const current = success === undefined || last.time >= success;
+      lenses.push({
+        range,
+        command: {
+          title: !current
+            ? "○ not run on the latest value"
+            : last.passed
+              ? "✓ passed"
+              : `✗ failed${last.error ? `: ${last.error}` : ""}`,
+          command: Commands.runCheck,
+          arguments: [checkArgs],
+        },
+      });
     }
   }
   return lenses;

@@ -7,7 +7,14 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { assetStatus, type AssetStatus, type RunIndex, type StateFacts } from "@assetline/core";
+import {
+  assetStatus,
+  partitionFactsOf,
+  type AssetStatus,
+  type PartitionedNode,
+  type RunIndex,
+  type StateFacts,
+} from "@assetline/core";
 import type { AssetRecord } from "@assetline/analysis";
 import { readIndex } from "assetline/launch";
 import { ResponseError } from "vscode-languageserver/node";
@@ -44,16 +51,43 @@ export function readRunIndex(root: string): RunIndex | undefined {
 }
 
 /** What the analysis knows of an asset that its state depends on (not its code: see `StateFacts`). */
-export function stateFacts(record: AssetRecord & { key: string }): StateFacts {
+export function stateFacts(
+  record: AssetRecord & { key: string },
+  byKey?: ReadonlyMap<string, AssetRecord>,
+): StateFacts {
   const upstreams = [...new Set(record.deps.flatMap((dep) => (dep.key === undefined ? [] : [dep.key])))];
-  return { key: record.key, upstreams, ...(record.maxLag !== undefined ? { maxLag: record.maxLag } : {}) };
+  const facts: StateFacts = {
+    key: record.key,
+    upstreams,
+    ...(record.maxLag !== undefined ? { maxLag: record.maxLag } : {}),
+  };
+  const ins: Record<string, string> = {};
+  for (const dep of record.deps)
+    if (dep.input !== undefined && dep.key !== undefined) ins[dep.input] = dep.key;
+  const partitioned = partitionFactsOf(
+    { key: record.key, deps: upstreams, ins, ...pick(record) },
+    (key) => byKey?.get(key)?.partitions,
+  );
+  if (partitioned) facts.partitioned = partitioned;
+  return facts;
+}
+
+function pick(record: AssetRecord): Pick<PartitionedNode, "partitions" | "partitionMappings"> {
+  return {
+    ...(record.partitions !== undefined ? { partitions: record.partitions } : {}),
+    ...(record.partitionMappings !== undefined ? { partitionMappings: record.partitionMappings } : {}),
+  };
 }
 
 /** The state of one asset of the project; undefined for an external or unknown one. */
 export function statusOf(project: Project, key: string, now = Date.now()): AssetStatus | undefined {
   const record = project.result?.built.byKey.get(key);
   if (!record || record.external || record.key === undefined) return undefined;
-  return assetStatus(stateFacts({ ...record, key: record.key }), readRunIndex(project.root), now);
+  return assetStatus(
+    stateFacts({ ...record, key: record.key }, project.result?.built.byKey),
+    readRunIndex(project.root),
+    now,
+  );
 }
 
 /** The states of every asset of the project that Assetline computes (not external ones). */
@@ -62,7 +96,7 @@ export function projectStatuses(project: Project, now = Date.now()): Record<stri
   const index = readRunIndex(project.root);
   for (const [key, record] of project.result?.built.byKey ?? []) {
     if (record.external) continue;
-    states[key] = assetStatus(stateFacts({ ...record, key }), index, now);
+    states[key] = assetStatus(stateFacts({ ...record, key }, project.result?.built.byKey), index, now);
   }
   return states;
 }

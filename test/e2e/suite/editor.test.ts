@@ -14,9 +14,18 @@ import * as vscode from "vscode";
 import { type AssetGraph, type AssetNode } from "@assetline/core";
 import { Commands } from "@assetline/protocol";
 import type { AssetlineApi, CheckRunResult, RunOutcome } from "../../../client/src/api";
-import { askLauncher, loadStaticGraph, withDeadline, workspaceRoot } from "./helpers";
+import { askLauncher, loadStaticGraph, storageTimes, withDeadline, workspaceRoot } from "./helpers";
 import { note } from "./log";
-import { EXTENSION_ID, commandArgs, isMaterialized, lensOf, lensesFor } from "./vscode-helpers";
+import {
+  EXTENSION_ID,
+  commandArgs,
+  diagnosticCode,
+  isMaterialized,
+  lensOf,
+  lensesFor,
+  readRunIndex,
+  untilSettled,
+} from "./vscode-helpers";
 
 /** The check of examples/shop that a negative day of revenue fails (src/report.ts). */
 const NON_NEGATIVE = { key: "transform/daily_revenue", check: "non_negative" };
@@ -96,12 +105,16 @@ export function defineEditorTests(): void {
         return seen;
       };
       const neverIn = (keys: Set<string>) => [...keys].filter((key) => !isMaterialized(root, key)).length;
-      const candidates = graph.assets.filter(
-        (asset) => !asset.external && !asset.generated && !isMaterialized(root, asset.key),
-      );
-      assert.ok(candidates.length > 0, "every asset with a lens is materialized already");
+      // Preferably one never materialized (assetline dev, run earlier, may have materialized
+      // them all: then any asset with a lens; a fresh node goes running, then fresh again).
+      const lensed = graph.assets.filter((asset) => !asset.external && !asset.generated);
+      const never = lensed.filter((asset) => !isMaterialized(root, asset.key));
+      const candidates = never.length > 0 ? never : lensed;
+      assert.ok(candidates.length > 0, "the example has no asset with a lens");
       const target = [...candidates].sort(
-        (a, b) => neverIn(upstreamOf(b.key)) - neverIn(upstreamOf(a.key)),
+        (a, b) =>
+          neverIn(upstreamOf(b.key)) - neverIn(upstreamOf(a.key)) ||
+          upstreamOf(b.key).size - upstreamOf(a.key).size,
       )[0]!;
       const watched = [...upstreamOf(target.key)].filter((key) => !byKey.get(key)!.external);
       const uri = vscode.Uri.file(path.join(root, target.file));
@@ -185,23 +198,28 @@ export function defineEditorTests(): void {
         expected.some((item) => item.key === NON_NEGATIVE.key && item.check === NON_NEGATIVE.check),
         `the example has no check ${NON_NEGATIVE.key} ${NON_NEGATIVE.check}: ${JSON.stringify(expected)}`,
       );
-      // A check runs on its asset's new value: the asset's inputs must be stored.
+      // A check judges its asset's stored value: the assets with checks must be stored.
       for (const key of new Set(expected.map((item) => item.key))) {
-        const asset = graph.assets.find((candidate) => candidate.key === key)!;
-        for (const input of Object.values(asset.ins).filter((dep) => !isMaterialized(root, dep))) {
-          const outcome = await runCommand(Commands.runAssetWithUpstream, {
-            key: input,
-            rootUri: rootUri(root),
-          });
-          assert.equal(outcome?.status, "success", `materializing ${input} failed`);
-        }
+        if (isMaterialized(root, key)) continue;
+        const outcome = await runCommand(Commands.runAssetWithUpstream, { key, rootUri: rootUri(root) });
+        assert.equal(outcome?.status, "success", `materializing ${key} failed`);
       }
       // The Test Explorer lists the checks (its rows are read in the page).
       await vscode.commands.executeCommand("workbench.view.testing.focus");
       await askLauncher("testing-view", { shot: "testing-before" });
 
+      // Checks are tests: running them materializes nothing and writes no value.
+      const storedBefore = storageTimes(root);
+      const materializedBefore = readRunIndex(root)?.assets;
       const first = await runAllTests(api);
       note(`      ${describeResults(first)}`);
+      assert.deepEqual(storageTimes(root), storedBefore, "running the checks wrote a stored value");
+      for (const key of new Set(expected.map((item) => item.key)))
+        assert.equal(
+          readRunIndex(root)?.assets[key]?.lastSuccess?.runId,
+          materializedBefore?.[key]?.lastSuccess?.runId,
+          `running the checks materialized ${key} again`,
+        );
       for (const item of expected) {
         assert.equal(outcomeOf(first, item), "passed", `${item.key} ${item.check}: ${JSON.stringify(first)}`);
       }
@@ -225,10 +243,11 @@ export function defineEditorTests(): void {
         assert.deepEqual([...header].sort(), Object.keys(row).sort(), "orders.csv has other columns");
         fs.writeFileSync(orders, `${original.trimEnd()}\n${header.map((column) => row[column]).join(",")}\n`);
         const refreshed = await runCommand(Commands.runAssetWithUpstream, {
-          key: cleaned.key,
+          key: NON_NEGATIVE.key,
           rootUri: rootUri(root),
         });
-        assert.equal(refreshed?.status, "success", "re-materializing the orders failed");
+        // The negative day fails daily_revenue's blocking check: the run fails, the value is stored.
+        assert.equal(refreshed?.status, "failure", "the blocking check non_negative did not fail the run");
 
         const second = await runAllTests(api);
         note(`      with a negative day: ${describeResults(second)}`);
@@ -256,6 +275,184 @@ export function defineEditorTests(): void {
         }
       } finally {
         fs.writeFileSync(orders, original);
+      }
+    });
+
+    it("a failed run marks the line that threw until the next success; its ✗ failed lens opens that line", async function () {
+      // The raw orders' source file goes missing: reading it throws in the project's own code
+      // (the shop's files resource), which is where the mark goes: the top frame in the workspace.
+      const ingest = graph.assets.find((asset) => asset.key === "ingest/raw_orders");
+      assert.ok(ingest, "the example has no ingest/raw_orders");
+      const ingestUri = vscode.Uri.file(path.join(root, ingest.file));
+      const orders = path.join(root, "data", "in", "orders.csv");
+      const aside = `${orders}.e2e-aside`;
+      const isFailure = (d: vscode.Diagnostic) =>
+        diagnosticCode(d) === "asset-failed" && d.message.startsWith("ingest/raw_orders failed");
+      const marks = () =>
+        vscode.languages
+          .getDiagnostics()
+          .flatMap(([uri, diagnostics]) => diagnostics.filter(isFailure).map((d) => ({ uri, d })));
+      const untilMarks = (accept: (found: number) => boolean) =>
+        new Promise<void>((resolve) => {
+          if (accept(marks().length)) return resolve();
+          const subscription = vscode.languages.onDidChangeDiagnostics(() => {
+            if (!accept(marks().length)) return;
+            subscription.dispose();
+            resolve();
+          });
+        });
+      fs.renameSync(orders, aside);
+      try {
+        const marked = untilMarks((found) => found > 0);
+        const outcome = await runCommand(Commands.runAsset, { key: ingest.key, rootUri: rootUri(root) });
+        assert.equal(outcome?.status, "failure", "the run without its source file did not fail");
+        await withDeadline(marked, 30_000, "no asset-failed diagnostic appeared");
+        const [{ uri, d }] = marks() as [{ uri: vscode.Uri; d: vscode.Diagnostic }];
+        const line = d.range.start.line;
+        note(`      asset-failed at ${vscode.workspace.asRelativePath(uri)}:${line + 1}: ${d.message}`);
+        assert.match(d.message, /orders\.csv/, "the diagnostic says what failed");
+        assert.ok(uri.fsPath.startsWith(root), "the mark is in the workspace's own code");
+
+        // The state lens of the failed asset opens the failure, not the lineage.
+        await vscode.window.showTextDocument(ingestUri, {
+          preview: false,
+          viewColumn: vscode.ViewColumn.One,
+        });
+        const failedLens = await untilSettled(
+          api,
+          async () => {
+            const lenses = await lensesFor(api, ingestUri, [ingest.key]);
+            try {
+              return lensOf(lenses, ingest.key, Commands.showFailure);
+            } catch {
+              return undefined;
+            }
+          },
+          "a ✗ failed lens on ingest/raw_orders",
+        );
+        assert.match(failedLens.title, /failed/);
+        const arrived = untilEditorAt(uri.fsPath, line);
+        await vscode.commands.executeCommand(failedLens.command, ...commandArgs(failedLens));
+        await withDeadline(arrived, 15_000, `the ✗ failed lens did not open ${uri.fsPath}:${line + 1}`);
+        // What a person sees: the file that threw is the active tab, the cursor on the marked line.
+        const seen = await askLauncher("editor-state", {
+          tab: path.basename(uri.fsPath),
+          shot: "failure-at-the-code",
+        });
+        if (seen)
+          assert.match(
+            String(seen["cursor"]),
+            new RegExp(`^Ln ${line + 1},`),
+            "the status bar's cursor line",
+          );
+      } finally {
+        fs.renameSync(aside, orders);
+      }
+      // The next successful run clears the mark.
+      const cleared = untilMarks((found) => found === 0);
+      const again = await runCommand(Commands.runAsset, { key: ingest.key, rootUri: rootUri(root) });
+      assert.equal(again?.status, "success");
+      await withDeadline(cleared, 30_000, "the asset-failed diagnostic stayed after a successful run");
+    });
+
+    it("a partitioned asset: a backfill shows its health on the lens and the node; a partition picked from the quick pick runs", async function () {
+      // A daily asset whose first partition began five days ago, added to the workspace copy.
+      const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+      const file = path.join(root, "src", "e2e-partitions.ts");
+      const definitions = path.join(root, "src", "definitions.ts");
+      const original = fs.readFileSync(definitions, "utf8");
+      fs.writeFileSync(
+        file,
+        `import { asset, check, dailyPartitions } from "assetline";\n` +
+          `export const e2eDaily = asset("e2e/daily", { partitions: dailyPartitions({ start: "${day(-5)}" }) }, (ctx) => ctx.partition!.key);\n` +
+          `export const e2eIsKey = check(e2eDaily, "is_its_key", (ctx, value) => value === ctx.partition!.key);\n`,
+      );
+      fs.writeFileSync(definitions, `${original}\nexport { e2eDaily, e2eIsKey } from "./e2e-partitions";\n`);
+      const key = "e2e/daily";
+      const uri = vscode.Uri.file(file);
+      const args = { key, rootUri: rootUri(root) };
+      try {
+        await untilSettled(
+          api,
+          () => Promise.resolve(api.status?.assets === graph.assets.length + 1 ? true : undefined),
+          "the new asset in the graph",
+        );
+        // A backfill of the first three of its five partitions.
+        const backfill = await runCommand(Commands.runAsset, args, { start: day(-5), end: day(-3) });
+        assert.equal(backfill?.status, "success", `the backfill failed: ${JSON.stringify(backfill)}`);
+        await vscode.window.showTextDocument(uri, { preview: false, viewColumn: vscode.ViewColumn.One });
+        const health = await untilSettled(
+          api,
+          async () => {
+            const titles = (await lensesFor(api, uri, [key])).map((lens) => lens.command?.title ?? "");
+            return titles.find((title) => title.includes("3/5 materialized"));
+          },
+          "the lens's partition health after the backfill",
+        );
+        note(`      lens: ${health}`);
+        assert.match(health, /^▮▮▯▯ 3\/5 materialized/);
+
+        // The lineage node's health bar: materialized and missing segments.
+        const rendered = api.nextLineageRender();
+        await vscode.commands.executeCommand(Commands.showLineage, args);
+        await withDeadline(rendered, 30_000, "the lineage view never reported a render");
+        const bar = await askLauncher("node-health", { key, shot: "partitions-node-health" });
+        if (bar) {
+          const segments = bar["segments"] as { state: string; width: number }[];
+          assert.deepEqual(
+            segments.map((s) => s.state),
+            ["partition-materialized", "partition-missing"],
+            "the node's health bar",
+          );
+          assert.ok(segments[0]!.width > segments[1]!.width, "3 of 5 partitions are the larger segment");
+        }
+
+        // The Run lens asks which partition: the latest (yesterday's) is picked in the quick pick.
+        await vscode.window.showTextDocument(uri, { preview: false, viewColumn: vscode.ViewColumn.One });
+        const run = lensOf(await lensesFor(api, uri, [key]), key, Commands.runAsset);
+        const outcome = runCommand(run.command, ...commandArgs(run));
+        const picked = await askLauncher("quick-pick", { choose: day(-1), shot: "partitions-quick-pick" });
+        if (!picked) this.skip();
+        const labels = picked["labels"] as string[];
+        assert.match(labels[0] ?? "", /All missing, failed or stale/);
+        assert.ok(
+          labels.findIndex((l) => l.includes(day(-1))) < labels.findIndex((l) => l.includes(day(-5))),
+          `the latest partition comes first: ${JSON.stringify(labels)}`,
+        );
+        const result = await withDeadline(
+          Promise.resolve(outcome),
+          60_000,
+          "the picked partition's run never ended",
+        );
+        assert.equal(result?.status, "success");
+        const stored = path.join(root, ".assetline", "storage", "e2e", "daily", `${day(-1)}.json`);
+        assert.equal(
+          JSON.parse(fs.readFileSync(stored, "utf8")),
+          day(-1),
+          "the picked partition was materialized",
+        );
+
+        // Its check, from the check's lens command: run on the latest materialized partition.
+        const checked = new Promise<CheckRunResult[]>((resolve) => {
+          const subscription = api.onDidRunChecks((results) => {
+            subscription.dispose();
+            resolve(results);
+          });
+        });
+        const mtime = fs.statSync(stored).mtimeMs;
+        const lastRun = readRunIndex(root)?.assets[key]?.lastSuccess?.runId;
+        await vscode.commands.executeCommand(Commands.runCheck, { ...args, check: "is_its_key" });
+        const results = await withDeadline(checked, 60_000, "the check's run never ended");
+        assert.deepEqual(results, [{ key, check: "is_its_key", outcome: "passed" }]);
+        assert.equal(fs.statSync(stored).mtimeMs, mtime, "checking wrote the stored value again");
+        assert.equal(
+          readRunIndex(root)?.assets[key]?.lastSuccess?.runId,
+          lastRun,
+          "checking materialized it",
+        );
+      } finally {
+        fs.writeFileSync(definitions, original);
+        fs.rmSync(file, { force: true });
       }
     });
   });

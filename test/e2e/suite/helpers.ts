@@ -51,6 +51,21 @@ export function loadStaticGraph(root: string): AssetGraph {
 }
 
 /** Files under ROOT/.assetline/storage modified at or after `since` (ms), relative to ROOT. */
+/** Every stored file of the workspace and its modification time (what a write would change). */
+export function storageTimes(root: string): Record<string, number> {
+  const times: Record<string, number> = {};
+  const walk = (dir: string): void => {
+    if (!fs.existsSync(dir)) return;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else times[path.relative(root, full)] = fs.statSync(full).mtimeMs;
+    }
+  };
+  walk(path.join(root, ".assetline", "storage"));
+  return times;
+}
+
 export function findStorageFilesSince(root: string, since: number): string[] {
   const storage = path.join(root, ".assetline", "storage");
   const found: string[] = [];

@@ -60,7 +60,12 @@ export function defineUntrustedTests(): void {
       });
       const keys = graph.assets.filter((asset) => asset.file === TRANSFORM_FILE).map((asset) => asset.key);
       const lenses = await lensesFor(api, transformUri, keys);
-      for (const key of keys) lensOf(lenses, key, Commands.runAsset);
+      for (const key of keys)
+        assert.match(
+          lensOf(lenses, key, Commands.runAsset).title,
+          /^▶ Run \(requires trust\)$/,
+          "an untrusted workspace's Run lens says that running needs trust",
+        );
       const seen = await askLauncher("lenses", { expected: keys.length });
       if (seen)
         assert.ok(

@@ -308,7 +308,7 @@ describe("analyzeProject: diagnostics (test/fixtures/errors)", function () {
       [
         "zzz",
         "unknown field `zzz`; an asset's spec takes `ins`, `deps`, `group`, `description`, `owners`, `tags`, " +
-          "`kinds`, `metadata`, `codeVersion`, `freshness`, `automation`, `resources`, `io`, `schema`, `timeoutMs`.",
+          "`kinds`, `metadata`, `codeVersion`, `freshness`, `automation`, `partitions`, `partitionMappings`, `resources`, `io`, `schema`, `timeoutMs`.",
       ],
       [
         "timeoutMs",

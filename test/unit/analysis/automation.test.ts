@@ -36,6 +36,7 @@ describe("analyzeProject: automation (test/fixtures/automation)", function () {
     const hour = locate(root, "src/pipeline.ts", '"0 25 * * *"');
     const zone = locate(root, "src/pipeline.ts", '"Europe/Berln"');
     const value = locate(root, "src/pipeline.ts", '"eager" as never');
+    const helped = locate(root, "src/pipeline.ts", 'at("0 24 * * *")');
     assert.deepEqual(found, [
       {
         line: hour.line,
@@ -53,6 +54,13 @@ describe("analyzeProject: automation (test/fixtures/automation)", function () {
         column: value.column,
         message:
           "This is not an automation condition; write eager(), onCron(...), onMissing() or a combination of them.",
+      },
+      // Built by a helper of another module from its parameter: where the helper is called.
+      {
+        line: helped.line,
+        column: helped.column,
+        message:
+          '"0 24 * * *" is not a cron expression (Invalid value for hour: 24): write five fields, e.g. "0 6 * * *" for 06:00 daily.',
       },
     ]);
   });

@@ -14,7 +14,7 @@ interface Tick {
   id: string;
   at: string;
   since?: string;
-  requested: { key: string; reason: string }[];
+  requested: { key: string; partition?: string; reason: string }[];
   skipped: { key: string; reason: string }[];
   schedules: { name: string; requested: boolean; reason: string }[];
   sensors: { name: string; evaluated: boolean; requests: number; reason: string }[];
@@ -189,6 +189,37 @@ export const down = asset("s/down", { deps: [slow], automation: eager() }, () =>
     // The sensor's cursor was kept: the same file does not start a second run.
     const again = await automation(root, "--dev");
     assert.equal(again.sensors[0]?.requests, 0);
+  });
+
+  it("judges a time-partitioned asset on its latest partition, and dev materializes that partition", async () => {
+    const root = tempProject({
+      "src/pipeline.ts": `
+import { asset, dailyPartitions, eager, onMissing } from "assetline";
+const days = dailyPartitions({ start: "2024-01-01" });
+export const raw = asset("p/raw", { partitions: days, automation: onMissing() }, (ctx) => ctx.partition!.key);
+export const clean = asset("p/clean", { partitions: days, ins: { raw }, automation: eager() }, (ctx, { raw }) => raw + "!");
+`,
+    });
+    const at = "2024-03-10T12:00:00Z";
+    const tick = await automation(root, "--at", at);
+    assert.deepEqual(
+      tick.requested.map((d) => [d.key, d.partition]),
+      [
+        ["p/raw", "2024-03-09"],
+        ["p/clean", "2024-03-09"],
+      ],
+    );
+    // dev runs the latest partition as of now, and records it as that partition's.
+    const dev = startCli(["dev", "--interval", "1s", "--root", root]);
+    const done = collect(dev);
+    await waitForLine(dev, (l) => /run for automation success/.test(l));
+    dev.kill("SIGTERM");
+    assert.equal((await done).code, 0);
+    const latest = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const stored = path.join(root, ".assetline", "storage", "p", "clean", `${latest}.json`);
+    assert.equal(JSON.parse(fs.readFileSync(stored, "utf8")), `${latest}!`);
+    const status = await runCli(["status", "--root", root]);
+    assert.match(status.stdout, /p\/clean .*1\/\d+ materialized/);
   });
 
   it("dev started again after SIGKILL launches what was planned and never ran, and nothing that succeeded", async () => {

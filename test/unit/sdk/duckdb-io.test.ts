@@ -62,4 +62,33 @@ describe("example DuckDB IO manager (real database file)", function () {
       /No table for "t\/none" in other\.duckdb; materialize it first/,
     );
   });
+
+  it("stores partitions as rows of one table with a partition_key column, each replaced on its own", async () => {
+    const io = duckdbIOManager({ file: "parts.duckdb" });
+    const day = (partition: string) => ({ ...ctx("t/daily"), partition: { key: partition } });
+    assert.equal(await io.exists!(day("2024-01-01")), false);
+    await io.save(day("2024-01-01"), [
+      { id: 1, amount: 5 },
+      { id: 2, amount: 7 },
+    ]);
+    await io.save(day("2024-01-02"), [{ id: 3, amount: 1 }]);
+    await io.save(day("2024-01-03"), []);
+    assert.equal(await io.exists!(day("2024-01-03")), true, "an empty partition is stored, not missing");
+    assert.equal(await io.exists!(day("2024-01-04")), false);
+    // Replacing one partition leaves the others.
+    await io.save(day("2024-01-01"), [{ id: 9, amount: 2 }]);
+    assert.deepEqual(await io.load(day("2024-01-01")), [{ id: 9, amount: 2 }]);
+    assert.deepEqual(await io.load(day("2024-01-02")), [{ id: 3, amount: 1 }]);
+    assert.deepEqual(await io.load(day("2024-01-03")), []);
+    // One table: every partition's rows, with their partition_key.
+    const all = (await io.load(ctx("t/daily"))) as { partition_key: string }[];
+    assert.deepEqual(all.map((r) => r.partition_key).sort(), ["2024-01-01", "2024-01-02"]);
+    // A partition that cannot be stored leaves the stored one as it was (one transaction).
+    await assert.rejects(async () => io.save(day("2024-01-02"), [{ id: 4, other: true }]));
+    assert.deepEqual(await io.load(day("2024-01-02")), [{ id: 3, amount: 1 }]);
+    await assert.rejects(
+      async () => await io.load(day("2024-01-09")),
+      /No partition 2024-01-09 of "t\/daily"/,
+    );
+  });
 });

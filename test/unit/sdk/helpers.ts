@@ -42,13 +42,10 @@ export function tempProject(files: Record<string, string> = {}, copyExample = fa
   }
   fs.mkdirSync(path.join(dir, "node_modules"), { recursive: true });
   fs.symlinkSync(path.join(repoRoot, "sdk"), path.join(dir, "node_modules", "assetline"), "dir");
-  // The example's DuckDB IO manager imports @duckdb/node-api (installed at the repository root).
+  // The example's own dependencies (installed at the repository root): DuckDB, csv-parse.
   if (copyExample)
-    fs.symlinkSync(
-      path.join(repoRoot, "node_modules", "@duckdb"),
-      path.join(dir, "node_modules", "@duckdb"),
-      "dir",
-    );
+    for (const name of ["@duckdb", "csv-parse"])
+      fs.symlinkSync(path.join(repoRoot, "node_modules", name), path.join(dir, "node_modules", name), "dir");
   return dir;
 }
 

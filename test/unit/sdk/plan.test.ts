@@ -22,7 +22,7 @@ describe("execution plan (pure)", () => {
       definitions.assets.map((a) => a.key),
     );
     assert.deepEqual(keysOf(plan), ["p/raw", "p/fx", "p/other", "p/clean", "p/report"]);
-    const step = plan.byKey.get("p/clean")!;
+    const step = plan.byId.get("p/clean")!;
     assert.deepEqual(step.needs, ["p/raw", "p/fx"]);
     assert.deepEqual(step.inputs, [{ name: "raw", key: "p/raw", fromPlan: true }]);
     assert.deepEqual(plan.downstream.get("p/raw"), ["p/clean"]);
@@ -37,7 +37,7 @@ describe("execution plan (pure)", () => {
     const definitions = collectDefinitions([priced]);
     const plan = buildPlan(definitions, ["q/priced", "q/rates", "q/nope"]);
     assert.deepEqual(keysOf(plan), ["q/priced"]);
-    assert.deepEqual(plan.byKey.get("q/priced")!.needs, []);
+    assert.deepEqual(plan.byId.get("q/priced")!.needs, []);
     assert.deepEqual(plan.storedInputs, [
       { asset: "q/priced", upstream: "q/raw" },
       { asset: "q/priced", upstream: "q/rates" },
@@ -59,15 +59,15 @@ describe("execution plan (pure)", () => {
     const definitions = collectDefinitions([a, b, c, d, e, gate, soft]);
     const plan = buildPlan(definitions, ["s/a", "s/b", "s/c", "s/d", "s/e"]);
     assert.deepEqual(
-      plan.byKey.get("s/a")!.checks.map((x) => x.name),
+      plan.byId.get("s/a")!.checks.map((x) => x.name),
       ["gate", "soft"],
     );
-    assert.deepEqual(plan.byKey.get("s/b")!.checks, []);
+    assert.deepEqual(plan.byId.get("s/b")!.checks, []);
     assert.deepEqual(downstreamSteps(plan, "s/a"), ["s/b", "s/c", "s/d"]);
     assert.deepEqual(downstreamSteps(plan, "s/c"), ["s/d"]);
     assert.deepEqual(downstreamSteps(plan, "s/e"), []);
     // A check on an asset outside the plan does not come with it.
-    assert.deepEqual(buildPlan(definitions, ["s/b"]).byKey.get("s/b")!.checks, []);
+    assert.deepEqual(buildPlan(definitions, ["s/b"]).byId.get("s/b")!.checks, []);
   });
 
   it("steps that wait on each other are kept, but marked as never able to start", () => {

@@ -62,6 +62,48 @@ describe("static graph and check (CLI with the bundled analyser)", function () {
     ]);
   });
 
+  it("partitions and mappings read statically equal the graph loaded at run time (test/fixtures/partitions)", async () => {
+    // Daily, static and multi partitions, a weekly rollup whose mapping is a constant of another
+    // module, a factory's definition: the analysis calls the library's own constructors.
+    const fixture = path.resolve(__dirname, "..", "..", "fixtures", "partitions");
+    const files: Record<string, string> = {};
+    for (const name of ["assetline.config.json", "tsconfig.json", "src/calendar.ts", "src/pipeline.ts"]) {
+      files[name] = fs.readFileSync(path.join(fixture, name), "utf8");
+    }
+    const dir = tempProject(files);
+    const staticResult = await runCli(["graph", "--json", "--root", dir]);
+    assert.equal(staticResult.code, 0, staticResult.stderr);
+    const runtimeResult = await runCli(["graph", "--runtime", "--json", "--root", dir]);
+    assert.equal(runtimeResult.code, 0, runtimeResult.stderr);
+    const staticGraph = JSON.parse(staticResult.stdout) as Graph;
+    const runtimeGraph = JSON.parse(runtimeResult.stdout) as Graph;
+    assert.deepEqual(staticGraph.diagnostics, []);
+    const byKey = (g: Graph) => new Map(g.assets.map((a) => [a.key, a]));
+    const s = byKey(staticGraph);
+    const r = byKey(runtimeGraph);
+    assert.deepEqual([...s.keys()].sort(), [...r.keys()].sort());
+    for (const [key, node] of r) {
+      assert.deepEqual(s.get(key)?.partitions, node.partitions, `partitions of ${key}`);
+      assert.deepEqual(s.get(key)?.partitionMappings, node.partitionMappings, `partitionMappings of ${key}`);
+    }
+    for (const [key, node] of s) assert.deepEqual(r.get(key), node, `asset ${key}`);
+    const partitioned = [...s.values()].filter((a) => a.partitions !== undefined).map((a) => a.key);
+    assert.equal(partitioned.length, 7, partitioned.join(", "));
+    assert.deepEqual(s.get("part/weekly")!.partitionMappings, {
+      days: { type: "timeWindow", startOffset: -6, endOffset: 0 },
+    });
+    assert.deepEqual(
+      (
+        s.get("part/regional")!.partitions as { dimensions: { name: string; partitions: { type: string } }[] }
+      ).dimensions.map((d) => [d.name, d.partitions.type]),
+      [
+        ["date", "daily"],
+        ["region", "static"],
+      ],
+    );
+    assert.deepEqual(s.get("part/by_region")!.partitions, { type: "static", keys: ["eu", "us", "apac"] });
+  });
+
   it("check prints file:line:column severity code message and exits 1 on an error", async () => {
     const dir = tempProject({
       "src/definitions.ts": `import { asset } from "assetline";

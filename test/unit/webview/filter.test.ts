@@ -28,6 +28,21 @@ describe("webview filter box", () => {
     );
   });
 
+  it("shows the external sources a selection reads with it (+x leaves them out of the run)", () => {
+    const graph = graphOf([
+      asset("finance/fx_rates", [], { external: true }),
+      asset("ingest/raw_orders", []),
+      asset("transform/daily_revenue", ["ingest/raw_orders", "finance/fx_rates"]),
+    ]);
+    const result = applyFilter("+transform/daily_revenue", graph.assets);
+    assert.ok("selected" in result);
+    assert.deepEqual([...result.selected!].sort(), [
+      "finance/fx_rates",
+      "ingest/raw_orders",
+      "transform/daily_revenue",
+    ]);
+  });
+
   it("reports a mistake at its 1-based column, underlined by carets", () => {
     const text = "group:ingest and (kind:sql";
     const result = applyFilter(text, assets);

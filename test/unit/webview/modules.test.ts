@@ -54,6 +54,19 @@ describe("webview run states", () => {
     assert.deepEqual(mergeStatus(known, "garbage"), known);
   });
 
+  it("keeps a partitioned asset's summary, and drops one that is not counts", () => {
+    const summary = { total: 5, materialized: 3, stale: 0, failed: 1, running: 0, missing: 1 };
+    const merged = mergeStatus(
+      {},
+      {
+        p: { state: "failed", partitions: { ...summary, extra: "<script>" } },
+        q: { state: "fresh", partitions: { ...summary, failed: "1" } },
+      },
+    );
+    assert.deepEqual(merged.p?.partitions, summary);
+    assert.equal(merged.q?.partitions, undefined);
+  });
+
   it("shows a collapsed group in its most urgent member's state", () => {
     const status: Record<string, AssetStatus> = {
       a: { state: "fresh" },

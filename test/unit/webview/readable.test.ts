@@ -255,6 +255,7 @@ describe("webview: a lineage view that reads at a glance", () => {
         "checks-passed",
         "checks-failed",
         "time",
+        "health",
       ])
         assert.ok(
           items.some((item) => item.swatch.split(" ").includes(`mark-${mark}`)),
@@ -306,6 +307,29 @@ describe("webview: a lineage view that reads at a glance", () => {
       assert.deepEqual(checkSummary(["a", "b"], "fresh"), { text: "✓ 2 checks", tone: "passed" });
       assert.equal(checkSummary([], "fresh"), undefined);
       assert.equal(oneLine("Orders exported by the shop, as CSV rows", 21), "Orders exported by…");
+      assert.equal(card.health, undefined, "an unpartitioned asset has no health bar");
+    });
+
+    it("gives a partitioned asset a health bar of its partitions, in core's words", () => {
+      const graph = graphOf([asset("sales/daily", [])]);
+      const model = buildView(indexGraph(graph), { mode: "graph", hops: 2, expansions: [], collapsed: [] });
+      const status: Record<string, AssetStatus> = {
+        "sales/daily": {
+          state: "failed",
+          partitions: { total: 340, materialized: 300, stale: 12, failed: 2, running: 0, missing: 26 },
+        },
+      };
+      const card = nodeCardFor(model.byId.get("sales/daily")!, status, now);
+      assert.equal(card.health?.text, "312/340 materialized, 2 failed, 12 stale");
+      assert.deepEqual(
+        card.health?.segments.map((s) => [s.state, Math.round(s.fraction * 340)]),
+        [
+          ["materialized", 300],
+          ["stale", 12],
+          ["failed", 2],
+          ["missing", 26],
+        ],
+      );
     });
   });
 });

@@ -23,7 +23,7 @@ from .graph import (
     parse_graph,
     read_graph_json,
 )
-from .translator import asset_spec, check_specs, op_name, specs_by_part
+from .translator import asset_spec, check_specs, op_name, partitions_def, specs_by_part
 from .triggers import schedule_definitions, sensor_definitions
 
 Split = Literal["group", "project", "asset"]
@@ -188,6 +188,8 @@ def _multi_asset(
     @dg.multi_asset(
         name=op,
         specs=[asset_spec(asset, project_dir) for asset in members],
+        # One partitions definition per multi-asset (specs_by_part splits by it).
+        partitions_def=partitions_def(members[0]),
         check_specs=[spec for asset in members for spec in check_specs(asset)],
         can_subset=True,
         required_resource_keys={pipes_client_key},

@@ -27,20 +27,6 @@ import dagster as dg
 #: The resource key of the Pipes client the Assetline multi-assets use.
 DEFAULT_PIPES_CLIENT_KEY = "assetline_pipes_client"
 
-#: The extra that carries a run's partition key range when Dagster's context leaves it out.
-PARTITION_RANGE_EXTRA = "assetline_partition_key_range"
-
-
-def partition_extras(context: dg.AssetExecutionContext) -> dict[str, Any]:
-    """Dagster 1.13 fills the Pipes context's `partition_key_range` (and time window) only for a
-    run of one partition: a run of a range (a single-run backfill, the
-    `dagster/asset_partition_range_start`/`_end` tags) reaches the process with no partition at
-    all. The range then travels as an extra, which `assetline pipes` reads in its place."""
-    if context.has_partition_key or not context.has_partition_key_range:
-        return {}
-    keys = context.partition_key_range
-    return {PARTITION_RANGE_EXTRA: {"start": keys.start, "end": keys.end}}
-
 
 @dataclass(frozen=True)
 class AssetlineLaunch:
@@ -81,22 +67,29 @@ def run_assetline(
         return
     kwargs = dict(launch.run_kwargs)
     parameters = inspect.signature(client.run).parameters
-    extras = partition_extras(context)
-    if extras:
-        if "extras" not in parameters:
-            raise dg.Failure(
-                description=f"{type(client).__name__}.run takes no `extras`, so the partition "
-                "range of this run cannot reach the Assetline process; run one partition per "
-                "run, or use a Pipes client whose `run` takes `extras`."
-            )
-        kwargs["extras"] = {**(kwargs.get("extras") or {}), **extras}
     if "command" in parameters and "command" not in kwargs:
         kwargs["command"] = launch.remote_argv()
     if "env" in parameters and launch.process_env and "env" not in kwargs:
         kwargs["env"] = dict(launch.process_env)
+    extras = partition_extras(context)
+    if extras and "extras" in parameters:
+        kwargs["extras"] = {**extras, **dict(kwargs.get("extras") or {})}
     invocation = client.run(context=context, **kwargs)
     # Only what the process reported: an asset it skipped is not materialized.
     yield from invocation.get_results(implicit_materializations=False)
+
+
+#: The extra of a step over a range of partitions: Dagster 1.13's Pipes context carries a key
+#: range only for one partition, so a single-run backfill's range travels here.
+PARTITION_RANGE_EXTRA = "assetline/partition_key_range"
+
+
+def partition_extras(context: dg.AssetExecutionContext) -> dict[str, Any]:
+    """`{PARTITION_RANGE_EXTRA: {"start", "end"}}` for a step over several partitions, else {}."""
+    if context.has_partition_key or not context.has_partition_key_range:
+        return {}
+    key_range = context.partition_key_range
+    return {PARTITION_RANGE_EXTRA: {"start": key_range.start, "end": key_range.end}}
 
 
 def _run_subprocess(

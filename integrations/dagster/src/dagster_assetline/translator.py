@@ -3,6 +3,7 @@ check. What has no Dagster equivalent travels as metadata under `assetline/...`,
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import warnings
@@ -119,68 +120,6 @@ def freshness_policy(asset: AssetlineAsset) -> dg.FreshnessPolicy | None:
     return dg.FreshnessPolicy.time_window(fail_window=window)
 
 
-def _where(asset: AssetlineAsset) -> str:
-    return f"asset {asset.key!r} ({asset.file}:{asset.line})"
-
-
-def partitions_def(asset: AssetlineAsset) -> dg.PartitionsDefinition | None:
-    """The asset's `partitions` as Dagster's partitions definition (None: unpartitioned)."""
-    if asset.partitions is None:
-        return None
-    try:
-        return to_partitions_def(asset.partitions)
-    except (ValueError, TypeError, KeyError) as error:
-        raise AssetlineError(
-            f"{_where(asset)} has partitions {json.dumps(asset.partitions)} that Dagster cannot "
-            f"take ({error}); use daily, hourly, weekly, monthly, static or multi partitions."
-        ) from error
-
-
-def partition_mappings(asset: AssetlineAsset) -> dict[str, dg.PartitionMapping]:
-    """The asset's explicit partition mappings by upstream key: `partitionMappings` is keyed by
-    input name (looked up through `ins`) or by the upstream key of a plain dep."""
-    declared = asset.raw.get("partitionMappings")
-    if not isinstance(declared, Mapping):
-        return {}
-    by_upstream: dict[str, dg.PartitionMapping] = {}
-    for name, mapping in declared.items():
-        upstream = asset.ins.get(name, name)
-        if upstream not in asset.deps:
-            raise AssetlineError(
-                f"{_where(asset)} has a partition mapping for {name!r}, which is neither one of "
-                f"its inputs ({', '.join(sorted(asset.ins)) or 'none'}) nor an upstream key it "
-                "depends on; key `partitionMappings` by input name or by dep key."
-            )
-        try:
-            found = to_partition_mapping(mapping if isinstance(mapping, Mapping) else None)
-        except (ValueError, TypeError, KeyError) as error:
-            raise AssetlineError(
-                f"{_where(asset)} maps the partitions of {upstream!r} with "
-                f"{json.dumps(mapping)}, which Dagster cannot take ({error}); use identity, "
-                "timeWindow, all, last, static or dimension mappings."
-            ) from error
-        if found is None:
-            raise AssetlineError(
-                f"{_where(asset)} has a partition mapping for {name!r} that is not an object "
-                f"with a `type`: {json.dumps(mapping)}."
-            )
-        if upstream in by_upstream:
-            raise AssetlineError(
-                f"{_where(asset)} maps the partitions of {upstream!r} twice (by input name and by "
-                "dep key); keep one."
-            )
-        by_upstream[upstream] = found
-    return by_upstream
-
-
-def asset_deps(asset: AssetlineAsset) -> list[dg.AssetDep]:
-    """Every upstream (inputs and plain deps), each with its explicit partition mapping; the
-    others take Dagster's default, which is Assetline's (identity for the same definition, all
-    partitions for an unpartitioned downstream, overlapping windows between time ones)."""
-    mappings = partition_mappings(asset)
-    return [dg.AssetDep(asset_key(dep), partition_mapping=mappings.get(dep)) for dep in asset.deps]
-
-
 def asset_spec(asset: AssetlineAsset, project_dir: Path) -> dg.AssetSpec:
     """The Dagster spec of one asset. Materializable specs are `skippable`: a run that stops
     before an asset (a failed upstream or blocking check) leaves it unmaterialized."""
@@ -188,6 +127,7 @@ def asset_spec(asset: AssetlineAsset, project_dir: Path) -> dg.AssetSpec:
     return dg.AssetSpec(
         key=asset_key(asset.key),
         deps=asset_deps(asset),
+        partitions_def=partitions_def(asset),
         description=asset.description,
         group_name=dagster_name(asset.group) if asset.group else None,
         owners=list(dict.fromkeys(owners)),
@@ -200,8 +140,43 @@ def asset_spec(asset: AssetlineAsset, project_dir: Path) -> dg.AssetSpec:
         if asset.external
         else to_automation_condition(asset.raw.get("automationCondition")),
         skippable=not asset.external,
-        partitions_def=partitions_def(asset),
     )
+
+
+def partitions_def(asset: AssetlineAsset) -> dg.PartitionsDefinition | None:
+    """The asset's partitions as Dagster's own definition (same keys: tests/test_core_parity.py)."""
+    try:
+        return to_partitions_def(asset.partitions)
+    except (ValueError, KeyError, TypeError) as error:
+        raise AssetlineError(
+            f"asset {asset.key!r} ({asset.file}:{asset.line}) has partitions Dagster cannot take: "
+            f"{error}. Fix the definition (`assetline check` says what is wrong with it)."
+        ) from error
+
+
+def asset_deps(asset: AssetlineAsset) -> list[dg.AssetDep]:
+    """Each upstream, with the partition mapping the asset declares for it (by input name, or
+    by the key of a plain dep); Dagster's default mapping otherwise, which is Assetline's."""
+    mappings = asset.raw.get("partitionMappings")
+    mappings = mappings if isinstance(mappings, Mapping) else {}
+    by_upstream: dict[str, Any] = {}
+    for name, mapping in mappings.items():
+        upstream = asset.ins.get(str(name), str(name))
+        by_upstream.setdefault(upstream, mapping)
+    deps = []
+    for dep in asset.deps:
+        mapping = by_upstream.get(dep)
+        try:
+            partition_mapping = (
+                to_partition_mapping(mapping) if isinstance(mapping, Mapping) else None
+            )
+        except (ValueError, KeyError, TypeError) as error:
+            raise AssetlineError(
+                f"asset {asset.key!r} ({asset.file}:{asset.line}), upstream {dep!r}: its partition "
+                f"mapping has no Dagster equivalent: {error}."
+            ) from error
+        deps.append(dg.AssetDep(asset_key(dep), partition_mapping=partition_mapping))
+    return deps
 
 
 def check_specs(asset: AssetlineAsset) -> list[dg.AssetCheckSpec]:
@@ -237,29 +212,20 @@ def op_name(prefix: str, part: str) -> str:
 def specs_by_part(
     assets: Mapping[str, AssetlineAsset], split: str
 ) -> dict[str, list[AssetlineAsset]]:
-    """The executable assets by multi-asset. Dagster runs one partitioned multi-asset for one
-    partitions definition only, so a part whose assets are partitioned differently is split by
-    definition: the unpartitioned assets keep the part's name, the others get the name of
-    their definition (`alpha__daily`; `alpha__daily_2` for a second daily definition)."""
-    parts: dict[str, dict[str, list[AssetlineAsset]]] = {}
+    """The multi-assets: by `split`, and within it by partitions definition (Dagster runs one
+    multi-asset for one set of partitions; an unpartitioned part keeps its plain name)."""
+    parts: dict[str, list[AssetlineAsset]] = {}
     for asset in assets.values():
         if not asset.external:
-            flavour = (
-                "" if asset.partitions is None else json.dumps(asset.partitions, sort_keys=True)
-            )
-            parts.setdefault(partition_of(asset, split), {}).setdefault(flavour, []).append(asset)
-    named: dict[str, list[AssetlineAsset]] = {}
-    for part, flavours in parts.items():
-        if len(flavours) == 1:
-            named[part] = next(iter(flavours.values()))
-            continue
-        counts: dict[str, int] = {}
-        for flavour, members in flavours.items():
-            if not flavour:
-                named[part] = members
-                continue
-            kind = str(members[0].partitions.get("type", "partitioned"))  # type: ignore[union-attr]
-            counts[kind] = counts.get(kind, 0) + 1
-            suffix = kind if counts[kind] == 1 else f"{kind}_{counts[kind]}"
-            named[f"{part}__{suffix}"] = members
-    return named
+            part = partition_of(asset, split)
+            if asset.partitions is not None:
+                part = f"{part}_{_partitions_label(asset.partitions)}"
+            parts.setdefault(part, []).append(asset)
+    return parts
+
+
+def _partitions_label(partitions: Mapping[str, Any]) -> str:
+    """A short, stable name for a partitions definition: its type and a hash of the rest."""
+    text = json.dumps(partitions, sort_keys=True)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:8]
+    return f"{partitions.get('type', 'partitioned')}_{digest}"

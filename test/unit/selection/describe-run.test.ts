@@ -1,0 +1,49 @@
+/** What a typed selection would run, in words, and the webview's request to run one (validated). */
+import assert from "node:assert/strict";
+import { describeRunSelection, type SelectableAsset } from "@assetline/core";
+import { isWebviewMessage } from "@assetline/protocol";
+
+const assets: SelectableAsset[] = [
+  { key: "finance/fx_rates", deps: [], external: true },
+  { key: "ingest/raw_orders", deps: [], group: "ingest" },
+  { key: "transform/cleaned_orders", deps: ["ingest/raw_orders"], group: "transform" },
+  {
+    key: "transform/daily_revenue",
+    deps: ["transform/cleaned_orders", "finance/fx_rates"],
+    group: "transform",
+  },
+  { key: "reports/revenue", deps: ["transform/daily_revenue"], group: "reports" },
+];
+
+describe("a selection before it runs", () => {
+  it("says how many assets it materializes and which, external ones left out", () => {
+    const said = describeRunSelection("+transform/daily_revenue", assets);
+    assert.deepEqual(said.keys, ["ingest/raw_orders", "transform/cleaned_orders", "transform/daily_revenue"]);
+    assert.equal(
+      said.message,
+      "3 assets: ingest/raw_orders, transform/cleaned_orders, transform/daily_revenue",
+    );
+    assert.equal(
+      describeRunSelection("*", assets).message,
+      "4 assets: ingest/raw_orders, transform/cleaned_orders, transform/daily_revenue and 1 more",
+    );
+  });
+
+  it("says why a selection cannot run", () => {
+    assert.equal(describeRunSelection("finance/fx_rates", assets).keys, undefined);
+    assert.match(
+      describeRunSelection("finance/fx_rates", assets).message,
+      /matches no asset that can be materialized/,
+    );
+    assert.match(describeRunSelection("group:", assets).message, /./);
+    assert.equal(describeRunSelection("group:(", assets).keys, undefined);
+    assert.match(describeRunSelection("  ", assets).message, /^A selection, e\.g\./);
+  });
+
+  it("the webview may ask to run a selection, a string of bounded length, never anything else", () => {
+    assert.ok(isWebviewMessage({ type: "runSelection", selection: "group:ingest" }));
+    assert.ok(!isWebviewMessage({ type: "runSelection", selection: "" }));
+    assert.ok(!isWebviewMessage({ type: "runSelection", selection: 42 }));
+    assert.ok(!isWebviewMessage({ type: "runSelection", selection: "x".repeat(5000) }));
+  });
+});
