@@ -155,6 +155,7 @@ class StderrPipesClient(dg.PipesClient):
             context=context,
             context_injector=dg.PipesEnvContextInjector(),
             message_reader=reader,
+            extras=extras,  # type: ignore[arg-type]
         ) as session:
             process = subprocess.Popen(
                 command,

@@ -136,3 +136,61 @@ def test_a_partition_whose_upstream_is_missing_fails_with_what_to_do(project: Pa
     failure = next(e for e in result.all_events if e.is_step_failure)
     text = str(failure.event_specific_data)
     assert "2024-02-01" in text and "part/orders" in text
+
+
+def test_a_range_reaches_the_process_through_any_client_that_takes_extras(project: Path) -> None:
+    from test_execute import StderrPipesClient
+
+    from dagster_assetline.graph import find_assetline_command
+
+    defs = load_assetline_defs(
+        project,
+        pipes_client=StderrPipesClient(),
+        remote_command=find_assetline_command(project),
+        remote_project_dir=str(project),
+    )
+    tags = {
+        "dagster/asset_partition_range_start": "2024-01-02",
+        "dagster/asset_partition_range_end": "2024-01-03",
+    }
+    result = dg.materialize(
+        list(defs.assets or []),
+        selection=["part/orders"],
+        resources=defs.resources,
+        instance=dg.DagsterInstance.ephemeral(),
+        tags=tags,
+    )
+    assert result.success
+    assert materialized_partitions(result, "part/orders") == ["2024-01-02", "2024-01-03"]
+    assert stored(project, "part/orders", "2024-01-03")["range"] == {  # type: ignore[index]
+        "start": "2024-01-02",
+        "end": "2024-01-03",
+    }
+
+
+class _NoExtrasClient(dg.PipesClient):
+    """A Pipes client whose `run` takes no `extras` (a hand-written one)."""
+
+    def run(self, *, context: dg.AssetExecutionContext) -> dg.PipesClientCompletedInvocation:  # type: ignore[override]
+        raise AssertionError("a range run must not launch through a client that drops it")
+
+    def get_description(self) -> str:
+        return "no extras"
+
+
+def test_a_range_through_a_client_without_extras_fails_saying_so(project: Path) -> None:
+    defs = load_assetline_defs(project, pipes_client=_NoExtrasClient())
+    result = dg.materialize(
+        list(defs.assets or []),
+        selection=["part/orders"],
+        resources=defs.resources,
+        instance=dg.DagsterInstance.ephemeral(),
+        tags={
+            "dagster/asset_partition_range_start": "2024-01-02",
+            "dagster/asset_partition_range_end": "2024-01-03",
+        },
+        raise_on_error=False,
+    )
+    assert not result.success
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    assert "takes no `extras`" in str(failure.event_specific_data)

@@ -5,7 +5,7 @@
  * code version, a data version of the stored value), each check result, `ctx.log` lines as
  * logs, and on failure `closed` with the exception and a non-zero exit.
  */
-import { closest, type ErrorInfo, type RunEvent } from "@assetline/core";
+import { closest, type ErrorInfo, type PartitionsDefinition, type RunEvent } from "@assetline/core";
 import { chooseEnvironment, readConfig } from "../config";
 import { fsIOManager } from "../io";
 import { loadProject } from "../loader";
@@ -17,6 +17,7 @@ import { openDagsterPipes, type PipesContext } from "./context";
 import { columnsFromRows, columnsFromSchema, dataVersionOf } from "./describe";
 import { assetlineKey, pipesAssetKey } from "./keys";
 import { pipesMetadata } from "./metadata";
+import { stepPartitionRange } from "./partitions";
 import { PipesError, stackErrorName, stackFrames, type PipesException } from "./protocol";
 
 export interface PipesCommandOptions {
@@ -130,16 +131,14 @@ export async function runPipesCommand(options: PipesCommandOptions): Promise<num
         );
       return key;
     });
-    // Dagster's partition (or range) of the step, for the step's partitioned assets.
-    // Dagster 1.13 sends a key range for one partition only; a range comes as dagster_assetline's extra.
-    const extraRange = pipes.extras["assetline/partition_key_range"] as
-      { start?: unknown; end?: unknown } | undefined;
-    const range =
-      pipes.data.partition_key_range ??
-      (typeof extraRange?.start === "string" && typeof extraRange.end === "string"
-        ? { start: extraRange.start, end: extraRange.end }
-        : null);
-    const partitioned = keys.filter((k) => project.definitions.byKey.get(k)!.spec.partitions !== undefined);
+    // Dagster's partition (or range, or time window) of the step, for the step's partitioned assets.
+    const definitions = new Map<string, PartitionsDefinition>();
+    for (const key of keys) {
+      const definition = project.definitions.byKey.get(key)!.spec.partitions;
+      if (definition !== undefined) definitions.set(key, definition);
+    }
+    const range = stepPartitionRange(pipes.data, definitions, Date.now());
+    const partitioned = [...definitions.keys()];
     if (range !== null && partitioned.length === 0) {
       throw new PipesError(
         `Dagster asked for partition ${pipes.data.partition_key ?? `${range.start}...${range.end}`}, but ${keys.map((k) => `"${k}"`).join(", ")} ${keys.length === 1 ? "is" : "are"} not partitioned in the project. Reload the Dagster definitions.`,

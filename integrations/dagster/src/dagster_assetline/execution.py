@@ -72,7 +72,14 @@ def run_assetline(
     if "env" in parameters and launch.process_env and "env" not in kwargs:
         kwargs["env"] = dict(launch.process_env)
     extras = partition_extras(context)
-    if extras and "extras" in parameters:
+    if extras and "extras" not in parameters:
+        # Without it the process would run no partition at all for a range.
+        raise dg.Failure(
+            description=f"{type(client).__name__}.run takes no `extras`, so this run's "
+            "partition range cannot reach the Assetline process: run one partition per run, or "
+            "use a Pipes client whose `run` takes `extras`."
+        )
+    if extras:
         kwargs["extras"] = {**extras, **dict(kwargs.get("extras") or {})}
     invocation = client.run(context=context, **kwargs)
     # Only what the process reported: an asset it skipped is not materialized.

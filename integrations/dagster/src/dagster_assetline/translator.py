@@ -162,7 +162,25 @@ def asset_deps(asset: AssetlineAsset) -> list[dg.AssetDep]:
     by_upstream: dict[str, Any] = {}
     for name, mapping in mappings.items():
         upstream = asset.ins.get(str(name), str(name))
-        by_upstream.setdefault(upstream, mapping)
+        where = f"asset {asset.key!r} ({asset.file}:{asset.line})"
+        if upstream not in asset.deps:
+            inputs = ", ".join(repr(i) for i in sorted(asset.ins)) or "none"
+            raise AssetlineError(
+                f"{where} has a partition mapping for {name!r}, which is neither one of its "
+                f"inputs ({inputs}) nor the key of an upstream it depends on; key "
+                "`partitionMappings` by input name or by dep key."
+            )
+        if upstream in by_upstream:
+            raise AssetlineError(
+                f"{where} maps the partitions of {upstream!r} twice (by input name and by dep "
+                "key); keep one."
+            )
+        if not isinstance(mapping, Mapping) or "type" not in mapping:
+            raise AssetlineError(
+                f"{where}: its partition mapping for {name!r} is not a mapping object with a "
+                f"`type` ({json.dumps(mapping)}); use identityMapping(), timeWindowMapping(), ..."
+            )
+        by_upstream[upstream] = mapping
     deps = []
     for dep in asset.deps:
         mapping = by_upstream.get(dep)
@@ -173,7 +191,7 @@ def asset_deps(asset: AssetlineAsset) -> list[dg.AssetDep]:
         except (ValueError, KeyError, TypeError) as error:
             raise AssetlineError(
                 f"asset {asset.key!r} ({asset.file}:{asset.line}), upstream {dep!r}: its partition "
-                f"mapping has no Dagster equivalent: {error}."
+                f"mapping has no Dagster equivalent: {error}"
             ) from error
         deps.append(dg.AssetDep(asset_key(dep), partition_mapping=partition_mapping))
     return deps
