@@ -190,13 +190,34 @@ if (screenshot) {
   }
   process.exitCode = ok ? 0 : 1;
 } else {
+  const opened = openBrowser(url);
   console.log(`
 Assetline demo: VS Code (code-server ${codeServerVersion}) is serving examples/shop
 with the extension loaded from ${root}.
 
-  Open: ${url}
+  ${opened ? `Opened in your browser (${opened}). If it did not appear, open:` : "Open:"} ${url}
 
 (Listening on 127.0.0.1 only. Press Ctrl-C to stop.)`);
+}
+
+/** Opens `target` in the desktop's browser when there is one; the opener's name, or undefined. */
+function openBrowser(target) {
+  if (process.env.CI || process.env.ASSETLINE_DEMO_NO_BROWSER) return undefined;
+  const opener =
+    process.platform === "darwin"
+      ? "open"
+      : process.platform === "win32"
+        ? undefined
+        : process.env.DISPLAY || process.env.WAYLAND_DISPLAY
+          ? onPath("xdg-open")
+          : undefined;
+  if (!opener) return undefined;
+  try {
+    spawn(opener, [target], { stdio: "ignore", detached: true }).unref();
+    return path.basename(opener);
+  } catch {
+    return undefined;
+  }
 }
 
 function onPath(command) {
