@@ -101,7 +101,11 @@ export async function runSelection(
         void vscode.window
           .showInformationMessage(describeRunResult(result, options.requested), "Show Run")
           .then((choice) => choice && out.show(true));
-      else if (result.status === "failure") void reportFailure(result, out);
+      else if (result.status === "failure") {
+        // The run's log is where the why is: shown (without taking the focus) beside the message.
+        if (!options.quiet) out.show(true);
+        void reportFailure(result, out);
+      }
       return { status: result.status, exitCode: result.exitCode, selection };
     },
   );
