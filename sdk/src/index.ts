@@ -29,6 +29,7 @@ export {
   dailyPartitions,
   weeklyPartitions,
   monthlyPartitions,
+  timeWindowPartitions,
   staticPartitions,
   multiPartitions,
   identityMapping,

@@ -14,6 +14,7 @@ import {
   partitionKeys,
   partitionWindow,
   staticPartitions,
+  timeWindowPartitions,
   weeklyPartitions,
   type PartitionsDefinition,
 } from "@assetline/core";
@@ -33,6 +34,14 @@ for (const timezone of zones) {
     weeklyPartitions({ start: "2024-01-01", timezone, dayOffset: 3, hourOffset: 6 }),
     monthlyPartitions({ start: "2023-01-15", timezone }),
     monthlyPartitions({ start: "2023-01-15", timezone, dayOffset: 31 }),
+    // Any cron schedule (Dagster's TimeWindowPartitionsDefinition), across the autumn change.
+    timeWindowPartitions({
+      cron: "0 0,6,12,18 * * *",
+      start: "2024-10-20-00:00",
+      end: "2024-11-10-00:00",
+      timezone,
+    }),
+    timeWindowPartitions({ cron: "30 9 * * 1-5", start: "2024-09-02-09:30", timezone }),
   );
 }
 definitions.push(

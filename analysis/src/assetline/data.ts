@@ -27,6 +27,7 @@ const DATA_FUNCTIONS = {
   dailyPartitions: core.dailyPartitions,
   weeklyPartitions: core.weeklyPartitions,
   monthlyPartitions: core.monthlyPartitions,
+  timeWindowPartitions: core.timeWindowPartitions,
   staticPartitions: core.staticPartitions,
   multiPartitions: core.multiPartitions,
   identityMapping: core.identityMapping,
@@ -49,6 +50,7 @@ const PARTITIONS_FUNCTIONS: ReadonlySet<DataFunction> = new Set([
   "dailyPartitions",
   "weeklyPartitions",
   "monthlyPartitions",
+  "timeWindowPartitions",
   "staticPartitions",
   "multiPartitions",
 ]);

@@ -4,12 +4,17 @@
  * (multi). Definitions are plain data, so the analysis can read them statically, `graph --json`
  * can carry them, and the Dagster bridge can rebuild them.
  */
+import { cronProblem } from "../cron";
 import { isTimeZone, type WallClock } from "./zone";
 
 export type TimeUnit = "hourly" | "daily" | "weekly" | "monthly";
+/** A fixed unit, or `cron`: windows between the ticks of any cron schedule (Dagster's TimeWindowPartitionsDefinition). */
+export type TimeWindowType = TimeUnit | "cron";
 
 export interface TimeWindowPartitions {
-  type: TimeUnit;
+  type: TimeWindowType;
+  /** `cron` partitions: the schedule whose ticks start the windows (offsets do not apply). */
+  cron?: string;
   /** The first partition's start, in `format` (Dagster's start_date). */
   start: string;
   /** Partitions end before this time, in `format` (Dagster's end_date, exclusive). */
@@ -82,7 +87,8 @@ export class PartitionsDefinitionError extends Error {
   }
 }
 
-export const DEFAULT_FORMAT: Record<TimeUnit, string> = {
+export const DEFAULT_FORMAT: Record<TimeWindowType, string> = {
+  cron: "%Y-%m-%d-%H:%M",
   hourly: "%Y-%m-%d-%H:%M",
   daily: "%Y-%m-%d",
   weekly: "%Y-%m-%d",
@@ -174,7 +180,11 @@ function dateText(value: string | Date, format: string): string {
   return formatWall(format, wall);
 }
 
-function timePartitions(type: TimeUnit, options: TimePartitionsOptions): TimeWindowPartitions {
+function timePartitions(
+  type: TimeWindowType,
+  options: TimePartitionsOptions,
+  cron?: string,
+): TimeWindowPartitions {
   const start = (options as Partial<TimePartitionsOptions> | undefined)?.start;
   if (typeof start !== "string" && !(start instanceof Date)) {
     const message = `${type}Partitions needs a start date, e.g. { start: "${example(options?.format ?? DEFAULT_FORMAT[type])}" }.`;
@@ -183,6 +193,7 @@ function timePartitions(type: TimeUnit, options: TimePartitionsOptions): TimeWin
   const format = options.format ?? DEFAULT_FORMAT[type];
   const definition: TimeWindowPartitions = {
     type,
+    ...(cron === undefined ? {} : { cron }),
     start: dateText(options.start, format),
     timezone: options.timezone ?? "UTC",
     format,
@@ -224,6 +235,23 @@ export function weeklyPartitions(options: TimePartitionsOptions): TimeWindowPart
 /** One partition per month, starting on day `dayOffset` of the month (default 1). */
 export function monthlyPartitions(options: TimePartitionsOptions): TimeWindowPartitions {
   return timePartitions("monthly", options);
+}
+
+/**
+ * One partition per window between two ticks of `cron` in `timezone` (Dagster's
+ * TimeWindowPartitionsDefinition), e.g. `{ cron: "0 0,6,12,18 * * *", start: "2024-01-01-00:00" }`;
+ * keys in `format` (default "%Y-%m-%d-%H:%M").
+ */
+export function timeWindowPartitions(
+  options: Omit<TimePartitionsOptions, "minuteOffset" | "hourOffset" | "dayOffset"> & { cron: string },
+): TimeWindowPartitions {
+  const cron = (options as { cron?: unknown } | undefined)?.cron;
+  if (typeof cron !== "string") {
+    const message =
+      'timeWindowPartitions needs a cron schedule, e.g. { cron: "0 */6 * * *", start: "2024-01-01-00:00" }.';
+    throw new PartitionsDefinitionError([message], [{ message, path: ["cron"] }]);
+  }
+  return timePartitions("cron", options, cron);
 }
 
 /** A fixed list of partitions, e.g. regions. */
@@ -282,6 +310,15 @@ function timeProblems(d: TimeWindowPartitions): PartitionsProblem[] {
     add("endOffset", `endOffset must be a whole number, not ${String(d.endOffset)}.`);
   if (d.type === "hourly" && d.hourOffset !== 0)
     add("hourOffset", "hourOffset does not apply to hourly partitions.");
+  if (d.type === "cron") {
+    add(
+      "cron",
+      d.cron === undefined ? "cron partitions need a cron schedule." : cronProblem(d.cron, d.timezone),
+    );
+    for (const field of ["minuteOffset", "hourOffset", "dayOffset"] as const)
+      if (d[field] !== 0)
+        add(field, `${field} does not apply to cron partitions: the cron schedule says when windows start.`);
+  }
   return problems;
 }
 

@@ -21,7 +21,7 @@ function plural(count: number, word: string): string {
 }
 
 function describeTime(d: TimeWindowPartitions): string {
-  const parts = [`${d.type} from ${d.start}`];
+  const parts = [d.type === "cron" ? `every tick of ${d.cron} from ${d.start}` : `${d.type} from ${d.start}`];
   if (d.end !== undefined) parts[0] += ` until ${d.end}`;
   const details: string[] = [d.timezone];
   if (d.minuteOffset !== 0 || d.hourOffset !== 0) {

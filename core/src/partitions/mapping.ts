@@ -96,7 +96,7 @@ export function mappingProblem(
   switch (mapping.type) {
     case "timeWindow":
       if (downstream === undefined || !isTimeWindow(downstream) || !isTimeWindow(upstream))
-        return "timeWindowMapping needs time partitions (hourly, daily, weekly, monthly) on both sides.";
+        return "timeWindowMapping needs time partitions (hourly, daily, weekly, monthly, cron) on both sides.";
       if (!Number.isInteger(mapping.startOffset) || !Number.isInteger(mapping.endOffset))
         return "timeWindowMapping's offsets must be whole numbers of windows.";
       if (mapping.startOffset > mapping.endOffset)

@@ -6,6 +6,7 @@
  * carries its UTC offset, "2023-10-29-02:00+0100"); a daily time in a gap moves to the gap's
  * end, and one in a fold is taken at its later occurrence.
  */
+import { cronTicks, latestCronTick } from "../cron";
 import { formatWall, parseWall, type TimeWindowPartitions } from "./definitions";
 import {
   endOfGap,
@@ -38,6 +39,8 @@ export interface TimePartition extends TimeWindow {
 function slotAtOrBefore(d: TimeWindowPartitions, wall: WallClock): number {
   const { year, month, day, hour } = wall;
   switch (d.type) {
+    case "cron":
+      throw new Error("unreachable: cron partitions tick through the cron schedule");
     case "hourly":
       return Date.UTC(year, month - 1, day, hour, d.minuteOffset) - HOUR;
     case "daily":
@@ -55,6 +58,8 @@ function slotAtOrBefore(d: TimeWindowPartitions, wall: WallClock): number {
 /** The naive wall clock of the slot after `slot`. */
 function nextSlot(d: TimeWindowPartitions, slot: number): number {
   switch (d.type) {
+    case "cron":
+      throw new Error("unreachable: cron partitions tick through the cron schedule");
     case "hourly":
       return slot + HOUR;
     case "daily":
@@ -81,6 +86,10 @@ function slotInstants(d: TimeWindowPartitions, slot: number): number[] {
 
 /** The schedule's ticks at or after `from`, ascending, without end. */
 export function* ticksFrom(d: TimeWindowPartitions, from: number): Generator<number> {
+  if (d.type === "cron") {
+    yield* cronTicks(d.cron!, d.timezone, from);
+    return;
+  }
   let slot = slotAtOrBefore(d, wallClock(from, d.timezone));
   for (;;) {
     for (const instant of slotInstants(d, slot)) if (instant >= from) yield instant;
@@ -97,6 +106,7 @@ export function tickAtOrAfter(d: TimeWindowPartitions, from: number): number {
 /** The longest a window of this unit can be, with a margin for daylight-saving changes. */
 function longestWindow(d: TimeWindowPartitions): number {
   return {
+    cron: 367 * DAY,
     hourly: 2 * HOUR,
     daily: DAY + 2 * HOUR,
     weekly: 7 * DAY + 2 * HOUR,
@@ -106,6 +116,12 @@ function longestWindow(d: TimeWindowPartitions): number {
 
 /** The tick `n` windows after (or, negative, before) `tick`. */
 export function shiftTick(d: TimeWindowPartitions, tick: number, n: number): number {
+  if (d.type === "cron" && n < 0) {
+    // Back one tick at a time: a cron window can be a minute or a year long.
+    let at = tick;
+    for (let i = 0; i < -n; i++) at = latestCronTick(d.cron!, d.timezone, at - 1) ?? at;
+    return at;
+  }
   if (n >= 0) {
     let i = 0;
     for (const t of ticksFrom(d, tick)) if (i++ === n) return t;
@@ -192,8 +208,10 @@ export function windowOfKey(d: TimeWindowPartitions, key: string): TimeWindow | 
       ? naive - parsed.offset * 60_000
       : (instantsOf(wallOfNaive(naive), d.timezone)[0] ?? naive);
   // The tick whose key this is: at or after the wall clock's earliest instant, within a day.
+  // A cron key is its tick's own wall clock (give or take a daylight-saving hour).
+  const reach = d.type === "cron" ? 2 * HOUR : longestWindow(d);
   for (const tick of ticksFrom(d, candidate - 2 * HOUR)) {
-    if (tick > candidate + longestWindow(d)) break;
+    if (tick > candidate + reach) break;
     if (keyOfTick(d, tick) === key) return { start: tick, end: shiftTick(d, tick, 1) };
   }
   return wrong;

@@ -18,6 +18,7 @@ import {
   staticMapping,
   staticPartitions,
   timeWindowMapping,
+  timeWindowPartitions,
   upstreamPartitions,
   weeklyPartitions,
   type PartitionsDefinition,
@@ -212,6 +213,60 @@ describe("partitions (core)", () => {
         "2024-01-05",
         "2024-02-05",
       ]);
+    });
+  });
+
+  describe("any cron schedule (Dagster's TimeWindowPartitionsDefinition)", () => {
+    it("windows run from tick to tick in the zone, across the autumn change; shifts step a tick", () => {
+      const d = timeWindowPartitions({
+        cron: "0 0,6,12,18 * * *",
+        start: "2024-10-26-12:00",
+        end: "2024-10-27-12:00",
+        timezone: "Europe/Berlin",
+      });
+      assert.deepEqual(partitionKeys(d, at("2024-12-01T00:00:00Z")), [
+        "2024-10-26-12:00",
+        "2024-10-26-18:00",
+        "2024-10-27-00:00",
+        "2024-10-27-06:00",
+      ]);
+      // 00:00 to 06:00 on the night the clocks go back is seven hours long.
+      assert.deepEqual(windowOf(d, "2024-10-27-00:00"), [
+        "2024-10-26T22:00:00.000Z",
+        "2024-10-27T05:00:00.000Z",
+      ]);
+      const weekly = timeWindowPartitions({
+        cron: "0 9 * * 1",
+        start: "2024-09-02-09:00",
+        end: "2024-09-23-09:00",
+      });
+      assert.deepEqual(
+        upstreamPartitions({
+          downstream: weekly,
+          downstreamKey: "2024-09-09-09:00",
+          upstream: weekly,
+          mapping: timeWindowMapping({ startOffset: -1, endOffset: -1 }),
+          now,
+        }).keys,
+        ["2024-09-02-09:00"],
+      );
+    });
+
+    it("a bad cron, or an offset the cron decides, is a sentence", () => {
+      assert.match(
+        problemsOf(() => timeWindowPartitions({ cron: "61 * * * *", start: "2024-01-01-00:00" }))[0]!,
+        /"61 \* \* \* \*" is not a cron expression/,
+      );
+      assert.match(
+        problemsOf(() =>
+          timeWindowPartitions({
+            cron: "0 * * * *",
+            start: "2024-01-01-00:00",
+            ...({ hourOffset: 2 } as object),
+          }),
+        )[0]!,
+        /hourOffset does not apply to cron partitions/,
+      );
     });
   });
 

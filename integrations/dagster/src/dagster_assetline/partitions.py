@@ -52,6 +52,18 @@ def to_partitions_def(d: Mapping[str, Any] | None) -> dg.PartitionsDefinition | 
         )
     if kind in _TIME_CLASSES:
         return _time_partitions(d)
+    if kind == "cron":
+        options: dict[str, Any] = {
+            "cron_schedule": d["cron"],
+            "start": d["start"],
+            "fmt": d.get("format", "%Y-%m-%d-%H:%M"),
+            "timezone": d.get("timezone", "UTC"),
+            "end": d.get("end"),
+            "end_offset": d.get("endOffset", 0),
+        }
+        return dg.TimeWindowPartitionsDefinition(
+            **{k: v for k, v in options.items() if v is not None}
+        )
     raise ValueError(f"Assetline partitions of type {kind!r} have no Dagster equivalent here.")
 
 
