@@ -50,6 +50,12 @@ export class RunStates implements vscode.Disposable {
   applyLiveEvent(root: string, event: RunEvent): void {
     const live = this.live.get(root) ?? new Map<string, LiveState>();
     this.live.set(root, live);
+    // One partition's outcome is not the asset's: it stays running until the run ends, and its
+    // summed-up state (the health) comes from the server's records.
+    if ("partition" in event && event.partition !== undefined && event.type !== "asset_start") {
+      this.changeEmitter.fire(root); // the server's records now say more of the asset's partitions
+      return;
+    }
     if (event.type === "asset_skipped") live.delete(event.key);
     else if (event.type === "run_end") {
       // A cancelled run leaves assets it started unfinished: they are no longer running.
