@@ -129,6 +129,33 @@ export function automationVerdicts(
   project: Project,
   now: number,
 ): Record<string, AutomationVerdict> | undefined {
+  // Every live event of a run asks for the run states (lens, views, diagnostics): the verdicts
+  // are reused while the analysis and the records are the same, for a second at most (cron
+  // conditions move with the clock).
+  const index = readRunIndex(project.root);
+  const cached = verdictCache.get(project);
+  if (cached && cached.result === project.result && cached.index === index && now - cached.at < 1000)
+    return cached.verdicts;
+  const verdicts = evaluateVerdicts(project, index, now);
+  verdictCache.set(project, { result: project.result, index, at: now, verdicts });
+  return verdicts;
+}
+
+const verdictCache = new WeakMap<
+  Project,
+  {
+    result: Project["result"];
+    index: RunIndex | undefined;
+    at: number;
+    verdicts: Record<string, AutomationVerdict> | undefined;
+  }
+>();
+
+function evaluateVerdicts(
+  project: Project,
+  index: RunIndex | undefined,
+  now: number,
+): Record<string, AutomationVerdict> | undefined {
   const records = [...(project.result?.built.byKey.values() ?? [])].filter((r) => r.key !== undefined);
   if (!records.some((record) => record.automation !== undefined)) return undefined;
   let previous: ReturnType<typeof latestTick>;
@@ -145,7 +172,7 @@ export function automationVerdicts(
     ...(record.external ? { external: true } : {}),
   }));
   const evaluation = evaluateAutomation({
-    assets: automationAssets(nodes, readRunIndex(project.root), now),
+    assets: automationAssets(nodes, index, now),
     at: now,
     ...(previous ? { since: Date.parse(previous.at), cursor: previous.cursor.conditions } : {}),
   });

@@ -21,7 +21,7 @@ describe("a selection before it runs", () => {
     assert.deepEqual(said.keys, ["ingest/raw_orders", "transform/cleaned_orders", "transform/daily_revenue"]);
     assert.equal(
       said.message,
-      "3 assets: ingest/raw_orders, transform/cleaned_orders, transform/daily_revenue",
+      "3 assets: ingest/raw_orders, transform/cleaned_orders and transform/daily_revenue",
     );
     assert.equal(
       describeRunSelection("*", assets).message,
@@ -35,7 +35,9 @@ describe("a selection before it runs", () => {
       describeRunSelection("finance/fx_rates", assets).message,
       /matches no asset that can be materialized/,
     );
-    assert.match(describeRunSelection("group:", assets).message, /./);
+    const unfinished = describeRunSelection("group:", assets);
+    assert.equal(unfinished.keys, undefined, "an unfinished selection runs nothing");
+    assert.notEqual(unfinished.message, "", "and says why");
     assert.equal(describeRunSelection("group:(", assets).keys, undefined);
     assert.match(describeRunSelection("  ", assets).message, /^A selection, e\.g\./);
   });
