@@ -3,7 +3,7 @@
  * it; under it each step (an asset, or one partition of one) with its outcome and duration; under
  * a step its checks and logs. Built from the run's events alone. Pure.
  */
-import { partitionId, type RunEvent } from "@assetline/core";
+import { keyList, partitionId, type RunEvent } from "@assetline/core";
 
 export type StepOutcome = "materialized" | "failed" | "skipped" | "running";
 
@@ -33,11 +33,6 @@ export interface RunNode {
   env?: string;
   startedAt?: string;
   steps: RunStep[];
-}
-
-function names(keys: readonly string[]): string {
-  if (keys.length <= 2) return keys.join(", ");
-  return `${keys.slice(0, 2).join(", ")} and ${keys.length - 2} more`;
 }
 
 export function runTree(runId: string, events: readonly RunEvent[]): RunNode {
@@ -105,7 +100,7 @@ export function runTree(runId: string, events: readonly RunEvent[]): RunNode {
   // A run that ended leaves nothing running: what never finished was stopped with it.
   if (end) for (const s of steps.values()) if (s.outcome === "running") s.outcome = "skipped";
   const assets = start?.assets ?? [...new Set([...steps.values()].map((s) => s.key))];
-  const what = start?.checksOnly ? `checks of ${names(assets)}` : names(assets) || runId;
+  const what = start?.checksOnly ? `checks of ${keyList(assets)}` : keyList(assets) || runId;
   const partitions = start?.partitions
     ? ` [${start.partitions.start === start.partitions.end ? start.partitions.start : `${start.partitions.start}...${start.partitions.end}`}]`
     : "";

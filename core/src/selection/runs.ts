@@ -3,6 +3,17 @@ import { trySelect, type SelectableAsset } from "./resolve";
 
 export type RunMode = "asset" | "upstream" | "downstream";
 
+/**
+ * Keys as people read them in one line: "a", "a and b", "a, b and 3 more" (at most `shown`
+ * named). The one wording of the run results, the Recent Runs titles and selection previews.
+ */
+export function keyList(keys: readonly string[], shown = 2): string {
+  if (keys.length <= shown) {
+    return keys.length <= 1 ? keys.join("") : `${keys.slice(0, -1).join(", ")} and ${keys.at(-1)}`;
+  }
+  return `${keys.slice(0, shown).join(", ")} and ${keys.length - shown} more`;
+}
+
 /** The selection that runs an asset, alone or with everything upstream or downstream of it. */
 export function selectionFor(key: string, mode: RunMode = "asset"): string {
   const quoted = `key:"${key.replace(/["\\]/g, "\\$&")}"`;
@@ -25,9 +36,8 @@ export function describeRunSelection(
   const external = new Set(assets.filter((a) => a.external).map((a) => a.key));
   const keys = found.keys.filter((key) => !external.has(key));
   if (keys.length === 0) return { message: `"${text}" matches no asset that can be materialized.` };
-  const more = keys.length > 3 ? ` and ${keys.length - 3} more` : "";
   return {
     keys,
-    message: `${keys.length} asset${keys.length === 1 ? "" : "s"}: ${keys.slice(0, 3).join(", ")}${more}`,
+    message: `${keys.length} asset${keys.length === 1 ? "" : "s"}: ${keyList(keys, 3)}`,
   };
 }

@@ -9,7 +9,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { partitionId, type RunEvent } from "@assetline/core";
+import { keyList, partitionId, type RunEvent } from "@assetline/core";
 
 export { readIndex, readEvents, listRunIds } from "../runner/events";
 export { recordedFailure, type RecordedFailure } from "./failures";
@@ -289,15 +289,15 @@ export function describeRunResult(result: RunResult, requested?: readonly string
   if (result.spawnError) return `Assetline could not start the runner: ${result.spawnError.message}`;
   if (result.status === "success") {
     if (result.checksOnly)
-      return `Assetline: checked ${names(result.assets ?? [])} · ${result.env} · ${seconds} s`;
+      return `Assetline: checked ${keyList(result.assets ?? [])} · ${result.env} · ${seconds} s`;
     if (!result.assets) return `Assetline: materialized ${result.selection} in ${seconds} s.`;
     // "transform/daily_revenue and 3 upstream assets · local · 0.9 s", partitions counted.
     const asked = requested?.filter((key) => result.assets!.includes(key)) ?? [];
     const others = result.assets.length - asked.length;
     const what =
       asked.length > 0 && others > 0
-        ? `${names(asked)} and ${others} upstream asset${others === 1 ? "" : "s"}`
-        : names(result.assets);
+        ? `${keyList(asked)} and ${others} upstream asset${others === 1 ? "" : "s"}`
+        : keyList(result.assets);
     const steps = result.materialized?.length ?? 0;
     const partitions = steps > result.assets.length ? `, ${steps} materializations` : "";
     return `Assetline: materialized ${what}${partitions} · ${result.env} · ${seconds} s`;
@@ -316,12 +316,6 @@ export function describeRunResult(result: RunResult, requested?: readonly string
   const where = first.location ? ` (${first.location.file}:${first.location.line})` : "";
   const more = result.failures.length > 1 ? ` (and ${result.failures.length - 1} more)` : "";
   return `Assetline: ${first.key}: ${first.message}${where}${more}`;
-}
-
-/** "a", "a and b", "a, b and 3 more". */
-function names(keys: readonly string[]): string {
-  if (keys.length <= 2) return keys.join(" and ");
-  return `${keys.slice(0, 2).join(", ")} and ${keys.length - 2} more`;
 }
 
 /** The first frame of a stack that lies in the project's own files (not its node_modules). */

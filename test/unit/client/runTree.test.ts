@@ -93,7 +93,7 @@ describe("Recent Runs: a run as a tree", () => {
       { ...base, type: "asset_start", key: "a" },
     ]);
     assert.equal(killed.status, "running or interrupted");
-    assert.equal(killed.title, "a, b");
+    assert.equal(killed.title, "a and b");
     assert.deepEqual(
       killed.steps.map((s) => s.outcome),
       ["running"],
