@@ -34,6 +34,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromiumPath, launchChromium } from "../../scripts/chromium.mjs";
 import { codeServerArgs } from "../../scripts/code-server.mjs";
+import { hoverState, measureLineage } from "../support/lineage-probe.mjs";
 import { Fatal, ensureBuilt, prepareWorkspace } from "./workspace.mjs";
 
 const root = path.dirname(path.dirname(path.dirname(fileURLToPath(import.meta.url))));
@@ -415,9 +416,38 @@ async function answer(page, name, request, prefix) {
         if (count === want) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
+      // What a person sees of it: the cards inside the pane or not, and their text size on screen.
+      const frame = await frameWith(page, "svg g.node");
+      const seen = await frame.evaluate(measureLineage);
       await screenshot(page, `${prefix}${name}`);
-      log(`lineage webview: ${count} svg g.node (the extension reported ${want})`);
-      return { svgNodes: count };
+      log(
+        `lineage webview: ${count} svg g.node (the extension reported ${want}); pane ${seen.pane.width}x${seen.pane.height}, ` +
+          `${seen.nodes.filter((node) => !node.inside).length} outside, smallest text ${seen.smallestPx?.toFixed(1)} px`,
+      );
+      return { svgNodes: count, ...seen };
+    }
+    case "hover-node": {
+      // A real mouse over the node's card: what lights up; then the mouse leaves and it clears.
+      const frame = await frameWith(page, nodeSelector(request.key));
+      await frame.locator(`${nodeSelector(request.key)} rect.card`).hover({ timeout: 10_000 });
+      await frame.waitForFunction(
+        () => document.querySelector("svg.lineage")?.classList.contains("hovering"),
+        null,
+        {
+          timeout: 10_000,
+        },
+      );
+      const lit = await frame.evaluate(hoverState);
+      await screenshot(page, `${prefix}${request.shot || "hover-node"}`);
+      await page.mouse.move(2, 2);
+      const cleared = await frame
+        .waitForFunction(() => !document.querySelector("svg.lineage")?.classList.contains("hovering"), null, {
+          timeout: 10_000,
+        })
+        .then(() => true)
+        .catch(() => false);
+      log(`hovering ${request.key}: ${JSON.stringify(lit)}; cleared on leaving: ${cleared}`);
+      return { ...lit, cleared };
     }
     case "watch-node": {
       // Records every run state the node of `key` shows from now on (a MutationObserver in the

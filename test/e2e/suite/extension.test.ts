@@ -19,6 +19,7 @@ import {
   withDeadline,
   workspaceRoot,
 } from "./helpers";
+import type { LineageMeasure } from "../../support/lineage-probe.mjs";
 import { note } from "./log";
 import {
   EXTENSION_ID,
@@ -135,12 +136,7 @@ export function defineExtensionTests(): void {
       assert.deepEqual(api.lastLineageRender, render);
 
       const seen = await askLauncher("lineage", { nodes: render.nodes });
-      if (seen)
-        assert.equal(
-          seen["svgNodes"],
-          render.nodes,
-          "the webview's SVG holds a different number of nodes (`svg g.node`)",
-        );
+      if (seen) assertReadable(seen, render.nodes);
     });
 
     it("focuses the lineage view on an asset from its Show lineage lens", async function () {
@@ -160,12 +156,17 @@ export function defineExtensionTests(): void {
       );
 
       const seen = await askLauncher("lineage-focus", { nodes: render.nodes });
-      if (seen)
-        assert.equal(
-          seen["svgNodes"],
-          render.nodes,
-          "the webview's SVG holds a different number of nodes (`svg g.node`)",
-        );
+      if (!seen) return;
+      assertReadable(seen, render.nodes);
+      // Hovering the focus lights its edges and marks its neighbours; leaving clears them.
+      const upstream = graph.assets.find((asset) => asset.key === key)!.deps;
+      const downstream = graph.assets.filter((asset) => asset.deps.includes(key)).map((asset) => asset.key);
+      const lit = await askLauncher("hover-node", { key, shot: "lineage-hover" });
+      assert.ok(lit, "the launcher did not hover the node");
+      assert.equal(lit["hovered"], key);
+      assert.equal(lit["edges"], upstream.length + downstream.length, "lit edges of the hovered node");
+      assert.deepEqual(lit["neighbours"], [...upstream, ...downstream].sort(), "marked neighbours");
+      assert.equal(lit["cleared"], true, "the highlight stayed after the mouse left the node");
     });
 
     it("runs an asset from its Run lens and stores its value where the run records it", async function () {
@@ -349,4 +350,23 @@ function neighbourhood(graph: AssetGraph, key: string, hops: number): Set<string
     }
   }
   return shown;
+}
+
+/** What the launcher measured of the lineage pane: all `nodes` drawn, inside it, text >= 12 px. */
+function assertReadable(seen: Record<string, unknown>, nodes: number): void {
+  const measured = seen as unknown as LineageMeasure & { svgNodes: number };
+  assert.equal(
+    measured.svgNodes,
+    nodes,
+    "the webview's SVG holds a different number of nodes (`svg g.node`)",
+  );
+  const outside = measured.nodes.filter((node) => !node.inside).map((node) => node.key);
+  assert.deepEqual(outside, [], `nodes outside the ${measured.pane.width}x${measured.pane.height} pane`);
+  assert.ok(
+    measured.smallestPx !== undefined && measured.smallestPx >= 12,
+    `node text is ${measured.smallestPx?.toFixed(1)} px on screen (at least 12 px)`,
+  );
+  note(
+    `      ${nodes} nodes inside a ${measured.pane.width}x${measured.pane.height} pane, smallest text ${measured.smallestPx.toFixed(1)} px`,
+  );
 }

@@ -9,6 +9,7 @@ import { pathToFileURL } from "node:url";
 import type { AssetGraph } from "@assetline/core";
 import type { HostMessage, WebviewMessage } from "@assetline/protocol";
 import { resolveSelection } from "../../../core/src/selection";
+import { hoverState, measureLineage } from "../../support/lineage-probe.mjs";
 import { asset, graphOf, randomGraph } from "./fixtures";
 
 interface Page {
@@ -185,34 +186,13 @@ describe("webview in Chromium", function () {
     const narrow = await harness.openWebview(browser, { width: 540, height: 820 });
     try {
       await narrow.post({ type: "graph", graph: shop, focus: "transform/joined" });
-      const measure = () =>
-        narrow.page.evaluate(() => {
-          const pane = document.getElementById("graph")!.getBoundingClientRect();
-          const nodes = [...document.querySelectorAll("svg g.node")].map((g) => {
-            const box = g.querySelector("rect.card")!.getBoundingClientRect();
-            const text = g.querySelector("text.detail")!;
-            const scale = Number(
-              /scale\(([\d.]+)\)/.exec(
-                document.querySelector("g.viewport")!.getAttribute("transform") ?? "",
-              )?.[1] ?? 1,
-            );
-            return {
-              key: g.getAttribute("data-key"),
-              inside:
-                box.left >= pane.left &&
-                box.right <= pane.right &&
-                box.top >= pane.top &&
-                box.bottom <= pane.bottom,
-              px: parseFloat(getComputedStyle(text).fontSize) * scale,
-            };
-          });
-          return { nodes, transform: document.querySelector("g.viewport")!.getAttribute("transform") };
-        });
+      const measure = () => narrow.page.evaluate(measureLineage);
       const first = await measure();
       assert.ok(first.nodes.length > 0);
       for (const node of first.nodes) {
         assert.ok(node.inside, `${node.key} is outside the pane`);
-        assert.ok(node.px >= 12, `${node.key}'s detail text is ${node.px.toFixed(1)} px on screen`);
+        assert.ok(node.detailPx! >= 12, `${node.key}'s detail text is ${node.detailPx} px on screen`);
+        assert.ok(node.keyPx! >= 12, `${node.key}'s key is ${node.keyPx} px on screen`);
       }
       // Resizing refits (the user has not moved the camera).
       await narrow.page.setViewportSize({ width: 1300, height: 700 });
@@ -238,14 +218,8 @@ describe("webview in Chromium", function () {
       "not one arrowhead per edge",
     );
     await view.page.hover(key("transform/joined"));
-    const lit = await view.page.evaluate(() => ({
-      hovering: document.querySelector("svg.lineage")!.classList.contains("hovering"),
-      edges:
-        (document.querySelector("g.highlight path.edge.lit")?.getAttribute("d") ?? "").split("M").length - 1,
-      neighbours: [...document.querySelectorAll("svg g.node.neighbour")]
-        .map((g) => g.getAttribute("data-key"))
-        .sort(),
-    }));
+    const { hovered, ...lit } = await view.page.evaluate(hoverState);
+    assert.equal(hovered, "transform/joined");
     assert.deepEqual(lit, {
       hovering: true,
       edges: 3,
