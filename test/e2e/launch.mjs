@@ -586,6 +586,28 @@ async function answer(page, name, request, prefix) {
       log(`test explorer rows: ${JSON.stringify(labels)}`);
       return { rows: labels };
     }
+    case "view-rows": {
+      // The rows of a side bar view (its pane found by its title), as a person reads them.
+      const pane = page.locator(".pane", { has: page.locator(".pane-header", { hasText: request.view }) });
+      const rows = pane.first().locator(".monaco-list-row");
+      await rows.first().waitFor({ timeout: 15_000 });
+      if (request.contains)
+        await rows
+          .filter({ hasText: request.contains })
+          .first()
+          .waitFor({ timeout: 15_000 })
+          .catch(() => undefined);
+      // Each row's label and description as the tree draws them (VS Code's icon label parts).
+      const texts = await rows.evaluateAll((elements) =>
+        elements.map((row) => ({
+          label: row.querySelector(".label-name")?.textContent?.trim() ?? "",
+          description: row.querySelector(".label-description")?.textContent?.trim() ?? "",
+        })),
+      );
+      await screenshot(page, `${prefix}${request.shot || "view-rows"}`);
+      log(`${request.view} rows: ${texts.map((row) => `${row.label} | ${row.description}`).join("; ")}`);
+      return { rows: texts };
+    }
     case "screenshot": {
       await screenshot(page, `${prefix}${request.shot}`);
       return {};

@@ -10,6 +10,8 @@ export interface HoverState {
   edges: number;
   hovered?: string;
   neighbours: string[];
+  stateLine?: string;
+  card: Record<string, string>;
 }
 export function measureLineage(): LineageMeasure;
 export function hoverState(): HoverState;

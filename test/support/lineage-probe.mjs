@@ -46,5 +46,13 @@ export function hoverState() {
     neighbours: [...document.querySelectorAll("svg g.node.neighbour")]
       .map((g) => g.getAttribute("data-key"))
       .sort(),
+    // The hovered card's third line (the state's words) and the hover card's rows.
+    stateLine: document.querySelector("svg g.node.hovered text.sub")?.textContent ?? undefined,
+    card: Object.fromEntries(
+      [...document.querySelectorAll("#hover-card:not(.hidden) .card-label")].map((label) => [
+        label.textContent,
+        label.nextElementSibling?.textContent ?? "",
+      ]),
+    ),
   };
 }

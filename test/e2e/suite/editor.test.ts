@@ -14,13 +14,14 @@ import * as vscode from "vscode";
 import { type AssetGraph, type AssetNode } from "@assetline/core";
 import { Commands } from "@assetline/protocol";
 import type { AssetlineApi, CheckRunResult, RunOutcome } from "../../../client/src/api";
-import { askLauncher, loadStaticGraph, storageTimes, withDeadline, workspaceRoot } from "./helpers";
+import { askLauncher, loadStaticGraph, runCli, storageTimes, withDeadline, workspaceRoot } from "./helpers";
 import { note } from "./log";
 import {
   EXTENSION_ID,
   commandArgs,
   diagnosticCode,
   isMaterialized,
+  lensArgs,
   lensOf,
   lensesFor,
   readRunIndex,
@@ -275,6 +276,68 @@ export function defineEditorTests(): void {
         }
       } finally {
         fs.writeFileSync(orders, original);
+      }
+    });
+
+    it("one asset's state reads the same in status, lens, hover, Assets view and lineage view", async function () {
+      // After the Test Explorer run above, daily_revenue's blocking check has failed on its
+      // stored value: every place that shows its state must say so, in the same words.
+      const { key } = NON_NEGATIVE;
+      const asset = graph.assets.find((candidate) => candidate.key === key)!;
+      const status = (
+        JSON.parse(runCli(root, ["status", "--json"])) as {
+          assets: { key: string; state: string; title: string }[];
+        }
+      ).assets.find((entry) => entry.key === key);
+      assert.equal(status?.state, "check-failed", `assetline status: ${JSON.stringify(status)}`);
+      const words = status.title;
+      note(`      assetline status: ${words}`);
+
+      const uri = vscode.Uri.file(path.join(root, asset.file));
+      await vscode.window.showTextDocument(uri, { preview: false, viewColumn: vscode.ViewColumn.One });
+      const lens = await untilSettled(
+        api,
+        async () =>
+          (await lensesFor(api, uri, [key])).find(
+            (candidate) => lensArgs(candidate)?.key === key && candidate.command?.title === words,
+          ),
+        `a lens of ${key} titled "${words}"`,
+      );
+      assert.ok(lens);
+
+      const text = (await vscode.workspace.openTextDocument(uri)).getText();
+      const at = (await vscode.workspace.openTextDocument(uri)).positionAt(text.indexOf(`"${key}"`) + 2);
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+        "vscode.executeHoverProvider",
+        uri,
+        at,
+      );
+      const hovered = hovers
+        .flatMap((hover) => hover.contents)
+        .map((content) => (typeof content === "string" ? content : content.value))
+        .join("\n");
+      assert.equal(/Run state: (.*?)(?: — |$)/m.exec(hovered)?.[1], words, `the hover says: ${hovered}`);
+
+      // What a person sees in the Assets view and on the lineage node (and its hover card).
+      await vscode.commands.executeCommand("assetline.assets.focus");
+      const tree = await askLauncher("view-rows", {
+        view: "Assets",
+        contains: key,
+        shot: "state-assets-view",
+      });
+      if (tree) {
+        const row = (tree["rows"] as { label: string; description: string }[]).find(
+          (each) => each.label === key,
+        );
+        assert.equal(row?.description, words, "the Assets view's row");
+      }
+      const rendered = api.nextLineageRender();
+      await vscode.commands.executeCommand(Commands.showLineage, { key, rootUri: rootUri(root) });
+      await withDeadline(rendered, 30_000, "the lineage view never reported a render");
+      const node = await askLauncher("hover-node", { key, shot: "state-lineage-node" });
+      if (node) {
+        assert.match(String(node["stateLine"]), /^check failed\b/, "the node's state line");
+        assert.equal((node["card"] as Record<string, string>)["state"], words, "the node's hover card");
       }
     });
 

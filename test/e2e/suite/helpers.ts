@@ -33,9 +33,9 @@ export function findCli(root: string): string {
   }
 }
 
-/** `assetline graph --json --root ROOT`: the static graph the editor should show. */
-export function loadStaticGraph(root: string): AssetGraph {
-  const result = spawnSync(process.execPath, [findCli(root), "graph", "--json", "--root", root], {
+/** `assetline ARGS --root ROOT` with the workspace's own CLI; its stdout (throws on a non-zero exit). */
+export function runCli(root: string, args: string[]): string {
+  const result = spawnSync(process.execPath, [findCli(root), ...args, "--root", root], {
     cwd: root,
     // In VS Code desktop process.execPath is Electron: make it behave as Node.
     env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" },
@@ -44,10 +44,15 @@ export function loadStaticGraph(root: string): AssetGraph {
   });
   if (result.status !== 0) {
     throw new Error(
-      `assetline graph --json exited ${result.status}: ${result.stderr || String(result.error)}`,
+      `assetline ${args.join(" ")} exited ${result.status}: ${result.stderr || String(result.error)}`,
     );
   }
-  return JSON.parse(result.stdout) as AssetGraph;
+  return result.stdout;
+}
+
+/** `assetline graph --json --root ROOT`: the static graph the editor should show. */
+export function loadStaticGraph(root: string): AssetGraph {
+  return JSON.parse(runCli(root, ["graph", "--json"])) as AssetGraph;
 }
 
 /** Files under ROOT/.assetline/storage modified at or after `since` (ms), relative to ROOT. */
