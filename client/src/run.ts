@@ -2,7 +2,7 @@ import * as vscode from "vscode";
 import type { RunOutcome } from "./api";
 import type { Ctx } from "./ctx";
 import { config } from "./config";
-import { partitionId, type RunEvent } from "@assetline/core";
+import { partitionId, runDuration, type RunEvent } from "@assetline/core";
 import {
   describeRunEvent,
   describeRunResult,
@@ -92,8 +92,9 @@ export async function runSelection(
       out.appendLine(`\n$ ${run.commandLine}  (in ${projectRoot})`);
       token.onCancellationRequested(() => run.cancel());
       const result = await run.result;
-      const seconds = (result.durationMs / 1000).toFixed(1);
-      out.appendLine(`Run ${result.status} in ${seconds} s (exit ${result.exitCode ?? "none"}).`);
+      out.appendLine(
+        `Run ${result.status} in ${runDuration(result.durationMs)} (exit ${result.exitCode ?? "none"}).`,
+      );
       if (result.spawnError) void vscode.window.showErrorMessage(describeRunResult(result));
       else if (options.quiet) {
         // the caller reports it

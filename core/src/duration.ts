@@ -1,4 +1,4 @@
-/** Durations in specs: freshness maxLag, retention. Pure (no Node imports). */
+/** Durations: in specs (freshness maxLag, retention), and how long a run took. Pure (no Node imports). */
 
 /** Parses "30s", "15m", "24h", "7d", "1w" or an ISO 8601 duration like "PT6H", "P1D", "P1Y". */
 export function parseDuration(text: string): number | undefined {
@@ -26,4 +26,18 @@ export function parseDuration(text: string): number | undefined {
     );
   }
   return undefined;
+}
+
+/**
+ * How long a run, an asset or a check took, the one way every view says it: "45 ms", "0.9 s",
+ * "2 min 5 s", "1 h 4 min". (How long ago something happened is state.ts's `ago`.)
+ */
+export function runDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return "? s";
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 59_950) return `${(ms / 1000).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+  const minutes = Math.round(seconds / 60);
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }

@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
 import * as path from "node:path";
-import { span, type RunEvent } from "@assetline/core";
+import { runDuration, type RunEvent } from "@assetline/core";
 import { describeRunEvent, listRunIds, readEvents } from "assetline/launch";
 import { findProjects, type Project } from "../projects";
 import { runTree, type RunDetail, type RunNode, type RunStep } from "./runTree";
@@ -107,7 +107,7 @@ export class RunsView
       );
       tree.description = [
         step.outcome,
-        step.durationMs !== undefined ? `${Math.round(step.durationMs)} ms` : undefined,
+        step.durationMs !== undefined ? runDuration(step.durationMs) : undefined,
       ]
         .filter(Boolean)
         .join(" · ");
@@ -120,7 +120,7 @@ export class RunsView
     const tree = new vscode.TreeItem(run.title, vscode.TreeItemCollapsibleState.Collapsed);
     tree.description = [
       run.status,
-      run.durationMs !== undefined ? span(run.durationMs) : undefined,
+      run.durationMs !== undefined ? runDuration(run.durationMs) : undefined,
       run.env,
       run.startedAt ? new Date(run.startedAt).toLocaleString() : undefined,
     ]

@@ -16,6 +16,7 @@ import { findCli, missingCliMessage, startRun, describeRunEvent, type RunHandle 
 import { listRunIds, readEvents } from "../runner/events";
 import { listTicks, ticksDir, type PlannedRun, type TickRecord } from "./tick";
 import { processAlive, readJsonFile } from "../fsutil";
+import { runDuration } from "@assetline/core";
 
 export interface DevOptions {
   root: string;
@@ -138,9 +139,7 @@ export async function runDev(options: DevOptions): Promise<number> {
     running.set(request.id, { handle, keys: request.keys });
     void handle.result.then((result) => {
       running.delete(request.id);
-      log(
-        `run for ${why} ${result.status} in ${(result.durationMs / 1000).toFixed(1)} s: ${request.run.select}`,
-      );
+      log(`run for ${why} ${result.status} in ${runDuration(result.durationMs)}: ${request.run.select}`);
       drain();
     });
   };

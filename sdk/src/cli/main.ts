@@ -9,7 +9,7 @@ import type { AssetGraph, AssetNode } from "@assetline/core";
 import { chooseEnvironment, ConfigError, readConfig } from "../config";
 import { DefinitionsError, runtimeGraph, upstreamKeys } from "../definitions";
 import { processAlive } from "../fsutil";
-import { InvalidKeyError } from "@assetline/core";
+import { InvalidKeyError, runDuration } from "@assetline/core";
 import { loadProject } from "../loader";
 import { type RunEvent } from "@assetline/core";
 import { listRunIds, readEvents, readIndex, rebuildIndex } from "../runner/events";
@@ -176,10 +176,6 @@ async function cmdList(args: ParsedArgs): Promise<number> {
   return 0;
 }
 
-function formatDuration(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
-}
-
 function indent(text: string, by = "      "): string {
   return text
     .split("\n")
@@ -215,7 +211,7 @@ function humanEvent(event: RunEvent, root: string): string | undefined {
     case "asset_start":
       return `  ... ${partitionId(event.key, event.partition)}`;
     case "asset_success":
-      return `  ok  ${partitionId(event.key, event.partition)} (${formatDuration(event.durationMs)})${event.output.path ? ` -> ${event.output.path}` : ""}`;
+      return `  ok  ${partitionId(event.key, event.partition)} (${runDuration(event.durationMs)})${event.output.path ? ` -> ${event.output.path}` : ""}`;
     case "asset_failure": {
       return `  FAIL ${partitionId(event.key, event.partition)} (${event.reason}): ${event.error.message}${stackFor(event.error.stack)}`;
     }
@@ -241,7 +237,7 @@ function humanEvent(event: RunEvent, root: string): string | undefined {
     case "run_end": {
       const where = path.relative(process.cwd(), path.join(root, ".assetline", "runs", event.runId)) || ".";
       return (
-        `run ${event.status} in ${formatDuration(event.durationMs)}: ${event.materialized.length} materialized, ` +
+        `run ${event.status} in ${runDuration(event.durationMs)}: ${event.materialized.length} materialized, ` +
         `${event.failed.length} failed, ${event.skipped.length} skipped, ${event.failedChecks.length} failed check(s). Records: ${where}`
       );
     }
@@ -658,7 +654,7 @@ function cmdRuns(args: ParsedArgs): number {
   if (runs.length === 0) out("No runs recorded yet; start one with `assetline materialize --select ...`.");
   for (const r of runs) {
     out(
-      `${r.runId}  ${r.status.padEnd(10)} ${r.materialized} ok, ${r.failed} failed, ${r.skipped} skipped  ${r.durationMs !== undefined ? formatDuration(r.durationMs) : ""}  ${r.selection ?? ""}`,
+      `${r.runId}  ${r.status.padEnd(10)} ${r.materialized} ok, ${r.failed} failed, ${r.skipped} skipped  ${r.durationMs !== undefined ? runDuration(r.durationMs) : ""}  ${r.selection ?? ""}`,
     );
   }
   return 0;

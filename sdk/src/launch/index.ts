@@ -9,7 +9,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { keyList, partitionId, type RunEvent } from "@assetline/core";
+import { keyList, partitionId, runDuration, type RunEvent } from "@assetline/core";
 
 export { readIndex, readEvents, listRunIds } from "../runner/events";
 export { recordedFailure, type RecordedFailure } from "./failures";
@@ -285,12 +285,12 @@ export function describeRunEvent(event: RunEvent): string | undefined {
 
 /** One sentence for the end of a run, as a notification says it. */
 export function describeRunResult(result: RunResult, requested?: readonly string[]): string {
-  const seconds = (result.durationMs / 1000).toFixed(1);
+  const took = runDuration(result.durationMs);
   if (result.spawnError) return `Assetline could not start the runner: ${result.spawnError.message}`;
   if (result.status === "success") {
     if (result.checksOnly)
-      return `Assetline: checked ${keyList(result.assets ?? [])} · ${result.env} · ${seconds} s`;
-    if (!result.assets) return `Assetline: materialized ${result.selection} in ${seconds} s.`;
+      return `Assetline: checked ${keyList(result.assets ?? [])} · ${result.env} · ${took}`;
+    if (!result.assets) return `Assetline: materialized ${result.selection} in ${took}.`;
     // "transform/daily_revenue and 3 upstream assets · local · 0.9 s", partitions counted.
     const asked = requested?.filter((key) => result.assets!.includes(key)) ?? [];
     const others = result.assets.length - asked.length;
@@ -300,7 +300,7 @@ export function describeRunResult(result: RunResult, requested?: readonly string
         : keyList(result.assets);
     const steps = result.materialized?.length ?? 0;
     const partitions = steps > result.assets.length ? `, ${steps} materializations` : "";
-    return `Assetline: materialized ${what}${partitions} · ${result.env} · ${seconds} s`;
+    return `Assetline: materialized ${what}${partitions} · ${result.env} · ${took}`;
   }
   if (result.status === "cancelled") return `Assetline: the run of ${result.selection} was cancelled.`;
   const first = result.failures[0];
