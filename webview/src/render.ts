@@ -182,6 +182,8 @@ export class GraphView {
     if (!this.drawn) return 0;
     this.drawn.status = status;
     this.nodeLayer.selectAll<SVGGElement, DisplayNode>("g.node").call((selection) => this.style(selection));
+    // Restyling sets each node's classes afresh: mark the hovered node and its neighbours again.
+    if (this.hovered !== undefined) this.highlight(this.hovered);
     return this.nodeCount();
   }
 

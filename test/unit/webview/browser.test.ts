@@ -218,13 +218,19 @@ describe("webview in Chromium", function () {
       "not one arrowhead per edge",
     );
     await view.page.hover(key("transform/joined"));
-    const { hovered, ...lit } = await view.page.evaluate(hoverState);
+    const { hovered, hovering, edges, neighbours } = await view.page.evaluate(hoverState);
+    const lit = { hovering, edges, neighbours };
     assert.equal(hovered, "transform/joined");
     assert.deepEqual(lit, {
       hovering: true,
       edges: 3,
       neighbours: ["report/revenue", "transform/customers", "transform/orders"],
     });
+    // A run state arriving while the pointer rests on the node keeps what the hover marked.
+    await view.post({ type: "status", status: { "transform/joined": { state: "running" } } });
+    const still = await view.page.evaluate(hoverState);
+    assert.equal(still.hovered, "transform/joined", "the hovered mark after a status update");
+    assert.deepEqual(still.neighbours, neighbours, "the neighbours after a status update");
     await view.page.mouse.move(1, 790);
     await view.page.waitForFunction(
       () => !document.querySelector("svg.lineage")!.classList.contains("hovering"),
