@@ -29,7 +29,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
     lineage.registerSerializer(),
     assets,
     checks,
-    new RunsView(),
+    new RunsView(ctx.runStates.onDidChange),
     new EnvironmentPicker(),
   );
 

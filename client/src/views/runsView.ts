@@ -7,6 +7,7 @@ import { runTree, type RunDetail, type RunNode, type RunStep } from "./runTree";
 
 const RUN_SCHEME = "assetline-run";
 const MAX_RUNS = 30;
+const REFRESH_MS = 200;
 
 type Item =
   | { kind: "run"; project: Project; run: RunNode }
@@ -49,13 +50,26 @@ export class RunsView
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
 
-  constructor() {
+  private pending: NodeJS.Timeout | undefined;
+
+  /**
+   * `recordsChanged` is the client's signal that a project's run records changed (a run started
+   * here reported an event, or the run index changed); the watcher adds runs written elsewhere.
+   * Both are folded into one refresh at most every REFRESH_MS.
+   */
+  constructor(recordsChanged: vscode.Event<unknown>) {
     const watcher = vscode.workspace.createFileSystemWatcher("**/.assetline/runs/*/events.ndjson");
-    const refresh = () => this.changeEmitter.fire();
+    const refresh = () => {
+      this.pending ??= setTimeout(() => {
+        this.pending = undefined;
+        this.changeEmitter.fire();
+      }, REFRESH_MS);
+    };
     this.disposables.push(
       watcher,
       watcher.onDidCreate(refresh),
       watcher.onDidChange(refresh),
+      recordsChanged(refresh),
       vscode.window.registerTreeDataProvider("assetline.runs", this),
       vscode.workspace.registerTextDocumentContentProvider(RUN_SCHEME, this),
     );
@@ -138,6 +152,7 @@ export class RunsView
   }
 
   dispose(): void {
+    clearTimeout(this.pending);
     for (const disposable of this.disposables) disposable.dispose();
   }
 }
