@@ -3,7 +3,7 @@
  * it; under it each step (an asset, or one partition of one) with its outcome and duration; under
  * a step its checks and logs. Built from the run's events alone. Pure.
  */
-import { keyList, partitionId, type RunEvent } from "@assetline/core";
+import { describeRunTarget, keyList, partitionId, type RunEvent } from "@assetline/core";
 
 export type StepOutcome = "materialized" | "failed" | "skipped" | "running";
 
@@ -100,7 +100,8 @@ export function runTree(runId: string, events: readonly RunEvent[]): RunNode {
   // A run that ended leaves nothing running: what never finished was stopped with it.
   if (end) for (const s of steps.values()) if (s.outcome === "running") s.outcome = "skipped";
   const assets = start?.assets ?? [...new Set([...steps.values()].map((s) => s.key))];
-  const what = start?.checksOnly ? `checks of ${keyList(assets)}` : keyList(assets) || runId;
+  const target = start ? describeRunTarget(start.selection, assets) : keyList(assets);
+  const what = start?.checksOnly ? `checks of ${keyList(assets)}` : target || runId;
   const partitions = start?.partitions
     ? ` [${start.partitions.start === start.partitions.end ? start.partitions.start : `${start.partitions.start}...${start.partitions.end}`}]`
     : "";

@@ -1,4 +1,4 @@
 export { SelectionError, type SelectionExpr, type Span, type AttributeName } from "./ast";
 export { parseSelection } from "./parser";
 export { resolveSelection, trySelect, type SelectableAsset } from "./resolve";
-export { describeRunSelection, keyList, selectionFor, type RunMode } from "./runs";
+export { describeRunSelection, describeRunTarget, keyList, selectionFor, type RunMode } from "./runs";

@@ -1,4 +1,6 @@
 /** How a run from an editor names what it runs: an asset, alone or with its upstream or downstream. */
+import type { SelectionExpr } from "./ast";
+import { parseSelection } from "./parser";
 import { trySelect, type SelectableAsset } from "./resolve";
 
 export type RunMode = "asset" | "upstream" | "downstream";
@@ -18,6 +20,30 @@ export function keyList(keys: readonly string[], shown = 2): string {
 export function selectionFor(key: string, mode: RunMode = "asset"): string {
   const quoted = `key:"${key.replace(/["\\]/g, "\\$&")}"`;
   return mode === "upstream" ? `+${quoted}` : mode === "downstream" ? `${quoted}+` : quoted;
+}
+
+/**
+ * What a recorded run ran, in words, from its selection and the assets it planned: an asset
+ * run with its upstream or downstream is named by that asset ("transform/daily_revenue and 3
+ * upstream"), as the run's notification names it; any other selection by its keys.
+ */
+export function describeRunTarget(selection: string, assets: readonly string[]): string {
+  let expr: SelectionExpr;
+  try {
+    expr = parseSelection(selection);
+  } catch {
+    return keyList(assets);
+  }
+  const traversal = expr.type === "traverse" ? expr : undefined;
+  const root = traversal ? traversal.operand : expr;
+  const key =
+    root.type === "attr" && root.attr === "key" && !root.value.includes("*") ? root.value : undefined;
+  if (key === undefined || !assets.includes(key)) return keyList(assets);
+  const others = assets.length - 1;
+  if (others === 0) return key;
+  const up = traversal?.up !== undefined;
+  const down = traversal?.down !== undefined;
+  return up !== down ? `${key} and ${others} ${up ? "upstream" : "downstream"}` : keyList(assets);
 }
 
 /**

@@ -120,6 +120,18 @@ describe("Recent Runs: a run as a tree", () => {
       },
     ]);
     assert.equal(checks.title, "checks of a");
+    const upstream = runTree("r4", [
+      {
+        ...base,
+        type: "run_start",
+        selection: '+key:"b"',
+        assets: ["a", "b"],
+        env: "local",
+        pid: 1,
+        concurrency: 1,
+      },
+    ]);
+    assert.equal(upstream.title, "b and 1 upstream", "an asset run with its upstream is named by that asset");
     assert.equal(checks.steps[0]!.outcome, "materialized");
   });
 });

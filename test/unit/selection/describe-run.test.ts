@@ -1,6 +1,6 @@
 /** What a typed selection would run, in words, and the webview's request to run one (validated). */
 import assert from "node:assert/strict";
-import { describeRunSelection, type SelectableAsset } from "@assetline/core";
+import { describeRunSelection, describeRunTarget, selectionFor, type SelectableAsset } from "@assetline/core";
 import { isWebviewMessage } from "@assetline/protocol";
 
 const assets: SelectableAsset[] = [
@@ -47,5 +47,45 @@ describe("a selection before it runs", () => {
     assert.ok(!isWebviewMessage({ type: "runSelection", selection: "" }));
     assert.ok(!isWebviewMessage({ type: "runSelection", selection: 42 }));
     assert.ok(!isWebviewMessage({ type: "runSelection", selection: "x".repeat(5000) }));
+  });
+});
+
+describe("a recorded run's target in words", () => {
+  const planned = ["ingest/raw_orders", "transform/cleaned_orders", "transform/daily_revenue"];
+
+  it("names an asset run with its upstream or downstream by that asset", () => {
+    assert.equal(
+      describeRunTarget(selectionFor("transform/daily_revenue", "upstream"), planned),
+      "transform/daily_revenue and 2 upstream",
+    );
+    assert.equal(
+      describeRunTarget("+transform/daily_revenue", planned),
+      "transform/daily_revenue and 2 upstream",
+    );
+    assert.equal(
+      describeRunTarget(selectionFor("ingest/raw_orders", "downstream"), planned),
+      "ingest/raw_orders and 2 downstream",
+    );
+    assert.equal(
+      describeRunTarget(selectionFor("ingest/raw_orders"), ["ingest/raw_orders"]),
+      "ingest/raw_orders",
+    );
+  });
+
+  it("names any other selection by its keys", () => {
+    assert.equal(
+      describeRunTarget("group:transform", planned.slice(1)),
+      "transform/cleaned_orders and transform/daily_revenue",
+    );
+    assert.equal(describeRunTarget("*", planned), "ingest/raw_orders, transform/cleaned_orders and 1 more");
+    assert.equal(
+      describeRunTarget("+transform/daily_revenue+", planned),
+      "ingest/raw_orders, transform/cleaned_orders and 1 more",
+    );
+    // A run whose selection cannot be read (an older record): its keys.
+    assert.equal(
+      describeRunTarget("key:(", planned),
+      "ingest/raw_orders, transform/cleaned_orders and 1 more",
+    );
   });
 });
