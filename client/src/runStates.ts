@@ -18,27 +18,72 @@ export class RunStates implements vscode.Disposable {
   private readonly watcher = vscode.workspace.createFileSystemWatcher("**/.assetline/index.json");
   /** Fires with the project root whose states changed. */
   readonly onDidChange = this.changeEmitter.event;
+  private readonly changeCount = new Map<string, number>();
+  /** Per project root: the request in flight for the latest change, shared by its callers. */
+  private readonly asked = new Map<
+    string,
+    { change: number; states: Promise<Record<string, AssetStatus>> }
+  >();
+  /** Per project root: the end of the last request sent (the next one waits for it). */
+  private readonly queue = new Map<string, Promise<void>>();
 
   constructor(private readonly request: (params: RunStatesParams) => Promise<RunStatesResult>) {
-    const reload = (uri: vscode.Uri) => this.changeEmitter.fire(path.dirname(path.dirname(uri.fsPath)));
+    const reload = (uri: vscode.Uri) => this.changed(path.dirname(path.dirname(uri.fsPath)));
     this.watcher.onDidChange(reload);
     this.watcher.onDidCreate(reload);
     this.watcher.onDidDelete(reload);
   }
 
-  /** States of the project's assets: the server's, overlaid with what live runs reported. */
-  async statesFor(root: string): Promise<Record<string, AssetStatus>> {
-    // The live states as of this call: events that arrive while the server answers are shown by
-    // the calls they cause, so a state that lasted a few milliseconds is still shown, in order.
+  /**
+   * States of the project's assets: the server's, overlaid with what live runs reported.
+   *
+   * Every view asks when a change fires (lineage, Assets view, failures, status bar): the calls
+   * made for one change share one request, and a project's requests go to the server one after
+   * the other, so answers come back in the order of the changes and an older answer (a node
+   * still "running") never lands after a newer one.
+   */
+  statesFor(root: string): Promise<Record<string, AssetStatus>> {
+    const shared = this.asked.get(root);
+    if (shared && shared.change === this.changes(root)) return shared.states;
+    // The live states as of this change: events that arrive while the server answers are shown
+    // by the calls they cause, so a state that lasted a few milliseconds is still shown, in order.
     const live = this.live.get(root);
     const asOfNow = live && new Map(live);
-    const { states, automation } = await this.request({ uri: vscode.Uri.file(root).toString() });
-    if (automation) this.automation.set(root, automation);
-    else this.automation.delete(root);
-    if (!live || !asOfNow) return states;
-    const overlaid = overlayLive(states, asOfNow);
-    for (const key of overlaid.superseded) if (live.get(key) === asOfNow.get(key)) live.delete(key);
-    return overlaid.states;
+    const previous = this.queue.get(root) ?? Promise.resolve();
+    const answer = previous.then(() => this.request({ uri: vscode.Uri.file(root).toString() }));
+    this.queue.set(
+      root,
+      answer.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
+    const states = answer.then(({ states, automation }) => {
+      if (automation) this.automation.set(root, automation);
+      else this.automation.delete(root);
+      if (!live || !asOfNow) return states;
+      const overlaid = overlayLive(states, asOfNow);
+      for (const key of overlaid.superseded) if (live.get(key) === asOfNow.get(key)) live.delete(key);
+      return overlaid.states;
+    });
+    const entry = { change: this.changes(root), states };
+    this.asked.set(root, entry);
+    // Once answered, the next call asks again (the server's records may have changed since).
+    const forget = () => {
+      if (this.asked.get(root) === entry) this.asked.delete(root);
+    };
+    states.then(forget, forget);
+    return states;
+  }
+
+  /** How many changes of `root` have fired (calls for the same change share one request). */
+  private changes(root: string): number {
+    return this.changeCount.get(root) ?? 0;
+  }
+
+  private changed(root: string): void {
+    this.changeCount.set(root, this.changes(root) + 1);
+    this.changeEmitter.fire(root);
   }
 
   /** What automation would request now, per asset (as of the last `statesFor`). */
@@ -53,7 +98,7 @@ export class RunStates implements vscode.Disposable {
     // One partition's outcome is not the asset's: it stays running until the run ends, and its
     // summed-up state (the health) comes from the server's records.
     if ("partition" in event && event.partition !== undefined && event.type !== "asset_start") {
-      this.changeEmitter.fire(root); // the server's records now say more of the asset's partitions
+      this.changed(root); // the server's records now say more of the asset's partitions
       return;
     }
     if (event.type === "asset_skipped") live.delete(event.key);
@@ -66,7 +111,7 @@ export class RunStates implements vscode.Disposable {
       if (!status || !("key" in event) || event.key === undefined) return;
       live.set(event.key, { status, time: event.time });
     }
-    this.changeEmitter.fire(root);
+    this.changed(root);
   }
 
   dispose(): void {
