@@ -126,6 +126,8 @@ export class RunsView
         .filter(Boolean)
         .join(" · ");
       tree.tooltip = [step.id, step.outcome, step.reason].filter(Boolean).join("\n");
+      // Stable ids keep what the user expanded open across refreshes.
+      tree.id = `${item.project.root}\0${item.run.runId}\0${step.id}`;
       tree.iconPath = icon(STEP_ICON[step.outcome]);
       tree.command = open;
       return tree;
@@ -142,6 +144,7 @@ export class RunsView
       .join(" · ");
     tree.iconPath = icon(RUN_ICON[run.status]);
     tree.tooltip = `${item.project.name}: run ${run.runId}\n${run.steps.length} step(s)`;
+    tree.id = `${item.project.root}\0${run.runId}`;
     tree.command = open;
     return tree;
   }
