@@ -517,6 +517,26 @@ async function answer(page, name, request, prefix) {
       log(`active tab: ${title}; cursor: ${cursor}`);
       return { title, cursor };
     }
+    case "type-input": {
+      // Types into the open input box key by key, as a person does; reads the message it shows
+      // under the text, then presses Enter.
+      const widget = page.locator(".quick-input-widget");
+      await widget.waitFor({ state: "visible", timeout: 15_000 });
+      await widget.locator("input").first().focus();
+      await page.keyboard.type(request.text, { delay: 20 });
+      const message = widget.locator(".quick-input-message");
+      const until = Date.now() + 10_000;
+      let shown = "";
+      while (Date.now() < until) {
+        shown = (await message.innerText().catch(() => "")).trim();
+        if (shown && (!request.until || shown.includes(request.until))) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await screenshot(page, `${prefix}${request.shot || "input"}`);
+      log(`typed "${request.text}"; the input says: ${shown}`);
+      if (request.enter !== false) await page.keyboard.press("Enter");
+      return { message: shown };
+    }
     case "quick-pick": {
       // The open quick pick: its items' labels, then a real click on the one that has `choose`.
       const widget = page.locator(".quick-input-widget");
@@ -597,6 +617,16 @@ async function answer(page, name, request, prefix) {
           .first()
           .waitFor({ timeout: 15_000 })
           .catch(() => undefined);
+      if (request.expand) {
+        // Open the row whose text has `contains` by its twistie (a click on the label would also
+        // run the row's command).
+        const before = await rows.count();
+        const row = rows.filter({ hasText: request.contains }).first();
+        await row.locator(".monaco-tl-twistie").click({ timeout: 10_000 });
+        const until = Date.now() + 10_000;
+        while ((await rows.count()) <= before && Date.now() < until)
+          await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       // Each row's label and description as the tree draws them (VS Code's icon label parts).
       const texts = await rows.evaluateAll((elements) =>
         elements.map((row) => ({

@@ -11,7 +11,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { type AssetGraph, type AssetNode } from "@assetline/core";
+import { describeRunSelection, type AssetGraph, type AssetNode } from "@assetline/core";
 import { Commands } from "@assetline/protocol";
 import type { AssetlineApi, CheckRunResult, RunOutcome } from "../../../client/src/api";
 import { askLauncher, loadStaticGraph, runCli, storageTimes, withDeadline, workspaceRoot } from "./helpers";
@@ -25,6 +25,7 @@ import {
   lensOf,
   lensesFor,
   readRunIndex,
+  runFolders,
   untilSettled,
 } from "./vscode-helpers";
 
@@ -517,6 +518,60 @@ export function defineEditorTests(): void {
         fs.writeFileSync(definitions, original);
         fs.rmSync(file, { force: true });
       }
+    });
+
+    it("Materialize Selection… from the palette says what a typed selection matches and runs it; Recent Runs shows the run", async function () {
+      const selection = "+transform/daily_revenue";
+      const expected = describeRunSelection(selection, graph.assets);
+      assert.ok(expected.keys, expected.message);
+      const before = new Set(runFolders(root));
+      const done = vscode.commands.executeCommand<RunOutcome | undefined>("assetline.materializeSelection");
+      // Typed key by key into the input box the command opens; it says what the text selects.
+      const typed = await askLauncher("type-input", {
+        text: selection,
+        until: expected.message,
+        shot: "materialize-selection",
+      });
+      if (!typed) {
+        await vscode.commands.executeCommand("workbench.action.closeQuickOpen");
+        this.skip();
+      }
+      assert.equal(typed["message"], expected.message, "what the input box says of the selection");
+      const outcome = await withDeadline(Promise.resolve(done), 120_000, "the selection's run never ended");
+      assert.equal(outcome?.status, "success", `the run of ${selection}`);
+      const [runId, ...others] = runFolders(root).filter((id) => !before.has(id));
+      assert.ok(runId && others.length === 0, "one new run was recorded");
+      const events = fs
+        .readFileSync(path.join(root, ".assetline", "runs", runId, "events.ndjson"), "utf8")
+        .split("\n")
+        .filter((line) => line.trim())
+        .map((line) => JSON.parse(line) as { type: string; time: string; key?: string; assets?: string[] });
+      const ran = events.filter((event) => event.type === "asset_success").map((event) => event.key!);
+      assert.deepEqual([...ran].sort(), [...expected.keys].sort(), "the assets the run materialized");
+
+      // Recent Runs: the run on top, titled by what ran; under it each asset, materialized, with its time.
+      await vscode.commands.executeCommand("assetline.runs.focus");
+      const title = `transform/daily_revenue and ${expected.keys.length - 1} upstream`;
+      // The row of this run: its start time, in this window's locale, is in its description.
+      const startedAt = new Date(events.find((event) => event.type === "run_start")!.time).toLocaleString();
+      const view = await askLauncher("view-rows", {
+        view: "Recent Runs",
+        contains: startedAt,
+        expand: true,
+        shot: "recent-runs",
+      });
+      if (!view) return;
+      const rows = view["rows"] as { label: string; description: string }[];
+      assert.equal(rows[0]?.label, title, "the newest run is the first row");
+      assert.match(rows[0].description, /^success · [\d.]+ (ms|s) · local · /, "the run's row");
+      const steps = rows.slice(1, 1 + expected.keys.length);
+      assert.deepEqual(
+        steps.map((row) => row.label).sort(),
+        [...expected.keys].sort(),
+        "the run's assets under it",
+      );
+      for (const row of steps)
+        assert.match(row.description, /^materialized · [\d.]+ (ms|s)$/, `the row of ${row.label}`);
     });
   });
 }

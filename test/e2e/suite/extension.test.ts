@@ -222,10 +222,13 @@ export function defineExtensionTests(): void {
           `${output} is not under the project's .assetline/`,
         );
         assert.ok(fs.existsSync(file), `the recorded output ${output} does not exist`);
-        assert.ok(
-          fs.statSync(file).mtimeMs >= started - 1000,
-          `the recorded output ${output} was not written by this run`,
+        // A database may keep a small write in its write-ahead log until a later checkpoint.
+        const written = Math.max(
+          ...[file, `${file}.wal`]
+            .filter((each) => fs.existsSync(each))
+            .map((each) => fs.statSync(each).mtimeMs),
         );
+        assert.ok(written >= started - 1000, `the recorded output ${output} was not written by this run`);
       }
       const written = findStorageFilesSince(root, started);
       note(
@@ -273,11 +276,15 @@ export function defineExtensionTests(): void {
 
       // Undo the typo: the diagnostic goes away again, without saving anything.
       const cleared = waitForDiagnostics(transformUri, (diagnostics) => !diagnostics.some(isTypo));
-      // Revert acts on the active editor: make sure it is this one.
-      await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.One });
-      assert.ok(await vscode.commands.executeCommand("workbench.action.files.revert").then(() => true));
+      // Revert acts on the active editor: make sure it is this one (on a loaded machine another
+      // editor or view can take the focus between the two calls: then try again).
+      for (let attempt = 0; document.isDirty && attempt < 5; attempt++) {
+        await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.One });
+        if (vscode.window.activeTextEditor?.document !== document) continue;
+        await vscode.commands.executeCommand("workbench.action.files.revert");
+      }
+      assert.equal(document.isDirty, false, "the typo's buffer was not reverted");
       await withDeadline(cleared, 15_000, "the unknown-asset diagnostic stayed after the typo was reverted");
-      assert.equal(document.isDirty, false);
     });
 
     it("starts assetline dev from the palette: the example's sensor runs the ingest; Stop ends it cleanly", async function () {
