@@ -4,11 +4,13 @@
 //   node scripts/demo.mjs                 desktop VS Code (`code`) if it is on the PATH,
 //                                         else code-server on 127.0.0.1 until Ctrl-C
 //   node scripts/demo.mjs --browser       always code-server (VS Code in the browser)
-//   node scripts/demo.mjs --port 8080     code-server's port (default: 8080, or a free one)
+//   node scripts/demo.mjs --port 8080     the port to open (default: 8080, or a free one); it
+//                                         redirects to code-server's workbench on another port
 //   node scripts/demo.mjs --screenshot    code-server, open it in Debian's Chromium, save
 //                                         test-results/screenshots/demo.png, and stop
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -53,7 +55,10 @@ if (setup.status !== 0 || !entry || !fs.existsSync(entry))
 const codeServerVersion = JSON.parse(
   fs.readFileSync(path.join(path.dirname(entry), "..", "..", "package.json"), "utf8"),
 ).version;
+// The address the user opens (`port`) answers with a redirect to the workbench, whose URL must
+// carry the extension's path (a long `payload` query); code-server itself listens on another port.
 const port = portArg ?? ((await isFree(8080)) ? 8080 : await freePort());
+const serverPort = await freePort();
 const state = path.join(root, ".cache", "demo");
 const userData = path.join(state, "user-data");
 fs.mkdirSync(path.join(userData, "User"), { recursive: true });
@@ -77,7 +82,7 @@ const server = spawn(
   process.execPath,
   codeServerArgs({
     entry,
-    port,
+    port: serverPort,
     userData,
     extensions: path.join(state, "extensions"),
     workspace: example,
@@ -132,8 +137,22 @@ await new Promise((resolve) => {
   server.stderr.on("data", onData);
 });
 
-const payload = [["extensionDevelopmentPath", `vscode-remote://127.0.0.1:${port}${root}`]];
-const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(example)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+const payload = [["extensionDevelopmentPath", `vscode-remote://127.0.0.1:${serverPort}${root}`]];
+const url = `http://127.0.0.1:${serverPort}/?folder=${encodeURIComponent(example)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+const short = `http://127.0.0.1:${port}/`;
+const redirect = http.createServer((_request, response) => {
+  response.writeHead(302, { Location: url, "Cache-Control": "no-store" });
+  response.end();
+});
+await new Promise((resolve, reject) => {
+  redirect.once("error", (error) =>
+    reject(new Error(`port ${port} is taken (${error.code}): pass --port N`)),
+  );
+  redirect.listen(port, "127.0.0.1", resolve);
+}).catch((error) => {
+  stop();
+  fail(error.message);
+});
 
 if (screenshot) {
   const { launchChromium } = await import("./chromium.mjs");
@@ -190,12 +209,12 @@ if (screenshot) {
   }
   process.exitCode = ok ? 0 : 1;
 } else {
-  const opened = openBrowser(url);
+  const opened = openBrowser(short);
   console.log(`
 Assetline demo: VS Code (code-server ${codeServerVersion}) is serving examples/shop
-with the extension loaded from ${root}.
+with the extension loaded from this checkout.
 
-  ${opened ? `Opened in your browser (${opened}). If it did not appear, open:` : "Open:"} ${url}
+  ${opened ? `Opened in your browser (${opened}). If it did not appear, open` : "Open"} ${short}
 
 (Listening on 127.0.0.1 only. Press Ctrl-C to stop.)`);
 }
