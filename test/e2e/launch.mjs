@@ -259,6 +259,9 @@ function writeUserSettings(paths, trusted) {
         "extensions.autoUpdate": false,
         "update.mode": "none",
         "typescript.disableAutomaticTypeAcquisition": true,
+        // VS Code for the web saves after 1 s by default (desktop does not): the tests of unsaved
+        // buffers need desktop's default.
+        "files.autoSave": "off",
         ...trust,
       },
       null,
@@ -477,13 +480,14 @@ async function answer(page, name, request, prefix) {
       return { states };
     }
     case "click-node": {
-      // Fit the graph (the view may be zoomed or panned), then a real mouse click on the node.
-      const frame = await frameWith(page, nodeSelector(request.key));
+      // Fit the graph (the view may be zoomed or panned), then a real mouse click on the node
+      // (on its `part` when given, e.g. a failed node's "go to error" line, once it is drawn).
+      const part = `${nodeSelector(request.key)} ${request.part || "rect.card"}`;
+      const frame = await frameWith(page, part);
       const fit = frame.locator("button", { hasText: /^Fit$/ });
       if (await fit.count()) await fit.first().click();
-      const card = frame.locator(`${nodeSelector(request.key)} rect.card`);
-      await card.click({ timeout: 10_000 });
-      log(`clicked lineage node ${request.key}`);
+      await frame.locator(part).click({ timeout: 10_000 });
+      log(`clicked lineage node ${request.key}${request.part ? ` (${request.part})` : ""}`);
       return { clicked: true };
     }
     case "editor-state": {
