@@ -16,11 +16,11 @@ import { RunsView } from "./views/runsView";
 
 export async function activate(context: vscode.ExtensionContext): Promise<AssetlineApi> {
   const ctx = new Ctx(context);
-  const lineage = new LineagePanel(ctx);
+  const failures = new FailureDiagnostics(ctx);
+  const lineage = new LineagePanel(ctx, failures);
   const assets = new AssetsView(ctx);
   const checks = new ChecksController(ctx);
   const dev = new DevController();
-  const failures = new FailureDiagnostics(ctx);
   context.subscriptions.push(
     dev,
     failures,

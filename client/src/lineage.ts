@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { type AssetGraph } from "@assetline/core";
 import { isWebviewMessage, type HostMessage, type WebviewMessage } from "@assetline/protocol";
 import type { Ctx } from "./ctx";
+import type { FailureDiagnostics } from "./failures";
 import { selectionFor } from "@assetline/core";
 import { runSelection } from "./run";
 import { materializeSelection } from "./selections";
@@ -21,7 +22,10 @@ export class LineagePanel implements vscode.Disposable {
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly ctx: Ctx) {
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly failures: FailureDiagnostics,
+  ) {
     this.disposables.push(
       ctx.onDidChangeStatus((status) => {
         if (status.state === "idle" && this.panel) void this.refresh();
@@ -152,7 +156,19 @@ export class LineagePanel implements vscode.Disposable {
     this.ctx.runStates.statesFor(root).then(
       (status) => {
         const automation = this.ctx.runStates.automationFor(root);
-        const message: HostMessage = { type: "status", status, ...(automation ? { automation } : {}) };
+        // Where each failed asset threw in the project's code: the card links it.
+        const failures: Record<string, string> = {};
+        for (const [key, entry] of Object.entries(status)) {
+          const location =
+            entry.state === "failed" ? this.failures.failureOf(root, key, entry)?.location : undefined;
+          if (location) failures[key] = `${path.relative(root, location.file)}:${location.line}`;
+        }
+        const message: HostMessage = {
+          type: "status",
+          status,
+          ...(automation ? { automation } : {}),
+          ...(Object.keys(failures).length > 0 ? { failures } : {}),
+        };
         void this.panel?.webview.postMessage(message);
       },
       // No server (it restarts): the view keeps the states it has until the next change.
@@ -174,6 +190,9 @@ export class LineagePanel implements vscode.Disposable {
         return;
       case "openAsset":
         await this.openAsset(message.key);
+        return;
+      case "showFailure":
+        if (this.rootUri) await this.failures.showFailure(vscode.Uri.parse(this.rootUri).fsPath, message.key);
         return;
       case "runAsset":
         if (this.rootUri)

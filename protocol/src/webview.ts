@@ -13,13 +13,24 @@ export type HostMessage =
   /** `rootUri`: the project the graph belongs to; the webview keeps it in its saved state. */
   | { type: "graph"; graph: AssetGraph; focus?: string; rootUri?: string }
   | { type: "focus"; key: string }
-  /** Run states per asset key; sent on open and whenever a run changes them (partial updates merge). */
-  | { type: "status"; status: Record<string, AssetStatus>; automation?: Record<string, AutomationVerdict> };
+  /**
+   * Run states per asset key; sent on open and whenever a run changes them (partial updates
+   * merge). `failures`: for each failed asset whose error has a line in the project's code,
+   * where (`src/resources.ts:14`), for the card's "Go to error".
+   */
+  | {
+      type: "status";
+      status: Record<string, AssetStatus>;
+      automation?: Record<string, AutomationVerdict>;
+      failures?: Record<string, string>;
+    };
 
 /** webview -> extension */
 export type WebviewMessage =
   | { type: "ready" }
   | { type: "openAsset"; key: string }
+  /** Open the line where the asset's latest run failed, and the error in the runs output. */
+  | { type: "showFailure"; key: string }
   | { type: "runAsset"; key: string; mode?: RunMode }
   /** The filter's selection, to materialize (the host resolves it against the graph first). */
   | { type: "runSelection"; selection: string }
@@ -52,6 +63,7 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
         (message.focus === undefined || isKey(message.focus))
       );
     case "openAsset":
+    case "showFailure":
       return isKey(message.key);
     case "runAsset":
       return (

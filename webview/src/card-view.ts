@@ -35,6 +35,8 @@ export class HoverCard {
 export interface MenuActions {
   run(mode: RunMode): void;
   open(): void;
+  /** A failed asset whose error has a line in the project: open it. */
+  showFailure?: () => void;
 }
 
 export class ContextMenu {
@@ -83,6 +85,7 @@ export class ContextMenu {
       item("Run with downstream", () => actions.run("downstream"), canRun),
       el("div", "menu-separator"),
       item("Open definition", () => actions.open()),
+      ...(actions.showFailure ? [item("Go to error", actions.showFailure)] : []),
     );
     this.element.classList.remove("hidden");
     placeAt(this.element, x, y);

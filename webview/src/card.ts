@@ -45,6 +45,7 @@ export function cardFor(
   status: Record<string, AssetStatus>,
   now: number = Date.now(),
   automation: Readonly<Record<string, AutomationBadge>> = {},
+  failures: Readonly<Record<string, string>> = {},
 ): CardContent {
   if (node.kind === "group") {
     const counts = new Map<string, number>();
@@ -68,6 +69,8 @@ export function cardFor(
       tone: `state-${state.state}`,
     });
     if (state.reason) rows.push({ label: "why", value: show(state.reason) });
+    const where = state.state === "failed" ? failures[asset.key] : undefined;
+    if (where) rows.push({ label: "threw at", value: `${show(where)} (click "go to error" on the card)` });
     if (state.lastMaterialized)
       rows.push({
         label: "last run",

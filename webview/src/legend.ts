@@ -48,6 +48,10 @@ export function legendSections(): LegendSection[] {
         { swatch: "swatch mark-checks-failed", label: "✗ a check failed in the last run" },
         { swatch: "swatch mark-time", label: "3 h ago: when it was last materialized" },
         {
+          swatch: "swatch mark-failure",
+          label: "failed · go to error: click it to open the line that threw",
+        },
+        {
           swatch: "swatch mark-auto",
           label: "⚡ now: automation would request it now (assetline dev runs it)",
         },

@@ -20,13 +20,15 @@ import type { Layout } from "./layout";
 import { legendSections } from "./legend";
 import { GraphView, type Placement } from "./render";
 import { initialState, restoreState, type PersistedState } from "./state";
-import { automationVerdicts, mergeStatus, type AutomationBadge } from "./status";
+import { automationVerdicts, failureLinks, mergeStatus, type AutomationBadge } from "./status";
 import { buildView, clampHops, groupsOf, type DisplayModel, type DisplayNode } from "./view";
 import { vscode } from "./vscode";
 
 const state: PersistedState = restoreState(vscode.getState()) ?? initialState();
 /** What automation would request now, per asset (from the host's last status; not persisted). */
 let automation: Record<string, AutomationBadge> = {};
+/** Where each failed asset threw ("file:line", from the host's last status; not persisted). */
+let failures: Record<string, string> = {};
 let index: GraphIndex | undefined;
 let selected: Set<string> | undefined;
 let model: DisplayModel | undefined;
@@ -131,9 +133,10 @@ const view = new GraphView(container, {
   toggleGroup: (group) => toggleGroup(group),
   hover: (node, x, y) => {
     if (!node || !index || menu.open) card.hide();
-    else card.show(cardFor(node, index, state.status, Date.now(), automation), x, y);
+    else card.show(cardFor(node, index, state.status, Date.now(), automation, failures), x, y);
   },
   contextMenu: (node, x, y) => showMenu(node, x, y),
+  showFailure: (node) => showFailure(node),
   resized: (width, height) => {
     if (!model || !layout) return;
     // A pane that became narrow (or wide) may read better in the other direction.
@@ -338,7 +341,22 @@ function showMenu(node: DisplayNode, x: number, y: number): void {
   if (node.kind !== "asset") return;
   card.hide();
   const run = (mode: RunMode) => vscode.postMessage({ type: "runAsset", key: node.id, mode });
-  menu.show(node.id, { run, open: () => openAsset(node) }, x, y, !node.asset?.external);
+  const failed = state.status[node.id]?.state === "failed" && failures[node.id] !== undefined;
+  menu.show(
+    node.id,
+    {
+      run,
+      open: () => openAsset(node),
+      ...(failed ? { showFailure: () => showFailure(node) } : {}),
+    },
+    x,
+    y,
+    !node.asset?.external,
+  );
+}
+
+function showFailure(node: DisplayNode): void {
+  if (node.kind === "asset") vscode.postMessage({ type: "showFailure", key: node.id });
 }
 
 function jumpTo(key: string): void {
@@ -457,6 +475,8 @@ window.addEventListener("message", (event: MessageEvent<HostMessage>) => {
     state.status = mergeStatus(state.status, message.status);
     automation = automationVerdicts(message.automation);
     view.setAutomation(automation);
+    failures = failureLinks(message.failures);
+    view.setFailures(failures);
     if (!model) return;
     const nodes = view.updateStatus(state.status);
     save();

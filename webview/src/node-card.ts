@@ -35,6 +35,8 @@ export interface NodeCard {
   health?: PartitionHealth;
   /** Automation would request it now: the badge, and why. */
   requested?: { badge: string; reason: string };
+  /** A failed asset: where its run threw in the project's code ("src/resources.ts:14"). */
+  failure?: string;
 }
 
 /** The health bar's segments, in the bar's order, with their share of the partitions. */
@@ -99,6 +101,7 @@ export function nodeCardFor(
   status: Record<string, AssetStatus>,
   now: number,
   automation: Readonly<Record<string, AutomationBadge>> = {},
+  failures: Readonly<Record<string, string>> = {},
 ): NodeCard {
   if (node.kind === "group") {
     const state = groupState(node.members, status);
@@ -117,8 +120,12 @@ export function nodeCardFor(
   const state = entry?.state;
   const external = asset?.external === true;
   const when = relativeTime(entry?.lastMaterialized, now);
+  const failure = state === "failed" ? failures[node.id] : undefined;
   let stateText: string;
-  if (state === undefined) stateText = external ? "external" : "no runs yet";
+  // A failure with a line in the project: the state line is the link to it (the hover card
+  // says when and where).
+  if (failure) stateText = `${STATE_LABEL.failed} · go to error`;
+  else if (state === undefined) stateText = external ? "external" : "no runs yet";
   else if (state === "running" || state === "never") stateText = STATE_LABEL[state];
   else if (!when) stateText = STATE_LABEL[state];
   else {
@@ -141,6 +148,7 @@ export function nodeCardFor(
     generated: asset?.generated === true,
     ...(health ? { health } : {}),
     ...(verdict?.requested ? { requested: { badge: "⚡ now", reason: verdict.reason } } : {}),
+    ...(failure ? { failure } : {}),
   };
 }
 

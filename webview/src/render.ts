@@ -32,6 +32,8 @@ export interface RenderCallbacks {
   toggleGroup(group: string): void;
   hover(node: DisplayNode | undefined, x: number, y: number): void;
   contextMenu(node: DisplayNode, x: number, y: number): void;
+  /** The failed node's state line was clicked: open the line that threw. */
+  showFailure(node: DisplayNode): void;
   transformChanged(transform: Transform): void;
   /** The pane changed size while the view is fitted (the user has not moved it since). */
   resized(width: number, height: number): void;
@@ -176,6 +178,13 @@ export class GraphView {
 
   setAutomation(automation: Readonly<Record<string, AutomationBadge>>): void {
     this.automation = automation;
+  }
+
+  /** Where failed assets threw ("file:line"): their state line links there. */
+  private failures: Readonly<Record<string, string>> = {};
+
+  setFailures(failures: Readonly<Record<string, string>>): void {
+    this.failures = failures;
   }
 
   updateStatus(status: Record<string, AssetStatus>): number {
@@ -549,12 +558,15 @@ export class GraphView {
     if (this.lite) return;
     const now = Date.now();
     const automation = this.automation;
+    const failures = this.failures;
     selection.each(function (node) {
-      const card = nodeCardFor(node, status, now, automation);
+      const card = nodeCardFor(node, status, now, automation, failures);
       const g = d3.select(this);
       g.select("text.key").text(card.title);
       g.select("text.detail").text(card.detail);
-      g.select("text.sub").text(card.stateText);
+      g.select("text.sub")
+        .text(card.stateText)
+        .classed("link", card.failure !== undefined);
       g.select("text.auto").text(card.requested?.badge ?? "");
       g.select("text.checks")
         .text(card.checks?.text ?? "")
@@ -598,6 +610,7 @@ export class GraphView {
           card.stateText,
           card.health ? `partitions: ${card.health.text}` : undefined,
           card.requested ? `automation would run it now: ${card.requested.reason}` : undefined,
+          card.failure ? `failed at ${card.failure}` : undefined,
           card.checks?.text,
         ]
           .filter(Boolean)
@@ -667,6 +680,11 @@ export class GraphView {
       const hit = nodeOf(event.target);
       if (!hit) return;
       const [node] = hit;
+      if (target?.closest?.("text.sub.link")) {
+        event.stopPropagation();
+        this.callbacks.showFailure(node);
+        return;
+      }
       const expand = target?.closest?.("g.expand");
       if (expand) {
         event.stopPropagation();

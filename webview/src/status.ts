@@ -89,6 +89,15 @@ export interface AutomationBadge {
 const REASON_MAX = 1000;
 
 /** The host's automation verdicts; entries that are not well formed are dropped. */
+/** The host's `failures` (key -> "file:line"), kept only where both are short strings. */
+export function failureLinks(update: unknown): Record<string, string> {
+  const links: Record<string, string> = {};
+  if (typeof update !== "object" || update === null) return links;
+  for (const [key, where] of Object.entries(update as Record<string, unknown>))
+    if (typeof where === "string" && where.length > 0 && where.length <= REASON_MAX) links[key] = where;
+  return links;
+}
+
 export function automationVerdicts(update: unknown): Record<string, AutomationBadge> {
   const verdicts: Record<string, AutomationBadge> = {};
   if (typeof update !== "object" || update === null) return verdicts;

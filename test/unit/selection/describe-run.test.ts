@@ -48,6 +48,13 @@ describe("a selection before it runs", () => {
     assert.ok(!isWebviewMessage({ type: "runSelection", selection: 42 }));
     assert.ok(!isWebviewMessage({ type: "runSelection", selection: "x".repeat(5000) }));
   });
+
+  it("the webview's request to open a failure names one asset key", () => {
+    assert.ok(isWebviewMessage({ type: "showFailure", key: "ingest/raw_orders" }));
+    assert.ok(!isWebviewMessage({ type: "showFailure", key: "" }));
+    assert.ok(!isWebviewMessage({ type: "showFailure", key: ["a"] }));
+    assert.ok(!isWebviewMessage({ type: "showFailure" }));
+  });
 });
 
 describe("a recorded run's target in words", () => {

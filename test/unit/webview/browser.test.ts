@@ -22,7 +22,9 @@ interface Page {
   locator(selector: string): {
     count(): Promise<number>;
     textContent(): Promise<string | null>;
+    getAttribute(name: string): Promise<string | null>;
     isVisible(): Promise<boolean>;
+    click(): Promise<void>;
   };
   setViewportSize(size: { width: number; height: number }): Promise<void>;
   evaluate<T, A = undefined>(fn: (arg: A) => T | Promise<T>, arg?: A): Promise<T>;
@@ -311,6 +313,40 @@ describe("webview in Chromium", function () {
       (await view.page.locator(`${key("transform/orders")} text.sub`).textContent()) ?? "",
       /failed/,
     );
+  });
+
+  it("links a failed asset's card to the line that threw: its state line, hover card and menu", async () => {
+    await view.post({ type: "graph", graph: shop });
+    await view.post({
+      type: "status",
+      status: { "transform/orders": { state: "failed", title: "✗ failed (1 min ago)" } },
+      failures: { "transform/orders": "src/transform.ts:12", "report/kpis": "src/report.ts:3" },
+    });
+    const line = view.page.locator(`${key("transform/orders")} text.sub`);
+    assert.equal(await line.textContent(), "failed · go to error");
+    assert.match((await line.getAttribute("class")) ?? "", /\blink\b/);
+    // Only a failed asset links its failure (report/kpis is not failed here).
+    assert.doesNotMatch(
+      (await view.page.locator(`${key("report/kpis")} text.sub`).getAttribute("class")) ?? "",
+      /link/,
+    );
+    await view.page.hover(key("transform/orders"));
+    const card = (await view.page.locator("#hover-card").textContent()) ?? "";
+    assert.match(card, /threw at\s*src\/transform\.ts:12/);
+    await line.click();
+    assert.deepEqual(await lastMessage(view, "showFailure"), {
+      type: "showFailure",
+      key: "transform/orders",
+    });
+    await view.page.click(key("report/kpis"), { button: "right" });
+    assert.equal(await view.page.locator("#context-menu >> text=Go to error").count(), 0);
+    await view.page.keyboard.press("Escape");
+    await view.page.click(key("transform/orders"), { button: "right" });
+    await view.page.click("#context-menu >> text=Go to error");
+    assert.deepEqual(await lastMessage(view, "showFailure"), {
+      type: "showFailure",
+      key: "transform/orders",
+    });
   });
 
   it("runs an asset with its upstream from the context menu", async () => {

@@ -259,6 +259,7 @@ describe("webview: a lineage view that reads at a glance", () => {
         "time",
         "health",
         "auto",
+        "failure",
       ])
         assert.ok(
           items.some((item) => item.swatch.split(" ").includes(`mark-${mark}`)),
