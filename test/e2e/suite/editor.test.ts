@@ -409,6 +409,25 @@ export function defineEditorTests(): void {
             new RegExp(`^Ln ${line + 1},`),
             "the status bar's cursor line",
           );
+
+        // The failed asset's lineage card links the same line ("failed · go to error").
+        const rendered = api.nextLineageRender();
+        await vscode.commands.executeCommand(Commands.showLineage, {
+          key: ingest.key,
+          rootUri: rootUri(root),
+        });
+        await withDeadline(rendered, 30_000, "the lineage view never reported a render");
+        await vscode.window.showTextDocument(ingestUri, {
+          preview: false,
+          viewColumn: vscode.ViewColumn.One,
+        });
+        const fromCard = untilEditorAt(uri.fsPath, line);
+        if (await askLauncher("click-node", { key: ingest.key, part: "text.sub.link" }))
+          await withDeadline(
+            fromCard,
+            15_000,
+            `the card's "go to error" did not open ${uri.fsPath}:${line + 1}`,
+          );
       } finally {
         fs.renameSync(aside, orders);
       }
