@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
 import * as path from "node:path";
-import { type AssetNode, type AssetRunState, type AssetStatus } from "@assetline/core";
+import { describeStates, type AssetNode, type AssetRunState, type AssetStatus } from "@assetline/core";
 import { type AssetCommandArgs } from "@assetline/protocol";
 import type { Ctx } from "../ctx";
 import { findProjects, type Project } from "../projects";
@@ -8,7 +8,7 @@ import { assetRow } from "../assetStates";
 
 type Item =
   | { kind: "project"; project: Project }
-  | { kind: "group"; project: Project; group: string; real: boolean }
+  | { kind: "group"; project: Project; group: string; real: boolean; summary: string }
   | { kind: "asset"; project: Project; asset: AssetNode; status: AssetStatus | undefined };
 
 const STATE_ICONS: Record<AssetRunState, [icon: string, color?: string]> = {
@@ -66,6 +66,7 @@ export class AssetsView implements vscode.TreeDataProvider<Item>, vscode.Disposa
       case "group": {
         const tree = new vscode.TreeItem(item.group, vscode.TreeItemCollapsibleState.Expanded);
         tree.iconPath = new vscode.ThemeIcon("symbol-namespace");
+        tree.description = item.summary;
         // A declared group runs as one selection (the "default" and "external" rows are not groups).
         if (item.real) tree.contextValue = "group";
         return tree;
@@ -97,10 +98,23 @@ export class AssetsView implements vscode.TreeDataProvider<Item>, vscode.Disposa
   }
 
   private async groups(project: Project): Promise<Item[]> {
-    const { graph } = await this.load(project);
+    const { graph, states } = await this.load(project);
     const groups = [...new Set(graph.assets.map(groupOf))].sort();
     const declared = new Set(graph.assets.flatMap((asset) => (asset.group ? [asset.group] : [])));
-    return groups.map((group) => ({ kind: "group", project, group, real: declared.has(group) }));
+    // Each group's states in the status bar's words ("✗ 1 failed · ✓ 2 fresh").
+    const summary = (group: string) =>
+      describeStates(
+        graph.assets
+          .filter((asset) => groupOf(asset) === group && !asset.external)
+          .map((asset) => states[asset.key]?.state ?? "never"),
+      );
+    return groups.map((group) => ({
+      kind: "group",
+      project,
+      group,
+      real: declared.has(group),
+      summary: summary(group),
+    }));
   }
 
   private async load(project: Project) {
