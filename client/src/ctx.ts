@@ -54,8 +54,8 @@ const RESTART_WINDOW_MS = 3 * 60 * 1000;
 export class Ctx implements vscode.Disposable {
   readonly log = vscode.window.createOutputChannel("Assetline", { log: true });
   readonly runOutput = vscode.window.createOutputChannel("Assetline Runs");
-  readonly runStates = new RunStates((params) =>
-    this.requireClient().sendRequest(RunStatesRequest.type, params),
+  readonly runStates = new RunStates(async (params) =>
+    (await this.startedClient()).sendRequest(RunStatesRequest.type, params),
   );
   private readonly statusItem = vscode.window.createStatusBarItem(
     "assetline.status",
@@ -99,7 +99,12 @@ export class Ctx implements vscode.Disposable {
     );
   }
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    this.starting = this.startClient();
+    return this.starting;
+  }
+
+  private async startClient(): Promise<void> {
     const serverModule = this.extension.asAbsolutePath("dist/server/server.js");
     const execArgv = [`--max-old-space-size=${config.serverMaxMemoryMb}`];
     const serverOptions: ServerOptions = {
@@ -188,7 +193,16 @@ export class Ctx implements vscode.Disposable {
   /** The graph of the project at `rootUri` (the first project when omitted). */
   async graph(rootUri?: string): Promise<GraphResult> {
     const params: GraphParams = rootUri ? { uri: rootUri } : {};
-    return this.requireClient().sendRequest(GraphRequest.type, params);
+    return (await this.startedClient()).sendRequest(GraphRequest.type, params);
+  }
+
+  /** The start of the client in progress (a window reload restores views before it is up). */
+  private starting: Promise<void> | undefined;
+
+  /** The client once a start in progress has finished; throws like requireClient without one. */
+  private async startedClient(): Promise<LanguageClient> {
+    await this.starting?.catch(() => undefined);
+    return this.requireClient();
   }
 
   /** The running client; throws a sentence the user can act on when there is none. */
