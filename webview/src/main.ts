@@ -145,7 +145,10 @@ const view = new GraphView(container, {
     else view.fit();
   },
   transformChanged: (transform) => {
-    state.transform = transform;
+    // Only a camera the user placed is kept: a fitted view fits again when it is shown again
+    // (a hidden webview is rebuilt), whatever size its pane has then.
+    if (view.isFitted) delete state.transform;
+    else state.transform = transform;
     // Zoom and pan fire every frame: save once they settle.
     clearTimeout(saveTimer);
     saveTimer = setTimeout(flush, 250);

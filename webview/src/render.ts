@@ -218,6 +218,11 @@ export class GraphView {
     return this.size();
   }
 
+  /** Whether the view is fitted to the pane (the user has not moved the camera since). */
+  get isFitted(): boolean {
+    return this.fitted;
+  }
+
   /** Fits the drawing to the pane, centred on the focus; resizes and re-analyses keep it fitted. */
   fit(): void {
     if (!this.drawn) return;
@@ -291,9 +296,10 @@ export class GraphView {
           .scale(k);
     }
     this.transform = target;
+    // Known before the zoom handler runs: it tells the page whether the camera is the user's.
+    this.fitted = fit;
     // Setting the zoom's transform fires the zoom handler, which positions the viewport.
     this.zoom.transform(this.svg, target);
-    this.fitted = fit;
   }
 
   private scheduleCull(): void {

@@ -204,6 +204,18 @@ describe("webview in Chromium", function () {
       );
       for (const node of (await measure()).nodes)
         assert.ok(node.inside, `${node.key} is outside after a resize`);
+      // A fitted view keeps no camera in its saved state: rebuilt (a hidden webview is), it
+      // fits its pane again. A camera the user moved is kept.
+      assert.equal(
+        (await narrow.state()) && ((await narrow.state()) as { transform?: unknown }).transform,
+        undefined,
+      );
+      await narrow.page.mouse.move(600, 400);
+      await narrow.page.mouse.wheel(0, -200);
+      // Saved once the wheel settles (the page's state is window.__state in this harness).
+      await narrow.page.waitForFunction(
+        () => (window as unknown as { __state?: { transform?: unknown } }).__state?.transform !== undefined,
+      );
     } finally {
       await narrow.close();
     }
