@@ -304,19 +304,30 @@ export function statusFromEvent(event: RunEvent, now: number): AssetStatus | und
 }
 
 /** The one line every view shows for a state: "✓ fresh (2 h ago)", "⚠ stale: upstream …". */
+/**
+ * The time a state's words are about: when it failed for a failed asset (none if unknown), else
+ * when it was last materialized ("✗ failed (just now)" and "✓ fresh (2 h ago)" say these; a node's "· 3 h ago" too).
+ */
+export function stateTime(status: AssetStatus): string | undefined {
+  if (status.state === "failed") {
+    const failed = (status.reasons ?? []).find((reason) => reason.code === "failed");
+    return failed?.code === "failed" && failed.time ? failed.time : undefined;
+  }
+  return status.lastMaterialized;
+}
+
 export function describeStatus(status: AssetStatus, now: number): string {
   const head = `${STATE_MARK[status.state]} ${STATE_LABEL[status.state]}`;
   const reasons = status.reasons ?? [];
   switch (status.state) {
     case "never":
       return STATE_LABEL.never;
-    case "fresh":
-      return status.lastMaterialized ? `${head} (${ago(now - Date.parse(status.lastMaterialized))})` : head;
     case "running":
       return `${head}…`;
+    case "fresh":
     case "failed": {
-      const failed = reasons.find((reason) => reason.code === "failed");
-      return failed?.code === "failed" ? `${head} (${ago(now - Date.parse(failed.time))})` : head;
+      const time = stateTime(status);
+      return time ? `${head} (${ago(now - Date.parse(time))})` : head;
     }
     default: {
       const parts = reasons.map(shortReason);

@@ -73,7 +73,7 @@ export function cardFor(
     if (where) rows.push({ label: "threw at", value: `${show(where)} (click "go to error" on the card)` });
     if (state.lastMaterialized)
       rows.push({
-        label: "last run",
+        label: "last materialized",
         value:
           [relativeTime(state.lastMaterialized, now), state.lastMaterialized].filter(Boolean).join(", ") +
           (state.runId ? ` (${state.runId})` : ""),

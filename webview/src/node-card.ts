@@ -6,6 +6,7 @@
 import {
   ago,
   describePartitionsSummary,
+  stateTime,
   type AssetRunState,
   type AssetStatus,
   type PartitionsSummary,
@@ -119,7 +120,7 @@ export function nodeCardFor(
   const entry = status[node.id];
   const state = entry?.state;
   const external = asset?.external === true;
-  const when = relativeTime(entry?.lastMaterialized, now);
+  const when = relativeTime(entry && stateTime(entry), now);
   const failure = state === "failed" ? failures[node.id] : undefined;
   let stateText: string;
   // A failure with a line in the project: the state line is the link to it (the hover card

@@ -95,7 +95,7 @@ describe("webview hover card", () => {
     assert.equal(card.title, "ingest/a");
     assert.equal(rows.state, "stale");
     assert.equal(rows.why, "code changed");
-    assert.equal(rows["last run"], "3 h ago, 2026-11-24T08:00:00Z");
+    assert.equal(rows["last materialized"], "3 h ago, 2026-11-24T08:00:00Z");
     assert.equal(rows.pii, "true");
     assert.equal(rows.retention, "P30D");
     assert.equal(rows.owners, "team:data-eng");

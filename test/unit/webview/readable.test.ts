@@ -312,6 +312,24 @@ describe("webview: a lineage view that reads at a glance", () => {
       assert.equal(checkSummary([], "fresh"), undefined);
       assert.equal(oneLine("Orders exported by the shop, as CSV rows", 21), "Orders exported by…");
       assert.equal(card.health, undefined, "an unpartitioned asset has no health bar");
+      // A failed asset's time is when it failed (as the lens says), not its last materialization;
+      // with the line that threw known, the state line links it instead.
+      const failedAt = new Date(now - 60_000).toISOString();
+      const failed: Record<string, AssetStatus> = {
+        "transform/daily_revenue": {
+          state: "failed",
+          lastMaterialized: "2026-12-07T09:00:00Z",
+          reasons: [
+            { code: "failed", runId: "r", failure: "error", error: "boom", time: failedAt, message: "m" },
+          ],
+        },
+      };
+      const node = model.byId.get("transform/daily_revenue")!;
+      assert.equal(nodeCardFor(node, failed, now).stateText, "failed · 1 min ago");
+      assert.equal(
+        nodeCardFor(node, failed, now, {}, { "transform/daily_revenue": "src/t.ts:3" }).stateText,
+        "failed · go to error",
+      );
     });
 
     it("marks an asset automation would request now, with the reason in the hover card", () => {
