@@ -43,6 +43,7 @@ export interface RunResult {
   status: "success" | "failure" | "cancelled";
   exitCode: number | null;
   selection: string;
+  /** How long the run took by its own record (run_end); the process's time when it has none. */
   durationMs: number;
   /** The assets that failed, in the order they did. */
   failures: RunFailure[];
@@ -189,6 +190,7 @@ export function startRun(options: LaunchOptions): RunHandle {
   let started_: { runId: string; env: string; assets: string[]; checksOnly: boolean } | undefined;
   const result = new Promise<RunResult>((resolve) => {
     let buffered = "";
+    let recordedMs: number | undefined;
     child.stdout.setEncoding("utf8");
     child.stdout.on("data", (chunk: string) => {
       buffered += chunk;
@@ -214,6 +216,7 @@ export function startRun(options: LaunchOptions): RunHandle {
           };
         }
         if (event.type === "asset_success") materialized.push(partitionId(event.key, event.partition));
+        if (event.type === "run_end") recordedMs = event.durationMs;
         if (event.type === "check_result" && !event.passed) {
           const id = `${partitionId(event.key, event.partition)}:${event.check}`;
           failedChecks.push(id);
@@ -234,7 +237,9 @@ export function startRun(options: LaunchOptions): RunHandle {
       if (ended) return;
       ended = true;
       const status: RunResult["status"] = cancelled ? "cancelled" : exitCode === 0 ? "success" : "failure";
-      const outcome: RunResult = { status, exitCode, selection, durationMs: Date.now() - started, failures };
+      // The run's own duration, as its record and Recent Runs say it (not the process's start-up).
+      const durationMs = recordedMs ?? Date.now() - started;
+      const outcome: RunResult = { status, exitCode, selection, durationMs, failures };
       if (started_) Object.assign(outcome, started_, { materialized, failedChecks, blockingFailed });
       if (spawnError) outcome.spawnError = spawnError;
       resolve(outcome);

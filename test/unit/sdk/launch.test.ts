@@ -1,0 +1,51 @@
+/**
+ * assetline/launch, what the editor starts runs with: the real CLI in a real project, its
+ * result read from the run's events (how long it took, what failed and where).
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { runDuration } from "@assetline/core";
+import { describeRunResult, startRun } from "assetline/launch";
+import { removeTemps, requireBuiltCli, tempProject } from "./helpers";
+
+const PIPELINE = `import { asset } from "assetline";
+export const raw = asset("l/raw", {}, () => [1, 2, 3]);
+export const total = asset("l/total", { ins: { raw } }, (ctx, { raw }) => raw.reduce((a, b) => a + b, 0));
+`;
+
+function runEnd(root: string, runId: string): { durationMs: number } {
+  const lines = fs
+    .readFileSync(path.join(root, ".assetline", "runs", runId, "events.ndjson"), "utf8")
+    .split("\n");
+  const end = lines
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as { type: string; durationMs: number });
+  return end.find((event) => event.type === "run_end")!;
+}
+
+describe("assetline/launch: a run started as the editor starts it", function () {
+  this.timeout(60_000);
+  before(requireBuiltCli);
+  after(removeTemps);
+
+  it("reports the run's own duration, the one its record and Recent Runs show", async function () {
+    const root = fs.realpathSync(
+      tempProject({
+        "package.json": JSON.stringify({ name: "launch", private: true, dependencies: { assetline: "*" } }),
+        "src/definitions.ts": PIPELINE,
+      }),
+    );
+    const result = await startRun({ root, selection: "+l/total" }).result;
+    assert.equal(result.status, "success");
+    assert.ok(result.runId, "the result names its run");
+    // Not the process's wall time (Node and the project's loading come first).
+    assert.equal(result.durationMs, runEnd(root, result.runId).durationMs);
+    assert.match(
+      describeRunResult(result, ["l/total"]),
+      new RegExp(
+        `^Assetline: materialized l/total and 1 upstream asset · local · ${runDuration(result.durationMs).replace(".", "\\.")}$`,
+      ),
+    );
+  });
+});
