@@ -18,13 +18,16 @@ export class RunStates implements vscode.Disposable {
   private readonly watcher = vscode.workspace.createFileSystemWatcher("**/.assetline/index.json");
   /** Fires with the project root whose states changed. */
   readonly onDidChange = this.changeEmitter.event;
+  private readonly eventEmitter = new vscode.EventEmitter<{ root: string; event: RunEvent }>();
+  /** Every event of a run started in this window, as it arrives (before the states change). */
+  readonly onDidReceiveEvent = this.eventEmitter.event;
   private readonly changeCount = new Map<string, number>();
   /** Per project root: the request in flight for the latest change, shared by its callers. */
   private readonly asked = new Map<
     string,
     { change: number; states: Promise<Record<string, AssetStatus>> }
   >();
-  /** Per project root: the end of the last request sent (the next one waits for it). */
+  /** Per project root: when the last answer was handed over (the next one waits for it). */
   private readonly queue = new Map<string, Promise<void>>();
 
   constructor(private readonly request: (params: RunStatesParams) => Promise<RunStatesResult>) {
@@ -38,9 +41,10 @@ export class RunStates implements vscode.Disposable {
    * States of the project's assets: the server's, overlaid with what live runs reported.
    *
    * Every view asks when a change fires (lineage, Assets view, failures, status bar): the calls
-   * made for one change share one request, and a project's requests go to the server one after
-   * the other, so answers come back in the order of the changes and an older answer (a node
-   * still "running") never lands after a newer one.
+   * made for one change share one request. Requests go out at once (the server answers with
+   * the records as of the change, so a state that lasted milliseconds is still seen), and their
+   * answers are handed over in the order of the changes: an older answer (a node still
+   * "running") never lands after a newer one.
    */
   statesFor(root: string): Promise<Record<string, AssetStatus>> {
     const shared = this.asked.get(root);
@@ -50,7 +54,9 @@ export class RunStates implements vscode.Disposable {
     const live = this.live.get(root);
     const asOfNow = live && new Map(live);
     const previous = this.queue.get(root) ?? Promise.resolve();
-    const answer = previous.then(() => this.request({ uri: vscode.Uri.file(root).toString() }));
+    const sent = this.request({ uri: vscode.Uri.file(root).toString() });
+    sent.catch(() => undefined); // its failure reaches the caller through `answer`
+    const answer = previous.then(() => sent);
     this.queue.set(
       root,
       answer.then(
@@ -93,6 +99,7 @@ export class RunStates implements vscode.Disposable {
 
   /** Folds an event of a run in progress (from `assetline materialize --json`). */
   applyLiveEvent(root: string, event: RunEvent): void {
+    this.eventEmitter.fire({ root, event });
     const live = this.live.get(root) ?? new Map<string, LiveState>();
     this.live.set(root, live);
     // One partition's outcome is not the asset's: it stays running until the run ends, and its
@@ -117,5 +124,6 @@ export class RunStates implements vscode.Disposable {
   dispose(): void {
     this.watcher.dispose();
     this.changeEmitter.dispose();
+    this.eventEmitter.dispose();
   }
 }
