@@ -40,7 +40,43 @@ export class ChecksController implements vscode.Disposable {
       (request, token) => this.run(request, token),
       true,
     );
-    this.disposables.push(ctx.onDidChangeStatus((status) => status.state === "idle" && void this.refresh()));
+    this.disposables.push(
+      ctx.onDidChangeStatus((status) => status.state === "idle" && void this.refresh()),
+      ctx.runStates.onDidReceiveEvent(({ root, event }) => this.alongside(root, event)),
+    );
+  }
+
+  /**
+   * Per run id, the Test Explorer run that shows the checks a materialization ran, or "own" for
+   * a checks-only run (this controller's own runs report their results themselves).
+   */
+  private readonly materializations = new Map<string, vscode.TestRun | "own" | undefined>();
+
+  /** Checks that ran inside a materialization show their result in the Test Explorer too. */
+  private alongside(root: string, event: RunEvent): void {
+    if (event.type === "run_start") {
+      this.materializations.set(event.runId, event.checksOnly ? "own" : undefined);
+      return;
+    }
+    if (event.type === "run_end") {
+      const run = this.materializations.get(event.runId);
+      if (run && run !== "own") run.end();
+      this.materializations.delete(event.runId);
+      return;
+    }
+    if (event.type !== "check_result" || !this.materializations.has(event.runId)) return;
+    let run = this.materializations.get(event.runId);
+    if (run === "own") return;
+    const item = this.controller.items
+      .get(`${root}::${event.key}`)
+      ?.children.get(`${root}::${event.key}::${event.check}`);
+    if (!item) return;
+    if (!run) {
+      run = this.controller.createTestRun(new vscode.TestRunRequest(), `Checks in run ${event.runId}`, false);
+      this.materializations.set(event.runId, run);
+    }
+    if (event.passed) run.passed(item);
+    else run.failed(item, failureMessage(event, item));
   }
 
   /** A check's lens: run that check as the Test Explorer would (its result shows there too). */
@@ -181,6 +217,7 @@ export class ChecksController implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const run of this.materializations.values()) if (run && run !== "own") run.end();
     for (const disposable of this.disposables) disposable.dispose();
   }
 }

@@ -591,6 +591,15 @@ export function defineEditorTests(): void {
       );
       for (const row of steps)
         assert.match(row.description, /^materialized · [\d.]+ (ms|s)$/, `the row of ${row.label}`);
+
+      // The run ran daily_revenue's check on the new value: the Test Explorer shows that result
+      // (it said failed since the negative day), without a Test Explorer run.
+      await vscode.commands.executeCommand("workbench.view.testing.focus");
+      const testing = await askLauncher("testing-view", { shot: "testing-after-materialize" });
+      const row = (testing?.["rows"] as string[] | undefined)?.find((label) =>
+        label.startsWith(`${NON_NEGATIVE.key} `),
+      );
+      assert.match(row ?? "", /\(Passed\)/, `the Test Explorer's row of ${NON_NEGATIVE.key}`);
     });
   });
 }
