@@ -1,6 +1,7 @@
 import * as vscode from "vscode";
 import { config } from "./config";
-import { findProjects, readEnvironments } from "./projects";
+import { chooseEnvironment, readConfig } from "assetline/launch";
+import { findProjects, readEnvironments, type Project } from "./projects";
 
 /**
  * The status bar's environment picker. Choosing an environment only changes the
@@ -28,9 +29,16 @@ export class EnvironmentPicker implements vscode.Disposable {
     );
   }
 
+  /** Shows the environment runs will use, named as their results name it (the runner's rule). */
   private update(): void {
-    this.item.text = `$(server-environment) ${config.environment ?? "default env"}`;
+    this.item.text = `$(server-environment) ${config.environment ?? "…"}`;
     this.item.show();
+    void findProjects().then((projects) => {
+      const names = new Set(projects.map((project) => environmentOf(project)));
+      const name = names.size === 1 ? [...names][0]! : (config.environment ?? "project defaults");
+      this.item.text = `$(server-environment) ${name}`;
+      this.item.tooltip = `Assetline: runs use the environment ${name}${config.environment ? "" : " (the project's default)"}. Click to change.`;
+    });
   }
 
   async pick(): Promise<void> {
@@ -62,5 +70,14 @@ export class EnvironmentPicker implements vscode.Disposable {
 
   dispose(): void {
     for (const disposable of this.disposables) disposable.dispose();
+  }
+}
+
+/** The environment a run in `project` uses: the setting, then ASSETLINE_ENV, its default, "local". */
+function environmentOf(project: Project): string {
+  try {
+    return chooseEnvironment(readConfig(project.root), config.environment);
+  } catch {
+    return config.environment ?? "project default";
   }
 }

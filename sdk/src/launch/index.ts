@@ -14,6 +14,7 @@ import { keyList, partitionId, runDuration, type RunEvent } from "@assetline/cor
 export { readIndex, readEvents, listRunIds } from "../runner/events";
 export { recordedFailure, type RecordedFailure } from "./failures";
 export { latestTick } from "../automation/tick";
+export { chooseEnvironment, readConfig } from "../config";
 
 /**
  * Finds the `assetline` command line of a pipeline project: the project's own installed
