@@ -1,5 +1,5 @@
 // Opens examples/shop in VS Code with the Assetline extension loaded from this checkout.
-// `npm run demo` installs and builds first, then runs this.
+// `npm run demo` installs first (its `prepare` script builds), then runs this.
 //
 //   node scripts/demo.mjs                 desktop VS Code (`code`) if it is on the PATH,
 //                                         else code-server on 127.0.0.1 until Ctrl-C
@@ -230,6 +230,9 @@ Assetline demo: VS Code (code-server ${codeServerVersion}) is serving examples/s
 with the extension loaded from this checkout.
 
   ${opened ? `Opened in your browser (${opened}). If it did not appear, open` : "Open"} ${short}
+
+VS Code first asks whether you trust the folder's authors: "Yes" lets you run assets;
+"No" opens it in Restricted Mode (the graph and diagnostics, nothing runs).
 
 (Listening on 127.0.0.1 only. Press Ctrl-C to stop.)`);
 }

@@ -67,6 +67,9 @@ mkdir -p "$WORK"
 # unsafe-perm. Neither may prompt (CI has no stdin).
 export npm_config_yes=true npm_config_unsafe_perm=true npm_config_update_notifier=false
 export npm_config_audit=false npm_config_fund=false
+# Only errors: npm warns about the unsafe-perm setting above (kept for older npm) and about
+# install scripts, which reads as trouble to someone running `npm run demo`.
+export npm_config_loglevel=error
 # node-gyp must build against the installed Node's headers: it cannot download them here.
 node_prefix="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
 if [[ -z "${npm_config_nodedir:-}" && -f "$node_prefix/include/node/node_api.h" ]]; then
