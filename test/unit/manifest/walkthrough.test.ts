@@ -69,4 +69,15 @@ describe("the extension manifest", () => {
       );
     }
   });
+
+  it("has a 128x128 PNG icon that ships, and step titles short enough for the Get Started page", () => {
+    const icon = (manifest as unknown as { icon?: string }).icon ?? "";
+    assert.ok(icon.startsWith("media/") && icon.endsWith(".png"), "the icon is a PNG under media/");
+    const png = fs.readFileSync(path.join(root, icon));
+    assert.equal(png.subarray(1, 4).toString("latin1"), "PNG");
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128], "its width and height");
+    // The page cuts a step's title at about 32 characters in its default width.
+    for (const step of manifest.contributes.walkthroughs[0]!.steps as { id: string; title?: string }[])
+      assert.ok((step.title ?? "").length <= 32, `step ${step.id}'s title is cut: "${step.title}"`);
+  });
 });
