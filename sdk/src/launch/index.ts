@@ -59,6 +59,8 @@ export interface RunResult {
   /** Checks that failed (`key:check`), from the run's end, and those of them that block. */
   failedChecks?: string[];
   blockingFailed?: string[];
+  /** Steps the run did not run (an upstream failed, or a blocking check stopped them). */
+  skipped?: string[];
   /** The runner could not be started at all. */
   spawnError?: Error;
 }
@@ -188,6 +190,7 @@ export function startRun(options: LaunchOptions): RunHandle {
   const materialized: string[] = [];
   const failedChecks: string[] = [];
   const blockingFailed: string[] = [];
+  const skipped: string[] = [];
   let started_: { runId: string; env: string; assets: string[]; checksOnly: boolean } | undefined;
   const result = new Promise<RunResult>((resolve) => {
     let buffered = "";
@@ -223,6 +226,7 @@ export function startRun(options: LaunchOptions): RunHandle {
           failedChecks.push(id);
           if (event.blocking) blockingFailed.push(id);
         }
+        if (event.type === "asset_skipped") skipped.push(partitionId(event.key, event.partition));
         if (event.type === "asset_success" || event.type === "asset_failure") progress.done++;
         if (event.type === "asset_failure") {
           const location = errorLocation(event.error.stack, root);
@@ -241,7 +245,7 @@ export function startRun(options: LaunchOptions): RunHandle {
       // The run's own duration, as its record and Recent Runs say it (not the process's start-up).
       const durationMs = recordedMs ?? Date.now() - started;
       const outcome: RunResult = { status, exitCode, selection, durationMs, failures };
-      if (started_) Object.assign(outcome, started_, { materialized, failedChecks, blockingFailed });
+      if (started_) Object.assign(outcome, started_, { materialized, failedChecks, blockingFailed, skipped });
       if (spawnError) outcome.spawnError = spawnError;
       resolve(outcome);
     };
@@ -312,8 +316,13 @@ export function describeRunResult(result: RunResult, requested?: readonly string
   const first = result.failures[0];
   if (!first) {
     const blocking = result.blockingFailed ?? [];
-    if (blocking.length > 0)
-      return `Assetline: blocking check ${blocking[0]} failed${blocking.length > 1 ? ` (and ${blocking.length - 1} more)` : ""}: what depends on it did not run.`;
+    if (blocking.length > 0) {
+      const more = blocking.length > 1 ? ` (and ${blocking.length - 1} more)` : "";
+      const stopped = result.skipped ?? [];
+      return stopped.length > 0
+        ? `Assetline: blocking check ${blocking[0]} failed${more}, so ${keyList(stopped)} did not run.`
+        : `Assetline: blocking check ${blocking[0]} failed${more}.`;
+    }
     const failed = result.failedChecks ?? [];
     if (result.checksOnly && failed.length > 0)
       return `Assetline: check ${failed[0]} failed${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ""}.`;

@@ -48,4 +48,28 @@ describe("assetline/launch: a run started as the editor starts it", function () 
       ),
     );
   });
+
+  it("says what a failing blocking check stopped, and nothing when it stopped nothing", async function () {
+    const root = fs.realpathSync(
+      tempProject({
+        "package.json": JSON.stringify({
+          name: "launch-blocking",
+          private: true,
+          dependencies: { assetline: "*" },
+        }),
+        "src/definitions.ts": `${PIPELINE}import { check } from "assetline";
+export const positive = check(total, "positive", { blocking: true }, () => false);
+export const report = asset("l/report", { ins: { total } }, (ctx, { total }) => String(total));
+`,
+      }),
+    );
+    const stopped = await startRun({ root, selection: "+l/report" }).result;
+    assert.equal(stopped.status, "failure");
+    assert.equal(
+      describeRunResult(stopped),
+      "Assetline: blocking check l/total:positive failed, so l/report did not run.",
+    );
+    const alone = await startRun({ root, selection: "l/total" }).result;
+    assert.equal(describeRunResult(alone), "Assetline: blocking check l/total:positive failed.");
+  });
 });
