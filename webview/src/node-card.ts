@@ -69,11 +69,17 @@ export function relativeTime(iso: string | undefined, now: number): string | und
   return ago(now - time);
 }
 
-/** The key when it fits; else its last segment, shortened from the left if need be. */
+/**
+ * The key when it fits; else its last segment, shortened from the left if need be, at a word
+ * boundary when there is one ("…by_customer", not "…venue_by_customer").
+ */
 export function cardTitle(key: string, max = TITLE_CHARS): string {
   if (key.length <= max) return key;
   const name = key.slice(key.lastIndexOf("/") + 1);
-  return shorten(name.length < key.length ? `…/${name}` : name, max);
+  const candidates = name.length < key.length ? [`…/${name}`, name] : [];
+  // Then whole words dropped from the left: "…by_customer", then "…customer".
+  for (const match of name.matchAll(/[_\-.](?=.)/g)) candidates.push(`…${name.slice(match.index + 1)}`);
+  return candidates.find((candidate) => candidate.length <= max) ?? shorten(name, max);
 }
 
 /** A one-line form of a description: its first line, cut at a word where it can be. */
@@ -139,7 +145,8 @@ export function nodeCardFor(
   const health = partitionHealth(entry?.partitions);
   const verdict = automation[node.id];
   return {
-    title: cardTitle(node.id),
+    // The automation badge takes the title's top right corner: the title gives it room.
+    title: cardTitle(node.id, verdict?.requested ? TITLE_CHARS - 6 : TITLE_CHARS),
     detail: description ?? (external ? "external: not run here" : asset?.group ? `in ${asset.group}` : ""),
     ...(state ? { state } : {}),
     stateText: shorten(stateText, LINE_CHARS),

@@ -19,7 +19,7 @@ import {
 import { fitTransform } from "./fit";
 import { GROUP_PAD, NODE_HEIGHT, NODE_WIDTH, type GroupBox, type Layout } from "./layout";
 import { stepForKey, walkStep } from "./navigate";
-import { nodeCardFor } from "./node-card";
+import { cardTitle, nodeCardFor } from "./node-card";
 import { groupState, STATE_LABEL, type AutomationBadge } from "./status";
 import { shorten } from "./export-svg";
 import type { Direction } from "./focus";
@@ -55,6 +55,10 @@ const CULL_MARGIN = 300;
  * nodes are plain cards (still `g.node` with `data-key`) and edges are merged into two paths.
  */
 export const DETAIL_SCALE = 0.4;
+/** Titles at least this long are measured against the card (see fitTitles). */
+const LONG_TITLE = 12;
+/** The automation badge ("⚡ now") in the card's top right corner, with its gap. */
+const BADGE_WIDTH = 46;
 
 interface Drawn {
   model: DisplayModel;
@@ -622,6 +626,29 @@ export class GraphView {
           .filter(Boolean)
           .join("\n"),
       );
+    });
+    this.fitTitles(selection);
+  }
+
+  /**
+   * Keys in wide letters can pass the card's edge (the cut counts characters): the long ones
+   * are measured in one pass (one layout) and those that do not fit are cut further.
+   */
+  private fitTitles(selection: d3.Selection<SVGGElement, DisplayNode, d3.BaseType, unknown>): void {
+    const automation = this.automation;
+    const measured: { text: SVGTextElement; node: DisplayNode; room: number }[] = [];
+    selection.each(function (node) {
+      const text = this.querySelector<SVGTextElement>("text.key");
+      if (node.kind !== "asset" || !text || (text.textContent ?? "").length < LONG_TITLE) return;
+      const room = NODE_WIDTH - 22 - (automation[node.id]?.requested ? BADGE_WIDTH : 0);
+      measured.push({ text, node, room });
+    });
+    const widths = measured.map(({ text }) => text.getComputedTextLength());
+    measured.forEach(({ text, node, room }, i) => {
+      const width = widths[i]!;
+      if (width <= room) return;
+      const chars = (text.textContent ?? "").length;
+      text.textContent = cardTitle(node.id, Math.max(4, Math.floor((chars * room) / width)));
     });
   }
 

@@ -14,7 +14,7 @@ import { indexGraph } from "../../../webview/src/graph-index";
 import * as layoutModule from "../../../webview/src/layout";
 import { layoutGraph, NODE_HEIGHT, NODE_WIDTH, type Layout } from "../../../webview/src/layout";
 import { legendSections } from "../../../webview/src/legend";
-import { checkSummary, nodeCardFor, oneLine, relativeTime } from "../../../webview/src/node-card";
+import { cardTitle, checkSummary, nodeCardFor, oneLine, relativeTime } from "../../../webview/src/node-card";
 import { cardFor } from "../../../webview/src/card";
 import { automationVerdicts } from "../../../webview/src/status";
 import { STATES } from "../../../webview/src/status";
@@ -311,6 +311,11 @@ describe("webview: a lineage view that reads at a glance", () => {
       assert.deepEqual(checkSummary(["a", "b"], "fresh"), { text: "✓ 2 checks", tone: "passed" });
       assert.equal(checkSummary([], "fresh"), undefined);
       assert.equal(oneLine("Orders exported by the shop, as CSV rows", 21), "Orders exported by…");
+      // A long key is cut at a word, never mid-word where a word boundary allows.
+      assert.equal(cardTitle("transform/revenue_by_customer"), "…by_customer");
+      assert.equal(cardTitle("dashboards/customer_health"), "…/customer_health");
+      assert.equal(cardTitle("dashboards/customer_health", 15), "customer_health");
+      assert.equal(cardTitle("x/abcdefghijklmnopqrstuvwxyz", 10), "…rstuvwxyz");
       assert.equal(card.health, undefined, "an unpartitioned asset has no health bar");
       // A failed asset's time is when it failed (as the lens says), not its last materialization;
       // with the line that threw known, the state line links it instead.
