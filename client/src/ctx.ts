@@ -244,7 +244,7 @@ export class Ctx implements vscode.Disposable {
     if (this.stateSummary) tooltip.appendMarkdown(`\n\n${escapeMarkdown(this.stateSummary)}`);
     tooltip.appendMarkdown(
       errors > 0
-        ? `\n\n$(error) ${errors} error${errors === 1 ? "" : "s"} in Problems. Click to open Problems.`
+        ? `\n\n$(error) ${errors} Assetline error${errors === 1 ? "" : "s"} in Problems (TypeScript's are its own). Click to open Problems.`
         : "\n\nClick to open the Assets view.",
     );
     this.statusItem.tooltip = tooltip;
