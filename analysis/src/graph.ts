@@ -158,6 +158,10 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
   }
 
   const keys = [...byKey.keys()];
+  let exported: string[] | undefined;
+  /** The names assets are exported under (computed once, when a name is undefined). */
+  const assetNames = (): string[] =>
+    (exported ??= [...new Set(records.flatMap((record) => (record.exportName ? [record.exportName] : [])))]);
   let fingerprint: number | undefined;
   /** closestKey, remembered while the set of keys is the same (it scans every key). */
   const suggest = (key: string): string | undefined => {
@@ -190,11 +194,14 @@ export function buildGraph(input: GraphInput, cycleCache: CycleCache = {}): Buil
       const at = dep.reportAt ?? dep.span;
       if (dep.problem) {
         if (dep.problem.kind === "not-an-asset" || dep.problem.kind === "undefined-name") {
+          // A misspelt asset variable: the closest name an asset is exported under.
+          const name = dep.problem.name;
+          const meant = name !== undefined ? closestKey(name, assetNames()) : undefined;
           diagnostics.push({
             span: at,
             severity: "error",
             code: "unknown-asset",
-            message: `${capitalise(dep.problem.message)}.`,
+            message: `${capitalise(dep.problem.message)}.${meant ? ` Did you mean \`${meant}\`?` : ""}`,
           });
         } else if (dep.problem.kind === "dynamic") {
           // Never a silent gap: the edge is missing from the graph, so say why (once per place,

@@ -39,7 +39,8 @@ export interface DepRef {
   /** How the key was written: a reference to an asset value, or a string. */
   via: "reference" | "string";
   /** Why the key is not known: the value is not an asset, or cannot be evaluated. */
-  problem?: { kind: "not-an-asset" | "undefined-name" | "dynamic"; message: string };
+  /** `name`: for an undefined name, the name as written (for a "did you mean"). */
+  problem?: { kind: "not-an-asset" | "undefined-name" | "dynamic"; message: string; name?: string };
   /** Input name when the reference comes from `ins`. */
   input?: string;
 }

@@ -761,7 +761,11 @@ export class AssetlineReader implements EvaluatorHost<FileResult> {
     }
     if (value instanceof Unknown) {
       dep.problem = value.undefinedName
-        ? { kind: "undefined-name", message: value.reason }
+        ? {
+            kind: "undefined-name",
+            message: value.reason,
+            ...(ts.isIdentifier(node) ? { name: node.text } : {}),
+          }
         : { kind: "dynamic", message: value.reason };
       return dep;
     }

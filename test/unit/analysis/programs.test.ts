@@ -31,6 +31,8 @@ describe("AnalysisSession: the structural program (no lib) and the typed program
         'export const c = asset("lib/c", { deps: [notDeclaredAnywhere] }, () => 3);',
         'export const d = asset("lib/d", {}, async () => [1, 2]);',
         'export const e = asset("lib/e", { ins: { d } }, (_ctx, { d }: { d: string[] }) => d.length);',
+        'export const cleanedOrders = asset("lib/cleaned_orders", {}, () => 4);',
+        'export const f = asset("lib/f", { ins: { orders: cleanedOrdes } }, () => 5);',
         "",
       ].join("\n"),
     });
@@ -63,6 +65,11 @@ describe("AnalysisSession: the structural program (no lib) and the typed program
     );
     // A name declared nowhere is still reported.
     assert.ok(messages.includes("unknown-asset: `notDeclaredAnywhere` is not defined."), messages.join("\n"));
+    // A misspelt asset variable says which one was meant.
+    assert.ok(
+      messages.includes("unknown-asset: `cleanedOrdes` is not defined. Did you mean `cleanedOrders`?"),
+      messages.join("\n"),
+    );
   });
 
   it("type checks with the standard library's types (the awaited Promise of an async compute)", function () {
