@@ -6,7 +6,7 @@ import { findProjects, type Project } from "./projects";
 import { selectionFor } from "@assetline/core";
 import { runSelection } from "./run";
 import type { RunEvent } from "@assetline/core";
-import { readIndex } from "assetline/launch";
+import { describeRunEvent, readIndex } from "assetline/launch";
 
 interface CheckRef {
   project: Project;
@@ -184,6 +184,9 @@ export class ChecksController implements vscode.Disposable {
         quiet: true,
         onOutput: (text) => (refusal += text),
         onEvent: (event) => {
+          // The Test Results panel shows the run's log, as the runs output words it.
+          const line = describeRunEvent(event);
+          if (line !== undefined) run.appendOutput(`${line.replace(/\r?\n/g, "\r\n")}\r\n`);
           if (event.type !== "check_result" || event.key !== ref.key) return;
           const item = checks.get(event.check);
           if (!item) return;
