@@ -9,7 +9,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { keyList, partitionId, runDuration, type RunEvent } from "@assetline/core";
+import { describeRunTarget, keyList, partitionId, runDuration, type RunEvent } from "@assetline/core";
 
 export { readIndex, readEvents, listRunIds } from "../runner/events";
 export { recordedFailure, type RecordedFailure } from "./failures";
@@ -304,10 +304,11 @@ export function describeRunResult(result: RunResult, requested?: readonly string
     // "transform/daily_revenue and 3 upstream assets · local · 0.9 s", partitions counted.
     const asked = requested?.filter((key) => result.assets!.includes(key)) ?? [];
     const others = result.assets.length - asked.length;
+    // Nothing more precise asked for: the selection's own words (as Recent Runs titles the run).
     const what =
       asked.length > 0 && others > 0
         ? `${keyList(asked)} and ${others} upstream asset${others === 1 ? "" : "s"}`
-        : keyList(result.assets);
+        : describeRunTarget(result.selection, result.assets);
     const steps = result.materialized?.length ?? 0;
     const partitions = steps > result.assets.length ? `, ${steps} materializations` : "";
     return `Assetline: materialized ${what}${partitions} · ${result.env} · ${took}`;
