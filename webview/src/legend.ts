@@ -53,7 +53,7 @@ export function legendSections(): LegendSection[] {
         },
         {
           swatch: "swatch mark-auto",
-          label: "⚡ now: automation would request it now (assetline dev runs it)",
+          label: "⚡: automation would request it now (assetline dev runs it; hover for why)",
         },
         {
           swatch: "swatch mark-health",

@@ -146,7 +146,7 @@ export function nodeCardFor(
   const verdict = automation[node.id];
   return {
     // The automation badge takes the title's top right corner: the title gives it room.
-    title: cardTitle(node.id, verdict?.requested ? TITLE_CHARS - 6 : TITLE_CHARS),
+    title: cardTitle(node.id, verdict?.requested ? TITLE_CHARS - 2 : TITLE_CHARS),
     detail: description ?? (external ? "external: not run here" : asset?.group ? `in ${asset.group}` : ""),
     ...(state ? { state } : {}),
     stateText: shorten(stateText, LINE_CHARS),
@@ -155,7 +155,7 @@ export function nodeCardFor(
     external,
     generated: asset?.generated === true,
     ...(health ? { health } : {}),
-    ...(verdict?.requested ? { requested: { badge: "⚡ now", reason: verdict.reason } } : {}),
+    ...(verdict?.requested ? { requested: { badge: "⚡", reason: verdict.reason } } : {}),
     ...(failure ? { failure } : {}),
   };
 }

@@ -57,8 +57,8 @@ const CULL_MARGIN = 300;
 export const DETAIL_SCALE = 0.4;
 /** Titles at least this long are measured against the card (see fitTitles). */
 const LONG_TITLE = 12;
-/** The automation badge ("⚡ now") in the card's top right corner, with its gap. */
-const BADGE_WIDTH = 46;
+/** The automation badge ("⚡") in the card's top right corner, with its gap. */
+const BADGE_WIDTH = 18;
 
 interface Drawn {
   model: DisplayModel;

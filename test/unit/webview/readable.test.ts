@@ -348,7 +348,7 @@ describe("webview: a lineage view that reads at a glance", () => {
       assert.deepEqual(Object.keys(verdicts), ["t/eager"], "a malformed verdict is dropped");
       const node = model.byId.get("t/eager")!;
       assert.deepEqual(nodeCardFor(node, {}, now, verdicts).requested, {
-        badge: "⚡ now",
+        badge: "⚡",
         reason: "upstream i/raw was updated at 06:02",
       });
       assert.equal(nodeCardFor(node, {}, now).requested, undefined);
