@@ -104,7 +104,9 @@ export function assetStatus(facts: StateFacts, index: RunIndex | undefined, now:
       },
     ]);
   }
-  if (entry?.lastStatus === "failure") {
+  // A run the user stopped did not fail the asset: it keeps the state its records had before
+  // (as Dagster keeps the last materialization of a canceled run's assets).
+  if (entry?.lastStatus === "failure" && entry.lastFailure?.reason !== "cancelled") {
     const failure = entry.lastFailure;
     const runId = failure?.runId ?? entry.lastRunId;
     const error = failure?.message ?? "no error was recorded";
@@ -277,6 +279,7 @@ export function statusFromEvent(event: RunEvent, now: number): AssetStatus | und
     case "asset_success":
       return finish(now, { ...base, state: "fresh", lastMaterialized: event.time }, []);
     case "asset_failure":
+      if (event.reason === "cancelled") return undefined;
       return finish(now, { ...base, state: "failed" }, [
         {
           code: "failed",

@@ -72,6 +72,41 @@ describe("core: the run state of an asset (core/src/state.ts)", () => {
     assert.equal(assetStatus(FACTS[4]!, cancelled, now).state, "never");
   });
 
+  it("an asset a cancelled run stopped keeps the state it had (cancelling is not a failure)", () => {
+    const index = scenarioIndex(scenarioRuns(now, 1));
+    const at = (offset: number) => new Date(now + offset).toISOString();
+    for (const [key, run] of [
+      ["s/up", "r9"],
+      ["s/never", "r9"],
+    ] as const) {
+      applyToIndex(index, { type: "asset_start", runId: run, time: at(1), key });
+      applyToIndex(index, {
+        type: "asset_failure",
+        runId: run,
+        time: at(2),
+        key,
+        reason: "cancelled",
+        durationMs: 1,
+        error: { message: `Asset "${key}" was cancelled.` },
+      });
+    }
+    assert.equal(assetStatus(FACTS[1]!, index, now + 3).state, "fresh");
+    assert.equal(assetStatus(FACTS[0]!, index, now + 3).state, "never");
+    const live: RunEvent = {
+      type: "asset_failure",
+      runId: "r9",
+      time: at(2),
+      key: "s/up",
+      reason: "cancelled",
+      durationMs: 1,
+      error: { message: "cancelled" },
+    };
+    assert.equal(statusFromEvent(live, now), undefined, "a live cancel changes nothing shown");
+    // A real failure still fails it.
+    applyToIndex(index, { ...live, time: at(4), reason: "error", error: { message: "boom" } });
+    assert.equal(assetStatus(FACTS[1]!, index, now + 5).state, "failed");
+  });
+
   it("an older asset_start folded again never makes a finished asset running", () => {
     const again = scenarioIndex(scenarioRuns(now, 1));
     for (const event of scenarioRuns(now, 1).r2!) applyToIndex(again, event);
