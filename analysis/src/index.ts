@@ -664,13 +664,40 @@ function withLibraryFallback(
   fallback: string | undefined,
   log: (message: string) => void,
 ): ts.CompilerOptions {
-  if (!fallback || options.paths?.["assetline"]) return options;
+  if (options.paths?.["assetline"]) return options;
   const probe = path.join(root, "__assetline_probe__.ts");
-  if (ts.resolveModuleName("assetline", probe, options, ts.sys).resolvedModule) return options;
+  const resolved = ts.resolveModuleName("assetline", probe, options, ts.sys).resolvedModule;
+  if (resolved && isTypeScriptFile(resolved.resolvedFileName)) return options;
+  if (resolved) {
+    // Installed, but as JavaScript alone (a checkout whose package was bundled without its
+    // declarations): assets are recognised by their types, so read its sources when it ships
+    // them under the `assetline-source` condition, else the fallback, and say so either way.
+    const withSources = {
+      ...options,
+      customConditions: [...(options.customConditions ?? []), "assetline-source"],
+    };
+    const sources = ts.resolveModuleName("assetline", probe, withSources, ts.sys).resolvedModule;
+    const missing = `"assetline" in ${root} has no type declarations (${resolved.resolvedFileName})`;
+    if (sources && isTypeScriptFile(sources.resolvedFileName)) {
+      log(`${missing}; analysing with its sources. Build them (npm run typecheck) to silence this.`);
+      return withSources;
+    }
+    if (!fallback) {
+      log(`${missing}: its assets cannot be recognised. Reinstall assetline, or build its declarations.`);
+      return options;
+    }
+  }
+  if (!fallback) return options;
   log(
-    `"assetline" is not installed in ${root}; analysing with ${fallback}. Run npm install assetline there.`,
+    resolved
+      ? `"assetline" in ${root} has no type declarations (${resolved.resolvedFileName}); analysing with ${fallback}.`
+      : `"assetline" is not installed in ${root}; analysing with ${fallback}. Run npm install assetline there.`,
   );
   return { ...options, paths: { ...options.paths, assetline: [path.resolve(fallback)] } };
+}
+
+function isTypeScriptFile(file: string): boolean {
+  return /\.(?:d\.)?[cm]?tsx?$/.test(file);
 }
 
 export function analyzeProject(

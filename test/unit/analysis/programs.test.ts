@@ -111,3 +111,50 @@ describe("AnalysisSession: the structural program (no lib) and the typed program
     }
   });
 });
+
+describe("AnalysisSession: an assetline package installed without its declarations", function () {
+  it("reads its sources under the assetline-source condition, and says so", function () {
+    const root = project({
+      "pipeline.ts": [
+        'import { asset } from "assetline";',
+        'export const a = asset("nodts/a", {}, () => 1);',
+        "",
+      ].join("\n"),
+    });
+    try {
+      // The fake package rebuilt as a checkout bundled without .d.ts: JavaScript by default,
+      // TypeScript sources under the condition.
+      const library = path.join(root, "node_modules", "assetline");
+      fs.mkdirSync(path.join(library, "src"));
+      fs.mkdirSync(path.join(library, "dist"));
+      fs.renameSync(path.join(library, "index.d.ts"), path.join(library, "src", "index.ts"));
+      fs.writeFileSync(path.join(library, "dist", "index.js"), "module.exports = {};\n");
+      fs.writeFileSync(
+        path.join(library, "package.json"),
+        JSON.stringify({
+          name: "assetline",
+          exports: { ".": { "assetline-source": "./src/index.ts", default: "./dist/index.js" } },
+        }),
+      );
+      fs.writeFileSync(
+        path.join(root, "tsconfig.json"),
+        JSON.stringify({
+          compilerOptions: { module: "Preserve", moduleResolution: "Bundler", strict: true },
+        }),
+      );
+      const logged: string[] = [];
+      const graph = analyzeProject(root, { log: (message) => logged.push(message) });
+      assert.deepEqual(
+        graph.assets.map((asset) => asset.key),
+        ["nodts/a"],
+        logged.join("\n"),
+      );
+      assert.ok(
+        logged.some((line) => /has no type declarations .*; analysing with its sources/.test(line)),
+        logged.join("\n"),
+      );
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
