@@ -1,7 +1,7 @@
 /** The hover card and the right-click menu, as DOM. */
 import type { RunMode } from "@assetline/core";
 import type { CardContent } from "./card";
-import { el, placeAt } from "./dom";
+import { el, placeAt, placeAvoiding } from "./dom";
 
 export class HoverCard {
   readonly element = el("div", "hover-card hidden", undefined, { role: "tooltip", id: "hover-card" });
@@ -10,7 +10,8 @@ export class HoverCard {
     parent.append(this.element);
   }
 
-  show(content: CardContent, x: number, y: number): void {
+  /** Shows the card near (x, y), covering as little of `avoid` (the lit nodes) as it can. */
+  show(content: CardContent, x: number, y: number, avoid: readonly DOMRect[] = []): void {
     const parts: HTMLElement[] = [el("div", "card-title", content.title)];
     if (content.subtitle) parts.push(el("div", "card-subtitle", content.subtitle));
     if (content.description) parts.push(el("div", "card-description", content.description));
@@ -24,7 +25,7 @@ export class HoverCard {
     parts.push(table);
     this.element.replaceChildren(...parts);
     this.element.classList.remove("hidden");
-    placeAt(this.element, x + 14, y + 14);
+    placeAvoiding(this.element, x, y, avoid);
   }
 
   hide(): void {

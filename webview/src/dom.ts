@@ -35,3 +35,47 @@ export function placeAt(element: HTMLElement, x: number, y: number): void {
   element.style.left = `${left}px`;
   element.style.top = `${top}px`;
 }
+
+/**
+ * Places a floating element near a point (x, y), on the side of it that covers least of
+ * `avoid` (the rectangles the user is looking at), kept inside the window.
+ */
+export function placeAvoiding(element: HTMLElement, x: number, y: number, avoid: readonly DOMRect[]): void {
+  element.style.left = "0px";
+  element.style.top = "0px";
+  const width = element.offsetWidth;
+  const height = element.offsetHeight;
+  const clamp = (left: number, top: number): [number, number] => [
+    Math.max(4, Math.min(left, window.innerWidth - width - 4)),
+    Math.max(4, Math.min(top, window.innerHeight - height - 4)),
+  ];
+  const gap = 14;
+  const right = window.innerWidth - width - 4;
+  const bottom = window.innerHeight - height - 4;
+  // By the pointer first (where the eye is), then the window's corners.
+  const candidates = [
+    clamp(x + gap, y + gap),
+    clamp(x - gap - width, y + gap),
+    clamp(x + gap, y - gap - height),
+    clamp(x - gap - width, y - gap - height),
+    clamp(right, bottom),
+    clamp(4, bottom),
+    clamp(right, 4),
+    clamp(4, 4),
+  ];
+  const covered = ([left, top]: [number, number]): number =>
+    avoid.reduce((sum, rect) => {
+      const w = Math.min(left + width, rect.right) - Math.max(left, rect.left);
+      const h = Math.min(top + height, rect.bottom) - Math.max(top, rect.top);
+      return sum + (w > 0 && h > 0 ? w * h : 0);
+    }, 0);
+  let best = candidates[0]!;
+  let least = covered(best);
+  for (const candidate of candidates.slice(1)) {
+    if (least === 0) break;
+    const area = covered(candidate);
+    if (area < least) [best, least] = [candidate, area];
+  }
+  element.style.left = `${best[0]}px`;
+  element.style.top = `${best[1]}px`;
+}

@@ -133,7 +133,8 @@ const view = new GraphView(container, {
   toggleGroup: (group) => toggleGroup(group),
   hover: (node, x, y) => {
     if (!node || !index || menu.open) card.hide();
-    else card.show(cardFor(node, index, state.status, Date.now(), automation, failures), x, y);
+    else
+      card.show(cardFor(node, index, state.status, Date.now(), automation, failures), x, y, view.litBoxes());
   },
   contextMenu: (node, x, y) => showMenu(node, x, y),
   showFailure: (node) => showFailure(node),

@@ -208,6 +208,15 @@ export class GraphView {
     return { x: this.transform.x, y: this.transform.y, k: this.transform.k };
   }
 
+  /** The on-screen boxes of the hovered node and its lit neighbours (what a hover card should not cover). */
+  litBoxes(): DOMRect[] {
+    return [
+      ...this.svg
+        .node()!
+        .querySelectorAll<SVGRectElement>("g.node.hovered rect.card, g.node.neighbour rect.card"),
+    ].map((rect) => rect.getBoundingClientRect());
+  }
+
   /** Where node `id` is on screen (relative to the container), if it is laid out. */
   screenPosition(id: string): [number, number] | undefined {
     const position = this.drawn?.layout.nodes.get(id);

@@ -240,6 +240,17 @@ describe("webview in Chromium", function () {
       edges: 3,
       neighbours: ["report/revenue", "transform/customers", "transform/orders"],
     });
+    // The hover card does not cover the node or the neighbours it has just lit.
+    const covered = await view.page.evaluate(() => {
+      const card = document.getElementById("hover-card")!.getBoundingClientRect();
+      return [...document.querySelectorAll("g.node.hovered rect.card, g.node.neighbour rect.card")]
+        .map((rect) => rect.getBoundingClientRect())
+        .filter(
+          (box) =>
+            box.left < card.right && card.left < box.right && box.top < card.bottom && card.top < box.bottom,
+        ).length;
+    });
+    assert.equal(covered, 0, "the hover card covers lit nodes");
     // A run state arriving while the pointer rests on the node keeps what the hover marked.
     await view.post({ type: "status", status: { "transform/joined": { state: "running" } } });
     const still = await view.page.evaluate(hoverState);
