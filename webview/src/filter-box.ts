@@ -1,6 +1,7 @@
 /** The filter box: selection text in, selected keys or an error at its column out, with completion. */
 import { el } from "./dom";
-import { caretLine, complete, type Completions, type FilterError, type Vocabulary } from "./filter";
+import { complete, type Completions, type Vocabulary } from "@assetline/core";
+import { caretLine, type FilterError } from "./filter";
 
 export class FilterBox {
   readonly element = el("div", "filter");

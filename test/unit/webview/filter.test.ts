@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { applyFilter, caretLine, complete, quoteValue, vocabularyOf } from "../../../webview/src/filter";
+import { complete, quoteValue, vocabularyOf } from "@assetline/core";
+import { applyFilter, caretLine } from "../../../webview/src/filter";
 import { asset, graphOf } from "./fixtures";
 
 const { assets } = graphOf([
