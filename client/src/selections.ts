@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
 import * as path from "node:path";
-import { describeRunSelection, type AssetGraph } from "@assetline/core";
+import { complete, describeRunSelection, vocabularyOf, type AssetGraph } from "@assetline/core";
 import type { Ctx } from "./ctx";
 import { findProjects, projectOf, type Project } from "./projects";
 import { runSelection } from "./run";
@@ -30,21 +30,7 @@ export async function materializeSelection(ctx: Ctx, initial?: string, rootUri?:
     return undefined;
   }
   const { graph } = await ctx.graph(project.rootUri);
-  const selection =
-    initial !== undefined
-      ? initial
-      : await vscode.window.showInputBox({
-          title: "Materialize selection",
-          prompt:
-            "Dagster's selection syntax: key, +key (with upstream), key+, group:, tag:, kind:, owner:, and/or/not",
-          placeHolder: "+transform/daily_revenue",
-          validateInput: (text) => {
-            const said = describeRunSelection(text, graph.assets);
-            return said.keys
-              ? { message: said.message, severity: vscode.InputBoxValidationSeverity.Info }
-              : said.message;
-          },
-        });
+  const selection = initial !== undefined ? initial : await askSelection(graph);
   if (selection === undefined) return undefined;
   const said = describeRunSelection(selection, graph.assets);
   if (!said.keys) {
@@ -91,5 +77,71 @@ export async function goToAsset(ctx: Ctx): Promise<void> {
   );
   await vscode.window.showTextDocument(vscode.Uri.file(picked.file), {
     selection: new vscode.Range(position, position),
+  });
+}
+
+type SelectionItem = vscode.QuickPickItem & { insert?: string };
+
+/**
+ * The selection typed with the lineage filter's completion (core's): the first row runs what the
+ * text selects and says what that is as it is typed; the rows under it complete the word being
+ * typed (keys, group:, tag:, kind:, owner: and their values). Undefined when dismissed.
+ */
+function askSelection(graph: AssetGraph): Promise<string | undefined> {
+  const vocabulary = vocabularyOf(graph.assets);
+  const pick = vscode.window.createQuickPick<SelectionItem>();
+  pick.title = "Materialize selection";
+  pick.placeholder =
+    "Dagster's selection syntax: +transform/daily_revenue, group:ingest, tag:layer=gold, kind:duckdb, and/or/not";
+  // The rows are completions of the text, not matches to filter by it.
+  pick.matchOnDescription = false;
+  pick.matchOnDetail = false;
+  const update = (): void => {
+    const text = pick.value;
+    const said = describeRunSelection(text, graph.assets);
+    const run: SelectionItem = {
+      label: said.keys ? `$(play) Materialize ${text.trim()}` : "$(error) Nothing to run yet",
+      detail: said.message,
+      alwaysShow: true,
+    };
+    const completions = complete(text, text.length, vocabulary);
+    const word = text.slice(completions.from, completions.to);
+    const rows = completions.items
+      .filter((item) => item.insert !== word)
+      .slice(0, 20)
+      .map((item): SelectionItem => ({
+        label: item.label,
+        description: item.detail,
+        alwaysShow: true,
+        insert: item.insert,
+      }));
+    pick.items = [run, ...rows];
+    pick.activeItems = [run];
+  };
+  update();
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (value: string | undefined): void => {
+      if (done) return;
+      done = true;
+      resolve(value);
+      pick.dispose();
+    };
+    pick.onDidChangeValue(update);
+    pick.onDidAccept(() => {
+      const chosen = pick.activeItems[0];
+      if (chosen?.insert) {
+        // A completion: in place of the word being typed (as the text is now: the rows may be
+        // a keystroke behind), and go on typing.
+        const text = pick.value;
+        const { from, to } = complete(text, text.length, vocabulary);
+        pick.value = `${text.slice(0, from)}${chosen.insert}${text.slice(to)}`;
+        update();
+        return;
+      }
+      if (describeRunSelection(pick.value, graph.assets).keys) finish(pick.value);
+    });
+    pick.onDidHide(() => finish(undefined));
+    pick.show();
   });
 }

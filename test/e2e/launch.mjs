@@ -522,24 +522,32 @@ async function answer(page, name, request, prefix) {
       return { title, cursor };
     }
     case "type-input": {
-      // Types into the open input box key by key, as a person does; reads the message it shows
-      // under the text, then presses Enter.
+      // Types into the open quick input key by key, as a person does (after `keys`, e.g. to
+      // accept a completion first); reads what it shows (its message, or its rows, each row's
+      // text on one line) until some of it has `until`; then presses Enter unless told not to.
       const widget = page.locator(".quick-input-widget");
       await widget.waitFor({ state: "visible", timeout: 15_000 });
       await widget.locator("input").first().focus();
-      await page.keyboard.type(request.text, { delay: 20 });
+      for (const key of request.keys ?? []) await page.keyboard.press(key);
+      if (request.text) await page.keyboard.type(request.text, { delay: 20 });
       const message = widget.locator(".quick-input-message");
+      const rows = widget.locator(".quick-input-list .monaco-list-row");
       const until = Date.now() + 10_000;
       let shown = "";
+      let texts = [];
       while (Date.now() < until) {
         shown = (await message.innerText().catch(() => "")).trim();
-        if (shown && (!request.until || shown.includes(request.until))) break;
+        texts = (await rows.allInnerTexts().catch(() => [])).map((text) => text.replace(/\s+/g, " ").trim());
+        const all = [shown, ...texts].join("\n");
+        if ((shown || texts.length > 0) && (!request.until || all.includes(request.until))) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       await screenshot(page, `${prefix}${request.shot || "input"}`);
-      log(`typed "${request.text}"; the input says: ${shown}`);
+      log(
+        `typed "${request.text ?? ""}"${request.keys ? ` after ${request.keys.join(", ")}` : ""}; it shows: ${texts.length > 0 ? texts.slice(0, 4).join(" | ") : shown}`,
+      );
       if (request.enter !== false) await page.keyboard.press("Enter");
-      return { message: shown };
+      return { message: shown, rows: texts };
     }
     case "quick-pick": {
       // The open quick pick: its items' labels, then a real click on the one that has `choose`.

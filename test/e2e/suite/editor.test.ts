@@ -547,17 +547,33 @@ export function defineEditorTests(): void {
       assert.ok(expected.keys, expected.message);
       const before = new Set(runFolders(root));
       const done = vscode.commands.executeCommand<RunOutcome | undefined>("assetline.materializeSelection");
-      // Typed key by key into the input box the command opens; it says what the text selects.
+      // Typed key by key, half a key: the rows under the text complete it (the lineage filter's
+      // completion); the first of them (ArrowDown, Enter) completes the key, and the first row
+      // then says what the selection materializes; Enter runs it.
       const typed = await askLauncher("type-input", {
-        text: selection,
-        until: expected.message,
-        shot: "materialize-selection",
+        text: "+transform/daily_rev",
+        until: "transform/daily_revenue",
+        enter: false,
+        shot: "materialize-selection-typing",
       });
       if (!typed) {
         await vscode.commands.executeCommand("workbench.action.closeQuickOpen");
         this.skip();
       }
-      assert.equal(typed["message"], expected.message, "what the input box says of the selection");
+      assert.ok(
+        (typed["rows"] as string[]).slice(1).some((row) => row.startsWith("transform/daily_revenue")),
+        `no completion of the key: ${JSON.stringify(typed["rows"])}`,
+      );
+      const completed = await askLauncher("type-input", {
+        keys: ["ArrowDown", "Enter"],
+        until: expected.message,
+        enter: false,
+        shot: "materialize-selection",
+      });
+      const first = (completed?.["rows"] as string[] | undefined)?.[0] ?? "";
+      assert.ok(first.includes(expected.message), `the first row says what runs: ${first}`);
+      assert.ok(first.includes(`Materialize ${selection}`), `the completed text: ${first}`);
+      await askLauncher("type-input", { keys: [], enter: true, shot: "materialize-selection-run" });
       const outcome = await withDeadline(Promise.resolve(done), 120_000, "the selection's run never ended");
       assert.equal(outcome?.status, "success", `the run of ${selection}`);
       const [runId, ...others] = runFolders(root).filter((id) => !before.has(id));
