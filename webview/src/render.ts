@@ -78,6 +78,7 @@ export class GraphView {
   private readonly edgeLayer: d3.Selection<SVGGElement, unknown, null, undefined>;
   private readonly arrowLayer: d3.Selection<SVGGElement, unknown, null, undefined>;
   private readonly highlightLayer: d3.Selection<SVGGElement, unknown, null, undefined>;
+  private readonly labelLayer: d3.Selection<SVGGElement, unknown, null, undefined>;
   private readonly nodeLayer: d3.Selection<SVGGElement, unknown, null, undefined>;
   private readonly zoom: d3.ZoomBehavior<SVGSVGElement, unknown>;
   private transform: d3.ZoomTransform = d3.zoomIdentity;
@@ -110,6 +111,8 @@ export class GraphView {
     this.groupLayer = this.viewport.append("g").attr("class", "groups");
     this.edgeLayer = this.viewport.append("g").attr("class", "edges");
     this.arrowLayer = this.viewport.append("g").attr("class", "arrows");
+    // Group labels above the edges (an edge into a group's first row passes by its label).
+    this.labelLayer = this.viewport.append("g").attr("class", "group-labels");
     this.highlightLayer = this.viewport.append("g").attr("class", "highlight");
     this.nodeLayer = this.viewport.append("g").attr("class", "nodes");
     this.zoom = d3
@@ -169,6 +172,7 @@ export class GraphView {
     this.groupLayer.node()!.replaceChildren();
     this.edgeLayer.node()!.replaceChildren();
     this.arrowLayer.node()!.replaceChildren();
+    this.labelLayer.node()!.replaceChildren();
     this.highlightLayer.node()!.replaceChildren();
     this.nodeLayer.node()!.replaceChildren();
     this.nodeLayer.classed("lite", this.lite);
@@ -385,7 +389,13 @@ export class GraphView {
           .attr("width", (g) => g.width)
           .attr("height", (g) => g.height)
           .attr("rx", 8);
-        const label = g
+        return g;
+      });
+    this.labelLayer
+      .selectAll<SVGGElement, GroupBox>("g.group-label")
+      .data(boxes, (g) => g.group)
+      .join((enter) => {
+        const label = enter
           .append("g")
           .attr("class", "group-label")
           .attr("data-group", (g) => g.group)
@@ -397,7 +407,7 @@ export class GraphView {
           .attr("y", (g) => g.y + 16)
           .text((g) => `▾ ${shorten(g.group, Math.max(8, Math.floor(g.width / 8) - 3))}`);
         label.append("title").text((g) => `Group ${g.group}: click to collapse it into one node`);
-        return g;
+        return label;
       });
 
     const dimmed = ([from, to]: [string, string]) =>
