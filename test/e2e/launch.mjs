@@ -538,7 +538,8 @@ async function answer(page, name, request, prefix) {
       while (Date.now() < until) {
         shown = (await message.innerText().catch(() => "")).trim();
         texts = (await rows.allInnerTexts().catch(() => [])).map((text) => text.replace(/\s+/g, " ").trim());
-        const all = [shown, ...texts].join("\n");
+        // `first`: `until` must be in the first row (a list being redrawn can show old rows too).
+        const all = request.first ? (texts[0] ?? "") : [shown, ...texts].join("\n");
         if ((shown || texts.length > 0) && (!request.until || all.includes(request.until))) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }

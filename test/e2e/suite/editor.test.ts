@@ -567,6 +567,7 @@ export function defineEditorTests(): void {
       const completed = await askLauncher("type-input", {
         keys: ["ArrowDown", "Enter"],
         until: expected.message,
+        first: true,
         enter: false,
         shot: "materialize-selection",
       });
