@@ -23,27 +23,50 @@ export function selectionFor(key: string, mode: RunMode = "asset"): string {
 }
 
 /**
- * What a recorded run ran, in words, from its selection and the assets it planned: an asset
- * run with its upstream or downstream is named by that asset ("transform/daily_revenue and 3
- * upstream"), as the run's notification names it; any other selection by its keys.
+ * What a run ran, in words: the assets asked for (`requested`, else the keys its selection
+ * names) and how many it added upstream or downstream of them ("transform/daily_revenue and 3
+ * upstream assets"); any other selection by its keys. The one wording of run notifications and
+ * Recent Runs titles.
  */
-export function describeRunTarget(selection: string, assets: readonly string[]): string {
+export function describeRunTarget(
+  selection: string,
+  assets: readonly string[],
+  requested?: readonly string[],
+): string {
   let expr: SelectionExpr;
   try {
     expr = parseSelection(selection);
   } catch {
     return keyList(assets);
   }
-  const traversal = expr.type === "traverse" ? expr : undefined;
-  const root = traversal ? traversal.operand : expr;
-  const key =
-    root.type === "attr" && root.attr === "key" && !root.value.includes("*") ? root.value : undefined;
-  if (key === undefined || !assets.includes(key)) return keyList(assets);
-  const others = assets.length - 1;
-  if (others === 0) return key;
-  const up = traversal?.up !== undefined;
-  const down = traversal?.down !== undefined;
-  return up !== down ? `${key} and ${others} ${up ? "upstream" : "downstream"}` : keyList(assets);
+  const asked = (requested ?? namedKeys(expr)).filter((key) => assets.includes(key));
+  const others = assets.length - asked.length;
+  if (asked.length === 0) return keyList(assets);
+  if (others === 0) return keyList(asked);
+  const direction = directionOf(expr);
+  if (!direction) return keyList(assets);
+  const names = asked.length <= 2 ? asked : [asked[0]!, asked[1]!, `${asked.length - 2} more`];
+  return `${names.join(", ")} and ${others} ${direction} asset${others === 1 ? "" : "s"}`;
+}
+
+/** The exact keys a selection names (`key:"a"`, `a`), in order; none for patterns. */
+function namedKeys(expr: SelectionExpr): string[] {
+  if (expr.type === "attr") return expr.attr === "key" && !expr.value.includes("*") ? [expr.value] : [];
+  if (expr.type === "traverse") return namedKeys(expr.operand);
+  if (expr.type === "or") return [...namedKeys(expr.left), ...namedKeys(expr.right)];
+  return [];
+}
+
+/** Which way every traversal of an `or` of them goes; undefined when none, both or mixed. */
+function directionOf(expr: SelectionExpr): "upstream" | "downstream" | undefined {
+  if (expr.type === "or") {
+    const left = directionOf(expr.left);
+    return left === directionOf(expr.right) ? left : undefined;
+  }
+  if (expr.type !== "traverse") return undefined;
+  const up = expr.up !== undefined;
+  const down = expr.down !== undefined;
+  return up === down ? undefined : up ? "upstream" : "downstream";
 }
 
 /**

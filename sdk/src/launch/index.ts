@@ -302,13 +302,7 @@ export function describeRunResult(result: RunResult, requested?: readonly string
       return `Assetline: checked ${keyList(result.assets ?? [])} · ${result.env} · ${took}`;
     if (!result.assets) return `Assetline: materialized ${result.selection} in ${took}.`;
     // "transform/daily_revenue and 3 upstream assets · local · 0.9 s", partitions counted.
-    const asked = requested?.filter((key) => result.assets!.includes(key)) ?? [];
-    const others = result.assets.length - asked.length;
-    // Nothing more precise asked for: the selection's own words (as Recent Runs titles the run).
-    const what =
-      asked.length > 0 && others > 0
-        ? `${keyList(asked)} and ${others} upstream asset${others === 1 ? "" : "s"}`
-        : describeRunTarget(result.selection, result.assets);
+    const what = describeRunTarget(result.selection, result.assets, requested);
     const steps = result.materialized?.length ?? 0;
     const partitions = steps > result.assets.length ? `, ${steps} materializations` : "";
     return `Assetline: materialized ${what}${partitions} · ${result.env} · ${took}`;

@@ -589,7 +589,7 @@ export function defineEditorTests(): void {
 
       // Recent Runs: the run on top, titled by what ran; under it each asset, materialized, with its time.
       await vscode.commands.executeCommand("assetline.runs.focus");
-      const title = `transform/daily_revenue and ${expected.keys.length - 1} upstream`;
+      const title = `transform/daily_revenue and ${expected.keys.length - 1} upstream assets`;
       // The row of this run: its start time, in this window's locale, is in its description.
       const startedAt = new Date(events.find((event) => event.type === "run_start")!.time).toLocaleString();
       const view = await askLauncher("view-rows", {

@@ -131,7 +131,11 @@ describe("Recent Runs: a run as a tree", () => {
         concurrency: 1,
       },
     ]);
-    assert.equal(upstream.title, "b and 1 upstream", "an asset run with its upstream is named by that asset");
+    assert.equal(
+      upstream.title,
+      "b and 1 upstream asset",
+      "an asset run with its upstream is named by that asset",
+    );
     assert.equal(checks.steps[0]!.outcome, "materialized");
   });
 });

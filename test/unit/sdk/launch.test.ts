@@ -42,7 +42,10 @@ describe("assetline/launch: a run started as the editor starts it", function () 
     // Not the process's wall time (Node and the project's loading come first).
     assert.equal(result.durationMs, runEnd(root, result.runId).durationMs);
     // Without the asked-for keys, the selection's own words.
-    assert.match(describeRunResult(result), /^Assetline: materialized l\/total and 1 upstream · local · /);
+    assert.match(
+      describeRunResult(result),
+      /^Assetline: materialized l\/total and 1 upstream asset · local · /,
+    );
     assert.match(
       describeRunResult(result, ["l/total"]),
       new RegExp(

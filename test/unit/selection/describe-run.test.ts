@@ -63,19 +63,33 @@ describe("a recorded run's target in words", () => {
   it("names an asset run with its upstream or downstream by that asset", () => {
     assert.equal(
       describeRunTarget(selectionFor("transform/daily_revenue", "upstream"), planned),
-      "transform/daily_revenue and 2 upstream",
+      "transform/daily_revenue and 2 upstream assets",
     );
     assert.equal(
       describeRunTarget("+transform/daily_revenue", planned),
-      "transform/daily_revenue and 2 upstream",
+      "transform/daily_revenue and 2 upstream assets",
     );
     assert.equal(
       describeRunTarget(selectionFor("ingest/raw_orders", "downstream"), planned),
-      "ingest/raw_orders and 2 downstream",
+      "ingest/raw_orders and 2 downstream assets",
     );
     assert.equal(
       describeRunTarget(selectionFor("ingest/raw_orders"), ["ingest/raw_orders"]),
       "ingest/raw_orders",
+    );
+  });
+
+  it("names what was asked for, and which way the rest was added", () => {
+    // The lenses' runs of several assets: "+key:a or +key:b", asked for a and b.
+    const two = `${selectionFor("transform/daily_revenue", "upstream")} or ${selectionFor("transform/cleaned_orders", "upstream")}`;
+    assert.equal(
+      describeRunTarget(two, planned, ["transform/daily_revenue", "transform/cleaned_orders"]),
+      "transform/daily_revenue, transform/cleaned_orders and 1 upstream asset",
+    );
+    // Run with downstream is not said to have added upstream assets.
+    assert.equal(
+      describeRunTarget(selectionFor("ingest/raw_orders", "downstream"), planned, ["ingest/raw_orders"]),
+      "ingest/raw_orders and 2 downstream assets",
     );
   });
 
