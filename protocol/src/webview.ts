@@ -16,7 +16,8 @@ export type HostMessage =
   /**
    * Run states per asset key; sent on open and whenever a run changes them (partial updates
    * merge). `failures`: for each failed asset whose error has a line in the project's code,
-   * where (`src/resources.ts:14`), for the card's "Go to error".
+   * where (`src/resources.ts:14`), for the card's "Go to error"; failed assets only, and the
+   * whole map each time (it replaces the last).
    */
   | {
       type: "status";

@@ -69,7 +69,7 @@ export function cardFor(
       tone: `state-${state.state}`,
     });
     if (state.reason) rows.push({ label: "why", value: show(state.reason) });
-    const where = state.state === "failed" ? failures[asset.key] : undefined;
+    const where = failures[asset.key];
     if (where) rows.push({ label: "threw at", value: `${show(where)} (click "go to error" on the card)` });
     if (state.lastMaterialized)
       rows.push({

@@ -28,7 +28,10 @@ import { vscode } from "./vscode";
 const state: PersistedState = restoreState(vscode.getState()) ?? initialState();
 /** What automation would request now, per asset (from the host's last status; not persisted). */
 let automation: Record<string, AutomationBadge> = {};
-/** Where each failed asset threw ("file:line", from the host's last status; not persisted). */
+/**
+ * Where each failed asset threw ("file:line"), sent with the states it belongs to: the host
+ * names failed assets only, so a key here is a failed one (not persisted).
+ */
 let failures: Record<string, string> = {};
 let index: GraphIndex | undefined;
 let selected: Set<string> | undefined;
@@ -346,7 +349,7 @@ function showMenu(node: DisplayNode, x: number, y: number): void {
   if (node.kind !== "asset") return;
   card.hide();
   const run = (mode: RunMode) => vscode.postMessage({ type: "runAsset", key: node.id, mode });
-  const failed = state.status[node.id]?.state === "failed" && failures[node.id] !== undefined;
+  const failed = failures[node.id] !== undefined;
   menu.show(
     node.id,
     {

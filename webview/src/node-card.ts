@@ -127,7 +127,7 @@ export function nodeCardFor(
   const state = entry?.state;
   const external = asset?.external === true;
   const when = relativeTime(entry && stateTime(entry), now);
-  const failure = state === "failed" ? failures[node.id] : undefined;
+  const failure = failures[node.id];
   let stateText: string;
   // A failure with a line in the project: the state line is the link to it (the hover card
   // says when and where).
