@@ -8,6 +8,11 @@ import { runSelection } from "./run";
 import type { RunEvent } from "@assetline/core";
 import { describeRunEvent, readIndex } from "assetline/launch";
 
+/** The Test Explorer id of an asset's item, or of one of its checks (one rule for all lookups). */
+function testId(root: string, key: string, check?: string): string {
+  return check === undefined ? `${root}::${key}` : `${root}::${key}::${check}`;
+}
+
 interface CheckRef {
   project: Project;
   key: string;
@@ -68,8 +73,8 @@ export class ChecksController implements vscode.Disposable {
     let run = this.materializations.get(event.runId);
     if (run === "own") return;
     const item = this.controller.items
-      .get(`${root}::${event.key}`)
-      ?.children.get(`${root}::${event.key}::${event.check}`);
+      .get(testId(root, event.key))
+      ?.children.get(testId(root, event.key, event.check));
     if (!item) return;
     if (!run) {
       run = this.controller.createTestRun(new vscode.TestRunRequest(), `Checks in run ${event.runId}`, false);
@@ -81,9 +86,9 @@ export class ChecksController implements vscode.Disposable {
 
   /** A check's lens: run that check as the Test Explorer would (its result shows there too). */
   async runOne(root: string, key: string, check: string): Promise<void> {
-    const id = `${root}::${key}::${check}`;
+    const id = testId(root, key, check);
     const find = (): vscode.TestItem | undefined =>
-      this.controller.items.get(`${root}::${key}`)?.children.get(id);
+      this.controller.items.get(testId(root, key))?.children.get(id);
     if (!find()) await this.refresh();
     const item = find();
     if (!item) {
@@ -113,14 +118,14 @@ export class ChecksController implements vscode.Disposable {
         if (asset.checks.length === 0) continue;
         const uri = vscode.Uri.file(path.join(project.root, asset.file));
         const range = new vscode.Range(asset.line - 1, asset.column - 1, asset.line - 1, asset.column - 1);
-        const assetItem = this.controller.createTestItem(`${project.root}::${asset.key}`, asset.key, uri);
+        const assetItem = this.controller.createTestItem(testId(project.root, asset.key), asset.key, uri);
         assetItem.range = range;
         const partitioned = asset.partitions !== undefined ? { partitioned: true } : {};
         this.refs.set(assetItem, { project, key: asset.key, ...partitioned });
         for (const check of asset.checks) {
           const at = asset.checkLocations?.[check];
           const checkItem = this.controller.createTestItem(
-            `${project.root}::${asset.key}::${check}`,
+            testId(project.root, asset.key, check),
             check,
             at ? vscode.Uri.file(path.join(project.root, at.file)) : uri,
           );
@@ -147,7 +152,7 @@ export class ChecksController implements vscode.Disposable {
     for (const item of requested) {
       const ref = this.refs.get(item);
       if (!ref) continue;
-      const id = `${ref.project.root}::${ref.key}`;
+      const id = testId(ref.project.root, ref.key);
       const entry = byAsset.get(id) ?? { ref, checks: new Map<string, vscode.TestItem>() };
       byAsset.set(id, entry);
       if (ref.check) entry.checks.set(ref.check, item);
