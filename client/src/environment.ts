@@ -1,7 +1,7 @@
 import * as vscode from "vscode";
 import { config } from "./config";
 import { chooseEnvironment, readConfig } from "assetline/launch";
-import { findProjects, readEnvironments, type Project } from "./projects";
+import { findProjects, type Project } from "./projects";
 
 /**
  * The status bar's environment picker. Choosing an environment only changes the
@@ -45,9 +45,9 @@ export class EnvironmentPicker implements vscode.Disposable {
     const names = new Set<string>();
     const defaults = new Set<string>();
     for (const project of await findProjects()) {
-      const environments = readEnvironments(project);
-      environments.names.forEach((name) => names.add(name));
-      if (environments.defaultEnv) defaults.add(environments.defaultEnv);
+      const projectConfig = configOf(project);
+      Object.keys(projectConfig?.environments ?? {}).forEach((name) => names.add(name));
+      if (projectConfig?.defaultEnv) defaults.add(projectConfig.defaultEnv);
     }
     const items: Array<vscode.QuickPickItem & { value: string }> = [
       { label: "Project default", description: [...defaults].join(", ") || undefined, value: "" },
@@ -75,9 +75,20 @@ export class EnvironmentPicker implements vscode.Disposable {
 
 /** The environment a run in `project` uses: the setting, then ASSETLINE_ENV, its default, "local". */
 function environmentOf(project: Project): string {
+  const projectConfig = configOf(project);
   try {
-    return chooseEnvironment(readConfig(project.root), config.environment);
+    if (projectConfig) return chooseEnvironment(projectConfig, config.environment);
   } catch {
-    return config.environment ?? "project default";
+    // An environment the project does not declare: the run refuses it and says so.
+  }
+  return config.environment ?? "project default";
+}
+
+/** The project's assetline.config.json as the runner reads it; undefined when it cannot be read. */
+function configOf(project: Project): ReturnType<typeof readConfig> | undefined {
+  try {
+    return readConfig(project.root);
+  } catch {
+    return undefined;
   }
 }

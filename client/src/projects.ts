@@ -54,17 +54,3 @@ export function projectOf(projects: readonly Project[], file: string): Project |
   }
   return best;
 }
-
-/** Environments a project declares in `assetline.config.json` (`environments`), and its default. */
-export function readEnvironments(project: Project): { names: string[]; defaultEnv?: string } {
-  try {
-    const json = JSON.parse(fs.readFileSync(path.join(project.root, "assetline.config.json"), "utf8")) as {
-      environments?: Record<string, unknown>;
-      defaultEnv?: string;
-    };
-    const names = Object.keys(json.environments ?? {});
-    return { names, ...(typeof json.defaultEnv === "string" ? { defaultEnv: json.defaultEnv } : {}) };
-  } catch {
-    return { names: [] };
-  }
-}
