@@ -306,7 +306,6 @@ export function statusFromEvent(event: RunEvent, now: number): AssetStatus | und
   }
 }
 
-/** The one line every view shows for a state: "✓ fresh (2 h ago)", "⚠ stale: upstream …". */
 /**
  * The time a state's words are about: when it failed for a failed asset (none if unknown), else
  * when it was last materialized ("✗ failed (just now)" and "✓ fresh (2 h ago)" say these; a node's "· 3 h ago" too).
@@ -319,6 +318,7 @@ export function stateTime(status: AssetStatus): string | undefined {
   return status.lastMaterialized;
 }
 
+/** The one line every view shows for a state: "✓ fresh (2 h ago)", "⚠ stale: upstream …". */
 export function describeStatus(status: AssetStatus, now: number): string {
   const head = `${STATE_MARK[status.state]} ${STATE_LABEL[status.state]}`;
   const reasons = status.reasons ?? [];
