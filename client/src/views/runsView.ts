@@ -51,6 +51,17 @@ export class RunsView
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
 
   private pending: NodeJS.Timeout | undefined;
+  /** Runs that ended: their records never change, so each is read once (a refresh comes with every live event). */
+  private readonly ended = new Map<string, RunNode>();
+
+  private runOf(root: string, runId: string): RunNode {
+    const id = `${root}\0${runId}`;
+    const known = this.ended.get(id);
+    if (known) return known;
+    const run = runTree(runId, readRun(root, runId));
+    if (run.status !== "running or interrupted") this.ended.set(id, run);
+    return run;
+  }
 
   /**
    * `recordsChanged` is the client's signal that a project's run records changed (a run started
@@ -88,8 +99,10 @@ export class RunsView
     const runs: { project: Project; run: RunNode }[] = [];
     for (const project of await findProjects()) {
       for (const runId of listRunIds(project.root).reverse().slice(0, MAX_RUNS))
-        runs.push({ project, run: runTree(runId, readRun(project.root, runId)) });
+        runs.push({ project, run: this.runOf(project.root, runId) });
     }
+    const listed = new Set(runs.map(({ project, run }) => `${project.root}\0${run.runId}`));
+    for (const id of this.ended.keys()) if (!listed.has(id)) this.ended.delete(id);
     return runs
       .sort((a, b) => b.run.runId.localeCompare(a.run.runId))
       .slice(0, MAX_RUNS)
@@ -175,7 +188,7 @@ export function formatRun(events: RunEvent[]): string {
   for (const event of events) {
     const line =
       event.type === "run_end"
-        ? `run ${event.status} in ${Math.round(event.durationMs)} ms`
+        ? `run ${event.status} in ${runDuration(event.durationMs)}`
         : describeRunEvent(event);
     if (line !== undefined) lines.push(`${event.time.slice(11, 23)} ${line}`);
   }
